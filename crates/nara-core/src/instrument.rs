@@ -1,0 +1,605 @@
+//! The instrument as data: areas (delmål), statements, the scale and the scoring settings, read
+//! from a TOML file and validated once. The default Dalarna instrument is embedded.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::answer::Answer;
+use crate::error::{Error, Result};
+use crate::ids::{AreaId, StatementId, fold_spaces, shorten};
+
+/// The default instrument of Region Dalarna and its kommuner, as shipped.
+pub const DALARNA_TOML: &str = include_str!("../../../instruments/dalarna-2026.toml");
+
+/// A versioned set of areas, statements, the scale and the scoring settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instrument {
+    /// The instrument family's id, stable across versions (`dalarna-gnv`).
+    pub id: String,
+    /// The version; every answer records it.
+    pub version: String,
+    /// The name shown to people.
+    pub name: String,
+    /// Who the instrument is for (`Region Dalarna och Dalarnas kommuner`).
+    #[serde(default)]
+    pub owner: String,
+    /// The answer scale.
+    pub scale: Scale,
+    /// Every number of the scoring method.
+    #[serde(default)]
+    pub scoring: ScoringSettings,
+    /// The areas, in the order they are shown.
+    pub areas: Vec<Area>,
+}
+
+/// Ordered answer options, plus the not-applicable option that is kept but never scored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    /// The levels, from lowest to highest value.
+    pub levels: Vec<Level>,
+    /// The option that means "do not know / does not apply".
+    pub not_applicable: NotApplicable,
+}
+
+/// One answer option with its value and its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    /// The value that is scored.
+    pub value: u8,
+    /// The label people choose (`Stämmer till stor del`).
+    pub label: String,
+}
+
+/// The not-applicable option.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotApplicable {
+    /// The label (`Vet ej / ej aktuellt`).
+    pub label: String,
+    /// Other spellings that mean the same (`vet ej`, `ej aktuellt`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// One area (delmål): the unit of scoring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Area {
+    /// The id (`D1`).
+    pub id: AreaId,
+    /// The name (`Nära för mig`).
+    pub name: String,
+    /// The aim in one sentence.
+    #[serde(default)]
+    pub goal: String,
+    /// The description from the strategy.
+    #[serde(default)]
+    pub description: String,
+    /// The statements, in the order they are shown.
+    pub statements: Vec<Statement>,
+}
+
+/// One statement to rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    /// The stable id (`D1.3`).
+    pub id: StatementId,
+    /// The text (`Vi ...`).
+    pub text: String,
+}
+
+/// The numbers of the scoring method. Every one is a setting of the instrument.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScoringSettings {
+    /// The share of an area's statements that must be answered for the area to be scored.
+    pub min_answered_share: f64,
+    /// A change smaller than this (on the scale) is shown as unchanged.
+    pub change_threshold: f64,
+    /// Raters disagree on a statement when one of them is more than this many steps from the
+    /// median.
+    pub disagreement_steps: f64,
+    /// How many statements are named as the highest and as the lowest.
+    pub highlights: usize,
+    /// The colour bands on an area score, from lowest to highest.
+    pub bands: Vec<Band>,
+}
+
+impl Default for ScoringSettings {
+    fn default() -> Self {
+        Self {
+            min_answered_share: 0.5,
+            change_threshold: 0.25,
+            disagreement_steps: 1.0,
+            highlights: 2,
+            bands: vec![
+                Band::new("utmaning", "Utmaning", None, "#c0392b"),
+                Band::new("pa-vag", "På väg", Some(2.0), "#e0a100"),
+                Band::new("styrka", "Styrka", Some(3.0), "#1e8449"),
+            ],
+        }
+    }
+}
+
+/// A colour band: scores from `from` (inclusive) up to the next band's `from`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    /// A stable id (`styrka`).
+    pub id: String,
+    /// The label shown beside the colour (`Styrka`).
+    pub label: String,
+    /// The lowest score in the band, on the scale; the first band leaves it out (it starts at
+    /// the bottom of the scale).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<f64>,
+    /// The colour, `#rrggbb`.
+    pub color: String,
+}
+
+impl Band {
+    fn new(id: &str, label: &str, from: Option<f64>, color: &str) -> Self {
+        Self {
+            id: id.into(),
+            label: label.into(),
+            from,
+            color: color.into(),
+        }
+    }
+}
+
+impl Instrument {
+    /// The shipped default: Region Dalarna's instrument.
+    pub fn dalarna() -> Self {
+        Self::from_toml(DALARNA_TOML).expect("the embedded Dalarna instrument is valid")
+    }
+
+    /// Reads and validates an instrument from TOML text.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let inst: Instrument =
+            toml::from_str(text).map_err(|e| Error::InstrumentSyntax(sv_toml_error(&e)))?;
+        inst.validate()?;
+        Ok(inst)
+    }
+
+    /// Writes the instrument as TOML (the same format [`Instrument::from_toml`] reads).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+
+    /// Checks every rule and reports every broken one.
+    pub fn validate(&self) -> Result<()> {
+        let mut p = Vec::new();
+        if self.id.trim().is_empty() {
+            p.push("Instrumentet saknar id.".to_string());
+        }
+        if self.version.trim().is_empty() {
+            p.push("Instrumentet saknar version.".to_string());
+        }
+        if self.name.trim().is_empty() {
+            p.push("Instrumentet saknar namn.".to_string());
+        }
+        // scale
+        if self.scale.levels.len() < 2 {
+            p.push("Skalan måste ha minst två svarsalternativ.".to_string());
+        }
+        for w in self.scale.levels.windows(2) {
+            if w[0].value >= w[1].value {
+                p.push(format!(
+                    "Skalans värden måste öka: {} kommer före {}.",
+                    w[0].value, w[1].value
+                ));
+            }
+        }
+        let mut labels = HashSet::new();
+        for l in &self.scale.levels {
+            if l.label.trim().is_empty() {
+                p.push(format!(
+                    "Svarsalternativet med värdet {} saknar text.",
+                    l.value
+                ));
+            }
+            if !labels.insert(norm(&l.label)) {
+                p.push(format!("Svarsalternativet ”{}” finns två gånger.", l.label));
+            }
+        }
+        if self.scale.not_applicable.label.trim().is_empty() {
+            p.push("Alternativet för ”vet ej” saknar text.".to_string());
+        }
+        for a in std::iter::once(&self.scale.not_applicable.label)
+            .chain(&self.scale.not_applicable.aliases)
+        {
+            if labels.contains(&norm(a)) {
+                p.push(format!("”{a}” är både ett svarsalternativ och ”vet ej”."));
+            }
+        }
+        // scoring
+        let s = &self.scoring;
+        if !(s.min_answered_share > 0.0 && s.min_answered_share <= 1.0) {
+            p.push("Andelen besvarade påståenden som krävs (min_answered_share) måste vara större än 0 och högst 1.".to_string());
+        }
+        if !(s.change_threshold >= 0.0 && s.change_threshold.is_finite()) {
+            p.push(
+                "Tröskeln för förändring (change_threshold) måste vara 0 eller mer.".to_string(),
+            );
+        }
+        if !(s.disagreement_steps >= 0.0 && s.disagreement_steps.is_finite()) {
+            p.push("Gränsen för oenighet (disagreement_steps) måste vara 0 eller mer.".to_string());
+        }
+        if s.bands.is_empty() {
+            p.push("Det måste finnas minst ett färgband.".to_string());
+        }
+        let mut band_ids = HashSet::new();
+        for (i, b) in s.bands.iter().enumerate() {
+            if !band_ids.insert(b.id.as_str()) {
+                p.push(format!("Färgbandet ”{}” finns två gånger.", b.id));
+            }
+            if !is_hex_colour(&b.color) {
+                p.push(format!(
+                    "Färgbandet ”{}” har färgen ”{}”; skriv den som #rrggbb.",
+                    b.id, b.color
+                ));
+            }
+            match (i, b.from) {
+                (0, Some(_)) => p.push(format!("Det första färgbandet ”{}” ska inte ha någon undre gräns (from): det börjar vid skalans botten.", b.id)),
+                (0, None) => {}
+                (_, None) => p.push(format!("Färgbandet ”{}” saknar sin undre gräns (from).", b.id)),
+                (_, Some(from)) => {
+                    if let Some(prev) = s.bands[i - 1].from
+                        && from <= prev
+                    {
+                        p.push(format!("Färgbanden måste stå i stigande ordning: ”{}” börjar inte över bandet före.", b.id));
+                    }
+                    if let (Some(min), Some(max)) = (self.scale_min(), self.scale_max())
+                        && !(from > min && from <= max)
+                    {
+                        p.push(format!("Färgbandet ”{}” börjar vid {}, utanför skalan {}–{}.", b.id, from, min, max));
+                    }
+                }
+            }
+        }
+        // areas and statements
+        if self.areas.is_empty() {
+            p.push("Instrumentet har inga delmål.".to_string());
+        }
+        let mut area_ids = HashSet::new();
+        let mut st_ids = HashSet::new();
+        for a in &self.areas {
+            if !area_ids.insert(&a.id) {
+                p.push(format!("Delmålet {} finns två gånger.", a.id));
+            }
+            if a.name.trim().is_empty() {
+                p.push(format!("Delmålet {} saknar namn.", a.id));
+            }
+            if a.statements.is_empty() {
+                p.push(format!("Delmålet {} har inga påståenden.", a.id));
+            }
+            for st in &a.statements {
+                if !st_ids.insert(&st.id) {
+                    p.push(format!("Påståendet {} finns två gånger.", st.id));
+                }
+                if st.text.trim().is_empty() {
+                    p.push(format!("Påståendet {} saknar text.", st.id));
+                }
+            }
+        }
+        for a in &self.areas {
+            if st_ids.iter().any(|s| s.as_str() == a.id.as_str()) {
+                p.push(format!(
+                    "{} används både som delmål och som påstående.",
+                    a.id
+                ));
+            }
+        }
+        if p.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::InstrumentRules(p))
+        }
+    }
+
+    /// The lowest value of the scale.
+    pub fn scale_min(&self) -> Option<f64> {
+        self.scale.levels.first().map(|l| f64::from(l.value))
+    }
+
+    /// The highest value of the scale.
+    pub fn scale_max(&self) -> Option<f64> {
+        self.scale.levels.last().map(|l| f64::from(l.value))
+    }
+
+    /// A score on the scale as a percentage: (score − min) / (max − min) × 100.
+    pub fn percent(&self, score: f64) -> f64 {
+        let (min, max) = (
+            self.scale_min().unwrap_or(0.0),
+            self.scale_max().unwrap_or(1.0),
+        );
+        (score - min) / (max - min) * 100.0
+    }
+
+    /// The band a score falls in.
+    pub fn band(&self, score: f64) -> &Band {
+        self.scoring
+            .bands
+            .iter()
+            .rev()
+            .find(|b| b.from.is_none_or(|f| score >= f))
+            .unwrap_or(&self.scoring.bands[0])
+    }
+
+    /// Every statement with its area, in instrument order.
+    pub fn statements(&self) -> impl Iterator<Item = (&Area, &Statement)> {
+        self.areas
+            .iter()
+            .flat_map(|a| a.statements.iter().map(move |s| (a, s)))
+    }
+
+    /// The statement with this id and its area.
+    pub fn statement(&self, id: &StatementId) -> Option<(&Area, &Statement)> {
+        self.statements().find(|(_, s)| &s.id == id)
+    }
+
+    /// The area with this id.
+    pub fn area(&self, id: &AreaId) -> Option<&Area> {
+        self.areas.iter().find(|a| &a.id == id)
+    }
+
+    /// The number of statements.
+    pub fn statement_count(&self) -> usize {
+        self.areas.iter().map(|a| a.statements.len()).sum()
+    }
+
+    /// The label of a level value, if the scale has it.
+    pub fn level_label(&self, value: u8) -> Option<&str> {
+        self.scale
+            .levels
+            .iter()
+            .find(|l| l.value == value)
+            .map(|l| l.label.as_str())
+    }
+
+    /// The label of an answer as people read it.
+    pub fn answer_label(&self, answer: Answer) -> &str {
+        match answer {
+            Answer::Level(v) => self.level_label(v).unwrap_or("?"),
+            Answer::NotApplicable => &self.scale.not_applicable.label,
+        }
+    }
+
+    /// Every answer option as it appears in a dropdown: `1 Stämmer inte alls`, …, and the
+    /// not-applicable label last. [`Instrument::parse_answer`] reads each back.
+    pub fn answer_options(&self) -> Vec<String> {
+        self.scale
+            .levels
+            .iter()
+            .map(|l| format!("{} {}", l.value, l.label))
+            .chain(std::iter::once(self.scale.not_applicable.label.clone()))
+            .collect()
+    }
+
+    /// Reads an answer as a person may have typed it: a label (`Stämmer helt`), a value
+    /// (`3`, `3,0`, `3.0`), both (`3 - Stämmer till stor del`), or the not-applicable option
+    /// (`Vet ej`). Case, extra spaces and non-breaking spaces are forgiven. A blank is
+    /// `Ok(None)`. The error is a Swedish sentence naming the valid options.
+    pub fn parse_answer(&self, raw: &str) -> std::result::Result<Option<Answer>, String> {
+        let t = norm(raw);
+        if t.is_empty() {
+            return Ok(None);
+        }
+        let na = &self.scale.not_applicable;
+        if t == norm(&na.label) || na.aliases.iter().any(|a| t == norm(a)) {
+            return Ok(Some(Answer::NotApplicable));
+        }
+        if let Some(l) = self.scale.levels.iter().find(|l| t == norm(&l.label)) {
+            return Ok(Some(Answer::Level(l.value)));
+        }
+        // A leading number, then optionally a separator and the label.
+        let num_end = t
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_digit() || *c == ',' || *c == '.'))
+            .map_or(t.len(), |(i, _)| i);
+        let (num, rest) = t.split_at(num_end);
+        let num = num.trim_end_matches(['.', ',']);
+        if !num.is_empty()
+            && let Some(v) = parse_whole_number(num)
+        {
+            let rest = rest
+                .trim_start_matches([' ', '-', '–', '—', ':', '.', ')', '='])
+                .trim();
+            if let Some(l) = self.scale.levels.iter().find(|l| f64::from(l.value) == v) {
+                if rest.is_empty() || rest == norm(&l.label) {
+                    return Ok(Some(Answer::Level(l.value)));
+                }
+                return Err(format!(
+                    "”{}” är motsägelsefullt: siffran {} hör till ”{}”. {}",
+                    shorten(raw.trim()),
+                    l.value,
+                    l.label,
+                    self.options_sentence()
+                ));
+            }
+        }
+        Err(format!(
+            "”{}” är inget svarsalternativ. {}",
+            shorten(raw.trim()),
+            self.options_sentence()
+        ))
+    }
+
+    fn options_sentence(&self) -> String {
+        let opts: Vec<String> = self
+            .scale
+            .levels
+            .iter()
+            .map(|l| format!("{} ({})", l.label, l.value))
+            .collect();
+        format!(
+            "Välj ett av alternativen: {} eller {}.",
+            opts.join(", "),
+            self.scale.not_applicable.label
+        )
+    }
+}
+
+/// Parses `3`, `3,0`, `3.00` as a whole number; `3,5` is not one.
+fn parse_whole_number(s: &str) -> Option<f64> {
+    let v: f64 = s.replace(',', ".").parse().ok()?;
+    (v.fract() == 0.0 && v.is_finite()).then_some(v)
+}
+
+/// Normalises text for matching: spaces folded, lower case, spaces around `/` removed.
+fn norm(s: &str) -> String {
+    fold_spaces(s)
+        .to_lowercase()
+        .replace(" / ", "/")
+        .replace("/ ", "/")
+        .replace(" /", "/")
+}
+
+fn is_hex_colour(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn sv_toml_error(e: &toml::de::Error) -> String {
+    let msg = e.message();
+    match e.span() {
+        Some(span) => format!("{msg} (vid tecken {}).", span.start),
+        None => msg.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_instrument_loads_with_five_areas_in_strategy_order() {
+        let i = Instrument::dalarna();
+        let names: Vec<_> = i.areas.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Nära för mig",
+                "Nära för alla",
+                "Nära i hela Dalarna",
+                "Nära mellan oss",
+                "Nära till hälsa"
+            ]
+        );
+        for a in &i.areas {
+            assert!(
+                (4..=6).contains(&a.statements.len()),
+                "{} has {}",
+                a.id,
+                a.statements.len()
+            );
+            assert!(!a.description.is_empty());
+            for s in &a.statements {
+                assert!(s.text.starts_with("Vi "), "{}: {}", s.id, s.text);
+                assert!(s.id.as_str().starts_with(a.id.as_str()));
+            }
+        }
+        assert_eq!(i.scale.levels.len(), 4);
+        assert_eq!(i.scale.not_applicable.label, "Vet ej / ej aktuellt");
+    }
+
+    #[test]
+    fn answers_are_read_as_people_type_them() {
+        let i = Instrument::dalarna();
+        let ok = |s: &str| i.parse_answer(s).unwrap();
+        assert_eq!(ok(""), None);
+        assert_eq!(ok(" \u{a0} "), None);
+        assert_eq!(ok("3"), Some(Answer::Level(3)));
+        assert_eq!(ok("3,0"), Some(Answer::Level(3)));
+        assert_eq!(ok("3.0"), Some(Answer::Level(3)));
+        assert_eq!(ok("3 - Stämmer till stor del"), Some(Answer::Level(3)));
+        assert_eq!(ok("3 Stämmer till stor del"), Some(Answer::Level(3)));
+        assert_eq!(ok("STÄMMER\u{a0}HELT "), Some(Answer::Level(4)));
+        assert_eq!(ok("Vet ej"), Some(Answer::NotApplicable));
+        assert_eq!(ok("vet ej/ej aktuellt"), Some(Answer::NotApplicable));
+        assert_eq!(ok("Ej aktuellt"), Some(Answer::NotApplicable));
+        for opt in i.answer_options() {
+            assert!(ok(&opt).is_some(), "{opt}");
+        }
+        for bad in ["5", "0", "3,5", "ja", "2 - Stämmer helt", "=1+1"] {
+            let e = i.parse_answer(bad).unwrap_err();
+            assert!(e.contains("Välj ett av alternativen"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn percent_and_bands_follow_the_settings() {
+        let i = Instrument::dalarna();
+        assert_eq!(i.percent(1.0), 0.0);
+        assert_eq!(i.percent(4.0), 100.0);
+        assert_eq!(i.percent(2.5), 50.0);
+        assert_eq!(i.band(1.99).id, "utmaning");
+        assert_eq!(i.band(2.0).id, "pa-vag");
+        assert_eq!(i.band(2.99).id, "pa-vag");
+        assert_eq!(i.band(3.0).id, "styrka");
+    }
+
+    #[test]
+    fn validation_reports_every_problem() {
+        let text = r##"
+            id = "x"
+            version = "1"
+            name = "X"
+            [scale]
+            levels = [{ value = 2, label = "B" }, { value = 1, label = "A" }]
+            not_applicable = { label = "A" }
+            [scoring]
+            min_answered_share = 0
+            bands = [{ id = "a", label = "A", color = "red" }, { id = "a", label = "B", from = 9, color = "#000000" }]
+            [[areas]]
+            id = "D1"
+            name = "Ett"
+            statements = []
+            [[areas]]
+            id = "D1"
+            name = ""
+            statements = [{ id = "S1", text = "Vi" }, { id = "s1", text = "" }]
+        "##;
+        let Err(Error::InstrumentRules(p)) = Instrument::from_toml(text) else {
+            panic!("expected rule errors")
+        };
+        let all = p.join("\n");
+        for needle in [
+            "måste öka",
+            "både ett svarsalternativ",
+            "min_answered_share",
+            "finns två gånger",
+            "#rrggbb",
+            "utanför skalan",
+            "Delmålet D1 finns två gånger",
+            "D1 har inga påståenden",
+            "saknar namn",
+            "Påståendet S1 finns två gånger",
+            "S1 saknar text",
+        ] {
+            assert!(all.contains(needle), "missing {needle:?} in\n{all}");
+        }
+    }
+
+    #[test]
+    fn syntax_errors_say_where() {
+        let e = Instrument::from_toml("id = \n").unwrap_err().to_string();
+        assert!(e.starts_with("Instrumentfilen kunde inte läsas"), "{e}");
+        let e = Instrument::from_toml("id = \"x\"\nfoo = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("foo"), "{e}");
+    }
+
+    #[test]
+    fn toml_round_trips() {
+        let i = Instrument::dalarna();
+        let again = Instrument::from_toml(&i.to_toml()).unwrap();
+        assert_eq!(i, again);
+    }
+}

@@ -1,0 +1,167 @@
+//! Organisations (kommuner and regions) as data. Dalarna's sixteen are the shipped default.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ids::OrgCode;
+
+/// Dalarna's organisations, as shipped.
+pub const DALARNA_TOML: &str = include_str!("../../../organisations/dalarna.toml");
+
+/// A kommun or a region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrgKind {
+    /// A municipality (four-digit code).
+    Kommun,
+    /// A region (two-digit code).
+    Region,
+}
+
+impl OrgKind {
+    /// The Swedish word.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Kommun => "kommun",
+            Self::Region => "region",
+        }
+    }
+}
+
+/// One organisation that answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    /// The official code.
+    pub code: OrgCode,
+    /// The name (`Falun`, `Region Dalarna`).
+    pub name: String,
+    /// Kommun or region.
+    pub kind: OrgKind,
+}
+
+impl Organisation {
+    /// `Falun (2080)`: how the form shows the organisation.
+    pub fn display(&self) -> String {
+        format!("{} ({})", self.name, self.code)
+    }
+}
+
+/// A county's list of organisations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisations {
+    /// The county's name.
+    pub county: String,
+    /// The organisations, region first by convention.
+    pub organisations: Vec<Organisation>,
+}
+
+impl Organisations {
+    /// Dalarna's sixteen organisations.
+    pub fn dalarna() -> Self {
+        Self::from_toml(DALARNA_TOML).expect("the embedded organisation list is valid")
+    }
+
+    /// Reads and checks a list from TOML.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let list: Organisations = toml::from_str(text)
+            .map_err(|e| Error::Organisations(vec![e.message().to_string()]))?;
+        let mut p = Vec::new();
+        let mut codes = HashSet::new();
+        for o in &list.organisations {
+            if !codes.insert(&o.code) {
+                p.push(format!("Koden {} finns två gånger.", o.code));
+            }
+            if o.name.trim().is_empty() {
+                p.push(format!("Organisationen {} saknar namn.", o.code));
+            }
+            match (o.kind, o.code.is_region()) {
+                (OrgKind::Region, false) => p.push(format!(
+                    "{} är en region men koden {} har fyra siffror.",
+                    o.name, o.code
+                )),
+                (OrgKind::Kommun, true) => p.push(format!(
+                    "{} är en kommun men koden {} har två siffror.",
+                    o.name, o.code
+                )),
+                _ => {}
+            }
+        }
+        if list.organisations.is_empty() {
+            p.push("Listan har inga organisationer.".into());
+        }
+        if p.is_empty() {
+            Ok(list)
+        } else {
+            Err(Error::Organisations(p))
+        }
+    }
+
+    /// The organisation with this code.
+    pub fn get(&self, code: &OrgCode) -> Option<&Organisation> {
+        self.organisations.iter().find(|o| &o.code == code)
+    }
+
+    /// Finds an organisation from what a form says: `Falun (2080)`, `2080` or `Falun`.
+    pub fn find(&self, text: &str) -> Option<&Organisation> {
+        let t = crate::ids::fold_spaces(text);
+        if let Some(code) = t
+            .rsplit_once('(')
+            .and_then(|(_, rest)| rest.strip_suffix(')'))
+        {
+            return OrgCode::parse(code).ok().and_then(|c| self.get(&c));
+        }
+        if let Ok(c) = OrgCode::parse(&t) {
+            return self.get(&c);
+        }
+        let lower = t.to_lowercase();
+        self.organisations
+            .iter()
+            .find(|o| o.name.to_lowercase() == lower)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dalarna_has_sixteen_with_the_official_codes() {
+        let d = Organisations::dalarna();
+        assert_eq!(d.organisations.len(), 16);
+        assert_eq!(
+            d.organisations
+                .iter()
+                .filter(|o| o.kind == OrgKind::Region)
+                .count(),
+            1
+        );
+        let falun = d.get(&OrgCode::parse("2080").unwrap()).unwrap();
+        assert_eq!(falun.display(), "Falun (2080)");
+        assert_eq!(d.find("Falun (2080)").unwrap().name, "Falun");
+        assert_eq!(d.find(" 2062 ").unwrap().name, "Mora");
+        assert_eq!(d.find("region dalarna").unwrap().code.as_str(), "20");
+        assert!(d.find("Falun (9999)").is_none());
+        assert!(d.find("Stockholm").is_none());
+    }
+
+    #[test]
+    fn bad_lists_are_refused_with_every_problem() {
+        let e = Organisations::from_toml(
+            r#"county = "X"
+            organisations = [
+              { code = "14", name = "A", kind = "kommun" },
+              { code = "14", name = "", kind = "region" },
+            ]"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("två gånger") && e.contains("saknar namn") && e.contains("två siffror"),
+            "{e}"
+        );
+    }
+}

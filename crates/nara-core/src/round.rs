@@ -1,0 +1,212 @@
+//! Rounds (omgångar): a period, its instrument version and its status.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ids::RoundId;
+
+/// Where a round is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoundStatus {
+    /// Being prepared; no answers yet.
+    Draft,
+    /// Answers are being collected.
+    Open,
+    /// No more answers; results are preliminary until published.
+    Closed,
+    /// Results are visible to every reader.
+    Published,
+}
+
+impl RoundStatus {
+    /// The Swedish word (`utkast`, `öppen`, `stängd`, `publicerad`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "utkast",
+            Self::Open => "öppen",
+            Self::Closed => "stängd",
+            Self::Published => "publicerad",
+        }
+    }
+
+    /// The code used in the database and the API (`draft`, `open`, `closed`, `published`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Published => "published",
+        }
+    }
+
+    /// Reads a status from its code or its Swedish word.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "draft" | "utkast" => Ok(Self::Draft),
+            "open" | "öppen" | "oppen" => Ok(Self::Open),
+            "closed" | "stängd" | "stangd" => Ok(Self::Closed),
+            "published" | "publicerad" => Ok(Self::Published),
+            other => Err(Error::Invalid(format!(
+                "”{other}” är ingen status för en omgång."
+            ))),
+        }
+    }
+
+    /// Whether answers may be stored in this status.
+    pub fn accepts_answers(self) -> bool {
+        matches!(self, Self::Draft | Self::Open)
+    }
+
+    /// Whether results are final (not preliminary).
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Closed | Self::Published)
+    }
+
+    /// Checks a status change: draft → open → closed → published, and closed → open to
+    /// reopen for late answers. A published round stays published.
+    pub fn change_to(self, to: Self) -> Result<Self> {
+        use RoundStatus::*;
+        match (self, to) {
+            (Draft, Open) | (Open, Closed) | (Closed, Open) | (Closed, Published) => Ok(to),
+            _ => Err(Error::StatusChange {
+                from: self.label(),
+                to: to.label(),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for RoundStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// A calendar date `YYYY-MM-DD`, checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Result<Self> {
+        let bad = || {
+            Error::Invalid(format!(
+                "”{}” är inget datum: skriv det som ÅÅÅÅ-MM-DD.",
+                crate::ids::shorten(s.trim())
+            ))
+        };
+        let t = s.trim();
+        let parts: Vec<&str> = t.split('-').collect();
+        let [y, m, d] = parts.as_slice() else {
+            return Err(bad());
+        };
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return Err(bad());
+        }
+        let (year, month, day): (u16, u8, u8) = (
+            y.parse().map_err(|_| bad())?,
+            m.parse().map_err(|_| bad())?,
+            d.parse().map_err(|_| bad())?,
+        );
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return Err(bad()),
+        };
+        if day == 0 || day > days {
+            return Err(bad());
+        }
+        Ok(Self { year, month, day })
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Date::parse(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A round: its period, the instrument version its answers use, its status and dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Round {
+    /// The period (`2026`, `2026-H1`).
+    pub id: RoundId,
+    /// The instrument family.
+    pub instrument_id: String,
+    /// The instrument version every answer of this round uses.
+    pub instrument_version: String,
+    /// The status.
+    pub status: RoundStatus,
+    /// When answering opens.
+    pub opens: Option<Date>,
+    /// When answering closes.
+    pub closes: Option<Date>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use RoundStatus::*;
+
+    #[test]
+    fn the_life_of_a_round() {
+        assert_eq!(Draft.change_to(Open).unwrap(), Open);
+        assert_eq!(Open.change_to(Closed).unwrap(), Closed);
+        assert_eq!(Closed.change_to(Open).unwrap(), Open);
+        assert_eq!(Closed.change_to(Published).unwrap(), Published);
+        for (from, to) in [
+            (Draft, Closed),
+            (Draft, Published),
+            (Open, Published),
+            (Published, Open),
+            (Published, Closed),
+            (Open, Open),
+        ] {
+            let e = from.change_to(to).unwrap_err().to_string();
+            assert!(e.contains(from.label()) && e.contains(to.label()), "{e}");
+        }
+        assert!(Open.accepts_answers() && !Closed.accepts_answers());
+        for s in [Draft, Open, Closed, Published] {
+            assert_eq!(RoundStatus::parse(s.code()).unwrap(), s);
+            assert_eq!(RoundStatus::parse(s.label()).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert_eq!(Date::parse("2026-02-28").unwrap().to_string(), "2026-02-28");
+        assert!(Date::parse("2028-02-29").is_ok());
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-1",
+            "26-01-01",
+            "",
+            "2026-04-31",
+        ] {
+            assert!(Date::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
