@@ -1,2 +1,248 @@
-//! placeholder
-fn main() {}
+//! `cargo xtask`: the developer's entry point. `ci` runs every check the CI runs, `bench` runs
+//! the benchmarks and writes a report, `fixtures` regenerates the example files in `fixtures/`.
+//!
+//! It has few dependencies and calls cargo through `$CARGO`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+mod bench;
+mod hygiene;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  ci                 every check the CI runs: fmt, clippy, tests (SQLite and PostgreSQL), docs, hygiene
+  bench              the benchmarks in release mode; prints a table and writes target/bench/report.{md,json}
+  fixtures           regenerates the example files in fixtures/
+  fuzz [--seconds N] runs the fuzz targets (needs cargo-fuzz; see fuzz/README.md)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("bench") => bench::run(&root()),
+        Some("fixtures") => fixtures(),
+        Some("fuzz") => fuzz(&args[1..]),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown task `{other}`\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// `cargo` as the caller ran it.
+pub fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+/// Runs a command, failing with a clear line when it fails.
+pub fn run(step: &str, cmd: &mut Command) -> Result<()> {
+    eprintln!("\n==> {step}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start {cmd:?}"))?;
+    if !status.success() {
+        bail!("{step} failed ({status})");
+    }
+    Ok(())
+}
+
+const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+fn ci() -> Result<()> {
+    let start = Instant::now();
+    let mut done = Vec::new();
+    run(
+        "cargo fmt --check",
+        cargo().args(["fmt", "--all", "--check"]),
+    )?;
+    done.push("fmt");
+    run(
+        "cargo clippy (warnings denied)",
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    done.push("clippy");
+    hygiene::check(&root())?;
+    done.push("hygiene");
+
+    let pg_url = std::env::var("NARA_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into());
+    ensure_postgres(&pg_url)?;
+    run(
+        "cargo test (SQLite and PostgreSQL)",
+        cargo()
+            .args(["test", "--workspace", "--locked"])
+            .env("NARA_TEST_PG_URL", &pg_url),
+    )?;
+    done.push("tests on SQLite and PostgreSQL");
+    run(
+        "cargo doc (warnings denied)",
+        cargo()
+            .args(["doc", "--workspace", "--no-deps", "--locked"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
+    done.push("docs");
+    eprintln!(
+        "\nxtask ci: ok ({}) in {:.0} s",
+        done.join(", "),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Makes sure PostgreSQL answers at the URL's host and port: starts the local cluster, or
+/// installs it, through `scripts/ensure-postgres.sh`, and says so.
+fn ensure_postgres(url: &str) -> Result<()> {
+    let addr = pg_addr(url)
+        .with_context(|| format!("cannot read host and port from NARA_TEST_PG_URL={url}"))?;
+    if reachable(&addr) {
+        eprintln!("\n==> PostgreSQL answers at {addr}");
+        return Ok(());
+    }
+    eprintln!(
+        "\n==> PostgreSQL does not answer at {addr}: starting or installing it (scripts/ensure-postgres.sh)"
+    );
+    run(
+        "scripts/ensure-postgres.sh",
+        Command::new("bash").arg(root().join("scripts/ensure-postgres.sh")),
+    )?;
+    for _ in 0..30 {
+        if reachable(&addr) {
+            eprintln!("PostgreSQL now answers at {addr}");
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+    bail!("PostgreSQL still does not answer at {addr} after scripts/ensure-postgres.sh")
+}
+
+fn pg_addr(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host_part = rest.split(['/', '?']).next()?;
+    let host_port = host_part.rsplit_once('@').map_or(host_part, |(_, h)| h);
+    Some(if host_port.contains(':') {
+        host_port.to_string()
+    } else {
+        format!("{host_port}:5432")
+    })
+}
+
+fn reachable(addr: &str) -> bool {
+    use std::net::ToSocketAddrs;
+    addr.to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .is_some_and(|a| {
+            std::net::TcpStream::connect_timeout(&a, std::time::Duration::from_secs(2)).is_ok()
+        })
+}
+
+fn fixtures() -> Result<()> {
+    run(
+        "example forms (nara-excel)",
+        cargo().args([
+            "run",
+            "--quiet",
+            "-p",
+            "nara-excel",
+            "--example",
+            "make_fixtures",
+            "--",
+            "fixtures/forms",
+        ]),
+    )?;
+    if root()
+        .join("crates/nara-excel/examples/make_summary_fixture.rs")
+        .exists()
+    {
+        run(
+            "sample county summary (nara-excel)",
+            cargo().args([
+                "run",
+                "--quiet",
+                "-p",
+                "nara-excel",
+                "--example",
+                "make_summary_fixture",
+                "--",
+                "fixtures/exports/lanssammanstallning-exempel.xlsx",
+            ]),
+        )?;
+    }
+    eprintln!("\nxtask fixtures: written under fixtures/");
+    Ok(())
+}
+
+fn fuzz(args: &[String]) -> Result<()> {
+    let seconds = match args {
+        [] => 60,
+        [flag, n] if flag == "--seconds" => n.parse().context("--seconds takes a whole number")?,
+        _ => bail!("usage: cargo xtask fuzz [--seconds N]"),
+    };
+    let dir = root().join("fuzz");
+    if !dir.exists() {
+        bail!("there is no fuzz/ folder yet");
+    }
+    run(
+        "cargo fuzz (importer)",
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&dir)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .args([
+                "fuzz",
+                "run",
+                "import_form",
+                "--",
+                &format!("-max_total_time={seconds}"),
+            ]),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pg_addresses_are_read_from_urls() {
+        assert_eq!(
+            pg_addr("postgres://postgres@127.0.0.1:5432/test").as_deref(),
+            Some("127.0.0.1:5432")
+        );
+        assert_eq!(
+            pg_addr("postgres://u:p@db.local/x?sslmode=disable").as_deref(),
+            Some("db.local:5432")
+        );
+        assert_eq!(pg_addr("nonsense"), None);
+    }
+}
