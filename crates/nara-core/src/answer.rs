@@ -33,6 +33,9 @@ pub struct AnswerSet {
     pub answers: BTreeMap<StatementId, Answer>,
     /// Free text per area (what works well, what to improve), kept verbatim.
     pub comments: BTreeMap<AreaId, String>,
+    /// A comment on a single statement (the form's `Kommentar` column), kept verbatim.
+    #[serde(default)]
+    pub notes: BTreeMap<StatementId, String>,
 }
 
 impl AnswerSet {

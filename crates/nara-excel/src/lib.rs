@@ -4,6 +4,13 @@
 
 use nara_core::{Instrument, Organisations, Response, Round};
 
+pub mod cells;
+pub mod form;
+pub mod guard;
+pub mod import;
+
+pub use form::{Filled, FormSpec, write_filled_form, write_form};
+
 /// Limits that the importer enforces before and while parsing. Every one is a setting.
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -63,18 +70,13 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Reads one filled form. `file_name` decides nothing but the messages (the content is
-/// sniffed); every problem of the file is returned together, and a file with any problem
-/// yields no response.
+/// Reads one filled form. `file_name` decides nothing (the content is sniffed); every problem
+/// of the file is returned together, and a file with any problem yields no response.
 pub fn import_form(
     file_name: &str,
     bytes: &[u8],
     ctx: &ImportContext,
 ) -> Result<Response, Vec<Problem>> {
-    let _ = (file_name, bytes, ctx);
-    Err(vec![Problem {
-        sheet: None,
-        cell: None,
-        message: "Importen av Excelfiler är inte byggd ännu.".into(),
-    }])
+    let _ = file_name;
+    import::import_form(bytes, ctx)
 }

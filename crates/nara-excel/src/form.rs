@@ -1,0 +1,588 @@
+//! The form: one workbook per organisation and round, generated from the instrument. A cover
+//! sheet with instructions, the answer sheet `Självskattning` (the contract other tools read),
+//! a results sheet whose live formulas and radar chart show the unit its own score, and a hidden
+//! sheet with the scale and the scoring settings.
+
+use nara_core::scoring::score_answers;
+use nara_core::{Answer, AnswerSet, Instrument, Organisation, Round};
+use rust_xlsxwriter::{
+    Chart, ChartType, Color, DataValidation, DataValidationErrorStyle, DocProperties, Format,
+    FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+};
+
+use crate::import::{ANSWER_SHEET, HEADERS, props};
+
+/// What a form is made for.
+#[derive(Debug, Clone, Copy)]
+pub struct FormSpec<'a> {
+    /// The instrument version of the round.
+    pub instrument: &'a Instrument,
+    /// The organisation that answers.
+    pub org: &'a Organisation,
+    /// The round.
+    pub round: &'a Round,
+}
+
+/// A form as a person filled it in: for tests, the demo and benchmarks.
+#[derive(Debug, Clone, Default)]
+pub struct Filled {
+    /// Verksamhet.
+    pub unit: String,
+    /// Svarande (empty when the unit answers as one).
+    pub rater: String,
+    /// Deltagare.
+    pub participants: String,
+    /// Datum.
+    pub date: String,
+    /// Samsyn.
+    pub consensus: bool,
+    /// The answers, per-area free text and per-statement comments.
+    pub answers: AnswerSet,
+}
+
+/// Where the parts of the answer sheet are (rows from 0).
+struct Layout {
+    /// The header row of the table.
+    header_row: u32,
+    /// Per area: the first and last statement row and the free-text row.
+    areas: Vec<(u32, u32, u32)>,
+    /// The last row.
+    last_row: u32,
+}
+
+const SCALE_SHEET: &str = "Skala";
+const RESULT_SHEET: &str = "Resultat";
+const COVER_SHEET: &str = "Instruktioner";
+const TOO_FEW: &str = nara_core::fmt::TOO_FEW;
+/// Background label rows, from row 3.
+const FIRST_LABEL_ROW: u32 = 3;
+/// The hidden helper column with each answer's value.
+const VALUE_COL: u16 = 5;
+
+/// The form id written into the document properties.
+pub fn form_id(spec: &FormSpec) -> String {
+    format!(
+        "{}-{}-{}",
+        spec.round.id, spec.org.code, spec.instrument.version
+    )
+}
+
+/// The blank form.
+pub fn write_form(spec: &FormSpec) -> Result<Vec<u8>, XlsxError> {
+    build(spec, None)
+}
+
+/// The form filled in as a person would: answer labels chosen from the list, text in the
+/// comment cells, and the formula results cached (computed by core) as Excel would store them.
+pub fn write_filled_form(spec: &FormSpec, filled: &Filled) -> Result<Vec<u8>, XlsxError> {
+    build(spec, Some(filled))
+}
+
+fn layout(inst: &Instrument) -> Layout {
+    let header_row = FIRST_LABEL_ROW + crate::import::LABELS.len() as u32 + 1;
+    let mut row = header_row + 1;
+    let mut areas = Vec::new();
+    for a in &inst.areas {
+        row += 1; // the area's heading row
+        let first = row;
+        row += a.statements.len() as u32;
+        let last = row - 1;
+        let free = row;
+        row += 1;
+        areas.push((first, last, free));
+    }
+    Layout {
+        header_row,
+        areas,
+        last_row: row - 1,
+    }
+}
+
+fn col_letter(col: u16) -> char {
+    (b'A' + col as u8) as char
+}
+
+fn build(spec: &FormSpec, filled: Option<&Filled>) -> Result<Vec<u8>, XlsxError> {
+    let inst = spec.instrument;
+    let lay = layout(inst);
+    let mut wb = Workbook::new();
+    let properties = DocProperties::new()
+        .set_title(format!(
+            "{} – {} – {}",
+            inst.name, spec.org.name, spec.round.id
+        ))
+        .set_author("Nära")
+        .set_custom_property(props::INSTRUMENT, inst.id.as_str())
+        .set_custom_property(props::VERSION, inst.version.as_str())
+        .set_custom_property(props::ORG, spec.org.code.as_str())
+        .set_custom_property(props::ROUND, spec.round.id.to_string())
+        .set_custom_property(props::FORM, form_id(spec));
+    wb.set_properties(&properties);
+
+    let f = Formats::new();
+    cover(wb.add_worksheet(), spec, &f)?;
+    answer_sheet(wb.add_worksheet(), spec, &lay, filled, &f)?;
+    results_sheet(wb.add_worksheet(), spec, &lay, filled, &f)?;
+    scale_sheet(wb.add_worksheet(), inst, &f)?;
+    wb.worksheet_from_index(1)?.set_active(true);
+    wb.save_to_buffer()
+}
+
+struct Formats {
+    title: Format,
+    bold: Format,
+    wrap: Format,
+    label: Format,
+    locked_value: Format,
+    input: Format,
+    input_wrap: Format,
+    header: Format,
+    area: Format,
+    area_text: Format,
+    number: Format,
+    percent: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let input_fill = Color::RGB(0xFFF4C2);
+        let border = FormatBorder::Thin;
+        Self {
+            title: Format::new().set_bold().set_font_size(16),
+            bold: Format::new().set_bold(),
+            wrap: Format::new()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_border(border),
+            label: Format::new().set_bold().set_align(FormatAlign::Right),
+            locked_value: Format::new().set_bold(),
+            input: Format::new()
+                .set_unlocked()
+                .set_background_color(input_fill)
+                .set_border(border),
+            input_wrap: Format::new()
+                .set_unlocked()
+                .set_background_color(input_fill)
+                .set_border(border)
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0x1F4E79))
+                .set_font_color(Color::White)
+                .set_border(border),
+            area: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xDDEBF7))
+                .set_border(border)
+                .set_align(FormatAlign::Top),
+            area_text: Format::new()
+                .set_italic()
+                .set_text_wrap()
+                .set_background_color(Color::RGB(0xDDEBF7))
+                .set_border(border)
+                .set_align(FormatAlign::Top),
+            number: Format::new().set_num_format("0.00").set_border(border),
+            percent: Format::new().set_num_format("0\" %\"").set_border(border),
+        }
+    }
+}
+
+fn cover(ws: &mut Worksheet, spec: &FormSpec, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name(COVER_SHEET)?;
+    ws.set_column_width(0, 100)?;
+    ws.write_string_with_format(0, 0, &spec.instrument.name, &f.title)?;
+    let lines = [
+        format!("{} – omgång {}", spec.org.display(), spec.round.id),
+        String::new(),
+        "Så fyller ni i blanketten".to_string(),
+        "1. Gå till fliken Självskattning. Fyll i Verksamhet, Deltagare och Datum (de gula fälten).".to_string(),
+        "2. Ta ställning till hur väl varje påstående stämmer in på er verksamhet. Välj svar i listan i kolumnen Svar.".to_string(),
+        format!("3. Välj ”{}” om ni inte vet eller om påståendet inte gäller er. Sådana svar räknas inte in i poängen.", spec.instrument.scale.not_applicable.label),
+        "4. Skriv gärna en kommentar, och under varje delmål vad som fungerar bra och vad som kan bli bättre.".to_string(),
+        "5. Är ni flera som skattar var för sig: skriv ert namn eller er roll i Svarande. Har ni enats om ett gemensamt svar: välj Ja i Samsyn.".to_string(),
+        "6. Spara filen som .xlsx och skicka den till samordnaren.".to_string(),
+        String::new(),
+        "Det finns inga rätta eller felaktiga svar. Självskattningen ger en bild av läget så att resurser och insatser kan riktas rätt.".to_string(),
+        format!(
+            "Fliken Resultat visar ert resultat per delmål direkt när ni svarar. Ett delmål får ett resultat när minst {} % av påståendena har svar på skalan.",
+            (spec.instrument.scoring.min_answered_share * 100.0).round()
+        ),
+        "Flikarna är skyddade (utan lösenord) så att tabellen inte ändras av misstag. Ändra inte ID-kolumnen eller rubrikerna.".to_string(),
+    ];
+    for (i, line) in lines.iter().enumerate() {
+        let row = 2 + i as u32;
+        if line.starts_with("Så fyller") {
+            ws.write_string_with_format(row, 0, line, &f.bold)?;
+        } else {
+            ws.write_string_with_format(row, 0, line, &Format::new().set_text_wrap())?;
+        }
+    }
+    ws.protect();
+    Ok(())
+}
+
+fn answer_label(inst: &Instrument, a: Answer) -> String {
+    match a {
+        Answer::Level(v) => format!("{v} {}", inst.level_label(v).unwrap_or("")),
+        Answer::NotApplicable => inst.scale.not_applicable.label.clone(),
+    }
+}
+
+fn answer_sheet(
+    ws: &mut Worksheet,
+    spec: &FormSpec,
+    lay: &Layout,
+    filled: Option<&Filled>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let inst = spec.instrument;
+    ws.set_name(ANSWER_SHEET)?;
+    for (col, width) in [(0u16, 9.0), (1, 18.0), (2, 62.0), (3, 26.0), (4, 40.0)] {
+        ws.set_column_width(col, width)?;
+    }
+    ws.write_string_with_format(0, 0, &inst.name, &f.title)?;
+    ws.write_string(
+        1,
+        0,
+        "Fyll i de gula fälten. Välj svar i listan i kolumnen Svar. Resultatet syns på fliken Resultat.",
+    )?;
+    let fill = |s: &str| s.to_string();
+    let org = spec.org.display();
+    let round = spec.round.id.to_string();
+    let values: [(&str, String, bool); 7] = [
+        ("Organisation", org, false),
+        ("Verksamhet", fill(filled.map_or("", |x| &x.unit)), true),
+        ("Omgång", round, false),
+        (
+            "Deltagare",
+            fill(filled.map_or("", |x| &x.participants)),
+            true,
+        ),
+        ("Datum", fill(filled.map_or("", |x| &x.date)), true),
+        ("Svarande", fill(filled.map_or("", |x| &x.rater)), true),
+        (
+            "Samsyn",
+            if filled.is_some_and(|x| x.consensus) {
+                "Ja".into()
+            } else {
+                String::new()
+            },
+            true,
+        ),
+    ];
+    for (i, (label, value, input)) in values.iter().enumerate() {
+        let row = FIRST_LABEL_ROW + i as u32;
+        ws.write_string_with_format(row, 0, *label, &f.label)?;
+        if *input {
+            if value.is_empty() {
+                ws.write_blank(row, 1, &f.input)?;
+            } else {
+                ws.write_string_with_format(row, 1, value, &f.input)?;
+            }
+        } else {
+            ws.write_string_with_format(row, 1, value, &f.locked_value)?;
+        }
+    }
+    let samsyn_row = FIRST_LABEL_ROW + 6;
+    let yes_no = DataValidation::new()
+        .allow_list_strings(&["Ja", "Nej"])?
+        .set_error_message(
+            "Välj Ja om svaret är verksamhetens gemensamma (samsyn), annars lämna tomt.",
+        )?;
+    ws.add_data_validation(samsyn_row, 1, samsyn_row, 1, &yes_no)?;
+
+    for (col, h) in HEADERS.iter().enumerate() {
+        ws.write_string_with_format(lay.header_row, col as u16, *h, &f.header)?;
+    }
+    ws.write_string_with_format(lay.header_row, VALUE_COL, "Värde", &f.header)?;
+
+    let options = inst.answer_options();
+    let joined: usize = options.iter().map(|o| o.chars().count() + 1).sum();
+    let n_opts = options.len() as u32;
+    let list = if joined <= 250 {
+        DataValidation::new().allow_list_strings(&options)?
+    } else {
+        DataValidation::new().allow_list_formula(Formula::new(format!(
+            "={SCALE_SHEET}!$A$2:$A${}",
+            n_opts + 1
+        )))
+    }
+    .set_error_style(DataValidationErrorStyle::Stop)
+    .set_error_title("Ogiltigt svar")?
+    .set_error_message("Välj ett av svarsalternativen i listan.")?
+    .set_input_title("Svar")?
+    .set_input_message("Välj i listan hur väl påståendet stämmer för er verksamhet.")?;
+
+    for (area, (first, last, free)) in inst.areas.iter().zip(&lay.areas) {
+        let head = first - 1;
+        ws.write_blank(head, 0, &f.area)?;
+        ws.write_string_with_format(head, 1, format!("{} {}", area.id, area.name), &f.area)?;
+        let desc = if area.goal.is_empty() {
+            area.description.clone()
+        } else {
+            format!("{} {}", area.goal, area.description)
+        };
+        ws.write_string_with_format(head, 2, desc.trim(), &f.area_text)?;
+        ws.write_blank(head, 3, &f.area)?;
+        ws.write_blank(head, 4, &f.area)?;
+        ws.set_row_height(
+            head,
+            15.0 * (1.0 + (desc.chars().count() as f64 / 70.0).ceil()).min(9.0),
+        )?;
+        for (k, st) in area.statements.iter().enumerate() {
+            let row = first + k as u32;
+            ws.write_string_with_format(row, 0, st.id.as_str(), &f.wrap)?;
+            ws.write_string_with_format(row, 1, &area.name, &f.wrap)?;
+            ws.write_string_with_format(row, 2, &st.text, &f.wrap)?;
+            match filled.and_then(|x| x.answers.get(&st.id)) {
+                Some(a) => ws.write_string_with_format(row, 3, answer_label(inst, a), &f.input)?,
+                None => ws.write_blank(row, 3, &f.input)?,
+            };
+            match filled.and_then(|x| x.answers.notes.get(&st.id)) {
+                Some(t) => ws.write_string_with_format(row, 4, t, &f.input_wrap)?,
+                None => ws.write_blank(row, 4, &f.input_wrap)?,
+            };
+            let value = filled
+                .and_then(|x| x.answers.get(&st.id))
+                .and_then(Answer::value);
+            let formula = Formula::new(format!(
+                "=IFERROR(VLOOKUP(D{r},{SCALE_SHEET}!$A$2:$B${end},2,FALSE),\"\")",
+                r = row + 1,
+                end = n_opts + 1
+            ))
+            .set_result(value.map(|v| v.to_string()).unwrap_or_default());
+            ws.write_formula(row, VALUE_COL, formula)?;
+            ws.set_row_height(
+                row,
+                if st.text.chars().count() > 70 {
+                    30.0
+                } else {
+                    15.0
+                },
+            )?;
+        }
+        ws.add_data_validation(*first, 3, *last, 3, &list)?;
+        ws.write_string_with_format(*free, 0, area.id.as_str(), &f.wrap)?;
+        ws.write_string_with_format(*free, 1, &area.name, &f.wrap)?;
+        ws.write_string_with_format(
+            *free,
+            2,
+            "Fritext: vad fungerar bra, och vad kan bli bättre inom delmålet?",
+            &f.wrap,
+        )?;
+        ws.write_blank(*free, 3, &f.wrap)?;
+        match filled.and_then(|x| x.answers.comments.get(&area.id)) {
+            Some(t) => ws.write_string_with_format(*free, 4, t, &f.input_wrap)?,
+            None => ws.write_blank(*free, 4, &f.input_wrap)?,
+        };
+        ws.set_row_height(*free, 45.0)?;
+    }
+    ws.set_column_hidden(VALUE_COL)?;
+    ws.set_freeze_panes(lay.header_row + 1, 0)?;
+    ws.set_paper_size(9); // A4
+    ws.set_portrait();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_area(0, 0, lay.last_row, 4)?;
+    ws.set_repeat_rows(lay.header_row, lay.header_row)?;
+    ws.protect();
+    Ok(())
+}
+
+fn results_sheet(
+    ws: &mut Worksheet,
+    spec: &FormSpec,
+    lay: &Layout,
+    filled: Option<&Filled>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let inst = spec.instrument;
+    let scores = filled.map(|x| score_answers(inst, &x.answers));
+    let (min, max) = (
+        inst.scale_min().unwrap_or(1.0),
+        inst.scale_max().unwrap_or(4.0),
+    );
+    let share = inst.scoring.min_answered_share;
+    ws.set_name(RESULT_SHEET)?;
+    for (col, width) in [
+        (0u16, 28.0),
+        (1, 12.0),
+        (2, 12.0),
+        (3, 14.0),
+        (4, 12.0),
+        (5, 14.0),
+    ] {
+        ws.set_column_width(col, width)?;
+    }
+    ws.write_string_with_format(0, 0, "Ert resultat per delmål", &f.title)?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "Räknas om när ni svarar. Ett delmål får ett resultat när minst {} % av påståendena har svar på skalan; annars står det ”{TOO_FEW}”.",
+            (share * 100.0).round()
+        ),
+    )?;
+    let header_row = 3u32;
+    let mean_head = format!("Medel ({min}–{max})");
+    let heads = [
+        "Delmål",
+        "Besvarade",
+        "Påståenden",
+        mean_head.as_str(),
+        "Procent",
+        "Läge",
+        "Diagram",
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(header_row, c as u16, *h, &f.header)?;
+    }
+    let band_formula = |cell: &str| -> String {
+        // Nested IFs from the highest band down; the bands are the instrument's.
+        let mut expr = format!("\"{}\"", inst.scoring.bands[0].label);
+        for b in inst.scoring.bands.iter().skip(1) {
+            if let Some(from) = b.from {
+                expr = format!("IF({cell}>={from},\"{}\",{expr})", b.label);
+            }
+        }
+        format!("=IF(ISNUMBER({cell}),{expr},\"{TOO_FEW}\")")
+    };
+    let text_or = |v: Option<f64>| v.map_or_else(|| TOO_FEW.to_string(), |v| v.to_string());
+    for (i, (area, (first, last, _))) in inst.areas.iter().zip(&lay.areas).enumerate() {
+        let row = header_row + 1 + i as u32;
+        let r = row + 1;
+        let values = format!(
+            "'{ANSWER_SHEET}'!${v}${}:${v}${}",
+            first + 1,
+            last + 1,
+            v = col_letter(VALUE_COL)
+        );
+        let sc = scores.as_ref().and_then(|s| s.areas.get(i));
+        ws.write_string_with_format(row, 0, format!("{} {}", area.id, area.name), &f.wrap)?;
+        ws.write_formula_with_format(
+            row,
+            1,
+            Formula::new(format!("=COUNT({values})"))
+                .set_result(sc.map_or(0, |s| s.answered).to_string()),
+            &f.wrap,
+        )?;
+        ws.write_number_with_format(row, 2, area.statements.len() as f64, &f.wrap)?;
+        ws.write_formula_with_format(
+            row,
+            3,
+            Formula::new(format!(
+                "=IF(AND(B{r}>0,B{r}>=C{r}*{share}-0.000000001),AVERAGE({values}),\"{TOO_FEW}\")"
+            ))
+            .set_result(text_or(sc.and_then(|s| s.mean))),
+            &f.number,
+        )?;
+        ws.write_formula_with_format(
+            row,
+            4,
+            Formula::new(format!(
+                "=IF(ISNUMBER(D{r}),(D{r}-{min})/({max}-{min})*100,\"{TOO_FEW}\")"
+            ))
+            .set_result(text_or(sc.and_then(|s| s.percent))),
+            &f.percent,
+        )?;
+        let band = sc
+            .and_then(|s| s.band.as_deref())
+            .and_then(|id| inst.scoring.bands.iter().find(|b| b.id == id))
+            .map_or(TOO_FEW, |b| b.label.as_str());
+        ws.write_formula_with_format(
+            row,
+            5,
+            Formula::new(band_formula(&format!("D{r}"))).set_result(band),
+            &f.wrap,
+        )?;
+        ws.write_formula_with_format(
+            row,
+            6,
+            Formula::new(format!("=IF(ISNUMBER(D{r}),D{r},NA())")).set_result(
+                sc.and_then(|s| s.mean)
+                    .map_or("#N/A".into(), |v| v.to_string()),
+            ),
+            &f.number,
+        )?;
+    }
+    let n = inst.areas.len() as u32;
+    let (top, bottom) = (header_row + 2, header_row + 1 + n);
+    let idx = header_row + 1 + n;
+    let r = idx + 1;
+    ws.write_string_with_format(idx, 0, "Index (alla delmål)", &f.area)?;
+    ws.write_formula_with_format(
+        idx,
+        3,
+        Formula::new(format!(
+            "=IF(COUNT(D{top}:D{bottom})>0,AVERAGE(D{top}:D{bottom}),\"{TOO_FEW}\")"
+        ))
+        .set_result(text_or(scores.as_ref().and_then(|s| s.overall))),
+        &f.number,
+    )?;
+    ws.write_formula_with_format(
+        idx,
+        4,
+        Formula::new(format!(
+            "=IF(ISNUMBER(D{r}),(D{r}-{min})/({max}-{min})*100,\"{TOO_FEW}\")"
+        ))
+        .set_result(text_or(scores.as_ref().and_then(|s| s.overall_percent))),
+        &f.percent,
+    )?;
+    let overall_band = scores
+        .as_ref()
+        .and_then(|s| s.overall)
+        .map_or(TOO_FEW.to_string(), |o| inst.band(o).label.clone());
+    ws.write_formula_with_format(
+        idx,
+        5,
+        Formula::new(band_formula(&format!("D{r}"))).set_result(overall_band),
+        &f.wrap,
+    )?;
+
+    let mut chart = Chart::new(ChartType::RadarWithMarkers);
+    chart
+        .add_series()
+        .set_name("Medel per delmål")
+        .set_categories((RESULT_SHEET, header_row + 1, 0, header_row + n, 0))
+        .set_values((RESULT_SHEET, header_row + 1, 6, header_row + n, 6));
+    chart.title().set_name("Resultat per delmål");
+    chart.y_axis().set_min(min).set_max(max).set_major_unit(1.0);
+    chart.legend().set_hidden();
+    chart.set_alt_text("Radardiagram med verksamhetens medelvärde per delmål; samma siffror står i tabellen ovanför.");
+    chart.set_width(560).set_height(400);
+    ws.insert_chart(idx + 2, 0, &chart)?;
+    ws.protect();
+    Ok(())
+}
+
+fn scale_sheet(ws: &mut Worksheet, inst: &Instrument, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name(SCALE_SHEET)?;
+    ws.write_string_with_format(0, 0, "Svarsalternativ", &f.bold)?;
+    ws.write_string_with_format(0, 1, "Värde", &f.bold)?;
+    let mut row = 1;
+    for l in &inst.scale.levels {
+        ws.write_string(row, 0, format!("{} {}", l.value, l.label))?;
+        ws.write_number(row, 1, f64::from(l.value))?;
+        row += 1;
+    }
+    ws.write_string(row, 0, &inst.scale.not_applicable.label)?;
+    ws.write_string(row, 1, "räknas inte")?;
+    row += 2;
+    ws.write_string_with_format(row, 0, "Minsta andel besvarade", &f.bold)?;
+    ws.write_number(row, 1, inst.scoring.min_answered_share)?;
+    row += 1;
+    ws.write_string_with_format(row, 0, "Färgband", &f.bold)?;
+    ws.write_string_with_format(row, 1, "Från", &f.bold)?;
+    for b in &inst.scoring.bands {
+        row += 1;
+        ws.write_string(row, 0, &b.label)?;
+        match b.from {
+            Some(from) => ws.write_number(row, 1, from)?,
+            None => ws.write_number(row, 1, inst.scale_min().unwrap_or(0.0))?,
+        };
+    }
+    ws.set_column_width(0, 28)?;
+    ws.set_hidden(true);
+    ws.protect();
+    Ok(())
+}
