@@ -205,28 +205,30 @@ fn fixtures() -> Result<()> {
 }
 
 fn fuzz(args: &[String]) -> Result<()> {
-    let seconds = match args {
+    let seconds: u64 = match args {
         [] => 60,
         [flag, n] if flag == "--seconds" => n.parse().context("--seconds takes a whole number")?,
         _ => bail!("usage: cargo xtask fuzz [--seconds N]"),
     };
     let dir = root().join("fuzz");
-    if !dir.exists() {
-        bail!("there is no fuzz/ folder yet");
+    let seeds = root().join("fixtures/forms");
+    for target in ["import_form", "instrument_toml"] {
+        let corpus = dir.join("corpus").join(target);
+        std::fs::create_dir_all(&corpus)?;
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.current_dir(&dir).env("RUSTC_BOOTSTRAP", "1").args(["fuzz", "run", target]).arg(&corpus);
+        if target == "import_form" {
+            cmd.arg(&seeds);
+        } else {
+            cmd.arg(root().join("instruments")).arg(root().join("fixtures/instruments"));
+        }
+        cmd.args(["--", &format!("-max_total_time={seconds}"), "-rss_limit_mb=512", "-timeout=10"]);
+        let start = Instant::now();
+        run(&format!("cargo fuzz run {target} for {seconds} s"), &mut cmd)
+            .context("is cargo-fuzz installed? `cargo install cargo-fuzz`")?;
+        eprintln!("fuzz {target}: {:.0} s without a crash", start.elapsed().as_secs_f64());
     }
-    run(
-        "cargo fuzz (importer)",
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(&dir)
-            .env("RUSTC_BOOTSTRAP", "1")
-            .args([
-                "fuzz",
-                "run",
-                "import_form",
-                "--",
-                &format!("-max_total_time={seconds}"),
-            ]),
-    )
+    Ok(())
 }
 
 #[cfg(test)]
