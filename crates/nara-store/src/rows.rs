@@ -1,0 +1,109 @@
+//! Turning stored rows back into core types, shared by both backends.
+
+use std::collections::BTreeMap;
+
+use nara_core::{Answer, AnswerSet, AreaId, OrgCode, Response, RoundId, StatementId, UnitName};
+
+use crate::{Error, Result, StoredResponse};
+
+/// The columns of a response row, as read.
+pub struct ResponseRow {
+    pub id: i64,
+    pub round: String,
+    pub org: String,
+    pub unit: String,
+    pub rater: String,
+    pub consensus: bool,
+    pub participants: String,
+    pub date: String,
+    pub instrument_id: String,
+    pub instrument_version: String,
+    pub content_hash: String,
+    pub source: String,
+    pub actor: String,
+    pub created_at: i64,
+    pub replaced_at: Option<i64>,
+}
+
+fn corrupt(e: impl std::fmt::Display) -> Error {
+    Error::Corrupt(e.to_string())
+}
+
+/// Builds the stored responses from their rows, answers `(response, statement, level)` and
+/// comments `(response, kind, target, body)`.
+pub fn assemble(
+    rows: Vec<ResponseRow>,
+    answers: Vec<(i64, String, Option<i64>)>,
+    comments: Vec<(i64, String, String, String)>,
+) -> Result<Vec<StoredResponse>> {
+    let mut sets: BTreeMap<i64, AnswerSet> = BTreeMap::new();
+    for (rid, sid, level) in answers {
+        let a = match level {
+            Some(v) => Answer::Level(u8::try_from(v).map_err(corrupt)?),
+            None => Answer::NotApplicable,
+        };
+        sets.entry(rid)
+            .or_default()
+            .answers
+            .insert(StatementId::parse(&sid).map_err(corrupt)?, a);
+    }
+    for (rid, kind, target, body) in comments {
+        let set = sets.entry(rid).or_default();
+        if kind == "area" {
+            set.comments
+                .insert(AreaId::parse(&target).map_err(corrupt)?, body);
+        } else {
+            set.notes
+                .insert(StatementId::parse(&target).map_err(corrupt)?, body);
+        }
+    }
+    rows.into_iter()
+        .map(|r| {
+            Ok(StoredResponse {
+                id: r.id,
+                response: Response {
+                    round: RoundId::parse(&r.round).map_err(corrupt)?,
+                    org: OrgCode::parse(&r.org).map_err(corrupt)?,
+                    unit: UnitName::parse(&r.unit).map_err(corrupt)?,
+                    rater: r.rater,
+                    participants: r.participants,
+                    date: r.date,
+                    instrument_id: r.instrument_id,
+                    instrument_version: r.instrument_version,
+                    consensus: r.consensus,
+                    set: sets.remove(&r.id).unwrap_or_default(),
+                },
+                content_hash: r.content_hash,
+                source: r.source,
+                actor: r.actor,
+                created_at: r.created_at,
+                replaced_at: r.replaced_at,
+            })
+        })
+        .collect()
+}
+
+/// The answers of a response as rows to insert.
+pub fn answer_rows(set: &AnswerSet) -> impl Iterator<Item = (String, Option<i64>)> + '_ {
+    set.answers.iter().map(|(k, a)| {
+        (
+            k.to_string(),
+            match a {
+                Answer::Level(v) => Some(i64::from(*v)),
+                Answer::NotApplicable => None,
+            },
+        )
+    })
+}
+
+/// The comments of a response as rows to insert: `(kind, target, body)`.
+pub fn comment_rows(set: &AnswerSet) -> impl Iterator<Item = (&'static str, String, &str)> + '_ {
+    set.comments
+        .iter()
+        .map(|(k, v)| ("area", k.to_string(), v.as_str()))
+        .chain(
+            set.notes
+                .iter()
+                .map(|(k, v)| ("statement", k.to_string(), v.as_str())),
+        )
+}

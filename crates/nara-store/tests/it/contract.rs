@@ -1,0 +1,290 @@
+//! The contract every backend keeps.
+
+use std::sync::Arc;
+
+use nara_core::{
+    Answer, AnswerSet, AreaId, Instrument, OrgCode, Organisations, Response, Round, RoundId,
+    RoundStatus, StatementId, UnitName,
+};
+use nara_store::{Error, Outcome, Role, Session, Store};
+
+use crate::contract;
+
+async fn seeded(store: &Arc<dyn Store>) -> Instrument {
+    let inst = Instrument::dalarna();
+    store.put_instrument(&inst).await.unwrap();
+    for o in Organisations::dalarna().organisations {
+        store.put_organisation(&o).await.unwrap();
+    }
+    let round = Round {
+        id: RoundId::parse("2026").unwrap(),
+        instrument_id: inst.id.clone(),
+        instrument_version: inst.version.clone(),
+        status: RoundStatus::Open,
+        opens: None,
+        closes: None,
+    };
+    store.create_round(&round, "test").await.unwrap();
+    inst
+}
+
+fn response(unit: &str, rater: &str, level: u8) -> Response {
+    let mut set = AnswerSet::default();
+    set.answers
+        .insert(StatementId::parse("D1.1").unwrap(), Answer::Level(level));
+    set.answers
+        .insert(StatementId::parse("D1.2").unwrap(), Answer::NotApplicable);
+    set.comments.insert(
+        AreaId::parse("D1").unwrap(),
+        "Bra <b>samverkan</b> =1+1".into(),
+    );
+    set.notes
+        .insert(StatementId::parse("D1.1").unwrap(), "Gäller dagtid".into());
+    Response {
+        round: RoundId::parse("2026").unwrap(),
+        org: OrgCode::parse("2080").unwrap(),
+        unit: UnitName::parse(unit).unwrap(),
+        rater: rater.into(),
+        participants: "Anna".into(),
+        date: "2026-03-01".into(),
+        instrument_id: "dalarna-gnv".into(),
+        instrument_version: "2026.1".into(),
+        consensus: false,
+        set,
+    }
+}
+
+contract!(instruments_are_versioned_and_immutable, |store: Arc<
+    dyn Store,
+>| async move {
+    let inst = seeded(&store).await;
+    store.put_instrument(&inst).await.unwrap();
+    assert_eq!(store.instruments().await.unwrap(), vec![inst.clone()]);
+    let mut changed = inst.clone();
+    changed.name = "Annat".into();
+    assert!(matches!(
+        store.put_instrument(&changed).await,
+        Err(Error::Conflict(_))
+    ));
+    changed.version = "2027.1".into();
+    store.put_instrument(&changed).await.unwrap();
+    assert_eq!(store.instruments().await.unwrap().len(), 2);
+    assert_eq!(store.organisations().await.unwrap().len(), 16);
+});
+
+contract!(
+    rounds_and_their_status,
+    |store: Arc<dyn Store>| async move {
+        let inst = seeded(&store).await;
+        let r = store.rounds().await.unwrap();
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].status, RoundStatus::Open);
+        let again = Round {
+            status: RoundStatus::Draft,
+            ..r[0].clone()
+        };
+        assert!(matches!(
+            store.create_round(&again, "t").await,
+            Err(Error::Conflict(_))
+        ));
+        let bad = Round {
+            id: RoundId::parse("2027").unwrap(),
+            instrument_version: "9".into(),
+            ..again.clone()
+        };
+        assert!(matches!(
+            store.create_round(&bad, "t").await,
+            Err(Error::NotFound(_))
+        ));
+        store
+            .set_round_status(r[0].id, RoundStatus::Closed, "anna")
+            .await
+            .unwrap();
+        assert_eq!(store.rounds().await.unwrap()[0].status, RoundStatus::Closed);
+        assert!(matches!(
+            store
+                .set_round_status(RoundId::parse("2030").unwrap(), RoundStatus::Open, "x")
+                .await,
+            Err(Error::NotFound(_))
+        ));
+        let log = store.audit_log(10, Some("round.closed")).await.unwrap();
+        assert_eq!((log.len(), log[0].actor.as_str()), (1, "anna"));
+        let _ = inst;
+    }
+);
+
+contract!(
+    the_same_form_twice_changes_nothing_and_a_correction_keeps_history,
+    |store: Arc<dyn Store>| async move {
+        seeded(&store).await;
+        let round = RoundId::parse("2026").unwrap();
+        let first = response("Hemsjukvården", "", 3);
+        assert_eq!(
+            store
+                .store_response(&first, "h1", "a.xlsx", "cli")
+                .await
+                .unwrap(),
+            Outcome::Imported
+        );
+        assert_eq!(
+            store
+                .store_response(&first, "h1", "a.xlsx", "cli")
+                .await
+                .unwrap(),
+            Outcome::Unchanged
+        );
+        // The same unit written differently is the same form.
+        let corrected = Response {
+            unit: UnitName::parse("HEMSJUKVÅRDEN").unwrap(),
+            ..response("Hemsjukvården", "", 4)
+        };
+        assert_eq!(
+            store
+                .store_response(&corrected, "h2", "a2.xlsx", "cli")
+                .await
+                .unwrap(),
+            Outcome::Replaced
+        );
+        let current = store.responses(round).await.unwrap();
+        assert_eq!(current.len(), 1);
+        assert_eq!(
+            current[0].response.set, corrected.set,
+            "answers, comments and notes verbatim"
+        );
+        assert_eq!(
+            current[0].response.unit.as_str(),
+            "Hemsjukvården",
+            "the unit keeps its first spelling"
+        );
+        let history = store.response_history(round).await.unwrap();
+        assert_eq!(history.len(), 2);
+        assert!(history[0].replaced_at.is_some() && history[1].replaced_at.is_none());
+        assert_eq!(
+            history[0].response.set.answers[&StatementId::parse("D1.1").unwrap()],
+            Answer::Level(3)
+        );
+        let log = store.audit_log(10, None).await.unwrap();
+        assert_eq!(log.iter().filter(|e| e.action == "import").count(), 1);
+        assert_eq!(log.iter().filter(|e| e.action == "replace").count(), 1);
+    }
+);
+
+contract!(raters_and_the_consensus_are_kept_apart, |store: Arc<
+    dyn Store,
+>| async move {
+    seeded(&store).await;
+    let round = RoundId::parse("2026").unwrap();
+    for (rater, v) in [("Anna", 1), ("Bo", 4), ("anna ", 2)] {
+        store
+            .store_response(
+                &response("Hemsjukvården", rater, v),
+                &format!("{rater}{v}"),
+                "f",
+                "cli",
+            )
+            .await
+            .unwrap();
+    }
+    let consensus = Response {
+        consensus: true,
+        ..response("Hemsjukvården", "", 3)
+    };
+    assert_eq!(
+        store
+            .store_response(&consensus, "c", "f", "cli")
+            .await
+            .unwrap(),
+        Outcome::Imported
+    );
+    let current = store.responses(round).await.unwrap();
+    assert_eq!(
+        current.len(),
+        3,
+        "Anna (replaced by 'anna '), Bo and the consensus"
+    );
+    assert_eq!(current.iter().filter(|r| r.response.consensus).count(), 1);
+});
+
+contract!(
+    users_sessions_and_audit,
+    |store: Arc<dyn Store>| async move {
+        seeded(&store).await;
+        let falun = OrgCode::parse("2080").unwrap();
+        let id = store
+            .create_user("Karin", "$argon2id$x", Role::Respondent, Some(&falun))
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.create_user("karin", "y", Role::Reader, None).await,
+            Err(Error::Conflict(_))
+        ));
+        let u = store.user_by_name("KARIN").await.unwrap().unwrap();
+        assert_eq!(
+            (u.id, u.role, u.org.clone(), u.disabled),
+            (id, Role::Respondent, Some(falun), false)
+        );
+        assert_eq!(store.user(id).await.unwrap().unwrap().username, "karin");
+        let s = Session {
+            id_hash: "h".into(),
+            user_id: id,
+            csrf: "c".into(),
+            created_at: 1_000,
+            last_seen: 1_000,
+            expires_at: 10_000,
+        };
+        store.create_session(&s).await.unwrap();
+        assert_eq!(store.session("h").await.unwrap(), Some(s.clone()));
+        store.touch_session("h", 2_000).await.unwrap();
+        assert_eq!(store.session("h").await.unwrap().unwrap().last_seen, 2_000);
+        assert_eq!(
+            store.delete_expired_sessions(5_000, 60_000).await.unwrap(),
+            0
+        );
+        assert_eq!(
+            store.delete_expired_sessions(20_000, 60_000).await.unwrap(),
+            1
+        );
+        store.create_session(&s).await.unwrap();
+        store.set_disabled(id, true).await.unwrap();
+        assert!(store.user(id).await.unwrap().unwrap().disabled);
+        assert_eq!(
+            store.session("h").await.unwrap(),
+            None,
+            "disabling ends the sessions"
+        );
+        store.set_password(id, "new").await.unwrap();
+        assert_eq!(store.user(id).await.unwrap().unwrap().password_hash, "new");
+        store
+            .audit("karin", "sign-in", "karin", "ok")
+            .await
+            .unwrap();
+        assert_eq!(store.audit_log(5, Some("sign-in")).await.unwrap().len(), 1);
+        assert_eq!(store.users().await.unwrap().len(), 1);
+    }
+);
+
+#[tokio::test]
+async fn sqlite_backup_restores_to_the_same_data() {
+    let (store, dir) = crate::harness::sqlite().await;
+    seeded(&store).await;
+    store
+        .store_response(&response("Hemsjukvården", "", 2), "h", "f", "cli")
+        .await
+        .unwrap();
+    let copy = dir.path().join("kopia.db");
+    store.backup_to(&copy).await.unwrap();
+    assert!(
+        matches!(store.backup_to(&copy).await, Err(Error::Conflict(_))),
+        "never overwrites"
+    );
+    let restored = nara_store::SqliteStore::open(&copy).await.unwrap();
+    let round = RoundId::parse("2026").unwrap();
+    assert_eq!(
+        restored.responses(round).await.unwrap(),
+        store.responses(round).await.unwrap()
+    );
+    assert_eq!(
+        restored.rounds().await.unwrap(),
+        store.rounds().await.unwrap()
+    );
+}
