@@ -1,3 +1,92 @@
-//! `nara-app` holds the use cases that the command line and the server share: import batches,
-//! rounds, results, exports and backup. Each use case is one function; neither the CLI nor the
-//! server writes one again.
+//! `nara-app` holds the use cases that the command line and the server share: opening the
+//! database with its defaults, import batches, rounds, results (the one [`report::RoundReport`]
+//! that every view renders), response tracking and backup. Each use case is one function;
+//! neither the CLI nor the server writes one again. Every score comes from `nara-core`.
+
+use std::sync::Arc;
+
+use nara_core::{Instrument, Organisations, RoundId};
+
+pub mod import;
+pub mod report;
+pub mod rounds;
+
+pub use nara_store::{Outcome, Role, Store};
+
+/// Errors of the use cases. The messages of `User` are Swedish sentences for people.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Something the user asked for cannot be done; the sentence says why and what to do.
+    #[error("{0}")]
+    User(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] nara_store::Error),
+    /// A file could not be read or written.
+    #[error("{0}")]
+    Io(String),
+}
+
+impl From<nara_core::Error> for Error {
+    fn from(e: nara_core::Error) -> Self {
+        Self::User(e.to_string())
+    }
+}
+
+/// Result with the app error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The default database URL: `nara.db` in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://nara.db";
+
+/// Opens the database at `url` (creating a SQLite file when missing) and, on first use, loads
+/// the default instrument and organisations (Dalarna).
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    let store = nara_store::open_store(url).await?;
+    if store.instruments().await?.is_empty() {
+        store.put_instrument(&Instrument::dalarna()).await?;
+    }
+    if store.organisations().await?.is_empty() {
+        for o in Organisations::dalarna().organisations {
+            store.put_organisation(&o).await?;
+        }
+    }
+    Ok(store)
+}
+
+/// The organisations as a core list.
+pub async fn organisations(store: &dyn Store) -> Result<Organisations> {
+    Ok(Organisations {
+        county: String::new(),
+        organisations: store.organisations().await?,
+    })
+}
+
+/// The instrument a round uses.
+pub async fn round_instrument(
+    store: &dyn Store,
+    round: RoundId,
+) -> Result<(nara_core::Round, Instrument)> {
+    let r = rounds::get(store, round).await?;
+    let inst = store
+        .instruments()
+        .await?
+        .into_iter()
+        .find(|i| i.id == r.instrument_id && i.version == r.instrument_version)
+        .ok_or_else(|| {
+            Error::User(format!(
+                "Omgången {round} använder instrumentet {} {}, som saknas.",
+                r.instrument_id, r.instrument_version
+            ))
+        })?;
+    Ok((r, inst))
+}
+
+/// Copies the database to `to` while it is in use (SQLite). For PostgreSQL, use pg_dump.
+pub async fn backup(store: &dyn Store, to: &std::path::Path, actor: &str) -> Result<()> {
+    store.backup_to(to).await?;
+    store
+        .audit(actor, "backup", &to.display().to_string(), "")
+        .await?;
+    Ok(())
+}

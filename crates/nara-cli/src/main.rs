@@ -1,6 +1,113 @@
 //! `nara`, the command line of Nära: every operation of a round, scriptable. It parses
 //! arguments and prints; the work is done by `nara-app`.
+//!
+//! Exit codes: 0 success; 1 a rejected file, a failed check or an error; 2 bad usage.
 
-fn main() {
-    println!("nara");
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+const EXAMPLES: &str = "\
+Exempel – en hel omgång:
+  nara round create 2026              skapa omgången (utkast)
+  nara round open 2026                öppna den för svar
+  nara template --round 2026 --all -o blanketter/
+  nara import inkomna/                läs in ifyllda blanketter (filer och mappar)
+  nara status --round 2026            vem har svarat?
+  nara report --round 2026            resultat per organisation och län
+  nara round close 2026
+  nara round publish 2026
+
+Databasen är nara.db i arbetskatalogen om inget annat anges (--database-url eller NARA_DATABASE_URL).";
+
+/// Nära: självskattning för God och nära vård.
+#[derive(Debug, Parser)]
+#[command(name = "nara", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    /// The database: `sqlite://FILE` (created when missing) or `postgres://…`.
+    #[arg(long, global = true, env = "NARA_DATABASE_URL", default_value = nara_app::DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+    /// Print less (only errors and the data asked for).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read filled forms (files and folders) into the database.
+    Import(cmd::import::ImportArgs),
+    /// Check filled forms without a database write (like `import --dry-run`).
+    Validate(cmd::import::ValidateArgs),
+    /// Rounds: create, list, open, close, publish.
+    #[command(subcommand)]
+    Round(cmd::round::RoundCmd),
+    /// Write blank Excel forms for a round.
+    Template(cmd::template::TemplateArgs),
+    /// Who has answered a round.
+    Status(cmd::report::StatusArgs),
+    /// The scores of a round, as a table or JSON.
+    Report(cmd::report::ReportArgs),
+    /// The organisations.
+    #[command(subcommand)]
+    Org(cmd::org::OrgCmd),
+    /// Instruments: show, validate, import.
+    #[command(subcommand)]
+    Instrument(cmd::org::InstrumentCmd),
+    /// Copy the database to a file while it is in use (SQLite).
+    Backup(cmd::report::BackupArgs),
+}
+
+/// What the commands share: how to print.
+pub struct Out {
+    /// `-q`.
+    pub quiet: bool,
+    /// `-v`.
+    pub verbose: bool,
+    /// Whether stderr is a terminal (progress bars only then).
+    pub tty: bool,
+}
+
+impl Out {
+    /// A line for people, on stderr unless quiet.
+    pub fn say(&self, line: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", line.as_ref());
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Out {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        tty: std::io::stderr().is_terminal(),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("fel: kunde inte starta: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(cmd::run(&cli, &out)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("fel: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -1,0 +1,411 @@
+//! The import batch: many files and folders, parsed in parallel off the async runtime (bounded
+//! to the cores), each valid file then stored in one transaction. A batch goes on past bad
+//! files and ends with a report per file, in the order given.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use nara_core::scoring::score_answers;
+use nara_core::{Instrument, Response, RoundStatus};
+use nara_excel::{ImportContext, Limits, Problem};
+use nara_store::{Outcome, Store};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::Result;
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Check everything, store nothing.
+    pub dry_run: bool,
+    /// Who imports (for the audit log).
+    pub actor: String,
+    /// The importer's limits.
+    pub limits: Limits,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            dry_run: false,
+            actor: "cli".into(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Stored as a new form.
+    Imported,
+    /// Replaced the earlier version of the same form (kept as history).
+    Replaced,
+    /// The same content was already stored.
+    Unchanged,
+    /// Not stored: see the problems.
+    Rejected,
+}
+
+impl Status {
+    /// The Swedish word.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Imported => "importerad",
+            Self::Replaced => "ersatt",
+            Self::Unchanged => "oförändrad",
+            Self::Rejected => "avvisad",
+        }
+    }
+}
+
+/// One area's score in a file report.
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaLine {
+    /// The area id.
+    pub id: String,
+    /// The area name.
+    pub name: String,
+    /// The mean, `null` when too few answers.
+    pub mean: Option<f64>,
+    /// The percentage, `null` likewise.
+    pub percent: Option<f64>,
+    /// Statements answered on the scale.
+    pub answered: usize,
+    /// Statements in the area.
+    pub total: usize,
+}
+
+/// The scores of the form in a file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileScores {
+    /// Per area.
+    pub areas: Vec<AreaLine>,
+    /// The overall index, `null` when no area is scored.
+    pub overall: Option<f64>,
+}
+
+/// The report on one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    /// The path as given.
+    pub file: String,
+    /// What happened (with `--dry-run`: what would happen).
+    pub status: Status,
+    /// The organisation code.
+    pub org: Option<String>,
+    /// The unit.
+    pub unit: Option<String>,
+    /// The round.
+    pub round: Option<String>,
+    /// The rater, when the form names one.
+    pub rater: Option<String>,
+    /// Every problem (for a rejected file).
+    pub problems: Vec<Problem>,
+    /// The form's own scores (not for a rejected file).
+    pub scores: Option<FileScores>,
+}
+
+/// The report on a batch.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchReport {
+    /// Whether nothing was stored.
+    pub dry_run: bool,
+    /// One per file, in the order given (folders expanded in name order).
+    pub files: Vec<FileReport>,
+    /// Files in the folders that are not spreadsheets, left alone.
+    pub skipped: Vec<String>,
+}
+
+impl BatchReport {
+    /// How many files had each status.
+    pub fn count(&self, status: Status) -> usize {
+        self.files.iter().filter(|f| f.status == status).count()
+    }
+    /// Whether every file was imported, replaced or unchanged.
+    pub fn all_ok(&self) -> bool {
+        self.count(Status::Rejected) == 0
+    }
+}
+
+/// Progress of a batch, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    /// The files are known.
+    Start {
+        /// How many.
+        total: usize,
+    },
+    /// One more file is done.
+    Done,
+}
+
+const SHEET_EXTENSIONS: &[&str] = &["xlsx", "ods", "xls", "xlsm", "xlsb", "csv", "numbers"];
+
+/// Expands folders (recursively, in name order) into files. Files named directly are always
+/// taken; in folders, only spreadsheet-like files are, and office lock files are skipped.
+pub fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<String>) {
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+            Ok(rd) => rd.flatten().map(|e| e.path()).collect(),
+            Err(_) => return,
+        };
+        entries.sort();
+        for p in entries {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if p.is_dir() {
+                walk(&p, files, skipped);
+            } else if name.starts_with("~$") || name.starts_with(".~lock") || name.starts_with('.')
+            {
+                skipped.push(p.display().to_string());
+            } else if p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| SHEET_EXTENSIONS.contains(&e.to_lowercase().as_str()))
+            {
+                files.push(p);
+            } else {
+                skipped.push(p.display().to_string());
+            }
+        }
+    }
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut files, &mut skipped);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    (files, skipped)
+}
+
+/// The hash of a response's content: the same answers, comments and background give the same
+/// hash, whatever file they came in.
+pub fn content_hash(r: &Response) -> String {
+    let json = serde_json::to_vec(r).unwrap_or_default();
+    hex::encode(Sha256::digest(&json))
+}
+
+/// The importer's context from the store.
+pub async fn context(store: &dyn Store, limits: Limits) -> Result<ImportContext> {
+    Ok(ImportContext {
+        instruments: store.instruments().await?,
+        organisations: crate::organisations(store).await?,
+        rounds: store.rounds().await?,
+        limits,
+    })
+}
+
+fn rejected(file: String, problems: Vec<Problem>) -> FileReport {
+    FileReport {
+        file,
+        status: Status::Rejected,
+        org: None,
+        unit: None,
+        round: None,
+        rater: None,
+        problems,
+        scores: None,
+    }
+}
+
+fn parse_one(path: &Path, ctx: &ImportContext) -> std::result::Result<Response, Vec<Problem>> {
+    let too_big = |size: u64| {
+        vec![Problem {
+            sheet: None,
+            cell: None,
+            message: format!(
+                "Filen är för stor ({} MB; högst {} MB tas emot).",
+                size / (1024 * 1024),
+                ctx.limits.max_file_bytes / (1024 * 1024)
+            ),
+        }]
+    };
+    let meta = std::fs::metadata(path).map_err(|e| {
+        vec![Problem {
+            sheet: None,
+            cell: None,
+            message: format!("Filen kan inte läsas: {e}."),
+        }]
+    })?;
+    if meta.len() > ctx.limits.max_file_bytes {
+        return Err(too_big(meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Problem {
+            sheet: None,
+            cell: None,
+            message: format!("Filen kan inte läsas: {e}."),
+        }]
+    })?;
+    nara_excel::import_form(&path.display().to_string(), &bytes, ctx)
+}
+
+/// Parses files in parallel, bounded to the cores, off the async runtime; results in order.
+pub async fn parse_files(
+    files: &[PathBuf],
+    ctx: Arc<ImportContext>,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Vec<std::result::Result<Response, Vec<Problem>>> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let limit = Arc::new(tokio::sync::Semaphore::new(workers));
+    let mut handles = Vec::with_capacity(files.len());
+    for f in files {
+        let (f, ctx, limit) = (f.clone(), ctx.clone(), limit.clone());
+        handles.push(tokio::spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            tokio::task::spawn_blocking(move || parse_one(&f, &ctx)).await
+        }));
+    }
+    let mut out = Vec::with_capacity(files.len());
+    for h in handles {
+        let r = match h.await {
+            Ok(Ok(r)) => r,
+            _ => Err(vec![Problem { sheet: None, cell: None, message: "Filen kunde inte läsas (internt fel). Försök igen; kvarstår felet, kontakta förvaltaren.".into() }]),
+        };
+        progress(Progress::Done);
+        out.push(r);
+    }
+    out
+}
+
+fn scores_of(inst: &Instrument, r: &Response) -> FileScores {
+    let s = score_answers(inst, &r.set);
+    FileScores {
+        areas: inst
+            .areas
+            .iter()
+            .zip(&s.areas)
+            .map(|(a, sc)| AreaLine {
+                id: a.id.to_string(),
+                name: a.name.clone(),
+                mean: sc.mean,
+                percent: sc.percent,
+                answered: sc.answered,
+                total: sc.total,
+            })
+            .collect(),
+        overall: s.overall,
+    }
+}
+
+/// Imports a batch of files and folders.
+pub async fn import_batch(
+    store: &dyn Store,
+    paths: &[PathBuf],
+    opts: &Options,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<BatchReport> {
+    let (files, skipped) = expand(paths);
+    progress(Progress::Start { total: files.len() });
+    let ctx = Arc::new(context(store, opts.limits.clone()).await?);
+    let parsed = parse_files(&files, ctx.clone(), progress).await;
+    let mut reports = Vec::with_capacity(files.len());
+    for (path, result) in files.iter().zip(parsed) {
+        let file = path.display().to_string();
+        let response = match result {
+            Ok(r) => r,
+            Err(problems) => {
+                reports.push(rejected(file, problems));
+                continue;
+            }
+        };
+        reports.push(store_one(store, &ctx, path, &file, response, opts).await?);
+    }
+    Ok(BatchReport {
+        dry_run: opts.dry_run,
+        files: reports,
+        skipped,
+    })
+}
+
+async fn store_one(
+    store: &dyn Store,
+    ctx: &ImportContext,
+    path: &Path,
+    file: &str,
+    r: Response,
+    opts: &Options,
+) -> Result<FileReport> {
+    let round = ctx.rounds.iter().find(|x| x.id == r.round);
+    let inst = ctx
+        .instruments
+        .iter()
+        .find(|i| i.id == r.instrument_id && i.version == r.instrument_version);
+    let mut report = FileReport {
+        file: file.to_string(),
+        status: Status::Rejected,
+        org: Some(r.org.to_string()),
+        unit: Some(r.unit.to_string()),
+        round: Some(r.round.to_string()),
+        rater: (!r.rater.is_empty()).then(|| r.rater.clone()),
+        problems: vec![],
+        scores: None,
+    };
+    let problem = |m: String| Problem {
+        sheet: None,
+        cell: None,
+        message: m,
+    };
+    match round.map(|x| x.status) {
+        Some(RoundStatus::Open) => {}
+        Some(RoundStatus::Draft) => {
+            report.problems.push(problem(format!("Omgången {} är inte öppnad ännu (status utkast), så svar tas inte emot. Be samordnaren öppna omgången.", r.round)));
+            return Ok(report);
+        }
+        Some(s) => {
+            report.problems.push(problem(format!(
+                "Omgången {} är {} och tar inte emot svar. Ska svaret räknas måste samordnaren öppna omgången igen.",
+                r.round,
+                s.label()
+            )));
+            return Ok(report);
+        }
+        None => {
+            report
+                .problems
+                .push(problem(format!("Omgången {} finns inte.", r.round)));
+            return Ok(report);
+        }
+    }
+    let Some(inst) = inst else {
+        report
+            .problems
+            .push(problem("Instrumentet för omgången saknas.".into()));
+        return Ok(report);
+    };
+    let hash = content_hash(&r);
+    let source = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(file)
+        .to_string();
+    report.status = if opts.dry_run {
+        let key = r.identity();
+        let current = store
+            .responses(r.round)
+            .await?
+            .into_iter()
+            .find(|s| s.response.identity() == key);
+        match current {
+            Some(s) if s.content_hash == hash => Status::Unchanged,
+            Some(_) => Status::Replaced,
+            None => Status::Imported,
+        }
+    } else {
+        match store
+            .store_response(&r, &hash, &source, &opts.actor)
+            .await?
+        {
+            Outcome::Imported => Status::Imported,
+            Outcome::Replaced => Status::Replaced,
+            Outcome::Unchanged => Status::Unchanged,
+        }
+    };
+    report.scores = Some(scores_of(inst, &r));
+    Ok(report)
+}

@@ -1,0 +1,194 @@
+//! `nara import` and `nara validate`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use nara_app::Store;
+use nara_app::import::{BatchReport, Options, Progress, Status};
+
+use crate::Out;
+
+/// `nara import`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exempel:\n  nara import inkomna/\n  nara import falun.xlsx mora.ods --json > rapport.json\n  nara import inkomna/ --dry-run"
+)]
+pub struct ImportArgs {
+    /// Files and folders (folders are read recursively; only spreadsheets are taken).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Check everything and report what would happen; store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the report as one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `nara validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files and folders.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn progress_bar(out: &Out) -> Option<ProgressBar> {
+    (out.tty && !out.quiet).then(|| {
+        let pb = ProgressBar::new(0);
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} läser {pos}/{len} filer {wide_bar} {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        pb
+    })
+}
+
+/// Imports.
+pub async fn run(store: &dyn Store, args: &ImportArgs, out: &Out) -> Result<ExitCode> {
+    let pb = progress_bar(out);
+    let progress = |p: Progress| {
+        if let Some(pb) = &pb {
+            match p {
+                Progress::Start { total } => pb.set_length(total as u64),
+                Progress::Done => pb.inc(1),
+            }
+        }
+    };
+    let opts = Options {
+        dry_run: args.dry_run,
+        actor: "cli".into(),
+        ..Options::default()
+    };
+    let report = nara_app::import::import_batch(store, &args.paths, &opts, &progress).await?;
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    print_report(&report, args.json, out)
+}
+
+/// Validates without a database: the forms are checked against the default instrument and
+/// organisations, and against a round of the form's own.
+pub async fn validate(args: &ValidateArgs, out: &Out) -> Result<ExitCode> {
+    let dir = std::env::temp_dir().join(format!("nara-validate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let url = format!("sqlite://{}", dir.join("v.db").display());
+    let store = nara_app::open(&url).await?;
+    // Every round a form names is accepted: create the rounds the forms mention, open.
+    let (files, _) = nara_app::import::expand(&args.paths);
+    for f in &files {
+        if let Ok(bytes) = std::fs::read(f)
+            && let Some(round) = round_in(&bytes)
+            && nara_app::rounds::get(store.as_ref(), round).await.is_err()
+        {
+            nara_app::rounds::create(store.as_ref(), round, None, None, None, "validate").await?;
+            nara_app::rounds::set_status(
+                store.as_ref(),
+                round,
+                nara_core::RoundStatus::Open,
+                "validate",
+            )
+            .await?;
+        }
+    }
+    let opts = Options {
+        dry_run: true,
+        actor: "validate".into(),
+        ..Options::default()
+    };
+    let report =
+        nara_app::import::import_batch(store.as_ref(), &args.paths, &opts, &|_| {}).await?;
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+    print_report(&report, args.json, out)
+}
+
+/// The round a form names, read leniently for `validate`.
+fn round_in(bytes: &[u8]) -> Option<nara_core::RoundId> {
+    let kind = nara_excel::guard::check(bytes, &nara_excel::Limits::default()).ok()?;
+    let mut book =
+        nara_excel::cells::Book::open(bytes, kind, &nara_excel::Limits::default()).ok()?;
+    for name in book.sheet_names() {
+        let (sheet, _) = book.read(&name, &nara_excel::Limits::default()).ok()?;
+        for ((r, c), text) in &sheet.cells {
+            if text
+                .trim()
+                .trim_end_matches(':')
+                .eq_ignore_ascii_case("omgång")
+            {
+                return nara_core::RoundId::parse(sheet.get(*r, c + 1)).ok();
+            }
+        }
+    }
+    None
+}
+
+fn print_report(report: &BatchReport, json: bool, out: &Out) -> Result<ExitCode> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+    } else {
+        for f in &report.files {
+            let who = match (&f.org, &f.unit) {
+                (Some(o), Some(u)) => format!(
+                    "{o} {u}{}",
+                    f.rater
+                        .as_ref()
+                        .map(|r| format!(" ({r})"))
+                        .unwrap_or_default()
+                ),
+                _ => String::new(),
+            };
+            println!("{:<11} {}  {}", f.status.label(), f.file, who);
+            for p in &f.problems {
+                let at = match (&p.sheet, &p.cell) {
+                    (Some(s), Some(c)) => format!("{s}!{c}: "),
+                    (Some(s), None) => format!("{s}: "),
+                    _ => String::new(),
+                };
+                println!("            {at}{}", p.message);
+            }
+            if out.verbose
+                && let Some(s) = &f.scores
+            {
+                for a in &s.areas {
+                    println!(
+                        "            {} {}: {} ({}/{})",
+                        a.id,
+                        a.name,
+                        nara_core::fmt::score(a.mean),
+                        a.answered,
+                        a.total
+                    );
+                }
+            }
+        }
+        for s in &report.skipped {
+            out.say(format!("hoppade över (inget kalkylark): {s}"));
+        }
+        let verb = if report.dry_run { "skulle bli" } else { "blev" };
+        out.say(format!(
+            "{} filer: {} {verb} importerade, {} ersatta, {} oförändrade, {} avvisade.{}",
+            report.files.len(),
+            report.count(Status::Imported),
+            report.count(Status::Replaced),
+            report.count(Status::Unchanged),
+            report.count(Status::Rejected),
+            if report.dry_run {
+                " Inget sparades (--dry-run)."
+            } else {
+                ""
+            }
+        ));
+    }
+    Ok(if report.all_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

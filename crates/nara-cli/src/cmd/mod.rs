@@ -1,0 +1,41 @@
+//! The commands, one module each; every one calls `nara-app` and prints.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::{Cli, Command, Out};
+
+pub mod import;
+pub mod org;
+pub mod report;
+pub mod round;
+pub mod template;
+
+/// Runs the command the user gave.
+pub async fn run(cli: &Cli, out: &Out) -> Result<ExitCode> {
+    if let Command::Validate(args) = &cli.command {
+        return import::validate(args, out).await;
+    }
+    if let Command::Instrument(org::InstrumentCmd::Validate { file }) = &cli.command {
+        return org::validate_instrument(file, out);
+    }
+    let store = nara_app::open(&cli.database_url).await?;
+    let store = store.as_ref();
+    match &cli.command {
+        Command::Import(args) => import::run(store, args, out).await,
+        Command::Round(c) => round::run(store, c, out).await,
+        Command::Template(args) => template::run(store, args, out).await,
+        Command::Status(args) => report::status(store, args, out).await,
+        Command::Report(args) => report::report(store, args, out).await,
+        Command::Org(c) => org::run_org(store, c, out).await,
+        Command::Instrument(c) => org::run_instrument(store, c, out).await,
+        Command::Backup(args) => report::backup(store, args, out).await,
+        Command::Validate(_) => unreachable!("handled above"),
+    }
+}
+
+/// Parses a round id with a Swedish message.
+pub fn round_id(s: &str) -> Result<nara_core::RoundId> {
+    Ok(nara_core::RoundId::parse(s)?)
+}

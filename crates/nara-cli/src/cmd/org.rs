@@ -1,0 +1,139 @@
+//! `nara org …` and `nara instrument …`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use nara_app::Store;
+use nara_core::{Instrument, Organisations};
+
+use crate::Out;
+
+/// Organisation commands.
+#[derive(Debug, Subcommand)]
+pub enum OrgCmd {
+    /// List the organisations.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add (or update) organisations from a TOML file (another county's list).
+    Add {
+        /// The file, in the format of organisations/dalarna.toml.
+        file: PathBuf,
+    },
+}
+
+/// Instrument commands.
+#[derive(Debug, Subcommand)]
+pub enum InstrumentCmd {
+    /// Show the stored instruments, or one as TOML.
+    Show {
+        /// `ID@VERSION` to print as TOML.
+        which: Option<String>,
+    },
+    /// Check an instrument file and report every problem.
+    Validate {
+        /// The TOML file.
+        file: PathBuf,
+    },
+    /// Store a new instrument version from a TOML file.
+    Import {
+        /// The TOML file.
+        file: PathBuf,
+    },
+}
+
+/// Runs an organisation command.
+pub async fn run_org(store: &dyn Store, cmd: &OrgCmd, out: &Out) -> Result<ExitCode> {
+    match cmd {
+        OrgCmd::List { json } => {
+            let orgs = store.organisations().await?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&orgs)?);
+            } else {
+                for o in orgs {
+                    println!("{:<5} {:<7} {}", o.code.as_str(), o.kind.label(), o.name);
+                }
+            }
+        }
+        OrgCmd::Add { file } => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("kan inte läsa {}", file.display()))?;
+            let list = Organisations::from_toml(&text)?;
+            for o in &list.organisations {
+                store.put_organisation(o).await?;
+            }
+            out.say(format!(
+                "{} organisationer lades till eller uppdaterades.",
+                list.organisations.len()
+            ));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_instrument(file: &PathBuf) -> Result<Instrument> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("kan inte läsa {}", file.display()))?;
+    Ok(Instrument::from_toml(&text)?)
+}
+
+/// `nara instrument validate`: needs no database.
+pub fn validate_instrument(file: &PathBuf, out: &Out) -> Result<ExitCode> {
+    match read_instrument(file) {
+        Ok(i) => {
+            out.say(format!(
+                "{} version {}: {} delmål, {} påståenden. Inga fel.",
+                i.id,
+                i.version,
+                i.areas.len(),
+                i.statement_count()
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!("{e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// Runs an instrument command.
+pub async fn run_instrument(store: &dyn Store, cmd: &InstrumentCmd, out: &Out) -> Result<ExitCode> {
+    match cmd {
+        InstrumentCmd::Show { which: None } => {
+            for i in store.instruments().await? {
+                println!(
+                    "{}@{}  {} ({} delmål, {} påståenden)",
+                    i.id,
+                    i.version,
+                    i.name,
+                    i.areas.len(),
+                    i.statement_count()
+                );
+            }
+        }
+        InstrumentCmd::Show { which: Some(w) } => {
+            let (id, ver) = w
+                .split_once('@')
+                .ok_or_else(|| anyhow::anyhow!("Skriv instrumentet som ID@VERSION."))?;
+            let i = store
+                .instruments()
+                .await?
+                .into_iter()
+                .find(|i| i.id == id && i.version == ver)
+                .ok_or_else(|| anyhow::anyhow!("Instrumentet {w} finns inte."))?;
+            print!("{}", i.to_toml());
+        }
+        InstrumentCmd::Validate { file } => return validate_instrument(file, out),
+        InstrumentCmd::Import { file } => {
+            let i = read_instrument(file)?;
+            store.put_instrument(&i).await?;
+            out.say(format!("Instrumentet {} version {} är sparat. Skapa en omgång med det: nara round create ÅR --instrument {}@{}", i.id, i.version, i.id, i.version));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

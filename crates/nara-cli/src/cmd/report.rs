@@ -1,0 +1,209 @@
+//! `nara status`, `nara report` and `nara backup`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+use nara_app::Store;
+use nara_core::fmt;
+
+use crate::Out;
+
+/// `nara status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The round.
+    #[arg(long)]
+    pub round: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `nara report`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exempel:\n  nara report --round 2026\n  nara report --round 2026 --org 2080\n  nara report --round 2026 --json > 2026.json"
+)]
+pub struct ReportArgs {
+    /// The round.
+    #[arg(long)]
+    pub round: String,
+    /// Only this organisation (code or name).
+    #[arg(long)]
+    pub org: Option<String>,
+    /// Print JSON (every number unrounded).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `nara backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The file to write (must not exist).
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
+
+/// Who has answered.
+pub async fn status(store: &dyn Store, args: &StatusArgs, out: &Out) -> Result<ExitCode> {
+    let t = nara_app::report::response_tracking(store, super::round_id(&args.round)?).await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&t)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let answered = t
+        .organisations
+        .iter()
+        .filter(|o| !o.units.is_empty())
+        .count();
+    println!(
+        "Omgång {}: {answered} av {} organisationer har svarat.",
+        t.round,
+        t.organisations.len()
+    );
+    for o in &t.organisations {
+        if o.units.is_empty() {
+            continue;
+        }
+        println!("{} ({})", o.name, o.code);
+        for u in &o.units {
+            let raters: Vec<&str> = u
+                .raters
+                .iter()
+                .map(|r| {
+                    if r.is_empty() {
+                        "verksamheten"
+                    } else {
+                        r.as_str()
+                    }
+                })
+                .collect();
+            println!(
+                "  {:<30} {}{}",
+                u.name,
+                raters.join(", "),
+                if u.consensus { " + samsyn" } else { "" }
+            );
+        }
+    }
+    let missing: Vec<String> = t
+        .missing()
+        .map(|o| format!("{} ({})", o.name, o.code))
+        .collect();
+    if !missing.is_empty() {
+        println!("Har inte svarat: {}", missing.join(", "));
+    }
+    let _ = out;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The scores of a round.
+pub async fn report(store: &dyn Store, args: &ReportArgs, out: &Out) -> Result<ExitCode> {
+    let round = super::round_id(&args.round)?;
+    let org = match &args.org {
+        Some(o) => Some(
+            nara_app::organisations(store)
+                .await?
+                .find(o)
+                .map(|o| o.code.clone())
+                .ok_or_else(|| {
+                    anyhow::anyhow!("Organisationen ”{o}” finns inte. Se nara org list.")
+                })?,
+        ),
+        None => None,
+    };
+    let r = nara_app::report::round_report(store, round, org.as_ref()).await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !r.round.status.is_final() {
+        println!(
+            "PRELIMINÄRT: omgången {} är {}.",
+            r.round.id,
+            r.round.status.label()
+        );
+    }
+    let heads: Vec<String> = r.areas.iter().map(|a| a.id.clone()).collect();
+    println!(
+        "{:<24} {:>6} {}",
+        "organisation",
+        "index",
+        heads.iter().map(|h| format!("{h:>12}")).collect::<String>()
+    );
+    for o in &r.organisations {
+        let cells: String = o
+            .scores
+            .areas
+            .iter()
+            .map(|a| format!("{:>12}", fmt::score(a.mean)))
+            .collect();
+        println!(
+            "{:<24} {:>6} {cells}",
+            format!("{} ({})", o.name, o.code),
+            fmt::score(o.scores.overall).replace("för få svar", "–")
+        );
+        for u in &o.units {
+            let cells: String = u
+                .result
+                .scores
+                .areas
+                .iter()
+                .map(|a| format!("{:>12}", fmt::score(a.mean)))
+                .collect();
+            println!(
+                "  {:<22} {:>6} {cells}",
+                u.name,
+                fmt::score(u.result.scores.overall).replace("för få svar", "–")
+            );
+        }
+    }
+    if org.is_none() {
+        let cells: String = r
+            .county
+            .areas
+            .iter()
+            .map(|a| format!("{:>12}", fmt::score(a.stats.map(|s| s.mean))))
+            .collect();
+        println!(
+            "{:<24} {:>6} {cells}",
+            "Länet (medel)",
+            fmt::score(r.county.overall.map(|s| s.mean)).replace("för få svar", "–")
+        );
+        for (a, c) in r.areas.iter().zip(&r.county_change) {
+            if let Some(c) = c {
+                println!(
+                    "  {} {}: {} {} sedan {}",
+                    a.id,
+                    a.name,
+                    c.direction.arrow(),
+                    format!("{} ({})", fmt::signed(c.delta, 2), c.direction.label()),
+                    r.previous.map(|p| p.to_string()).unwrap_or_default()
+                );
+            }
+        }
+        if !r.not_answered.is_empty() {
+            out.say(format!(
+                "Har inte svarat: {}",
+                r.not_answered
+                    .iter()
+                    .map(|o| o.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Copies the database.
+pub async fn backup(store: &dyn Store, args: &BackupArgs, out: &Out) -> Result<ExitCode> {
+    nara_app::backup(store, &args.output, "cli").await?;
+    out.say(format!(
+        "Säkerhetskopian skrevs till {}.",
+        args.output.display()
+    ));
+    Ok(ExitCode::SUCCESS)
+}

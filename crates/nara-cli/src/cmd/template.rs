@@ -1,0 +1,79 @@
+//! `nara template`: blank forms for a round.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use clap::Args;
+use nara_app::Store;
+use nara_excel::FormSpec;
+
+use crate::Out;
+
+/// `nara template`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exempel:\n  nara template --round 2026 --org 2080 -o falun.xlsx\n  nara template --round 2026 --all -o blanketter/"
+)]
+pub struct TemplateArgs {
+    /// The round.
+    #[arg(long)]
+    pub round: String,
+    /// The organisation (code or name).
+    #[arg(long, conflicts_with = "all")]
+    pub org: Option<String>,
+    /// One form per organisation, into the folder given with -o.
+    #[arg(long)]
+    pub all: bool,
+    /// The file (with --org) or folder (with --all).
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
+
+fn file_name(o: &nara_core::Organisation, round: &nara_core::RoundId) -> String {
+    let safe: String = o
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("sjalvskattning-{round}-{}-{safe}.xlsx", o.code)
+}
+
+/// Writes the forms.
+pub async fn run(store: &dyn Store, args: &TemplateArgs, out: &Out) -> Result<ExitCode> {
+    let (round, inst) = nara_app::round_instrument(store, super::round_id(&args.round)?).await?;
+    let orgs = nara_app::organisations(store).await?;
+    let chosen: Vec<&nara_core::Organisation> = match (&args.org, args.all) {
+        (Some(o), _) => vec![orgs.find(o).ok_or_else(|| {
+            anyhow::anyhow!("Organisationen ”{o}” finns inte. Se nara org list.")
+        })?],
+        (None, true) => orgs.organisations.iter().collect(),
+        (None, false) => {
+            bail!("Ange --org KOD för en blankett eller --all för en per organisation.")
+        }
+    };
+    if args.all {
+        std::fs::create_dir_all(&args.output)?;
+    }
+    for o in chosen {
+        let bytes = nara_excel::write_form(&FormSpec {
+            instrument: &inst,
+            org: o,
+            round: &round,
+        })?;
+        let path = if args.all {
+            args.output.join(file_name(o, &round.id))
+        } else {
+            args.output.clone()
+        };
+        std::fs::write(&path, bytes)?;
+        out.say(format!("skrev {}", path.display()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
