@@ -175,11 +175,12 @@ pub async fn report(store: &dyn Store, args: &ReportArgs, out: &Out) -> Result<E
         for (a, c) in r.areas.iter().zip(&r.county_change) {
             if let Some(c) = c {
                 println!(
-                    "  {} {}: {} {} sedan {}",
+                    "  {} {}: {} {} ({}) sedan {}",
                     a.id,
                     a.name,
                     c.direction.arrow(),
-                    format!("{} ({})", fmt::signed(c.delta, 2), c.direction.label()),
+                    fmt::signed(c.delta, 2),
+                    c.direction.label(),
                     r.previous.map(|p| p.to_string()).unwrap_or_default()
                 );
             }
