@@ -13,6 +13,8 @@ use serde::Serialize;
 
 mod backends;
 mod rows;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use backends::{PgStore, SqliteStore};
 

@@ -8,7 +8,7 @@ use nara_core::{
 };
 use nara_store::{Error, Outcome, Role, Session, Store};
 
-use crate::contract;
+use nara_store::contract;
 
 async fn seeded(store: &Arc<dyn Store>) -> Instrument {
     let inst = Instrument::dalarna();
@@ -265,7 +265,7 @@ contract!(
 
 #[tokio::test]
 async fn sqlite_backup_restores_to_the_same_data() {
-    let (store, dir) = crate::harness::sqlite().await;
+    let (store, dir) = nara_store::testing::sqlite().await;
     seeded(&store).await;
     store
         .store_response(&response("Hemsjukvården", "", 2), "h", "f", "cli")

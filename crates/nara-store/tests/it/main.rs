@@ -3,4 +3,3 @@
 //! database file or schema, so tests run in parallel.
 
 mod contract;
-pub mod harness;

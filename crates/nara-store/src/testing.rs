@@ -1,35 +1,47 @@
-//! Test databases for both backends.
+//! Test databases for both backends (feature `testing`): a temporary SQLite file, and a fresh
+//! PostgreSQL schema when the server is reachable. With `NARA_TEST_PG_URL` set, an unreachable
+//! server fails the test; without it, the PostgreSQL half is skipped with a visible notice.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use nara_store::{PgStore, SqliteStore, Store};
+use crate::{PgStore, SqliteStore, Store};
 
 /// Where the tests look for PostgreSQL when `NARA_TEST_PG_URL` is not set.
 pub const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
-/// A store with a temporary SQLite file (kept alive by the returned guard).
+/// A store in a temporary SQLite file (kept while the returned folder lives).
 pub async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path().join("t.db")).await.unwrap();
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let store = SqliteStore::open(dir.path().join("t.db"))
+        .await
+        .expect("a SQLite database");
     (Arc::new(store), dir)
 }
 
-/// A store on PostgreSQL in a fresh schema, or `None` when PostgreSQL is not reachable and
-/// `NARA_TEST_PG_URL` is not set. With the variable set, an unreachable server fails the test.
-pub async fn postgres() -> Option<Arc<dyn Store>> {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let (url, required) = match std::env::var("NARA_TEST_PG_URL") {
+/// The PostgreSQL URL and whether it is required.
+pub fn pg_url() -> (String, bool) {
+    match std::env::var("NARA_TEST_PG_URL") {
         Ok(u) => (u, true),
         Err(_) => (DEFAULT_PG_URL.to_string(), false),
-    };
-    let schema = format!(
+    }
+}
+
+/// A fresh schema name.
+pub fn fresh_schema() -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!(
         "t_{}_{}_{}",
         std::process::id(),
-        nara_store::now_ms(),
+        crate::now_ms(),
         N.fetch_add(1, Ordering::Relaxed)
-    );
-    match PgStore::connect(&url, Some(&schema)).await {
+    )
+}
+
+/// A store on PostgreSQL in a fresh schema, or `None` (see the module).
+pub async fn postgres() -> Option<Arc<dyn Store>> {
+    let (url, required) = pg_url();
+    match PgStore::connect(&url, Some(&fresh_schema())).await {
         Ok(s) => Some(Arc::new(s)),
         Err(e) if !required => {
             eprintln!(
@@ -41,7 +53,7 @@ pub async fn postgres() -> Option<Arc<dyn Store>> {
     }
 }
 
-/// Defines a test that runs `$body(store)` on SQLite and on PostgreSQL.
+/// Defines a test module `$name` with one test per backend that runs `$body(store)`.
 #[macro_export]
 macro_rules! contract {
     ($name:ident, $body:expr) => {
@@ -50,12 +62,12 @@ macro_rules! contract {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let (store, _dir) = $crate::harness::sqlite().await;
+                let (store, _dir) = $crate::testing::sqlite().await;
                 ($body)(store).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(store) = $crate::harness::postgres().await {
+                if let Some(store) = $crate::testing::postgres().await {
                     ($body)(store).await;
                 }
             }

@@ -1,0 +1,5 @@
+//! Integration tests of the use cases, on SQLite and on PostgreSQL.
+
+mod pipeline;
+mod results;
+mod support;

@@ -1,0 +1,133 @@
+//! The round report: numbers from core's roll-up, change since the previous round, who has not
+//! answered.
+
+use std::sync::Arc;
+
+use nara_app::Store;
+use nara_app::import::{Options, import_batch};
+use nara_core::scoring::Direction;
+use nara_core::{Instrument, RoundStatus};
+use nara_store::contract;
+
+use crate::support::{filled, open_round, write_form};
+
+contract!(
+    report_rolls_up_and_compares_with_the_previous_round,
+    |store: Arc<dyn Store>| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let r25 = open_round(&store, "2025").await;
+        let mut files = vec![
+            write_form(
+                &store,
+                dir.path(),
+                "25a.xlsx",
+                r25,
+                "2080",
+                &filled("Hemsjukvården", "", 2),
+            )
+            .await,
+            write_form(
+                &store,
+                dir.path(),
+                "25b.xlsx",
+                r25,
+                "2062",
+                &filled("Äldreomsorgen", "", 2),
+            )
+            .await,
+        ];
+        import_batch(store.as_ref(), &files, &Options::default(), &|_| {})
+            .await
+            .unwrap();
+        nara_app::rounds::set_status(store.as_ref(), r25, RoundStatus::Closed, "t")
+            .await
+            .unwrap();
+        let r26 = open_round(&store, "2026").await;
+        files = vec![
+            // Falun: two raters (3 and 4: median 3.5) in one unit, and a second unit at 2.
+            write_form(
+                &store,
+                dir.path(),
+                "26a.xlsx",
+                r26,
+                "2080",
+                &filled("Hemsjukvården", "Anna", 3),
+            )
+            .await,
+            write_form(
+                &store,
+                dir.path(),
+                "26b.xlsx",
+                r26,
+                "2080",
+                &filled("Hemsjukvården", "Bo", 4),
+            )
+            .await,
+            write_form(
+                &store,
+                dir.path(),
+                "26c.xlsx",
+                r26,
+                "2080",
+                &filled("Hemtjänsten", "", 2),
+            )
+            .await,
+            write_form(
+                &store,
+                dir.path(),
+                "26d.xlsx",
+                r26,
+                "2062",
+                &filled("Äldreomsorgen", "", 2),
+            )
+            .await,
+        ];
+        import_batch(store.as_ref(), &files, &Options::default(), &|_| {})
+            .await
+            .unwrap();
+        let rep = nara_app::report::round_report(store.as_ref(), r26, None)
+            .await
+            .unwrap();
+        assert_eq!(rep.previous, Some(r25));
+        let falun = rep.org("2080").unwrap();
+        assert_eq!(falun.units.len(), 2);
+        let hem = falun
+            .units
+            .iter()
+            .find(|u| u.name == "Hemsjukvården")
+            .unwrap();
+        assert_eq!(hem.raters.len(), 2);
+        assert_eq!(hem.result.scores.areas[0].mean, Some(3.5));
+        assert_eq!(
+            falun.scores.areas[0].mean,
+            Some(2.75),
+            "(3.5 + 2) / 2: each unit once"
+        );
+        let d1 = &falun.change[0].unwrap();
+        assert_eq!(d1.direction, Direction::Up);
+        assert!((d1.delta - 0.75).abs() < 1e-12);
+        let mora = rep.org("2062").unwrap();
+        assert_eq!(mora.change[0].unwrap().direction, Direction::Unchanged);
+        let county = rep.county.areas[0].stats.unwrap();
+        assert_eq!(
+            (county.mean, county.n),
+            ((2.75 + 2.0) / 2.0, 2),
+            "each organisation once"
+        );
+        assert_eq!(rep.not_answered.len(), 14);
+        assert_eq!(rep.areas.len(), Instrument::dalarna().areas.len());
+        // One organisation only.
+        let only = nara_app::report::round_report(
+            store.as_ref(),
+            r26,
+            Some(&nara_core::OrgCode::parse("2062").unwrap()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(only.organisations.len(), 1);
+        let t = nara_app::report::response_tracking(store.as_ref(), r26)
+            .await
+            .unwrap();
+        assert_eq!(t.missing().count(), 14);
+    }
+);

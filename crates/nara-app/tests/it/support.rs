@@ -1,0 +1,78 @@
+//! Filled forms in a folder, and a store with an open round.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use nara_app::Store;
+use nara_core::{Answer, AnswerSet, Instrument, Organisations, RoundId, RoundStatus};
+use nara_excel::{Filled, FormSpec};
+
+pub async fn open_round(store: &Arc<dyn Store>, id: &str) -> RoundId {
+    let s = store.as_ref();
+    if s.instruments().await.unwrap().is_empty() {
+        s.put_instrument(&Instrument::dalarna()).await.unwrap();
+        for o in Organisations::dalarna().organisations {
+            s.put_organisation(&o).await.unwrap();
+        }
+    }
+    let id = RoundId::parse(id).unwrap();
+    nara_app::rounds::create(s, id, None, None, None, "test")
+        .await
+        .unwrap();
+    nara_app::rounds::set_status(s, id, RoundStatus::Open, "test")
+        .await
+        .unwrap();
+    id
+}
+
+/// Every statement answered with `level`, except every fifth "vet ej".
+pub fn answers(level: u8) -> AnswerSet {
+    let inst = Instrument::dalarna();
+    let mut set = AnswerSet::default();
+    for (i, (_, s)) in inst.statements().enumerate() {
+        set.answers.insert(
+            s.id.clone(),
+            if i % 5 == 4 {
+                Answer::NotApplicable
+            } else {
+                Answer::Level(level)
+            },
+        );
+    }
+    set
+}
+
+pub async fn write_form(
+    store: &Arc<dyn Store>,
+    dir: &Path,
+    name: &str,
+    round: RoundId,
+    org: &str,
+    filled: &Filled,
+) -> PathBuf {
+    let (round, inst) = nara_app::round_instrument(store.as_ref(), round)
+        .await
+        .unwrap();
+    let orgs = Organisations::dalarna();
+    let bytes = nara_excel::write_filled_form(
+        &FormSpec {
+            instrument: &inst,
+            org: orgs.find(org).unwrap(),
+            round: &round,
+        },
+        filled,
+    )
+    .unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+pub fn filled(unit: &str, rater: &str, level: u8) -> Filled {
+    Filled {
+        unit: unit.into(),
+        rater: rater.into(),
+        answers: answers(level),
+        ..Default::default()
+    }
+}
