@@ -1,0 +1,185 @@
+//! Each command against a temporary database, with its error paths.
+
+use crate::support::{Env, forms};
+
+#[test]
+fn a_round_end_to_end_as_the_help_describes() {
+    let env = Env::new();
+    let help = env.ok(&["--help"]);
+    for cmd in ["import", "round", "template", "status", "report"] {
+        assert!(help.contains(cmd), "--help lacks {cmd}");
+    }
+    env.ok(&["round", "create", "2026"]);
+    env.ok(&["round", "open", "2026"]);
+    env.ok(&["template", "--round", "2026", "--all", "-o", "blanketter"]);
+    assert_eq!(
+        std::fs::read_dir(env.path("blanketter")).unwrap().count(),
+        16
+    );
+    env.ok(&[
+        "template",
+        "--round",
+        "2026",
+        "--org",
+        "Falun",
+        "-o",
+        "falun.xlsx",
+    ]);
+    assert!(env.path("falun.xlsx").exists());
+    forms(&env.path("in"), 6, "e");
+    let out = env.ok(&["import", "in"]);
+    assert!(out.contains("importerad"), "{out}");
+    let status = env.ok(&["status", "--round", "2026"]);
+    assert!(
+        status.contains("6 av 16") || status.contains("av 16 organisationer har svarat"),
+        "{status}"
+    );
+    let report = env.ok(&["report", "--round", "2026"]);
+    assert!(
+        report.contains("PRELIMINÄRT") && report.contains("Länet"),
+        "{report}"
+    );
+    assert!(report.contains(','), "decimal comma: {report}");
+    env.ok(&["round", "close", "2026"]);
+    env.ok(&["round", "publish", "2026"]);
+    let list = env.ok(&["round", "list"]);
+    assert!(list.contains("publicerad"), "{list}");
+    let report = env.ok(&["report", "--round", "2026"]);
+    assert!(!report.contains("PRELIMINÄRT"));
+    env.ok(&["backup", "-o", "kopia.db"]);
+    assert!(env.path("kopia.db").exists());
+}
+
+#[test]
+fn import_json_has_the_documented_shape_and_a_bad_file_fails_the_exit_code() {
+    let env = Env::new();
+    env.ok(&["round", "create", "2026"]);
+    env.ok(&["round", "open", "2026"]);
+    forms(&env.path("in"), 2, "j");
+    std::fs::write(
+        env.path("in/trasig.xlsx"),
+        [0xffu8, 0x00, 0x13, 0x37, 0x00, 0xfe],
+    )
+    .unwrap();
+    let out = env.run(&["import", "in", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    let good = &files[0];
+    for key in [
+        "file", "status", "org", "unit", "round", "problems", "scores",
+    ] {
+        assert!(good.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(good["status"], "imported");
+    let area = &good["scores"]["areas"][0];
+    for key in ["id", "name", "mean", "percent", "answered", "total"] {
+        assert!(area.get(key).is_some(), "missing areas[].{key}");
+    }
+    assert!(good["scores"].get("overall").is_some());
+    let bad = &files[2];
+    assert_eq!(bad["status"], "rejected");
+    assert!(bad["scores"].is_null());
+    let p = &bad["problems"][0];
+    assert!(
+        p.get("sheet").is_some()
+            && p.get("cell").is_some()
+            && p["message"].as_str().unwrap().contains("inget kalkylark")
+    );
+    // The good files were stored despite the bad one.
+    let again = env.run(&["import", "in", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(v["files"][0]["status"], "unchanged");
+    // Piped: no progress bar, no colour codes.
+    assert!(!String::from_utf8_lossy(&out.stderr).contains('\u{1b}'));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn unknown_round_and_organisation_get_swedish_errors() {
+    let env = Env::new();
+    let out = env.run(&["report", "--round", "2031"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Omgången 2031 finns inte"));
+    env.ok(&["round", "create", "2026"]);
+    let out = env.run(&[
+        "template", "--round", "2026", "--org", "9999", "-o", "x.xlsx",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("”9999” finns inte"));
+    let out = env.run(&["round", "publish", "2026"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("kan inte gå från utkast till publicerad")
+    );
+    let out = env.run(&["round", "create", "20x6"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("är ingen omgång"));
+    // Importing into a draft round is refused with what to do.
+    forms(&env.path("in"), 1, "d");
+    let out = env.run(&["import", "in"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("inte öppnad ännu"));
+    // Bad usage is exit code 2.
+    assert_eq!(env.run(&["import"]).status.code(), Some(2));
+}
+
+#[test]
+fn validate_needs_no_database_and_another_countys_instrument_works() {
+    let env = Env::new();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    let out = env
+        .cmd()
+        .env("NARA_DATABASE_URL", "sqlite:///nonexistent/dir/x.db")
+        .arg("validate")
+        .arg(fixtures.join("forms/handskriven-2062.xlsx"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = env.run(&[
+        "instrument",
+        "validate",
+        fixtures
+            .join("instruments/fyrbodal-personal.toml")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert!(out.status.success());
+    env.ok(&[
+        "instrument",
+        "import",
+        fixtures
+            .join("instruments/fyrbodal-personal.toml")
+            .to_str()
+            .unwrap(),
+    ]);
+    env.ok(&[
+        "org",
+        "add",
+        fixtures
+            .join("organisations/fyrbodal.toml")
+            .to_str()
+            .unwrap(),
+    ]);
+    env.ok(&[
+        "round",
+        "create",
+        "2027",
+        "--instrument",
+        "fyrbodal-personal@1.0",
+    ]);
+    env.ok(&[
+        "template",
+        "--round",
+        "2027",
+        "--org",
+        "Uddevalla",
+        "-o",
+        "u.xlsx",
+    ]);
+    let orgs = env.ok(&["org", "list"]);
+    assert!(orgs.contains("Uddevalla") && orgs.contains("Falun"));
+}
