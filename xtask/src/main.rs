@@ -216,17 +216,32 @@ fn fuzz(args: &[String]) -> Result<()> {
         let corpus = dir.join("corpus").join(target);
         std::fs::create_dir_all(&corpus)?;
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        cmd.current_dir(&dir).env("RUSTC_BOOTSTRAP", "1").args(["fuzz", "run", target]).arg(&corpus);
+        cmd.current_dir(&dir)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .args(["fuzz", "run", target])
+            .arg(&corpus);
         if target == "import_form" {
             cmd.arg(&seeds);
         } else {
-            cmd.arg(root().join("instruments")).arg(root().join("fixtures/instruments"));
+            cmd.arg(root().join("instruments"))
+                .arg(root().join("fixtures/instruments"));
         }
-        cmd.args(["--", &format!("-max_total_time={seconds}"), "-rss_limit_mb=512", "-timeout=10"]);
+        cmd.args([
+            "--",
+            &format!("-max_total_time={seconds}"),
+            "-rss_limit_mb=512",
+            "-timeout=10",
+        ]);
         let start = Instant::now();
-        run(&format!("cargo fuzz run {target} for {seconds} s"), &mut cmd)
-            .context("is cargo-fuzz installed? `cargo install cargo-fuzz`")?;
-        eprintln!("fuzz {target}: {:.0} s without a crash", start.elapsed().as_secs_f64());
+        run(
+            &format!("cargo fuzz run {target} for {seconds} s"),
+            &mut cmd,
+        )
+        .context("is cargo-fuzz installed? `cargo install cargo-fuzz`")?;
+        eprintln!(
+            "fuzz {target}: {:.0} s without a crash",
+            start.elapsed().as_secs_f64()
+        );
     }
     Ok(())
 }

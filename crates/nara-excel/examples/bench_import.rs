@@ -17,21 +17,55 @@ fn bench(name: &str, metric: &str, value: f64, target: f64, unit: &str) {
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let inst = Instrument::dalarna();
     let orgs = Organisations::dalarna();
-    let round = Round { id: RoundId::parse("2026")?, instrument_id: inst.id.clone(), instrument_version: inst.version.clone(), status: RoundStatus::Open, opens: None, closes: None };
+    let round = Round {
+        id: RoundId::parse("2026")?,
+        instrument_id: inst.id.clone(),
+        instrument_version: inst.version.clone(),
+        status: RoundStatus::Open,
+        opens: None,
+        closes: None,
+    };
     let mut answers = AnswerSet::default();
     for (i, (_, s)) in inst.statements().enumerate() {
-        answers.answers.insert(s.id.clone(), if i % 9 == 0 { Answer::NotApplicable } else { Answer::Level(1 + (i % 4) as u8) });
+        answers.answers.insert(
+            s.id.clone(),
+            if i % 9 == 0 {
+                Answer::NotApplicable
+            } else {
+                Answer::Level(1 + (i % 4) as u8)
+            },
+        );
     }
     let org = orgs.find("2080").ok_or("no Falun")?;
-    let bytes = write_filled_form(&FormSpec { instrument: &inst, org, round: &round }, &Filled { unit: "Hemsjukvården".into(), answers, ..Default::default() })?;
-    let ctx = ImportContext { instruments: vec![inst], organisations: orgs, rounds: vec![round], limits: Limits::default() };
+    let bytes = write_filled_form(
+        &FormSpec {
+            instrument: &inst,
+            org,
+            round: &round,
+        },
+        &Filled {
+            unit: "Hemsjukvården".into(),
+            answers,
+            ..Default::default()
+        },
+    )?;
+    let ctx = ImportContext {
+        instruments: vec![inst],
+        organisations: orgs,
+        rounds: vec![round],
+        limits: Limits::default(),
+    };
 
     for _ in 0..50 {
         import_form("f.xlsx", &bytes, &ctx).map_err(|p| format!("{p:?}"))?;
@@ -49,7 +83,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut bomb = std::io::Cursor::new(Vec::new());
     {
         let mut w = zip::ZipWriter::new(&mut bomb);
-        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
         w.start_file("xl/workbook.xml", opts)?;
         w.start_file("xl/worksheets/sheet1.xml", opts)?;
         let chunk = vec![0u8; 1 << 20];
@@ -64,9 +100,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ws.write_string(0, 1, "Svar")?;
     ws.write_string(1_048_575, 16_383, "x")?;
     let far = far.save_to_buffer()?;
-    let random: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+    let random: Vec<u8> = (0..200_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
     let mut worst: f64 = 0.0;
-    for (name, file) in [("bomb", bomb.into_inner()), ("xfd1048576", far), ("random", random)] {
+    for (name, file) in [
+        ("bomb", bomb.into_inner()),
+        ("xfd1048576", far),
+        ("random", random),
+    ] {
         let start = Instant::now();
         let refused = import_form(name, &file, &ctx).is_err();
         let ms = start.elapsed().as_secs_f64() * 1000.0;
