@@ -13,7 +13,11 @@ use nara_excel::{Filled, FormSpec};
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
@@ -21,42 +25,155 @@ fn generate(dir: &Path, n: usize) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(dir)?;
     let inst = Instrument::dalarna();
     let orgs = Organisations::dalarna();
-    let round = Round { id: RoundId::parse("2026")?, instrument_id: inst.id.clone(), instrument_version: inst.version.clone(), status: RoundStatus::Open, opens: None, closes: None };
+    let round = Round {
+        id: RoundId::parse("2026")?,
+        instrument_id: inst.id.clone(),
+        instrument_version: inst.version.clone(),
+        status: RoundStatus::Open,
+        opens: None,
+        closes: None,
+    };
     for i in 0..n {
         let mut set = AnswerSet::default();
         for (k, (_, s)) in inst.statements().enumerate() {
             let v = (i * 7 + k * 3) % 9;
             if v < 8 {
-                set.answers.insert(s.id.clone(), if v == 0 { Answer::NotApplicable } else { Answer::Level(1 + (v % 4) as u8) });
+                set.answers.insert(
+                    s.id.clone(),
+                    if v == 0 {
+                        Answer::NotApplicable
+                    } else {
+                        Answer::Level(1 + (v % 4) as u8)
+                    },
+                );
             }
         }
         let org = &orgs.organisations[i % orgs.organisations.len()];
-        let filled = Filled { unit: format!("Verksamhet {i}"), answers: set, ..Default::default() };
-        std::fs::write(dir.join(format!("f{i:05}.xlsx")), nara_excel::write_filled_form(&FormSpec { instrument: &inst, org, round: &round }, &filled)?)?;
+        let filled = Filled {
+            unit: format!("Verksamhet {i}"),
+            answers: set,
+            ..Default::default()
+        };
+        std::fs::write(
+            dir.join(format!("f{i:05}.xlsx")),
+            nara_excel::write_filled_form(
+                &FormSpec {
+                    instrument: &inst,
+                    org,
+                    round: &round,
+                },
+                &filled,
+            )?,
+        )?;
     }
     Ok(())
 }
 
-/// Imports the first `n` forms of `dir` into a fresh database; prints `wall_s rss_mb`.
-fn import(dir: &Path, n: usize, db: &Path) -> Result<(), Box<dyn std::error::Error>> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+/// Imports forms `from..to` of `dir` into the database at `url` (the round is open already);
+/// prints `wall_s rss_mb`.
+fn import(dir: &Path, from: usize, to: usize, url: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async {
-        let store = nara_app::open(&format!("sqlite://{}", db.display())).await?;
-        let round = RoundId::parse("2026")?;
-        nara_app::rounds::create(store.as_ref(), round, None, None, None, "bench").await?;
-        nara_app::rounds::set_status(store.as_ref(), round, RoundStatus::Open, "bench").await?;
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?.flatten().map(|e| e.path()).collect();
+        let store = nara_app::open(url).await?;
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+            .flatten()
+            .map(|e| e.path())
+            .collect();
         files.sort();
-        files.truncate(n);
+        let files = &files[from..to];
         let start = Instant::now();
-        let report = nara_app::import::import_batch(store.as_ref(), &files, &nara_app::import::Options::default(), &|_| {}).await?;
+        let report = nara_app::import::import_batch(
+            store.as_ref(),
+            files,
+            &nara_app::import::Options::default(),
+            &|_| {},
+        )
+        .await?;
         let wall = start.elapsed().as_secs_f64();
-        if !report.all_ok() || report.files.len() != n {
-            return Err(format!("not every form was imported: {:?}", report.files.iter().find(|f| !f.problems.is_empty())).into());
+        if !report.all_ok() || report.files.len() != files.len() {
+            return Err(format!(
+                "not every form was imported: {:?}",
+                report.files.iter().find(|f| !f.problems.is_empty())
+            )
+            .into());
         }
         println!("{wall} {}", peak_rss_mb());
         Ok::<_, Box<dyn std::error::Error>>(())
     })
+}
+
+/// A database at `url` with round 2026 created and open; on PostgreSQL `schema` is created
+/// first and the returned URL points into it.
+fn prepare(url: &str, schema: Option<&str>) -> Result<String, Box<dyn std::error::Error>> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let url = match schema {
+            Some(s) => {
+                nara_store::PgStore::connect(url, Some(s)).await?;
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}options=-c%20search_path%3D{s}")
+            }
+            None => url.to_string(),
+        };
+        let store = nara_app::open(&url).await?;
+        let round = RoundId::parse("2026")?;
+        nara_app::rounds::create(store.as_ref(), round, None, None, None, "bench").await?;
+        nara_app::rounds::set_status(store.as_ref(), round, RoundStatus::Open, "bench").await?;
+        Ok(url)
+    })
+}
+
+/// How many current responses round 2026 holds, and how many distinct units among them.
+fn count(url: &str) -> Result<(usize, usize), Box<dyn std::error::Error>> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let store = nara_app::open(url).await?;
+        let rs = store.responses(RoundId::parse("2026")?).await?;
+        let units: std::collections::BTreeSet<String> = rs
+            .iter()
+            .map(|r| r.response.unit.as_str().to_string())
+            .collect();
+        Ok((rs.len(), units.len()))
+    })
+}
+
+fn spawn_import(
+    me: &Path,
+    forms: &Path,
+    from: usize,
+    to: usize,
+    url: &str,
+) -> std::io::Result<std::process::Child> {
+    Command::new(me)
+        .args([
+            "import",
+            &forms.display().to_string(),
+            &from.to_string(),
+            &to.to_string(),
+            url,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+}
+
+/// Waits for an import child and returns its `(wall_s, rss_mb)`.
+fn finish(child: std::process::Child) -> Result<(f64, f64), Box<dyn std::error::Error>> {
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
+    }
+    let text = String::from_utf8(out.stdout)?;
+    let mut it = text
+        .split_whitespace()
+        .map(|x| x.parse::<f64>().unwrap_or(f64::NAN));
+    Ok((it.next().unwrap_or(f64::NAN), it.next().unwrap_or(f64::NAN)))
 }
 
 fn bench(name: &str, metric: &str, value: f64, target: Option<f64>, unit: &str) {
@@ -64,43 +181,124 @@ fn bench(name: &str, metric: &str, value: f64, target: Option<f64>, unit: &str) 
         Some(t) => (t.to_string(), (value <= t).to_string()),
         None => ("null".into(), "null".into()),
     };
-    println!("BENCH {{\"bench\":\"{name}\",\"metric\":\"{metric}\",\"value\":{value:.4},\"target\":{t},\"unit\":\"{unit}\",\"ok\":{ok}}}");
+    println!(
+        "BENCH {{\"bench\":\"{name}\",\"metric\":\"{metric}\",\"value\":{value:.4},\"target\":{t},\"unit\":\"{unit}\",\"ok\":{ok}}}"
+    );
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("generate") => return generate(Path::new(&args[2]), args[3].parse()?),
-        Some("import") => return import(Path::new(&args[2]), args[3].parse()?, Path::new(&args[4])),
+        Some("import") => {
+            return import(
+                Path::new(&args[2]),
+                args[3].parse()?,
+                args[4].parse()?,
+                &args[5],
+            );
+        }
         _ => {}
     }
     let me = std::env::current_exe()?;
     let tmp = std::env::temp_dir().join(format!("nara-bench-{}", std::process::id()));
     let forms = tmp.join("forms");
-    let status = Command::new(&me).args(["generate", &forms.display().to_string(), "1000"]).status()?;
+    let status = Command::new(&me)
+        .args(["generate", &forms.display().to_string(), "1000"])
+        .status()?;
     if !status.success() {
         return Err("generating the forms failed".into());
     }
     let mut per_form = Vec::new();
     for n in [250usize, 500, 1000] {
-        let db = tmp.join(format!("b{n}.db"));
-        let out = Command::new(&me).args(["import", &forms.display().to_string(), &n.to_string(), &db.display().to_string()]).output()?;
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
-        }
-        let text = String::from_utf8(out.stdout)?;
-        let mut it = text.split_whitespace().map(|x| x.parse::<f64>().unwrap_or(f64::NAN));
-        let (wall, rss) = (it.next().unwrap_or(f64::NAN), it.next().unwrap_or(f64::NAN));
-        eprintln!("{n} forms: {wall:.3} s, {:.0} forms/s, peak RSS {rss:.1} MB", n as f64 / wall);
+        let url = prepare(
+            &format!("sqlite://{}", tmp.join(format!("b{n}.db")).display()),
+            None,
+        )?;
+        let (wall, rss) = finish(spawn_import(&me, &forms, 0, n, &url)?)?;
+        eprintln!(
+            "SQLite, {n} forms: {wall:.3} s, {:.0} forms/s, peak RSS {rss:.1} MB",
+            n as f64 / wall
+        );
         per_form.push(wall / n as f64);
         if n == 1000 {
             bench("import_1000_sqlite", "wall_s", wall, Some(2.0), "s");
-            bench("import_1000_sqlite", "forms_per_s", n as f64 / wall, None, "forms/s");
+            bench(
+                "import_1000_sqlite",
+                "forms_per_s",
+                n as f64 / wall,
+                None,
+                "forms/s",
+            );
             bench("import_1000_sqlite", "peak_rss_mb", rss, Some(150.0), "MB");
         }
     }
     // Linear growth: the time per form at 1,000 is at most 1.5 × the time per form at 250.
-    bench("import_linearity", "per_form_1000_over_250", per_form[2] / per_form[0], Some(1.5), "×");
+    bench(
+        "import_linearity",
+        "per_form_1000_over_250",
+        per_form[2] / per_form[0],
+        Some(1.5),
+        "×",
+    );
+
+    // PostgreSQL, when it answers: 1,000 forms by one importer, then two importers at once
+    // (500 forms each, overlapping by 250) that must store 750 forms exactly once.
+    let (pg, _) = nara_store::testing::pg_url();
+    match prepare(&pg, Some(&nara_store::testing::fresh_schema())) {
+        Err(e) => eprintln!("PostgreSQL not reachable at {pg} ({e}); its benchmarks are skipped"),
+        Ok(url) => {
+            let (wall, rss) = finish(spawn_import(&me, &forms, 0, 1000, &url)?)?;
+            eprintln!(
+                "PostgreSQL, 1000 forms: {wall:.3} s, {:.0} forms/s, peak RSS {rss:.1} MB",
+                1000.0 / wall
+            );
+            bench("import_1000_postgres", "wall_s", wall, None, "s");
+            bench(
+                "import_1000_postgres",
+                "forms_per_s",
+                1000.0 / wall,
+                None,
+                "forms/s",
+            );
+            bench(
+                "import_1000_postgres",
+                "peak_rss_mb",
+                rss,
+                Some(150.0),
+                "MB",
+            );
+            let url = prepare(&pg, Some(&nara_store::testing::fresh_schema()))?;
+            let start = Instant::now();
+            let (a, b) = (
+                spawn_import(&me, &forms, 0, 500, &url)?,
+                spawn_import(&me, &forms, 250, 750, &url)?,
+            );
+            let (ra, rb) = (finish(a), finish(b));
+            let wall = start.elapsed().as_secs_f64();
+            let (stored, units) = count(&url)?;
+            eprintln!(
+                "PostgreSQL, two importers of 500 overlapping forms: {wall:.3} s, {stored} responses for {units} units, importers {}",
+                if ra.is_ok() && rb.is_ok() {
+                    "both succeeded"
+                } else {
+                    "FAILED"
+                }
+            );
+            let once = ra.is_ok() && rb.is_ok() && stored == 750 && units == 750;
+            bench(
+                "import_two_importers_postgres",
+                "forms_stored_once",
+                if once { 1.0 } else { 0.0 },
+                None,
+                "ok",
+            );
+            if !once {
+                return Err(format!("two importers: {stored} responses, {units} units, expected 750 ({ra:?}, {rb:?})").into());
+            }
+            bench("import_two_importers_postgres", "wall_s", wall, None, "s");
+        }
+    }
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(())
 }

@@ -155,20 +155,25 @@ macro_rules! shared_impl {
                 if let Some((old, _)) = &current {
                     sqlx::query("UPDATE responses SET replaced_by = $1 WHERE id = $2").bind(id).bind(old).execute(&mut *tx).await?;
                 }
-                for (sid, level) in answer_rows(&r.set) {
-                    sqlx::query("INSERT INTO answers (response_id, statement_id, level) VALUES ($1, $2, $3)")
-                        .bind(id)
-                        .bind(sid)
-                        .bind(level)
+                // One multi-row INSERT each for the answers and the comments: a form is one
+                // round trip per table rather than one per statement.
+                let answers: Vec<_> = answer_rows(&r.set).collect();
+                if !answers.is_empty() {
+                    sqlx::QueryBuilder::new("INSERT INTO answers (response_id, statement_id, level) ")
+                        .push_values(answers, |mut b, (sid, level)| {
+                            b.push_bind(id).push_bind(sid).push_bind(level);
+                        })
+                        .build()
                         .execute(&mut *tx)
                         .await?;
                 }
-                for (kind, target, body) in comment_rows(&r.set) {
-                    sqlx::query("INSERT INTO comments (response_id, kind, target, body) VALUES ($1, $2, $3, $4)")
-                        .bind(id)
-                        .bind(kind)
-                        .bind(target)
-                        .bind(body)
+                let comments: Vec<_> = comment_rows(&r.set).collect();
+                if !comments.is_empty() {
+                    sqlx::QueryBuilder::new("INSERT INTO comments (response_id, kind, target, body) ")
+                        .push_values(comments, |mut b, (kind, target, body)| {
+                            b.push_bind(id).push_bind(kind).push_bind(target).push_bind(body.to_string());
+                        })
+                        .build()
                         .execute(&mut *tx)
                         .await?;
                 }
