@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use nara_core::{Instrument, Organisations, RoundId};
 
+pub mod demo;
 pub mod import;
 pub mod report;
 pub mod rounds;
@@ -43,6 +44,12 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://nara.db";
 /// the default instrument and organisations (Dalarna).
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     let store = nara_store::open_store(url).await?;
+    seed_defaults(store.as_ref()).await?;
+    Ok(store)
+}
+
+/// Loads the default instrument and organisations (Dalarna) into a store that has none.
+pub async fn seed_defaults(store: &dyn Store) -> Result<()> {
     if store.instruments().await?.is_empty() {
         store.put_instrument(&Instrument::dalarna()).await?;
     }
@@ -51,7 +58,7 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
             store.put_organisation(&o).await?;
         }
     }
-    Ok(store)
+    Ok(())
 }
 
 /// The organisations as a core list.

@@ -13,6 +13,7 @@ pub mod fmt;
 pub mod ids;
 pub mod instrument;
 pub mod org;
+pub mod report;
 pub mod rollup;
 pub mod round;
 pub mod scoring;

@@ -1,5 +1,6 @@
 //! Integration tests of the use cases, on SQLite and on PostgreSQL.
 
+mod demo;
 mod pipeline;
 mod results;
 mod support;

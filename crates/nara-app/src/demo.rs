@@ -1,0 +1,273 @@
+//! `nara demo`: a realistic, deterministic demo in an empty database, so a newcomer sees a
+//! living system at once and the benchmarks have data of a known size.
+//!
+//! What it makes, from a seed: every organisation with 2–6 units (or more, for a larger
+//! demo), several rounds with plausible improvement over time, some units with several raters
+//! and a consensus answer, some "vet ej" and blank answers (a few areas end up with too few
+//! answers), free text, and in the newest round a few organisations that have not answered.
+//! Older rounds are published, the newest is open.
+
+use nara_core::{Answer, AnswerSet, Response, RoundId, RoundStatus, StatementId, UnitName};
+use nara_store::Store;
+
+use crate::{Error, Result};
+
+/// What to make.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The seed: the same seed gives the same demo.
+    pub seed: u64,
+    /// How many rounds (yearly, ending with `last_round`).
+    pub rounds: usize,
+    /// The newest round's year.
+    pub last_round: u16,
+    /// About how many units in all; `None` for 2–6 per organisation.
+    pub units: Option<usize>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            seed: 2026,
+            rounds: 3,
+            last_round: 2026,
+            units: None,
+        }
+    }
+}
+
+/// What was made.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    /// The rounds, oldest first.
+    pub rounds: Vec<String>,
+    /// Units in all.
+    pub units: usize,
+    /// Forms stored in all.
+    pub forms: usize,
+}
+
+const KOMMUN_UNITS: &[&str] = &[
+    "Hemtjänst Norr",
+    "Hemtjänst Söder",
+    "Hemsjukvården",
+    "Särskilt boende Solgården",
+    "Korttidsenheten",
+    "Biståndsenheten",
+    "Socialpsykiatrin",
+    "LSS-boende Björken",
+    "Rehabenheten",
+    "Demensteamet",
+];
+const REGION_UNITS: &[&str] = &[
+    "Vårdcentralen Centrum",
+    "Vårdcentralen Norr",
+    "Mobila teamet",
+    "Barn- och ungdomspsykiatrin",
+    "Geriatriska kliniken",
+    "Närakuten",
+];
+const RATERS: &[&str] = &[
+    "Enhetschef",
+    "Sjuksköterska",
+    "Undersköterska",
+    "Arbetsterapeut",
+];
+const WORKS: &[&str] = &[
+    "Vi har ett gott samarbete med vårdcentralen kring de mest sjuka äldre.",
+    "Samordnad individuell plan används allt oftare.",
+    "Brukarna är med och planerar sina insatser.",
+    "Vi har kommit igång med digitala vårdmöten.",
+    "Bra dialog i den lokala samverkansgruppen.",
+];
+const IMPROVE: &[&str] = &[
+    "Vi behöver fler gemensamma utbildningsdagar med regionen.",
+    "Informationsöverföringen vid utskrivning brister ibland.",
+    "Svårt att rekrytera sjuksköterskor, det påverkar kontinuiteten.",
+    "Uppföljningen av målen behöver bli tydligare.",
+    "Anhöriga behöver involveras tidigare.",
+];
+
+/// Fills an empty database with a demo. Refuses a database that already has rounds, so it
+/// never mixes demo answers into real ones.
+pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
+    if opts.rounds == 0 || opts.rounds > 50 {
+        return Err(Error::User(format!(
+            "Antalet omgångar måste vara mellan 1 och 50, inte {}.",
+            opts.rounds
+        )));
+    }
+    if let Some(r) = store.rounds().await?.first() {
+        return Err(Error::User(format!(
+            "Databasen har redan omgången {}. Demon fyller bara en tom databas; ange en ny fil med --database-url.",
+            r.id
+        )));
+    }
+    let orgs = crate::organisations(store).await?.organisations;
+    let mut rng = fastrand::Rng::with_seed(opts.seed);
+    // Units per organisation, each with a latent level per area and a yearly trend.
+    struct Unit {
+        name: String,
+        base: Vec<f64>,
+        trend: f64,
+        raters: usize,
+        consensus: bool,
+    }
+    let instruments = store.instruments().await?;
+    let inst = instruments
+        .last()
+        .ok_or_else(|| Error::User("Det finns inget instrument.".into()))?
+        .clone();
+    let (lo, hi) = (
+        inst.scale_min().unwrap_or(1.0),
+        inst.scale_max().unwrap_or(4.0),
+    );
+    let per_org = |rng: &mut fastrand::Rng| match opts.units {
+        Some(n) => {
+            (n / orgs.len().max(1)).max(1)
+                + usize::from(rng.usize(..orgs.len().max(1)) < n % orgs.len().max(1))
+        }
+        None => rng.usize(2..=6),
+    };
+    let mut units: Vec<(usize, Vec<Unit>)> = Vec::new();
+    for (oi, org) in orgs.iter().enumerate() {
+        let names = if org.code.as_str().len() == 2 {
+            REGION_UNITS
+        } else {
+            KOMMUN_UNITS
+        };
+        let n = per_org(&mut rng);
+        let org_level = lo + (hi - lo) * (0.25 + 0.35 * rng.f64());
+        let list = (0..n)
+            .map(|k| Unit {
+                name: if k < names.len() {
+                    names[k].to_string()
+                } else {
+                    format!("{} {}", names[k % names.len()], k / names.len() + 1)
+                },
+                base: inst
+                    .areas
+                    .iter()
+                    .map(|_| org_level + (rng.f64() - 0.5) * 1.2)
+                    .collect(),
+                trend: 0.05 + rng.f64() * 0.2,
+                raters: if rng.u8(..8) == 0 {
+                    rng.usize(2..=3)
+                } else {
+                    1
+                },
+                consensus: rng.bool(),
+            })
+            .collect();
+        units.push((oi, list));
+    }
+    let first = i32::from(opts.last_round) - opts.rounds as i32 + 1;
+    let mut summary = Summary {
+        units: units.iter().map(|(_, u)| u.len()).sum(),
+        ..Summary::default()
+    };
+    let statements: Vec<(usize, StatementId)> = inst
+        .areas
+        .iter()
+        .enumerate()
+        .flat_map(|(ai, a)| a.statements.iter().map(move |s| (ai, s.id.clone())))
+        .collect();
+    for (ri, year) in (first..=i32::from(opts.last_round)).enumerate() {
+        let id = RoundId::parse(&year.to_string())?;
+        let newest = ri + 1 == opts.rounds;
+        crate::rounds::create(
+            store,
+            id,
+            Some((&inst.id, &inst.version)),
+            None,
+            None,
+            "demo",
+        )
+        .await?;
+        crate::rounds::set_status(store, id, RoundStatus::Open, "demo").await?;
+        summary.rounds.push(id.to_string());
+        for (oi, list) in &units {
+            let org = &orgs[*oi];
+            // In the newest round about one organisation in five has not answered yet.
+            if newest && rng.u8(..5) == 0 {
+                continue;
+            }
+            for (ui, unit) in list.iter().enumerate() {
+                // Now and then a unit skips a round.
+                if rng.u8(..12) == 0 {
+                    continue;
+                }
+                // One area of the odd unit is mostly "vet ej": too few answers there.
+                let thin_area = (rng.u8(..10) == 0).then(|| rng.usize(..inst.areas.len()));
+                let mut sets = Vec::new();
+                for _ in 0..unit.raters {
+                    let mut set = AnswerSet::default();
+                    for (ai, sid) in &statements {
+                        let roll = rng.f64();
+                        if thin_area == Some(*ai) && roll < 0.7 || roll < 0.04 {
+                            set.answers.insert(sid.clone(), Answer::NotApplicable);
+                            continue;
+                        }
+                        if roll < 0.06 {
+                            continue; // left blank
+                        }
+                        let latent =
+                            unit.base[*ai] + unit.trend * ri as f64 + (rng.f64() - 0.5) * 1.4;
+                        let v = latent.round().clamp(lo, hi) as u8;
+                        set.answers.insert(sid.clone(), Answer::Level(v));
+                    }
+                    for a in &inst.areas {
+                        if rng.u8(..6) == 0 {
+                            let text = if rng.bool() { WORKS } else { IMPROVE };
+                            set.comments
+                                .insert(a.id.clone(), text[rng.usize(..text.len())].to_string());
+                        }
+                    }
+                    if rng.u8(..8) == 0
+                        && let Some((_, sid)) = statements.get(rng.usize(..statements.len()))
+                    {
+                        set.notes
+                            .insert(sid.clone(), "Gäller främst kvällar och helger.".into());
+                    }
+                    sets.push(set);
+                }
+                let mut forms: Vec<(String, bool, AnswerSet)> = Vec::new();
+                if unit.raters == 1 {
+                    forms.push((String::new(), false, sets.remove(0)));
+                } else {
+                    if unit.consensus {
+                        // The agreed answer the raters settled on (here: the first rater's).
+                        forms.push(("".into(), true, sets[0].clone()));
+                    }
+                    for (k, set) in sets.into_iter().enumerate() {
+                        forms.push((RATERS[k % RATERS.len()].to_string(), false, set));
+                    }
+                }
+                for (rater, consensus, set) in forms {
+                    let response = Response {
+                        round: id,
+                        org: org.code.clone(),
+                        unit: UnitName::parse(&unit.name)?,
+                        rater,
+                        participants: format!("Arbetsgruppen på {}", unit.name),
+                        date: format!("{year}-{:02}-{:02}", 3 + ui % 3, 1 + (ui * 7) % 28),
+                        instrument_id: inst.id.clone(),
+                        instrument_version: inst.version.clone(),
+                        consensus,
+                        set,
+                    };
+                    let hash = crate::import::content_hash(&response);
+                    store
+                        .store_response(&response, &hash, "demo", "demo")
+                        .await?;
+                    summary.forms += 1;
+                }
+            }
+        }
+        if !newest {
+            crate::rounds::set_status(store, id, RoundStatus::Closed, "demo").await?;
+            crate::rounds::set_status(store, id, RoundStatus::Published, "demo").await?;
+        }
+    }
+    Ok(summary)
+}
