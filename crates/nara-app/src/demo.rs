@@ -4,7 +4,7 @@
 //! What it makes, from a seed: every organisation with 2–6 units (or more, for a larger
 //! demo), several rounds with plausible improvement over time, some units with several raters
 //! and a consensus answer, some "vet ej" and blank answers (a few areas end up with too few
-//! answers), free text, and in the newest round a few organisations that have not answered.
+//! answers), free text, and in the newest round two to four organisations that have not answered.
 //! Older rounds are published, the newest is open.
 
 use nara_core::{Answer, AnswerSet, Response, RoundId, RoundStatus, StatementId, UnitName};
@@ -161,6 +161,10 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
             .collect();
         units.push((oi, list));
     }
+    // In the newest round two to four organisations have not answered yet.
+    let mut missing: Vec<usize> = (0..orgs.len()).collect();
+    rng.shuffle(&mut missing);
+    missing.truncate(rng.usize(2..=4).min(orgs.len().saturating_sub(1)));
     let first = i32::from(opts.last_round) - opts.rounds as i32 + 1;
     let mut summary = Summary {
         units: units.iter().map(|(_, u)| u.len()).sum(),
@@ -188,8 +192,7 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
         summary.rounds.push(id.to_string());
         for (oi, list) in &units {
             let org = &orgs[*oi];
-            // In the newest round about one organisation in five has not answered yet.
-            if newest && rng.u8(..5) == 0 {
+            if newest && missing.contains(oi) {
                 continue;
             }
             for (ui, unit) in list.iter().enumerate() {

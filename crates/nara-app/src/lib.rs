@@ -5,12 +5,13 @@
 
 use std::sync::Arc;
 
-use nara_core::{Instrument, Organisations, RoundId};
+use nara_core::{Instrument, OrgCode, Organisations, RoundId};
 
 pub mod demo;
 pub mod import;
 pub mod report;
 pub mod rounds;
+pub mod users;
 
 pub use nara_store::{Outcome, Role, Store};
 
@@ -67,6 +68,20 @@ pub async fn organisations(store: &dyn Store) -> Result<Organisations> {
         county: String::new(),
         organisations: store.organisations().await?,
     })
+}
+
+/// The organisation with this code, or a Swedish error.
+pub async fn organisation(store: &dyn Store, code: &OrgCode) -> Result<nara_core::Organisation> {
+    store
+        .organisations()
+        .await?
+        .into_iter()
+        .find(|o| &o.code == code)
+        .ok_or_else(|| {
+            Error::User(format!(
+                "Organisationen {code} finns inte. Se nara org list för koderna."
+            ))
+        })
 }
 
 /// The instrument a round uses.

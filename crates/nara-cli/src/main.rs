@@ -65,6 +65,13 @@ pub enum Command {
     Instrument(cmd::org::InstrumentCmd),
     /// Copy the database to a file while it is in use (SQLite).
     Backup(cmd::report::BackupArgs),
+    /// Fill an empty database with a realistic demo (three rounds, 16 organisations).
+    Demo(cmd::admin::DemoArgs),
+    /// Accounts for the web server.
+    #[command(subcommand)]
+    User(cmd::admin::UserCmd),
+    /// Print shell completions (bash, zsh, fish).
+    Completions(cmd::admin::CompletionsArgs),
 }
 
 /// What the commands share: how to print.
@@ -87,6 +94,9 @@ impl Out {
 }
 
 fn main() -> ExitCode {
+    // `nara report | head` must end quietly when the reader goes away, like other Unix tools,
+    // rather than fail on a broken pipe.
+    sigpipe::reset();
     let cli = Cli::parse();
     let out = Out {
         quiet: cli.quiet,

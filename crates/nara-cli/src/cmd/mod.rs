@@ -6,6 +6,7 @@ use anyhow::Result;
 
 use crate::{Cli, Command, Out};
 
+pub mod admin;
 pub mod import;
 pub mod org;
 pub mod report;
@@ -14,6 +15,9 @@ pub mod template;
 
 /// Runs the command the user gave.
 pub async fn run(cli: &Cli, out: &Out) -> Result<ExitCode> {
+    if let Command::Completions(args) = &cli.command {
+        return Ok(admin::completions(args));
+    }
     if let Command::Validate(args) = &cli.command {
         return import::validate(args, out).await;
     }
@@ -31,7 +35,9 @@ pub async fn run(cli: &Cli, out: &Out) -> Result<ExitCode> {
         Command::Org(c) => org::run_org(store, c, out).await,
         Command::Instrument(c) => org::run_instrument(store, c, out).await,
         Command::Backup(args) => report::backup(store, args, out).await,
-        Command::Validate(_) => unreachable!("handled above"),
+        Command::Demo(args) => admin::demo(store, args, out).await,
+        Command::User(c) => admin::user(store, c, out).await,
+        Command::Validate(_) | Command::Completions(_) => unreachable!("handled above"),
     }
 }
 

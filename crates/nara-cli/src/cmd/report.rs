@@ -127,8 +127,20 @@ pub async fn report(store: &dyn Store, args: &ReportArgs, out: &Out) -> Result<E
         );
     }
     let heads: Vec<String> = r.areas.iter().map(|a| a.id.clone()).collect();
+    // The name column is as wide as the longest name (units are indented by two).
+    let w = r
+        .organisations
+        .iter()
+        .flat_map(|o| {
+            std::iter::once(o.name.chars().count() + o.code.len() + 3)
+                .chain(o.units.iter().map(|u| u.name.chars().count() + 2))
+        })
+        .chain([24])
+        .max()
+        .unwrap_or(24);
+    let uw = w - 2;
     println!(
-        "{:<24} {:>6} {}",
+        "{:<w$} {:>6} {}",
         "organisation",
         "index",
         heads.iter().map(|h| format!("{h:>12}")).collect::<String>()
@@ -141,7 +153,7 @@ pub async fn report(store: &dyn Store, args: &ReportArgs, out: &Out) -> Result<E
             .map(|a| format!("{:>12}", fmt::score(a.mean)))
             .collect();
         println!(
-            "{:<24} {:>6} {cells}",
+            "{:<w$} {:>6} {cells}",
             format!("{} ({})", o.name, o.code),
             fmt::score(o.scores.overall).replace("för få svar", "–")
         );
@@ -154,7 +166,7 @@ pub async fn report(store: &dyn Store, args: &ReportArgs, out: &Out) -> Result<E
                 .map(|a| format!("{:>12}", fmt::score(a.mean)))
                 .collect();
             println!(
-                "  {:<22} {:>6} {cells}",
+                "  {:<uw$} {:>6} {cells}",
                 u.name,
                 fmt::score(u.result.scores.overall).replace("för få svar", "–")
             );
@@ -168,7 +180,7 @@ pub async fn report(store: &dyn Store, args: &ReportArgs, out: &Out) -> Result<E
             .map(|a| format!("{:>12}", fmt::score(a.stats.map(|s| s.mean))))
             .collect();
         println!(
-            "{:<24} {:>6} {cells}",
+            "{:<w$} {:>6} {cells}",
             "Länet (medel)",
             fmt::score(r.county.overall.map(|s| s.mean)).replace("för få svar", "–")
         );
