@@ -84,6 +84,24 @@ pub async fn organisation(store: &dyn Store, code: &OrgCode) -> Result<nara_core
         })
 }
 
+/// A blank Excel form for one organisation in a round, and its file name
+/// (`blankett-2026-2080.xlsx`).
+pub async fn blank_form(
+    store: &dyn Store,
+    round: RoundId,
+    org: &OrgCode,
+) -> Result<(String, Vec<u8>)> {
+    let (round, inst) = round_instrument(store, round).await?;
+    let org = organisation(store, org).await?;
+    let bytes = nara_excel::write_form(&nara_excel::FormSpec {
+        instrument: &inst,
+        org: &org,
+        round: &round,
+    })
+    .map_err(|e| Error::Io(format!("blanketten kunde inte skrivas: {e}")))?;
+    Ok((format!("blankett-{}-{}.xlsx", round.id, org.code), bytes))
+}
+
 /// The instrument a round uses.
 pub async fn round_instrument(
     store: &dyn Store,

@@ -51,7 +51,9 @@ pub async fn dummy_verify(password: &str) {
     let hash = match DUMMY.get() {
         Some(h) => h.clone(),
         None => {
-            let h = hash_password("inte-ett-riktigt-lösenord").await.unwrap_or_default();
+            let h = hash_password("inte-ett-riktigt-lösenord")
+                .await
+                .unwrap_or_default();
             DUMMY.get_or_init(|| h).clone()
         }
     };
@@ -119,7 +121,12 @@ pub async fn add(
             other => Error::Store(other),
         })?;
     store
-        .audit(actor, "user.add", username, &format!("roll: {}", role.code()))
+        .audit(
+            actor,
+            "user.add",
+            username,
+            &format!("roll: {}", role.code()),
+        )
         .await?;
     store
         .user(id)
@@ -134,37 +141,61 @@ pub async fn list(store: &dyn Store) -> Result<Vec<User>> {
 
 /// The account with this name, or a Swedish error.
 pub async fn get(store: &dyn Store, username: &str) -> Result<User> {
-    store
-        .user_by_name(username.trim())
-        .await?
-        .ok_or_else(|| Error::User(format!("Det finns inget konto som heter \"{}\".", username.trim())))
+    store.user_by_name(username.trim()).await?.ok_or_else(|| {
+        Error::User(format!(
+            "Det finns inget konto som heter \"{}\".",
+            username.trim()
+        ))
+    })
 }
 
 /// Sets a new password.
-pub async fn set_password(store: &dyn Store, username: &str, password: &str, actor: &str) -> Result<()> {
+pub async fn set_password(
+    store: &dyn Store,
+    username: &str,
+    password: &str,
+    actor: &str,
+) -> Result<()> {
     check_password(password)?;
     let user = get(store, username).await?;
     let hash = hash_password(password).await?;
     store.set_password(user.id, &hash).await?;
-    store.audit(actor, "user.password", &user.username, "").await?;
+    store
+        .audit(actor, "user.password", &user.username, "")
+        .await?;
     Ok(())
 }
 
 /// Disables (or enables again) an account; a disabled account cannot sign in and its
 /// sessions end.
-pub async fn set_disabled(store: &dyn Store, username: &str, disabled: bool, actor: &str) -> Result<()> {
+pub async fn set_disabled(
+    store: &dyn Store,
+    username: &str,
+    disabled: bool,
+    actor: &str,
+) -> Result<()> {
     let user = get(store, username).await?;
     store.set_disabled(user.id, disabled).await?;
-    let action = if disabled { "user.disable" } else { "user.enable" };
+    let action = if disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
     store.audit(actor, action, &user.username, "").await?;
     Ok(())
 }
 
 /// The account if the name and password match and it is not disabled. Takes the same time
 /// whether or not the name exists.
-pub async fn authenticate(store: &dyn Store, username: &str, password: &str) -> Result<Option<User>> {
+pub async fn authenticate(
+    store: &dyn Store,
+    username: &str,
+    password: &str,
+) -> Result<Option<User>> {
     match store.user_by_name(username.trim()).await? {
-        Some(u) => Ok((verify_password(password, &u.password_hash).await && !u.disabled).then_some(u)),
+        Some(u) => {
+            Ok((verify_password(password, &u.password_hash).await && !u.disabled).then_some(u))
+        }
         None => {
             dummy_verify(password).await;
             Ok(None)

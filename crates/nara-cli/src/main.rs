@@ -20,6 +20,7 @@ Exempel – en hel omgång:
   nara report --round 2026            resultat per organisation och län
   nara round close 2026
   nara round publish 2026
+  nara serve --demo                   webbservern med demodata, på http://127.0.0.1:8080
 
 Databasen är nara.db i arbetskatalogen om inget annat anges (--database-url eller NARA_DATABASE_URL).";
 
@@ -70,6 +71,8 @@ pub enum Command {
     /// Accounts for the web server.
     #[command(subcommand)]
     User(cmd::admin::UserCmd),
+    /// Start the web server (the dashboards, sign-in, downloads).
+    Serve(cmd::admin::ServeArgs),
     /// Print shell completions (bash, zsh, fish).
     Completions(cmd::admin::CompletionsArgs),
 }
@@ -98,6 +101,22 @@ fn main() -> ExitCode {
     // rather than fail on a broken pipe.
     sigpipe::reset();
     let cli = Cli::parse();
+    let level = if cli.verbose {
+        "debug"
+    } else if cli.quiet {
+        "warn"
+    } else {
+        "info"
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("NARA_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new(format!("{level},sqlx=warn"))
+            }),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
     let out = Out {
         quiet: cli.quiet,
         verbose: cli.verbose,

@@ -247,7 +247,7 @@ pub struct CountyArea {
 }
 
 /// The county summary of one round.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CountySummary {
     /// One per area, in instrument order.
     pub areas: Vec<CountyArea>,

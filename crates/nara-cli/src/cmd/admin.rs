@@ -190,3 +190,71 @@ pub fn completions(args: &CompletionsArgs) -> ExitCode {
     clap_complete::generate(args.shell, &mut cmd, "nara", &mut std::io::stdout());
     ExitCode::SUCCESS
 }
+
+/// `nara serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "NARA_BIND")]
+    pub bind: std::net::SocketAddr,
+    /// On an empty database: load the demo and create one account per role, printing their
+    /// sign-in details once.
+    #[arg(long)]
+    pub demo: bool,
+    /// Mark cookies Secure (when users reach the server over HTTPS, e.g. behind a proxy).
+    #[arg(long, env = "NARA_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+/// Starts the web server.
+pub async fn serve(
+    store: std::sync::Arc<dyn Store>,
+    args: &ServeArgs,
+    out: &Out,
+) -> Result<ExitCode> {
+    if args.demo {
+        if store.rounds().await?.is_empty() {
+            let s =
+                nara_app::demo::run(store.as_ref(), &nara_app::demo::Options::default()).await?;
+            out.say(format!(
+                "Demo inläst: omgångarna {} ({} blanketter).",
+                s.rounds.join(", "),
+                s.forms
+            ));
+        } else {
+            out.say("Databasen har redan omgångar; demon läses inte in igen.");
+        }
+        if store.users().await?.is_empty() {
+            println!("Demokonton (lösenorden visas bara nu):");
+            for (name, role, org) in [
+                ("samordnare", Role::Admin, None),
+                ("falun", Role::Respondent, Some("2080")),
+                ("lasare", Role::Reader, None),
+            ] {
+                let pw = nara_app::users::random_password()?;
+                let org = org.map(OrgCode::parse).transpose()?;
+                nara_app::users::add(store.as_ref(), name, &pw, role, org.as_ref(), "demo").await?;
+                println!(
+                    "  {name:<11} {pw}  ({})",
+                    match role {
+                        Role::Admin => "samordnare: allt",
+                        Role::Respondent => "respondent för Falun",
+                        Role::Reader => "läsare: publicerade omgångar",
+                    }
+                );
+            }
+        }
+    } else if store.users().await?.is_empty() {
+        out.say("Det finns inga konton ännu: skapa ett med nara user add NAMN --role admin.");
+    }
+    let config = nara_server::Config {
+        secure_cookies: args.secure_cookies,
+        ..nara_server::Config::default()
+    };
+    out.say(format!(
+        "Nära svarar på http://{} (Ctrl-C avslutar).",
+        args.bind
+    ));
+    nara_server::serve(nara_server::AppState::new(store, config), args.bind).await?;
+    Ok(ExitCode::SUCCESS)
+}

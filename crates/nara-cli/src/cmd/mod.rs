@@ -24,8 +24,11 @@ pub async fn run(cli: &Cli, out: &Out) -> Result<ExitCode> {
     if let Command::Instrument(org::InstrumentCmd::Validate { file }) = &cli.command {
         return org::validate_instrument(file, out);
     }
-    let store = nara_app::open(&cli.database_url).await?;
-    let store = store.as_ref();
+    let shared = nara_app::open(&cli.database_url).await?;
+    if let Command::Serve(args) = &cli.command {
+        return admin::serve(shared, args, out).await;
+    }
+    let store = shared.as_ref();
     match &cli.command {
         Command::Import(args) => import::run(store, args, out).await,
         Command::Round(c) => round::run(store, c, out).await,
@@ -37,7 +40,9 @@ pub async fn run(cli: &Cli, out: &Out) -> Result<ExitCode> {
         Command::Backup(args) => report::backup(store, args, out).await,
         Command::Demo(args) => admin::demo(store, args, out).await,
         Command::User(c) => admin::user(store, c, out).await,
-        Command::Validate(_) | Command::Completions(_) => unreachable!("handled above"),
+        Command::Validate(_) | Command::Completions(_) | Command::Serve(_) => {
+            unreachable!("handled above")
+        }
     }
 }
 

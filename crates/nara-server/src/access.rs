@@ -1,0 +1,46 @@
+//! Who may see what. The coordinator (admin) sees everything. A reader sees published rounds
+//! only. A respondent sees their own organisation in every round that is not a draft, and the
+//! county and other organisations once a round is published. Every page, API route and
+//! download asks these functions; the authorization matrix test walks them all.
+
+use nara_core::{OrgCode, Round, RoundStatus};
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+
+/// Whether the viewer may know the round exists (list it, open its pages).
+pub fn round_visible(v: &Viewer, round: &Round) -> bool {
+    match v.user.role {
+        nara_store::Role::Admin => true,
+        nara_store::Role::Reader => round.status == RoundStatus::Published,
+        nara_store::Role::Respondent => round.status != RoundStatus::Draft,
+    }
+}
+
+/// Whether the viewer may see the county's numbers (all organisations) of a round.
+pub fn county_visible(v: &Viewer, round: &Round) -> bool {
+    v.is_admin() || round.status == RoundStatus::Published
+}
+
+/// Whether the viewer may see one organisation's numbers in a round.
+pub fn org_visible(v: &Viewer, round: &Round, org: &OrgCode) -> bool {
+    county_visible(v, round) || (round_visible(v, round) && v.org() == Some(org))
+}
+
+/// `Ok` when the county is visible, else 403.
+pub fn need_county(v: &Viewer, round: &Round) -> Result<(), AppError> {
+    if county_visible(v, round) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// `Ok` when the organisation is visible, else 403.
+pub fn need_org(v: &Viewer, round: &Round, org: &OrgCode) -> Result<(), AppError> {
+    if org_visible(v, round, org) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
