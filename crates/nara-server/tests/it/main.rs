@@ -1,0 +1,7 @@
+//! Handler tests through the router (`tower::ServiceExt::oneshot`) on the demo data: pages and
+//! API with their content, the authorization matrix, sign-in and sessions.
+
+mod auth;
+mod matrix;
+mod pages;
+mod support;

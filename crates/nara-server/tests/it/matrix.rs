@@ -1,0 +1,174 @@
+//! The authorization matrix: every route × every role × own/other organisation × a published
+//! and an open round, with the expected status; and a respondent never sees another
+//! organisation's numbers before publication, by any route.
+
+use axum::http::StatusCode;
+
+use crate::support::{Client, report, world};
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Who {
+    Admin,
+    Resp,
+    Reader,
+}
+
+/// The expected status of a route for a role in a round.
+fn expected(who: Who, route: &str, published: bool) -> StatusCode {
+    use StatusCode as S;
+    let blank = route.starts_with("blank");
+    match who {
+        Who::Admin => S::OK,
+        Who::Reader if !published => S::NOT_FOUND, // the round is invisible to readers
+        Who::Reader if blank => S::FORBIDDEN,
+        Who::Reader => S::OK,
+        Who::Resp => match (route, published) {
+            ("blank-other", _) => S::FORBIDDEN,
+            (_, true) => S::OK,
+            ("org-own" | "api-org-own" | "unit-own" | "downloads" | "blank-own", false) => S::OK,
+            (_, false) => S::FORBIDDEN,
+        },
+    }
+}
+
+#[tokio::test]
+async fn every_route_for_every_role_and_round() {
+    let w = world().await;
+    let mut checked = 0;
+    for (round, published) in [("2025", true), ("2026", false)] {
+        let rep = report(&w.store, round).await;
+        let unit_of = |code: &str| {
+            let u = &rep.org(code).unwrap().units[0];
+            nara_server::pages::seg(&nara_core::UnitName::parse(&u.name).unwrap().key())
+        };
+        let (own, other) = (&w.own, &w.other);
+        let routes = [
+            ("county", format!("/omgangar/{round}")),
+            ("org-own", format!("/omgangar/{round}/org/{own}")),
+            ("org-other", format!("/omgangar/{round}/org/{other}")),
+            (
+                "unit-own",
+                format!("/omgangar/{round}/org/{own}/enhet/{}", unit_of(own)),
+            ),
+            (
+                "unit-other",
+                format!("/omgangar/{round}/org/{other}/enhet/{}", unit_of(other)),
+            ),
+            ("area", format!("/omgangar/{round}/delmal/D1")),
+            ("downloads", format!("/omgangar/{round}/nedladdningar")),
+            ("blank-own", format!("/omgangar/{round}/blankett/{own}")),
+            ("blank-other", format!("/omgangar/{round}/blankett/{other}")),
+            ("api-summary", format!("/api/v1/rounds/{round}/summary")),
+            ("api-org-own", format!("/api/v1/rounds/{round}/org/{own}")),
+            (
+                "api-org-other",
+                format!("/api/v1/rounds/{round}/org/{other}"),
+            ),
+        ];
+        for (who, user) in [
+            (Who::Admin, "admin"),
+            (Who::Resp, "resp"),
+            (Who::Reader, "reader"),
+        ] {
+            let mut c = Client::new(&w);
+            c.sign_in(user).await;
+            for (name, path) in &routes {
+                let r = c.get(path).await;
+                let want = expected(who, name, published);
+                assert_eq!(
+                    r.status,
+                    want,
+                    "{who:?} {name} {path}: {}",
+                    &r.body[..r.body.len().min(300)]
+                );
+                checked += 1;
+            }
+        }
+        // Without a session: pages send to the sign-in page, the API answers 401 in JSON.
+        let mut anon = Client::new(&w);
+        for (name, path) in &routes {
+            let r = anon.get(path).await;
+            if name.starts_with("api") {
+                assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{path}");
+                assert!(r.body.contains("\"error\""), "{path}: {}", r.body);
+            } else {
+                assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+                assert_eq!(r.location(), "/logga-in");
+            }
+        }
+    }
+    assert_eq!(checked, 2 * 3 * 12);
+}
+
+#[tokio::test]
+async fn a_respondent_never_sees_another_organisations_numbers_before_publication() {
+    let w = world().await;
+    let rep = report(&w.store, "2026").await;
+    let mut c = Client::new(&w);
+    c.sign_in("resp").await;
+    let others: Vec<_> = rep
+        .organisations
+        .iter()
+        .filter(|o| o.code != w.own)
+        .collect();
+    // Every page the respondent can open in the open round.
+    let mut bodies = Vec::new();
+    for path in [
+        "/".to_string(),
+        "/omgangar".to_string(),
+        format!("/omgangar/2026/org/{}", w.own),
+        "/omgangar/2026/nedladdningar".to_string(),
+        format!("/api/v1/rounds/2026/org/{}", w.own),
+        "/api/v1/rounds".to_string(),
+    ] {
+        let r = c.get(&path).await;
+        assert!(r.status.is_success() || r.status.is_redirection(), "{path}");
+        bodies.push((path, r.body));
+    }
+    for (path, body) in &bodies {
+        for o in &others {
+            assert!(
+                !body.contains(&format!(">{}<", o.name))
+                    && !body.contains(&format!("\"{}\"", o.name)),
+                "{path} names {}",
+                o.name
+            );
+            assert!(
+                !body.contains(&format!("/org/{}", o.code)),
+                "{path} links to {}",
+                o.code
+            );
+        }
+        assert!(
+            !body.contains("Länets medel"),
+            "{path} shows the county mean"
+        );
+    }
+    // The API's organisation report carries no county numbers before publication.
+    let api: serde_json::Value = serde_json::from_str(&bodies[4].1).unwrap();
+    assert_eq!(api["county"]["orgs_scored"], 0);
+    assert_eq!(api["organisations"].as_array().unwrap().len(), 1);
+    // After publication the county is open to them.
+    nara_app::rounds::set_status(
+        w.store.as_ref(),
+        nara_core::RoundId::parse("2026").unwrap(),
+        nara_core::RoundStatus::Closed,
+        "t",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        c.get("/omgangar/2026").await.status,
+        StatusCode::FORBIDDEN,
+        "closed is not published"
+    );
+    nara_app::rounds::set_status(
+        w.store.as_ref(),
+        nara_core::RoundId::parse("2026").unwrap(),
+        nara_core::RoundStatus::Published,
+        "t",
+    )
+    .await
+    .unwrap();
+    assert_eq!(c.get("/omgangar/2026").await.status, StatusCode::OK);
+}

@@ -1,0 +1,236 @@
+//! What the pages and the API say, checked against `nara report --json`'s numbers.
+
+use axum::http::StatusCode;
+use nara_core::{AnswerSet, OrgCode, Response, RoundId, UnitName, fmt};
+
+use crate::support::{Client, report, world};
+
+#[tokio::test]
+async fn the_county_overview_shows_the_reports_numbers() {
+    let w = world().await;
+    let rep = report(&w.store, "2026").await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let page = c.get("/omgangar/2026").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let b = &page.body;
+    assert!(b.contains("<html lang=\"sv\">") && b.contains("Hoppa till innehållet"));
+    assert!(b.contains("Länsöversikt 2026"));
+    assert!(
+        b.contains("Preliminärt"),
+        "an open round is marked preliminary"
+    );
+    for o in &rep.organisations {
+        assert!(b.contains(&format!(">{}</a>", o.name)), "{}", o.name);
+        // The organisation's row holds its index and every area mean, as the report says.
+        let row_start = b.find(&format!("/org/{}\"", o.code)).unwrap();
+        let row = &b[row_start..row_start + b[row_start..].find("</tr>").unwrap()];
+        assert!(
+            row.contains(&fmt::score(o.scores.overall)),
+            "{} index",
+            o.code
+        );
+        for a in &o.scores.areas {
+            assert!(row.contains(&fmt::score(a.mean)), "{} {}", o.code, a.area);
+        }
+    }
+    for a in &rep.county.areas {
+        assert!(b.contains(&fmt::score(a.stats.map(|s| s.mean))));
+    }
+    for n in &rep.not_answered {
+        assert!(b.contains(&n.name), "not answered: {}", n.name);
+    }
+    // The radar has a title, a text alternative and a table with the same numbers.
+    assert!(
+        b.contains("<svg class=\"chart radar\"")
+            && b.contains("role=\"img\"")
+            && b.contains("<desc")
+    );
+    assert!(b.contains("Länet 2025"), "compared with the previous round");
+    assert!(b.contains("Samma siffror som i diagrammet"));
+    // Bands are in words, not colour alone.
+    assert!(b.contains("Styrka") || b.contains("På väg") || b.contains("Utmaning"));
+}
+
+#[tokio::test]
+async fn the_api_summary_is_the_report() {
+    let w = world().await;
+    let mut c = Client::new(&w);
+    c.sign_in("reader").await;
+    let r = c.get("/api/v1/rounds/2025/summary").await;
+    assert_eq!(r.status, StatusCode::OK);
+    // Byte for byte what `nara report --json` serialises (compact).
+    let want = serde_json::to_string(&report(&w.store, "2025").await).unwrap();
+    assert!(r.body == want, "the API differs from the report");
+    let rounds: serde_json::Value =
+        serde_json::from_str(&c.get("/api/v1/rounds").await.body).unwrap();
+    assert_eq!(
+        rounds
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["2024", "2025"]
+    );
+    let bad = c.get("/api/v1/rounds/2099/summary").await;
+    assert_eq!(bad.status, StatusCode::NOT_FOUND);
+    assert!(bad.body.contains("Omgången 2099 finns inte"));
+}
+
+#[tokio::test]
+async fn the_organisation_page_shows_units_highlights_trend_and_comments_safely() {
+    let w = world().await;
+    // A comment that tries to be HTML.
+    let round = RoundId::parse("2026").unwrap();
+    let inst = nara_core::Instrument::dalarna();
+    let mut set = AnswerSet::default();
+    for (_, s) in inst.statements() {
+        set.answers
+            .insert(s.id.clone(), nara_core::Answer::Level(3));
+    }
+    set.comments.insert(
+        inst.areas[0].id.clone(),
+        "<script>alert(1)</script> & mer".into(),
+    );
+    let resp = Response {
+        round,
+        org: OrgCode::parse(&w.own).unwrap(),
+        unit: UnitName::parse("Testenheten").unwrap(),
+        rater: String::new(),
+        participants: String::new(),
+        date: String::new(),
+        instrument_id: inst.id.clone(),
+        instrument_version: inst.version.clone(),
+        consensus: false,
+        set,
+    };
+    w.store
+        .store_response(&resp, "h", "test", "test")
+        .await
+        .unwrap();
+    let rep = report(&w.store, "2026").await;
+    let o = rep.org(&w.own).unwrap();
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let b = c.get(&format!("/omgangar/2026/org/{}", w.own)).await.body;
+    for u in &o.units {
+        assert!(b.contains(&u.name), "{}", u.name);
+    }
+    assert!(b.contains(&fmt::score(o.scores.overall)));
+    assert!(b.contains("Starkast") && b.contains("Svagast"));
+    for h in o.scores.top.iter().chain(&o.scores.bottom) {
+        assert!(b.contains(&format!("<strong>{}</strong>", h.statement)));
+    }
+    assert!(b.contains("Index över omgångarna") && b.contains("<svg class=\"chart line\""));
+    assert!(
+        b.contains("Länets medel"),
+        "the admin sees the county beside it"
+    );
+    // The comment is shown as text: escaped, never as markup.
+    assert!(b.contains("alert(1)") && b.contains("mer"));
+    assert!(!b.contains("<script>alert(1)"), "a comment became markup");
+}
+
+#[tokio::test]
+async fn the_unit_page_shows_each_raters_answer_and_the_roll_up() {
+    let w = world().await;
+    let rep = report(&w.store, "2025").await;
+    // A unit with several raters.
+    let (org, unit) = rep
+        .organisations
+        .iter()
+        .flat_map(|o| o.units.iter().map(move |u| (o, u)))
+        .find(|(_, u)| u.raters.len() >= 2)
+        .expect("the demo has a unit with several raters");
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let key = UnitName::parse(&unit.name).unwrap().key();
+    let page = c
+        .get(&format!(
+            "/omgangar/2025/org/{}/enhet/{}",
+            org.code,
+            nara_server::pages::seg(&key)
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let b = &page.body;
+    assert!(b.contains(&format!("<h1>{}</h1>", unit.name)));
+    for r in unit.raters.iter().filter(|r| !r.is_empty()) {
+        assert!(
+            b.contains(&format!("<th scope=\"col\">{r}</th>")),
+            "column for {r}"
+        );
+    }
+    if unit.consensus {
+        assert!(b.contains("<th scope=\"col\">Samsyn</th>"));
+    }
+    assert!(b.contains("Verksamhetens värde"));
+    for a in &unit.result.scores.areas {
+        assert!(b.contains(&fmt::score(a.mean)));
+    }
+    let missing = c
+        .get(&format!("/omgangar/2025/org/{}/enhet/finns-inte", org.code))
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("har inte svarat"));
+}
+
+#[tokio::test]
+async fn the_area_page_shows_the_distribution_of_every_statement() {
+    let w = world().await;
+    let rep = report(&w.store, "2025").await;
+    let mut c = Client::new(&w);
+    c.sign_in("reader").await;
+    let b = c.get("/omgangar/2025/delmal/D2").await.body;
+    let inst = nara_core::Instrument::dalarna();
+    let area = inst.areas.iter().find(|a| a.id.as_str() == "D2").unwrap();
+    assert!(b.contains(&area.name) && b.contains(&area.goal));
+    for s in &area.statements {
+        let d = rep
+            .distribution
+            .iter()
+            .find(|d| d.statement == s.id)
+            .unwrap();
+        let row_start = b.find(&format!("<strong>{}</strong>", s.id)).unwrap();
+        let row = &b[row_start..row_start + b[row_start..].find("</tr>").unwrap()];
+        let nums: Vec<String> = d
+            .levels
+            .iter()
+            .chain([&d.not_applicable, &d.blank])
+            .map(|n| format!(">{n}<"))
+            .collect();
+        for n in nums {
+            assert!(row.contains(&n), "{} {n}", s.id);
+        }
+        assert!(row.contains(&fmt::score(d.mean)));
+    }
+    assert_eq!(
+        c.get("/omgangar/2025/delmal/D9").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn rounds_page_and_blank_forms() {
+    let w = world().await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let b = c.get("/omgangar").await.body;
+    assert!(b.contains("öppen") && b.contains("publicerad"));
+    let rep = report(&w.store, "2026").await;
+    assert!(b.contains(&format!("{} av 16", rep.organisations.len())));
+    let form = c.get(&format!("/omgangar/2026/blankett/{}", w.own)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.headers
+            .get("content-disposition")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains(&format!("blankett-2026-{}.xlsx", w.own))
+    );
+    assert!(form.body.starts_with("PK"));
+    let downloads = c.get("/omgangar/2026/nedladdningar").await.body;
+    assert!(downloads.contains(&format!("/omgangar/2026/blankett/{}", w.other)));
+}

@@ -1,0 +1,188 @@
+//! A server over a temporary database with the demo, accounts for each role, and a client
+//! that keeps its cookies.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use nara_app::Store;
+use nara_app::report::RoundReport;
+use nara_core::{OrgCode, RoundId};
+use nara_server::{AppState, Config};
+use nara_store::Role;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "ett-bra-losenord-1";
+
+pub struct World {
+    pub router: Router,
+    pub store: Arc<dyn Store>,
+    pub _dir: tempfile::TempDir,
+    /// An organisation that answered the open round 2026 and the published 2025 (the
+    /// respondent's own), and another one that did too.
+    pub own: String,
+    pub other: String,
+}
+
+pub async fn world_with(config: Config) -> World {
+    let (store, dir) = nara_store::testing::sqlite().await;
+    nara_app::seed_defaults(store.as_ref()).await.unwrap();
+    nara_app::demo::run(store.as_ref(), &nara_app::demo::Options::default())
+        .await
+        .unwrap();
+    let r26 = report(&store, "2026").await;
+    let r25 = report(&store, "2025").await;
+    let both: Vec<String> = r26
+        .organisations
+        .iter()
+        .map(|o| o.code.clone())
+        .filter(|c| r25.org(c).is_some())
+        .collect();
+    let (own, other) = (both[0].clone(), both[1].clone());
+    for (name, role, org) in [
+        ("admin", Role::Admin, None),
+        ("resp", Role::Respondent, Some(own.as_str())),
+        ("reader", Role::Reader, None),
+    ] {
+        let org = org.map(|o| OrgCode::parse(o).unwrap());
+        nara_app::users::add(store.as_ref(), name, PASSWORD, role, org.as_ref(), "test")
+            .await
+            .unwrap();
+    }
+    let router = nara_server::router(AppState::new(store.clone(), config));
+    World {
+        router,
+        store,
+        _dir: dir,
+        own,
+        other,
+    }
+}
+
+pub async fn world() -> World {
+    world_with(Config::default()).await
+}
+
+pub async fn report(store: &Arc<dyn Store>, round: &str) -> RoundReport {
+    nara_app::report::round_report(store.as_ref(), RoundId::parse(round).unwrap(), None)
+        .await
+        .unwrap()
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// A browser: sends requests through the router and keeps cookies.
+pub struct Client<'a> {
+    pub world: &'a World,
+    pub cookies: BTreeMap<String, String>,
+}
+
+impl<'a> Client<'a> {
+    pub fn new(world: &'a World) -> Self {
+        Self {
+            world,
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    pub async fn send(&mut self, req: Request<Body>) -> Resp {
+        let mut req = req;
+        if !self.cookies.is_empty() {
+            let c = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        }
+        let resp = self.world.router.clone().oneshot(req).await.unwrap();
+        for v in resp.headers().get_all(header::SET_COOKIE) {
+            let s = v.to_str().unwrap();
+            let (kv, attrs) = s.split_once(';').unwrap_or((s, ""));
+            let (k, val) = kv.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), val.to_string());
+            }
+        }
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Resp {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.send(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// The CSRF token in a page's form.
+    pub fn csrf(page: &str) -> String {
+        let at = page
+            .find(r#"name="csrf" value=""#)
+            .expect("a form with a CSRF token");
+        let rest = &page[at + r#"name="csrf" value=""#.len()..];
+        rest[..rest.find('"').unwrap()].to_string()
+    }
+
+    pub async fn sign_in_with(&mut self, user: &str, password: &str) -> Resp {
+        let page = self.get("/logga-in").await;
+        let token = Self::csrf(&page.body);
+        self.post(
+            "/logga-in",
+            &[("username", user), ("password", password), ("csrf", &token)],
+        )
+        .await
+    }
+
+    pub async fn sign_in(&mut self, user: &str) {
+        let r = self.sign_in_with(user, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+}
+
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
