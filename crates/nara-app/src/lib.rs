@@ -102,6 +102,29 @@ pub async fn blank_form(
     Ok((format!("blankett-{}-{}.xlsx", round.id, org.code), bytes))
 }
 
+/// Blank forms for every organisation of a round in one zip (`blanketter-2026.zip`).
+pub async fn forms_zip(store: &dyn Store, round: RoundId) -> Result<(String, Vec<u8>)> {
+    use std::io::Write;
+    let (round, inst) = round_instrument(store, round).await?;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let io = |e: &dyn std::fmt::Display| Error::Io(format!("zip-filen kunde inte skrivas: {e}"));
+    for org in store.organisations().await? {
+        let bytes = nara_excel::write_form(&nara_excel::FormSpec {
+            instrument: &inst,
+            org: &org,
+            round: &round,
+        })
+        .map_err(|e| io(&e))?;
+        zip.start_file(format!("blankett-{}-{}.xlsx", round.id, org.code), opts)
+            .map_err(|e| io(&e))?;
+        zip.write_all(&bytes).map_err(|e| io(&e))?;
+    }
+    let bytes = zip.finish().map_err(|e| io(&e))?.into_inner();
+    Ok((format!("blanketter-{}.zip", round.id), bytes))
+}
+
 /// The instrument a round uses.
 pub async fn round_instrument(
     store: &dyn Store,

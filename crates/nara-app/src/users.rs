@@ -221,3 +221,42 @@ pub fn random_password() -> Result<String> {
         .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
         .collect())
 }
+
+/// Sets an account's role (and the organisation of a respondent); its sessions end so the
+/// new rights apply at once.
+pub async fn set_role(
+    store: &dyn Store,
+    username: &str,
+    role: Role,
+    org: Option<&OrgCode>,
+    actor: &str,
+) -> Result<()> {
+    let user = get(store, username).await?;
+    match (role, org) {
+        (Role::Respondent, None) => {
+            return Err(Error::User(
+                "En respondent hör till en organisation: välj den.".into(),
+            ));
+        }
+        (Role::Respondent, Some(code)) => {
+            crate::organisation(store, code).await?;
+        }
+        _ => {}
+    }
+    let org = if role == Role::Respondent { org } else { None };
+    store.set_role(user.id, role, org).await?;
+    store
+        .audit(
+            actor,
+            "user.role",
+            &user.username,
+            &format!(
+                "roll: {}{}",
+                role.code(),
+                org.map(|o| format!(", organisation: {o}"))
+                    .unwrap_or_default()
+            ),
+        )
+        .await?;
+    Ok(())
+}

@@ -16,6 +16,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub mod access;
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod downloads;
@@ -146,7 +147,23 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/logga-in", get(pages::login_form).post(pages::login))
         .route("/logga-ut", post(pages::logout))
-        .route("/omgangar", get(pages::rounds))
+        .route("/omgangar", get(pages::rounds).post(admin::create_round))
+        .route("/omgangar/{round}/status", post(admin::set_status))
+        .route("/omgangar/{round}/blanketter.zip", get(admin::forms_zip))
+        .route(
+            "/omgangar/{round}/inlasning",
+            get(admin::upload_form).post(admin::upload),
+        )
+        .route("/omgangar/{round}/svarslage", get(admin::tracking))
+        .route(
+            "/admin/anvandare",
+            get(admin::users).post(admin::user_action),
+        )
+        .route("/admin/logg", get(admin::audit))
+        .route(
+            "/admin/instrument",
+            get(admin::instrument).post(admin::instrument_post),
+        )
         .route("/omgangar/{round}", get(pages::county))
         .route("/omgangar/{round}/org/{code}", get(pages::organisation))
         .route(

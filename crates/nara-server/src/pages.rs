@@ -64,7 +64,8 @@ pub fn seg(s: &str) -> String {
         .collect()
 }
 
-async fn layout(
+/// The frame of a page for a viewer: the menu, the round selector, breadcrumbs.
+pub async fn layout_for(
     state: &AppState,
     v: &Viewer,
     title: &str,
@@ -394,6 +395,8 @@ pub struct RoundRow {
     pub units: String,
     /// Where its overview is.
     pub href: String,
+    /// The status changes the coordinator can make now: (status code, button text).
+    pub actions: Vec<(String, String)>,
 }
 
 /// The rounds page.
@@ -404,6 +407,14 @@ pub struct RoundsPage {
     pub layout: Layout,
     /// The rounds, newest first.
     pub rows: Vec<RoundRow>,
+    /// What just happened.
+    pub notice: String,
+    /// What went wrong (beside the form).
+    pub error: String,
+    /// The id typed in the new-round form.
+    pub new_id: String,
+    /// Instruments to choose for a new round: (`id@version`, label).
+    pub instruments: Vec<(String, String)>,
 }
 
 fn meaning(s: nara_core::RoundStatus) -> &'static str {
@@ -415,8 +426,41 @@ fn meaning(s: nara_core::RoundStatus) -> &'static str {
     }
 }
 
-/// `GET /omgangar`.
-pub async fn rounds(State(state): State<AppState>, v: Viewer) -> AppResult<Html<String>> {
+fn actions(s: nara_core::RoundStatus) -> Vec<(String, String)> {
+    use nara_core::RoundStatus as R;
+    let a = |code: &str, label: &str| (code.to_string(), label.to_string());
+    match s {
+        R::Draft => vec![a("open", "Öppna för svar")],
+        R::Open => vec![a("closed", "Stäng")],
+        R::Closed => vec![a("published", "Publicera"), a("open", "Öppna igen")],
+        R::Published => vec![],
+    }
+}
+
+/// Renders the rounds page, with a notice or an error from the last action.
+pub async fn rounds_page(
+    state: &AppState,
+    v: &Viewer,
+    error: Option<String>,
+    new_id: Option<&str>,
+) -> AppResult<Html<String>> {
+    rounds_page_with(
+        state,
+        v,
+        String::new(),
+        error.unwrap_or_default(),
+        new_id.unwrap_or_default(),
+    )
+    .await
+}
+
+async fn rounds_page_with(
+    state: &AppState,
+    v: &Viewer,
+    notice: String,
+    error: String,
+    new_id: &str,
+) -> AppResult<Html<String>> {
     let s = state.store.as_ref();
     let orgs = s.organisations().await?.len();
     let mut rows = Vec::new();
@@ -425,9 +469,9 @@ pub async fn rounds(State(state): State<AppState>, v: Viewer) -> AppResult<Html<
         .await?
         .into_iter()
         .rev()
-        .filter(|r| round_visible(&v, r))
+        .filter(|r| round_visible(v, r))
     {
-        let (answered, units) = if county_visible(&v, &r) {
+        let (answered, units) = if county_visible(v, &r) {
             let t = nara_app::report::response_tracking(s, r.id).await?;
             let done = t
                 .organisations
@@ -439,7 +483,7 @@ pub async fn rounds(State(state): State<AppState>, v: Viewer) -> AppResult<Html<
         } else {
             (String::new(), String::new())
         };
-        let href = if county_visible(&v, &r) {
+        let href = if county_visible(v, &r) {
             format!("/omgangar/{}", r.id)
         } else {
             v.org()
@@ -453,17 +497,69 @@ pub async fn rounds(State(state): State<AppState>, v: Viewer) -> AppResult<Html<
             answered,
             units,
             href,
+            actions: if v.is_admin() {
+                actions(r.status)
+            } else {
+                Vec::new()
+            },
         });
     }
-    let layout = layout(
-        &state,
-        &v,
+    let instruments = if v.is_admin() {
+        s.instruments()
+            .await?
+            .into_iter()
+            .rev()
+            .map(|i| {
+                (
+                    format!("{}@{}", i.id, i.version),
+                    format!("{} (version {})", i.name, i.version),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let layout = layout_for(
+        state,
+        v,
         "Omgångar",
         None,
         vec![link("/omgangar", "Omgångar")],
     )
     .await?;
-    Ok(Html(RoundsPage { layout, rows }.render()?))
+    Ok(Html(
+        RoundsPage {
+            layout,
+            rows,
+            notice,
+            error,
+            new_id: new_id.to_string(),
+            instruments,
+        }
+        .render()?,
+    ))
+}
+
+/// What a redirect after an action says.
+#[derive(Deserialize)]
+pub struct Notice {
+    #[serde(default)]
+    klart: String,
+}
+
+/// `GET /omgangar`.
+pub async fn rounds(
+    State(state): State<AppState>,
+    v: Viewer,
+    axum::extract::Query(n): axum::extract::Query<Notice>,
+) -> AppResult<Html<String>> {
+    // The notice is shown as text (escaped); only the coordinator's own actions redirect here.
+    let notice = if v.is_admin() {
+        n.klart.chars().take(200).collect()
+    } else {
+        String::new()
+    };
+    rounds_page_with(&state, &v, notice, String::new(), "").await
 }
 
 // ---------------------------------------------------------------- county
@@ -640,7 +736,7 @@ pub async fn county(
                 .collect(),
         })
         .collect();
-    let layout = layout(
+    let layout = layout_for(
         &state,
         &v,
         &format!("Länsöversikt {rid}"),
@@ -941,7 +1037,7 @@ pub async fn organisation(
         .filter(|g| !g.items.is_empty())
         .collect();
     let name = format!("{} ({})", org.name, org.code);
-    let layout = layout(
+    let layout = layout_for(
         &state,
         &v,
         &format!("{} {rid}", org.name),
@@ -1196,7 +1292,7 @@ pub async fn unit(
         }],
     );
     let rid = round.id.to_string();
-    let layout = layout(
+    let layout = layout_for(
         &state,
         &v,
         &format!("{} – {} {rid}", u.name, org.name),
@@ -1386,7 +1482,7 @@ pub async fn area(
             .collect::<Vec<_>>(),
     );
     let title = format!("{} {}", a.id, a.name);
-    let layout = layout(
+    let layout = layout_for(
         &state,
         &v,
         &format!("{title} {rid}"),
@@ -1463,7 +1559,7 @@ pub async fn downloads(
         })
         .collect();
     let files = crate::downloads::available(&v, &round, &orgs);
-    let layout = layout(
+    let layout = layout_for(
         &state,
         &v,
         &format!("Nedladdningar {rid}"),

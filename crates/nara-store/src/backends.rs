@@ -474,6 +474,22 @@ macro_rules! shared_impl {
                 Ok(())
             }
 
+            async fn set_role(&self, id: i64, role: Role, org: Option<&OrgCode>) -> Result<()> {
+                let mut tx = self.write().await?;
+                let done = sqlx::query("UPDATE users SET role = $1, org_code = $2 WHERE id = $3")
+                    .bind(role.code())
+                    .bind(org.map(|o| o.as_str().to_string()))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(Error::NotFound("Användaren finns inte.".into()));
+                }
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn create_session(&self, s: &Session) -> Result<()> {
                 sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(&s.id_hash)

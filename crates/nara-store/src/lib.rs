@@ -218,6 +218,9 @@ pub trait Store: Send + Sync {
     async fn set_password(&self, id: i64, password_hash: &str) -> Result<()>;
     /// Disables or enables a user (disabling ends their sessions).
     async fn set_disabled(&self, id: i64, disabled: bool) -> Result<()>;
+    /// Sets a user's role and organisation (ends their sessions, so the new rights apply at
+    /// once).
+    async fn set_role(&self, id: i64, role: Role, org: Option<&OrgCode>) -> Result<()>;
 
     /// Stores a new session.
     async fn create_session(&self, session: &Session) -> Result<()>;

@@ -1,0 +1,889 @@
+//! What the coordinator does in the browser, with the same `nara-app` functions as the CLI:
+//! create rounds and change their status, upload an instrument (validated and previewed before
+//! it is stored), download every blank form as one zip, upload filled forms (the import
+//! pipeline, parsing off the runtime), follow who has answered, manage accounts, read the audit
+//! log. Every handler takes [`Admin`], and every form carries the session's CSRF token.
+
+use askama::Template;
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use nara_core::{Instrument, OrgCode, RoundId, RoundStatus, fmt};
+use nara_store::Role;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Admin;
+use crate::error::{AppError, AppResult};
+use crate::pages::{Layout, Link};
+
+async fn layout(state: &AppState, a: &Admin, title: &str, crumbs: Vec<Link>) -> AppResult<Layout> {
+    crate::pages::layout_for(state, &a.0, title, None, crumbs).await
+}
+
+fn link(href: impl Into<String>, label: impl Into<String>) -> Link {
+    Link {
+        href: href.into(),
+        label: label.into(),
+    }
+}
+
+fn user_err(e: nara_app::Error) -> Result<String, AppError> {
+    match e {
+        nara_app::Error::User(m) => Ok(m),
+        other => Err(other.into()),
+    }
+}
+
+// ---------------------------------------------------------------- rounds
+
+/// The new-round form.
+#[derive(Deserialize)]
+pub struct NewRound {
+    id: String,
+    #[serde(default)]
+    opens: String,
+    #[serde(default)]
+    closes: String,
+    #[serde(default)]
+    instrument: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /omgangar`: creates a round (draft). Errors go back to the rounds page beside the form.
+pub async fn create_round(
+    State(state): State<AppState>,
+    a: Admin,
+    Form(f): Form<NewRound>,
+) -> AppResult<Response> {
+    a.0.check_csrf(&f.csrf)?;
+    let s = state.store.as_ref();
+    let result: Result<RoundId, String> = async {
+        let id = RoundId::parse(&f.id).map_err(|e| format!("Omgång: {e}"))?;
+        let date = |x: &str, what: &str| -> Result<Option<nara_core::round::Date>, String> {
+            if x.trim().is_empty() {
+                Ok(None)
+            } else {
+                nara_core::round::Date::parse(x)
+                    .map(Some)
+                    .map_err(|e| format!("{what}: {e}"))
+            }
+        };
+        let opens = date(&f.opens, "Öppnar")?;
+        let closes = date(&f.closes, "Stänger")?;
+        let inst = f.instrument.split_once('@');
+        nara_app::rounds::create(s, id, inst, opens, closes, &a.0.user.username)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(id)
+    }
+    .await;
+    match result {
+        Ok(id) => {
+            Ok(notice_redirect(&format!("Omgången {id} är skapad som utkast.")).into_response())
+        }
+        Err(m) => crate::pages::rounds_page(&state, &a.0, Some(m), Some(&f.id))
+            .await
+            .map(IntoResponse::into_response),
+    }
+}
+
+/// Back to the rounds page with a notice (percent-encoded, so the header stays ASCII).
+fn notice_redirect(text: &str) -> Redirect {
+    Redirect::to(&format!("/omgangar?klart={}", crate::pages::seg(text)))
+}
+
+/// A status change.
+#[derive(Deserialize)]
+pub struct StatusForm {
+    to: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /omgangar/{round}/status`.
+pub async fn set_status(
+    State(state): State<AppState>,
+    a: Admin,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> AppResult<Response> {
+    a.0.check_csrf(&f.csrf)?;
+    let rid = RoundId::parse(&id)
+        .map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))?;
+    let to = RoundStatus::parse(&f.to).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    match nara_app::rounds::set_status(state.store.as_ref(), rid, to, &a.0.user.username).await {
+        Ok(r) => Ok(
+            notice_redirect(&format!("Omgången {} är nu {}.", r.id, r.status.label()))
+                .into_response(),
+        ),
+        Err(e) => {
+            let m = user_err(e)?;
+            crate::pages::rounds_page(&state, &a.0, Some(m), None)
+                .await
+                .map(IntoResponse::into_response)
+        }
+    }
+}
+
+/// `GET /omgangar/{round}/blanketter.zip`.
+pub async fn forms_zip(
+    State(state): State<AppState>,
+    _a: Admin,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let rid = RoundId::parse(&id)
+        .map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))?;
+    let (name, bytes) = nara_app::forms_zip(state.store.as_ref(), rid).await?;
+    Ok(crate::downloads::attachment(
+        bytes,
+        &name,
+        "application/zip",
+    ))
+}
+
+// ---------------------------------------------------------------- upload
+
+/// One file's line on the upload result page.
+pub struct UploadRow {
+    /// The file name as uploaded.
+    pub file: String,
+    /// `inläst`, `ersatt`, `oförändrad`, `avvisad`.
+    pub status: String,
+    /// Whether it was rejected.
+    pub rejected: bool,
+    /// Organisation, unit, rater.
+    pub what: String,
+    /// Index of the form, when scored.
+    pub index: String,
+    /// Every problem: sheet, cell, message.
+    pub problems: Vec<(String, String, String)>,
+}
+
+/// The upload page, with the result of the last upload.
+#[derive(Template)]
+#[template(path = "upload.html")]
+pub struct UploadPage {
+    /// The frame.
+    pub layout: Layout,
+    /// The round.
+    pub round: String,
+    /// Its status.
+    pub status: String,
+    /// Whether forms can be read into it now.
+    pub open: bool,
+    /// The result of the upload, if one was made.
+    pub rows: Vec<UploadRow>,
+    /// The one-line summary.
+    pub summary: String,
+    /// The CSRF token for the form.
+    pub csrf: String,
+    /// The largest upload, in MB.
+    pub limit_mb: usize,
+}
+
+async fn upload_page(
+    state: &AppState,
+    a: &Admin,
+    id: &str,
+    rows: Vec<UploadRow>,
+    summary: String,
+) -> AppResult<Html<String>> {
+    let rid =
+        RoundId::parse(id).map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))?;
+    let round = nara_app::rounds::get(state.store.as_ref(), rid).await?;
+    let layout = layout(
+        state,
+        a,
+        &format!("Läs in blanketter {rid}"),
+        vec![
+            link("/omgangar", "Omgångar"),
+            link(
+                format!("/omgangar/{rid}/inlasning"),
+                format!("Läs in blanketter {rid}"),
+            ),
+        ],
+    )
+    .await?;
+    let page = UploadPage {
+        layout,
+        round: rid.to_string(),
+        status: round.status.label().into(),
+        open: round.status == RoundStatus::Open,
+        rows,
+        summary,
+        csrf: a.0.csrf.clone(),
+        limit_mb: state.config.body_limit / (1024 * 1024),
+    };
+    Ok(Html(page.render()?))
+}
+
+/// `GET /omgangar/{round}/inlasning`.
+pub async fn upload_form(
+    State(state): State<AppState>,
+    a: Admin,
+    Path(id): Path<String>,
+) -> AppResult<Html<String>> {
+    upload_page(&state, &a, &id, Vec::new(), String::new()).await
+}
+
+fn file_name(raw: &str, i: usize) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(120)
+        .collect();
+    if clean.trim().is_empty() {
+        format!("fil-{}", i + 1)
+    } else {
+        clean
+    }
+}
+
+/// `POST /omgangar/{round}/inlasning`: many files at once through the import pipeline. The files
+/// are written to a private temporary folder, read in parallel off the async runtime, stored one
+/// transaction each, and the folder is removed.
+pub async fn upload(
+    State(state): State<AppState>,
+    a: Admin,
+    Path(id): Path<String>,
+    mut mp: Multipart,
+) -> AppResult<Response> {
+    let dir = tempfile::tempdir().map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut paths = Vec::new();
+    let mut names = Vec::new();
+    let mut csrf = String::new();
+    let mut i = 0;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(AppError::BadRequest(format!(
+                    "Uppladdningen kunde inte läsas ({}). Är filerna tillsammans större än {} MB?",
+                    e.body_text(),
+                    state.config.body_limit / (1024 * 1024)
+                )));
+            }
+        };
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("filer") => {
+                let Some(raw) = field.file_name().map(str::to_string) else {
+                    continue;
+                };
+                let bytes = field.bytes().await.map_err(|e| {
+                    AppError::BadRequest(format!(
+                        "Filen {raw} kunde inte tas emot: {}",
+                        e.body_text()
+                    ))
+                })?;
+                if raw.is_empty() && bytes.is_empty() {
+                    continue; // the empty file input
+                }
+                let name = file_name(&raw, i);
+                let path = dir.path().join(format!("{i:04}-{name}"));
+                tokio::fs::write(&path, &bytes)
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                paths.push(path);
+                names.push(name);
+                i += 1;
+            }
+            _ => {}
+        }
+    }
+    a.0.check_csrf(&csrf)?;
+    if paths.is_empty() {
+        return upload_page(
+            &state,
+            &a,
+            &id,
+            Vec::new(),
+            "Välj en eller flera filer först.".into(),
+        )
+        .await
+        .map(IntoResponse::into_response);
+    }
+    let opts = nara_app::import::Options {
+        actor: a.0.user.username.clone(),
+        ..Default::default()
+    };
+    let report =
+        match nara_app::import::import_batch(state.store.as_ref(), &paths, &opts, &|_| {}).await {
+            Ok(r) => r,
+            Err(e) => {
+                let m = user_err(e)?;
+                return upload_page(&state, &a, &id, Vec::new(), m)
+                    .await
+                    .map(IntoResponse::into_response);
+            }
+        };
+    let rows: Vec<UploadRow> = report
+        .files
+        .iter()
+        .zip(&names)
+        .map(|(f, name)| UploadRow {
+            file: name.clone(),
+            status: f.status.label().to_string(),
+            rejected: f.status == nara_app::import::Status::Rejected,
+            what: [
+                f.org.clone(),
+                f.unit.clone(),
+                f.rater.clone().filter(|r| !r.is_empty()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
+            index: f
+                .scores
+                .as_ref()
+                .map(|s| fmt::score(s.overall))
+                .unwrap_or_default(),
+            problems: f
+                .problems
+                .iter()
+                .map(|p| {
+                    (
+                        p.sheet.clone().unwrap_or_default(),
+                        p.cell.clone().unwrap_or_default(),
+                        p.message.clone(),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let count = |s: nara_app::import::Status| report.files.iter().filter(|f| f.status == s).count();
+    use nara_app::import::Status as S;
+    let summary = format!(
+        "{} filer: {} inlästa, {} ersatta, {} oförändrade, {} avvisade.",
+        report.files.len(),
+        count(S::Imported),
+        count(S::Replaced),
+        count(S::Unchanged),
+        count(S::Rejected)
+    );
+    drop(dir);
+    upload_page(&state, &a, &id, rows, summary)
+        .await
+        .map(IntoResponse::into_response)
+}
+
+// ---------------------------------------------------------------- response tracking
+
+/// One organisation on the tracking page.
+pub struct TrackRow {
+    /// Name and code.
+    pub name: String,
+    /// Its units: name, raters, when, from where.
+    pub units: Vec<(String, String, String, String)>,
+}
+
+/// Svarsläge.
+#[derive(Template)]
+#[template(path = "tracking.html")]
+pub struct TrackingPage {
+    /// The frame.
+    pub layout: Layout,
+    /// The round.
+    pub round: String,
+    /// `11 av 16 organisationer, 48 enheter`.
+    pub summary: String,
+    /// The organisations that answered.
+    pub answered: Vec<TrackRow>,
+    /// Those that have not, one per line (to copy into a mail).
+    pub missing: String,
+    /// How many have not.
+    pub missing_count: usize,
+}
+
+fn when(ms: i64) -> String {
+    // Unix ms as `2026-03-14 10:05` (UTC), without a date library: days since 1970 to a date.
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
+/// `GET /omgangar/{round}/svarslage`.
+pub async fn tracking(
+    State(state): State<AppState>,
+    a: Admin,
+    Path(id): Path<String>,
+) -> AppResult<Html<String>> {
+    let rid = RoundId::parse(&id)
+        .map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))?;
+    let t = nara_app::report::response_tracking(state.store.as_ref(), rid).await?;
+    let answered: Vec<TrackRow> = t
+        .organisations
+        .iter()
+        .filter(|o| !o.units.is_empty())
+        .map(|o| TrackRow {
+            name: format!("{} ({})", o.name, o.code),
+            units: o
+                .units
+                .iter()
+                .map(|u| {
+                    let raters = u
+                        .raters
+                        .iter()
+                        .filter(|r| !r.is_empty())
+                        .cloned()
+                        .collect::<Vec<_>>();
+                    let mut who = if raters.is_empty() {
+                        "hela enheten".to_string()
+                    } else {
+                        raters.join(", ")
+                    };
+                    if u.consensus {
+                        who.push_str(" + samsyn");
+                    }
+                    (
+                        u.name.clone(),
+                        who,
+                        when(u.last_import),
+                        u.sources.join(", "),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let missing: Vec<String> = t
+        .missing()
+        .map(|o| format!("{} ({})", o.name, o.code))
+        .collect();
+    let units: usize = answered.iter().map(|o| o.units.len()).sum();
+    let layout = layout(
+        &state,
+        &a,
+        &format!("Svarsläge {rid}"),
+        vec![
+            link("/omgangar", "Omgångar"),
+            link(
+                format!("/omgangar/{rid}/svarslage"),
+                format!("Svarsläge {rid}"),
+            ),
+        ],
+    )
+    .await?;
+    let page = TrackingPage {
+        layout,
+        round: rid.to_string(),
+        summary: format!(
+            "{} av {} organisationer har svarat, {units} enheter.",
+            answered.len(),
+            t.organisations.len()
+        ),
+        missing_count: missing.len(),
+        missing: missing.join("\n"),
+        answered,
+    };
+    Ok(Html(page.render()?))
+}
+
+// ---------------------------------------------------------------- users
+
+/// The accounts page.
+#[derive(Template)]
+#[template(path = "users.html")]
+pub struct UsersPage {
+    /// The frame.
+    pub layout: Layout,
+    /// The accounts: name, role label, role code, org, active.
+    pub users: Vec<(String, String, String, String, bool)>,
+    /// Organisations for the select: code, name.
+    pub orgs: Vec<(String, String)>,
+    /// What just happened (a new password is shown here once).
+    pub notice: String,
+    /// What went wrong.
+    pub error: String,
+    /// The CSRF token.
+    pub csrf: String,
+}
+
+fn role_label(r: Role) -> &'static str {
+    match r {
+        Role::Admin => "samordnare",
+        Role::Respondent => "respondent",
+        Role::Reader => "läsare",
+    }
+}
+
+async fn users_page(
+    state: &AppState,
+    a: &Admin,
+    notice: String,
+    error: String,
+) -> AppResult<Html<String>> {
+    let s = state.store.as_ref();
+    let users = nara_app::users::list(s)
+        .await?
+        .into_iter()
+        .map(|u| {
+            (
+                u.username,
+                role_label(u.role).to_string(),
+                u.role.code().to_string(),
+                u.org.map(|o| o.to_string()).unwrap_or_default(),
+                !u.disabled,
+            )
+        })
+        .collect();
+    let orgs = s
+        .organisations()
+        .await?
+        .into_iter()
+        .map(|o| (o.code.to_string(), o.name))
+        .collect();
+    let layout = layout(state, a, "Konton", vec![link("/admin/anvandare", "Konton")]).await?;
+    Ok(Html(
+        UsersPage {
+            layout,
+            users,
+            orgs,
+            notice,
+            error,
+            csrf: a.0.csrf.clone(),
+        }
+        .render()?,
+    ))
+}
+
+/// `GET /admin/anvandare`.
+pub async fn users(State(state): State<AppState>, a: Admin) -> AppResult<Html<String>> {
+    users_page(&state, &a, String::new(), String::new()).await
+}
+
+/// A change to accounts.
+#[derive(Deserialize)]
+pub struct UserForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /admin/anvandare`: add, reset password, disable, enable, set role.
+pub async fn user_action(
+    State(state): State<AppState>,
+    a: Admin,
+    Form(f): Form<UserForm>,
+) -> AppResult<Html<String>> {
+    a.0.check_csrf(&f.csrf)?;
+    let s = state.store.as_ref();
+    let me = a.0.user.username.clone();
+    let org = if f.org.trim().is_empty() {
+        None
+    } else {
+        OrgCode::parse(&f.org).ok()
+    };
+    let role = Role::parse(&f.role);
+    let outcome: Result<String, nara_app::Error> = async {
+        match f.action.as_str() {
+            "add" => {
+                let role = role.ok_or_else(|| nara_app::Error::User("Välj en roll.".into()))?;
+                let pw = nara_app::users::random_password()?;
+                let u = nara_app::users::add(s, &f.username, &pw, role, org.as_ref(), &me).await?;
+                Ok(format!("Kontot {} är skapat. Lösenord: {pw} (visas bara nu; lämna det på ett säkert sätt).", u.username))
+            }
+            "password" => {
+                let pw = nara_app::users::random_password()?;
+                nara_app::users::set_password(s, &f.username, &pw, &me).await?;
+                Ok(format!("Nytt lösenord för {}: {pw} (visas bara nu).", f.username))
+            }
+            "disable" | "enable" => {
+                if f.username == me {
+                    return Err(nara_app::Error::User("Du kan inte stänga av ditt eget konto.".into()));
+                }
+                nara_app::users::set_disabled(s, &f.username, f.action == "disable", &me).await?;
+                Ok(format!("Kontot {} är {}.", f.username, if f.action == "disable" { "avstängt" } else { "aktivt igen" }))
+            }
+            "role" => {
+                let role = role.ok_or_else(|| nara_app::Error::User("Välj en roll.".into()))?;
+                if f.username == me && role != Role::Admin {
+                    return Err(nara_app::Error::User("Du kan inte ta bort din egen samordnarroll.".into()));
+                }
+                nara_app::users::set_role(s, &f.username, role, org.as_ref(), &me).await?;
+                Ok(format!("{} är nu {}.", f.username, role_label(role)))
+            }
+            _ => Err(nara_app::Error::User("Okänd åtgärd.".into())),
+        }
+    }
+    .await;
+    match outcome {
+        Ok(notice) => users_page(&state, &a, notice, String::new()).await,
+        Err(e) => {
+            let m = user_err(e)?;
+            users_page(&state, &a, String::new(), m).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------- audit log
+
+/// The audit log page.
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    /// The frame.
+    pub layout: Layout,
+    /// The entries: when, who, what, on what, details.
+    pub rows: Vec<(String, String, String, String, String)>,
+    /// The actions to filter by, and whether each is selected.
+    pub actions: Vec<(String, bool)>,
+}
+
+/// The filter.
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    handling: String,
+}
+
+/// `GET /admin/logg?handling=import`.
+pub async fn audit(
+    State(state): State<AppState>,
+    a: Admin,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Html<String>> {
+    let s = state.store.as_ref();
+    let filter = (!q.handling.is_empty()).then_some(q.handling.as_str());
+    let rows = s
+        .audit_log(500, filter)
+        .await?
+        .into_iter()
+        .map(|e| (when(e.at), e.actor, e.action, e.subject, e.details))
+        .collect();
+    let mut actions: Vec<String> = s
+        .audit_log(5000, None)
+        .await?
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    actions.sort();
+    actions.dedup();
+    let actions = actions
+        .into_iter()
+        .map(|x| {
+            let sel = x == q.handling;
+            (x, sel)
+        })
+        .collect();
+    let layout = layout(
+        &state,
+        &a,
+        "Händelselogg",
+        vec![link("/admin/logg", "Händelselogg")],
+    )
+    .await?;
+    Ok(Html(
+        AuditPage {
+            layout,
+            rows,
+            actions,
+        }
+        .render()?,
+    ))
+}
+
+// ---------------------------------------------------------------- instrument
+
+/// The instrument page: upload, preview, store.
+#[derive(Template)]
+#[template(path = "instrument.html")]
+pub struct InstrumentPage {
+    /// The frame.
+    pub layout: Layout,
+    /// Stored instruments: id, version, name, statements.
+    pub stored: Vec<(String, String, String, usize)>,
+    /// The previewed instrument, if any.
+    pub preview: Option<Instrument>,
+    /// Its TOML (sent back with "store").
+    pub toml: String,
+    /// Problems with the uploaded file.
+    pub error: String,
+    /// What just happened.
+    pub notice: String,
+    /// The CSRF token.
+    pub csrf: String,
+}
+
+async fn instrument_page(
+    state: &AppState,
+    a: &Admin,
+    preview: Option<Instrument>,
+    toml: String,
+    error: String,
+    notice: String,
+) -> AppResult<Html<String>> {
+    let stored = state
+        .store
+        .instruments()
+        .await?
+        .into_iter()
+        .map(|i| {
+            let n = i.statement_count();
+            (i.id, i.version, i.name, n)
+        })
+        .collect();
+    let layout = layout(
+        state,
+        a,
+        "Instrument",
+        vec![link("/admin/instrument", "Instrument")],
+    )
+    .await?;
+    Ok(Html(
+        InstrumentPage {
+            layout,
+            stored,
+            preview,
+            toml,
+            error,
+            notice,
+            csrf: a.0.csrf.clone(),
+        }
+        .render()?,
+    ))
+}
+
+/// `GET /admin/instrument`.
+pub async fn instrument(State(state): State<AppState>, a: Admin) -> AppResult<Html<String>> {
+    instrument_page(
+        &state,
+        &a,
+        None,
+        String::new(),
+        String::new(),
+        String::new(),
+    )
+    .await
+}
+
+/// `POST /admin/instrument` (multipart): `steg=granska` with a file previews it; `steg=spara` with
+/// the previewed TOML stores it as a new version.
+pub async fn instrument_post(
+    State(state): State<AppState>,
+    a: Admin,
+    mut mp: Multipart,
+) -> AppResult<Html<String>> {
+    let (mut csrf, mut step, mut toml) = (String::new(), String::new(), String::new());
+    while let Ok(Some(field)) = mp.next_field().await {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("steg") => step = field.text().await.unwrap_or_default(),
+            Some("fil") | Some("toml") => {
+                let bytes = field.bytes().await.unwrap_or_default();
+                if !bytes.is_empty() {
+                    if bytes.len() > 1024 * 1024 {
+                        return instrument_page(
+                            &state,
+                            &a,
+                            None,
+                            String::new(),
+                            "Filen är större än 1 MB; ett instrument är en liten textfil (TOML)."
+                                .into(),
+                            String::new(),
+                        )
+                        .await;
+                    }
+                    toml = match String::from_utf8(bytes.to_vec()) {
+                        Ok(t) => t,
+                        Err(_) => {
+                            return instrument_page(
+                                &state,
+                                &a,
+                                None,
+                                String::new(),
+                                "Filen är inte text (UTF-8). Ett instrument är en TOML-fil.".into(),
+                                String::new(),
+                            )
+                            .await;
+                        }
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    a.0.check_csrf(&csrf)?;
+    if toml.trim().is_empty() {
+        return instrument_page(
+            &state,
+            &a,
+            None,
+            String::new(),
+            "Välj en instrumentfil (.toml).".into(),
+            String::new(),
+        )
+        .await;
+    }
+    let inst = match Instrument::from_toml(&toml) {
+        Ok(i) => i,
+        Err(e) => {
+            return instrument_page(
+                &state,
+                &a,
+                None,
+                String::new(),
+                e.to_string(),
+                String::new(),
+            )
+            .await;
+        }
+    };
+    if step == "spara" {
+        let exists = state
+            .store
+            .instruments()
+            .await?
+            .iter()
+            .any(|i| i.id == inst.id && i.version == inst.version);
+        if exists {
+            return instrument_page(&state, &a, None, String::new(), format!("Instrumentet {} version {} finns redan. Ge den nya versionen ett nytt versionsnummer.", inst.id, inst.version), String::new()).await;
+        }
+        state.store.put_instrument(&inst).await?;
+        state
+            .store
+            .audit(
+                &a.0.user.username,
+                "instrument.import",
+                &format!("{}@{}", inst.id, inst.version),
+                &inst.name,
+            )
+            .await?;
+        let notice = format!(
+            "{} version {} är sparat och kan väljas för nya omgångar.",
+            inst.name, inst.version
+        );
+        return instrument_page(&state, &a, None, String::new(), String::new(), notice).await;
+    }
+    instrument_page(&state, &a, Some(inst), toml, String::new(), String::new()).await
+}

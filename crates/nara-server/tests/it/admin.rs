@@ -1,0 +1,536 @@
+//! The coordinator's actions in the browser: rounds, upload, response tracking, accounts, audit
+//! log, instrument; and that nobody else can do them.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use nara_core::{Answer, AnswerSet, Instrument, RoundId, RoundStatus};
+
+use crate::support::{Client, Resp, world};
+
+const BOUNDARY: &str = "----nara-test-boundary";
+
+fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, file, data) in fields {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        match file {
+            Some(f) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+        }
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+async fn post_multipart(
+    c: &mut Client<'_>,
+    path: &str,
+    fields: &[(&str, Option<&str>, &[u8])],
+) -> Resp {
+    c.send(
+        Request::post(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(Body::from(multipart(fields)))
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn only_the_coordinator_can_act() {
+    let w = world().await;
+    let routes_get = [
+        "/admin/anvandare",
+        "/admin/logg",
+        "/admin/instrument",
+        "/omgangar/2026/svarslage",
+        "/omgangar/2026/inlasning",
+        "/omgangar/2026/blanketter.zip",
+    ];
+    for user in ["resp", "reader"] {
+        let mut c = Client::new(&w);
+        c.sign_in(user).await;
+        let token = Client::csrf(&c.get("/omgangar").await.body);
+        for p in routes_get {
+            assert_eq!(
+                c.get(p).await.status,
+                StatusCode::FORBIDDEN,
+                "{user} GET {p}"
+            );
+        }
+        for (p, form) in [
+            ("/omgangar", vec![("id", "2030"), ("csrf", token.as_str())]),
+            (
+                "/omgangar/2026/status",
+                vec![("to", "closed"), ("csrf", token.as_str())],
+            ),
+            (
+                "/admin/anvandare",
+                vec![
+                    ("action", "add"),
+                    ("username", "x"),
+                    ("role", "admin"),
+                    ("csrf", token.as_str()),
+                ],
+            ),
+        ] {
+            assert_eq!(
+                c.post(p, &form).await.status,
+                StatusCode::FORBIDDEN,
+                "{user} POST {p}"
+            );
+        }
+        let up = post_multipart(
+            &mut c,
+            "/omgangar/2026/inlasning",
+            &[("csrf", None, token.as_bytes())],
+        )
+        .await;
+        assert_eq!(up.status, StatusCode::FORBIDDEN, "{user} upload");
+    }
+    // Nothing changed.
+    assert!(
+        w.store
+            .rounds()
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.id.to_string() != "2030")
+    );
+    assert_eq!(
+        nara_app::users::list(w.store.as_ref()).await.unwrap().len(),
+        3
+    );
+    let mut admin = Client::new(&w);
+    admin.sign_in("admin").await;
+    for p in routes_get {
+        assert_eq!(admin.get(p).await.status, StatusCode::OK, "admin GET {p}");
+    }
+}
+
+#[tokio::test]
+async fn the_coordinator_runs_a_round_from_the_browser() {
+    let w = world().await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let page = c.get("/omgangar").await;
+    assert!(page.body.contains("Ny omgång") && page.body.contains("Skapa omgången"));
+    let token = Client::csrf(&page.body);
+    // Without the token: refused, nothing created.
+    assert_eq!(
+        c.post("/omgangar", &[("id", "2027")]).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    // A bad id and a bad date: Swedish messages beside the form.
+    let bad = c
+        .post("/omgangar", &[("id", "tjugotjugosju"), ("csrf", &token)])
+        .await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(
+        bad.body.contains("Omgång:") && bad.body.contains("aria-invalid=\"true\""),
+        "{}",
+        bad.body
+    );
+    let bad = c
+        .post(
+            "/omgangar",
+            &[("id", "2027"), ("opens", "31/12"), ("csrf", &token)],
+        )
+        .await;
+    assert!(bad.body.contains("ÅÅÅÅ-MM-DD"));
+    let ok = c
+        .post(
+            "/omgangar",
+            &[
+                ("id", "2027"),
+                ("opens", "2027-02-01"),
+                ("closes", "2027-03-31"),
+                ("instrument", "dalarna-gnv@2026.1"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{:?}", ok.headers);
+    let list = c.get(ok.location()).await.body;
+    assert!(
+        list.contains("Omgången 2027 är skapad som utkast"),
+        "{list}"
+    );
+    assert!(list.contains("Öppna för svar"));
+    let dup = c
+        .post("/omgangar", &[("id", "2027"), ("csrf", &token)])
+        .await;
+    assert!(dup.body.contains("finns redan"));
+    // draft → published is not a step; draft → open is.
+    let wrong = c
+        .post(
+            "/omgangar/2027/status",
+            &[("to", "published"), ("csrf", &token)],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::OK);
+    assert!(wrong.body.contains("class=\"error\""), "{}", wrong.body);
+    let opened = c
+        .post("/omgangar/2027/status", &[("to", "open"), ("csrf", &token)])
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER);
+    let r = nara_app::rounds::get(w.store.as_ref(), RoundId::parse("2027").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(r.status, RoundStatus::Open);
+    // Every blank form in one zip.
+    let zip = c.get("/omgangar/2027/blanketter.zip").await;
+    assert_eq!(zip.status, StatusCode::OK);
+    assert!(zip.body.starts_with("PK"));
+    assert_eq!(
+        zip.body.matches("blankett-2027-").count() / 2,
+        16,
+        "16 forms (names in the local and central headers)"
+    );
+    // The audit log shows it.
+    let log = c.get("/admin/logg?handling=round.open").await.body;
+    assert!(log.contains("2027") && log.contains("admin"));
+}
+
+fn filled(org: &str, unit: &str, level: u8) -> Vec<u8> {
+    let inst = Instrument::dalarna();
+    let orgs = nara_core::Organisations::dalarna();
+    let org = orgs
+        .organisations
+        .iter()
+        .find(|o| o.code.as_str() == org)
+        .unwrap();
+    let round = nara_core::Round {
+        id: RoundId::parse("2026").unwrap(),
+        instrument_id: inst.id.clone(),
+        instrument_version: inst.version.clone(),
+        status: RoundStatus::Open,
+        opens: None,
+        closes: None,
+    };
+    let mut set = AnswerSet::default();
+    for (_, s) in inst.statements() {
+        set.answers.insert(s.id.clone(), Answer::Level(level));
+    }
+    let f = nara_excel::Filled {
+        unit: unit.into(),
+        answers: set,
+        ..Default::default()
+    };
+    nara_excel::write_filled_form(
+        &nara_excel::FormSpec {
+            instrument: &inst,
+            org,
+            round: &round,
+        },
+        &f,
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_upload_of_good_broken_and_hostile_files_reports_each_and_stores_only_the_good() {
+    let w = world().await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let page = c.get("/omgangar/2026/inlasning").await;
+    assert!(page.body.contains("multiple") && page.body.contains("multipart/form-data"));
+    let token = Client::csrf(&page.body);
+    let round = RoundId::parse("2026").unwrap();
+    let before = w.store.responses(round).await.unwrap().len();
+    let good = filled("2080", "Webbenheten", 3);
+    let dup_ids = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/forms/fel-2062-dubbla-id.xlsx"
+    ))
+    .unwrap();
+    // A zip whose one entry claims to inflate to far more than the limit.
+    let bomb = {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        z.start_file(
+            "xl/worksheets/sheet1.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        let zeros = vec![b' '; 1024 * 1024];
+        for _ in 0..200 {
+            z.write_all(&zeros).unwrap();
+        }
+        z.finish().unwrap().into_inner()
+    };
+    let r = post_multipart(
+        &mut c,
+        "/omgangar/2026/inlasning",
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("filer", Some("falun-webb.xlsx"), &good),
+            ("filer", Some("dubbla.xlsx"), &dup_ids),
+            (
+                "filer",
+                Some("slump.xlsx"),
+                b"\x00\x01 detta ar inte ett kalkylblad",
+            ),
+            ("filer", Some("bomb.xlsx"), &bomb),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let b = &r.body;
+    assert!(
+        b.contains("4 filer: 1 inlästa, 0 ersatta, 0 oförändrade, 3 avvisade."),
+        "{b}"
+    );
+    for name in ["falun-webb.xlsx", "dubbla.xlsx", "slump.xlsx", "bomb.xlsx"] {
+        assert!(b.contains(name), "{name}");
+    }
+    assert!(
+        b.contains("Blad1 C41: Påståendet D1.1 finns två gånger"),
+        "problems name sheet and cell: {b}"
+    );
+    assert!(b.contains("misstänkt skadlig") && b.contains("inget kalkylark"));
+    assert_eq!(
+        w.store.responses(round).await.unwrap().len(),
+        before + 1,
+        "only the good file was stored"
+    );
+    // The same file again is unchanged.
+    let again = post_multipart(
+        &mut c,
+        "/omgangar/2026/inlasning",
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("filer", Some("falun-webb.xlsx"), &good),
+        ],
+    )
+    .await;
+    assert!(
+        again
+            .body
+            .contains("1 filer: 0 inlästa, 0 ersatta, 1 oförändrade, 0 avvisade."),
+        "{}",
+        again.body
+    );
+    // Without the token nothing is read.
+    let forged = post_multipart(
+        &mut c,
+        "/omgangar/2026/inlasning",
+        &[("filer", Some("x.xlsx"), &filled("2062", "Smyg", 1))],
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    assert_eq!(w.store.responses(round).await.unwrap().len(), before + 1);
+    // The response tracking shows the new unit and where it came from.
+    let t = c.get("/omgangar/2026/svarslage").await.body;
+    assert!(
+        t.contains("Webbenheten") && t.contains("falun-webb.xlsx"),
+        "{t}"
+    );
+    let rep = crate::support::report(&w.store, "2026").await;
+    for n in &rep.not_answered {
+        assert!(t.contains(&format!("{} ({})", n.name, n.id)));
+    }
+}
+
+#[tokio::test]
+async fn accounts_are_managed_in_the_browser() {
+    let w = world().await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let token = Client::csrf(&c.get("/admin/anvandare").await.body);
+    let r = c
+        .post(
+            "/admin/anvandare",
+            &[
+                ("action", "add"),
+                ("username", "mora"),
+                ("role", "respondent"),
+                ("org", "2062"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    assert!(
+        r.body.contains("Kontot mora är skapat. Lösenord: "),
+        "{}",
+        r.body
+    );
+    let pw = r
+        .body
+        .split("Lösenord: ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut mora = Client::new(&w);
+    assert_eq!(
+        mora.sign_in_with("mora", &pw).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // A respondent without an organisation: a Swedish error, nothing created.
+    let r = c
+        .post(
+            "/admin/anvandare",
+            &[
+                ("action", "add"),
+                ("username", "x"),
+                ("role", "respondent"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("organisation") && r.body.contains("class=\"error\""));
+    assert!(w.store.user_by_name("x").await.unwrap().is_none());
+    // A new role ends the sessions.
+    c.post(
+        "/admin/anvandare",
+        &[
+            ("action", "role"),
+            ("username", "mora"),
+            ("role", "reader"),
+            ("csrf", &token),
+        ],
+    )
+    .await;
+    assert_eq!(mora.get("/omgangar").await.location(), "/logga-in");
+    assert_eq!(
+        w.store.user_by_name("mora").await.unwrap().unwrap().role,
+        nara_store::Role::Reader
+    );
+    // Reset password and disable.
+    let r = c
+        .post(
+            "/admin/anvandare",
+            &[
+                ("action", "password"),
+                ("username", "mora"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("Nytt lösenord för mora"));
+    c.post(
+        "/admin/anvandare",
+        &[
+            ("action", "disable"),
+            ("username", "mora"),
+            ("csrf", &token),
+        ],
+    )
+    .await;
+    assert!(
+        w.store
+            .user_by_name("mora")
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled
+    );
+    let me = c
+        .post(
+            "/admin/anvandare",
+            &[
+                ("action", "disable"),
+                ("username", "admin"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    assert!(me.body.contains("ditt eget konto"));
+    let log = c.get("/admin/logg").await.body;
+    assert!(log.contains("user.add") && log.contains("user.role") && log.contains("user.disable"));
+}
+
+#[tokio::test]
+async fn an_instrument_is_validated_previewed_and_stored() {
+    let w = world().await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let token = Client::csrf(&c.get("/admin/instrument").await.body);
+    let bad = post_multipart(
+        &mut c,
+        "/admin/instrument",
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("steg", None, b"granska"),
+            ("fil", Some("fel.toml"), b"id = \"x\"\nversion = 1\n"),
+        ],
+    )
+    .await;
+    assert!(bad.body.contains("class=\"error\""), "{}", bad.body);
+    let toml = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/instruments/fyrbodal-personal.toml"
+    ))
+    .unwrap();
+    let inst = Instrument::from_toml(std::str::from_utf8(&toml).unwrap()).unwrap();
+    let preview = post_multipart(
+        &mut c,
+        "/admin/instrument",
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("steg", None, b"granska"),
+            ("fil", Some("fyrbodal.toml"), &toml),
+        ],
+    )
+    .await;
+    assert!(preview.body.contains("Förhandsgranskning"));
+    for (_, s) in inst.statements() {
+        assert!(preview.body.contains(s.id.as_str()));
+    }
+    assert!(
+        w.store
+            .instruments()
+            .await
+            .unwrap()
+            .iter()
+            .all(|i| i.id != inst.id),
+        "a preview stores nothing"
+    );
+    let saved = post_multipart(
+        &mut c,
+        "/admin/instrument",
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("steg", None, b"spara"),
+            ("toml", None, &toml),
+        ],
+    )
+    .await;
+    assert!(saved.body.contains("är sparat"), "{}", saved.body);
+    assert!(
+        w.store
+            .instruments()
+            .await
+            .unwrap()
+            .iter()
+            .any(|i| i.id == inst.id)
+    );
+    let again = post_multipart(
+        &mut c,
+        "/admin/instrument",
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("steg", None, b"spara"),
+            ("toml", None, &toml),
+        ],
+    )
+    .await;
+    assert!(again.body.contains("finns redan"));
+    // It can be chosen for a new round.
+    assert!(
+        c.get("/omgangar")
+            .await
+            .body
+            .contains(&format!("{}@{}", inst.id, inst.version))
+    );
+}
