@@ -9,6 +9,7 @@ use nara_core::{Instrument, OrgCode, Organisations, RoundId};
 
 pub mod demo;
 pub mod import;
+pub mod online;
 pub mod report;
 pub mod rounds;
 pub mod users;

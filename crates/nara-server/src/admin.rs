@@ -406,7 +406,8 @@ pub struct TrackingPage {
     pub missing_count: usize,
 }
 
-fn when(ms: i64) -> String {
+/// Unix ms as a readable UTC time.
+pub fn when(ms: i64) -> String {
     // Unix ms as `2026-03-14 10:05` (UTC), without a date library: days since 1970 to a date.
     let secs = ms.div_euclid(1000);
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));

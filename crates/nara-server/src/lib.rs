@@ -21,6 +21,7 @@ pub mod api;
 pub mod auth;
 pub mod downloads;
 pub mod error;
+pub mod online;
 pub mod pages;
 pub mod svg;
 
@@ -155,6 +156,18 @@ pub fn router(state: AppState) -> Router {
             get(admin::upload_form).post(admin::upload),
         )
         .route("/omgangar/{round}/svarslage", get(admin::tracking))
+        .route(
+            "/omgangar/{round}/lankar",
+            get(online::links).post(online::create),
+        )
+        .route(
+            "/omgangar/{round}/lankar/{id}/aterkalla",
+            post(online::revoke),
+        )
+        .route("/svar/{token}", get(online::form).post(online::post))
+        .route("/svar/{token}/utkast", post(online::autosave))
+        .route("/svar/{token}/resultat", get(online::result))
+        .route("/static/autosave.js", get(online::autosave_js))
         .route(
             "/admin/anvandare",
             get(admin::users).post(admin::user_action),

@@ -50,6 +50,8 @@ pub struct Layout {
     pub round: String,
     /// Whether the viewer is the coordinator.
     pub admin: bool,
+    /// Whether the viewer may make answer links (coordinator, respondent).
+    pub can_link: bool,
 }
 
 /// Percent-encodes a path segment.
@@ -95,6 +97,7 @@ pub async fn layout_for(
         rounds,
         round: round.map(|r| r.id.to_string()).unwrap_or_default(),
         admin: v.is_admin(),
+        can_link: v.is_admin() || v.org().is_some(),
     })
 }
 

@@ -144,6 +144,51 @@ pub struct Session {
     pub expires_at: i64,
 }
 
+/// A link for answering on the web: one unit, one rater (or the consensus), one round. The
+/// token itself is never stored, only its SHA-256.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswerLink {
+    /// The row id.
+    pub id: i64,
+    /// The round.
+    pub round: RoundId,
+    /// The organisation.
+    pub org: OrgCode,
+    /// The unit, as written when the link was made.
+    pub unit: String,
+    /// The rater; empty when the unit answers as one.
+    pub rater: String,
+    /// Whether this link records the unit's consensus answer.
+    pub consensus: bool,
+    /// Who made it.
+    pub created_by: String,
+    /// When (Unix ms).
+    pub created_at: i64,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<i64>,
+    /// When the draft was last saved.
+    pub saved_at: Option<i64>,
+    /// When it was last submitted.
+    pub submitted_at: Option<i64>,
+}
+
+/// A new answer link.
+#[derive(Debug, Clone)]
+pub struct NewLink<'a> {
+    /// The SHA-256 of the token.
+    pub token_hash: &'a str,
+    /// The round.
+    pub round: RoundId,
+    /// The organisation.
+    pub org: &'a OrgCode,
+    /// The unit.
+    pub unit: &'a str,
+    /// The rater (empty: the unit as one).
+    pub rater: &'a str,
+    /// Whether it records the consensus.
+    pub consensus: bool,
+}
+
 /// One entry of the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEntry {
@@ -218,6 +263,20 @@ pub trait Store: Send + Sync {
     async fn set_password(&self, id: i64, password_hash: &str) -> Result<()>;
     /// Disables or enables a user (disabling ends their sessions).
     async fn set_disabled(&self, id: i64, disabled: bool) -> Result<()>;
+    /// Makes an answer link (audited).
+    async fn create_link(&self, link: &NewLink<'_>, actor: &str) -> Result<i64>;
+    /// The links of a round, of one organisation or all.
+    async fn links(&self, round: RoundId, org: Option<&OrgCode>) -> Result<Vec<AnswerLink>>;
+    /// The link with this token hash.
+    async fn link_by_token(&self, token_hash: &str) -> Result<Option<AnswerLink>>;
+    /// Revokes a link (audited).
+    async fn revoke_link(&self, id: i64, actor: &str) -> Result<()>;
+    /// Saves fields of a link's draft; each field is written whole, the last write wins.
+    async fn save_draft(&self, link_id: i64, fields: &[(String, String)], now: i64) -> Result<()>;
+    /// The saved fields of a link's draft.
+    async fn draft(&self, link_id: i64) -> Result<Vec<(String, String)>>;
+    /// Records that the link's answers were submitted.
+    async fn mark_submitted(&self, link_id: i64, now: i64) -> Result<()>;
     /// Sets a user's role and organisation (ends their sessions, so the new rights apply at
     /// once).
     async fn set_role(&self, id: i64, role: Role, org: Option<&OrgCode>) -> Result<()>;

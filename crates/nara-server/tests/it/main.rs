@@ -4,5 +4,6 @@
 mod admin;
 mod auth;
 mod matrix;
+mod online;
 mod pages;
 mod support;

@@ -288,3 +288,106 @@ async fn sqlite_backup_restores_to_the_same_data() {
         store.rounds().await.unwrap()
     );
 }
+
+contract!(
+    answer_links_and_drafts,
+    |store: Arc<dyn Store>| async move {
+        seeded(&store).await;
+        let round = nara_core::RoundId::parse("2026").unwrap();
+        let org = nara_core::OrgCode::parse("2080").unwrap();
+        let new = |hash: &'static str, rater: &'static str, consensus: bool| nara_store::NewLink {
+            token_hash: hash,
+            round,
+            org: &org,
+            unit: "Hemsjukvården",
+            rater,
+            consensus,
+        };
+        let a = store
+            .create_link(&new("h1", "Anna", false), "admin")
+            .await
+            .unwrap();
+        let b = store
+            .create_link(&new("h2", "", true), "admin")
+            .await
+            .unwrap();
+        // A token hash is unique.
+        assert!(
+            store
+                .create_link(&new("h1", "Bo", false), "admin")
+                .await
+                .is_err()
+        );
+        let links = store.links(round, Some(&org)).await.unwrap();
+        assert_eq!(links.iter().map(|l| l.id).collect::<Vec<_>>(), [a, b]);
+        assert!(
+            store
+                .links(round, Some(&nara_core::OrgCode::parse("2062").unwrap()))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let l = store.link_by_token("h1").await.unwrap().unwrap();
+        assert_eq!(
+            (l.rater.as_str(), l.consensus, l.revoked_at),
+            ("Anna", false, None)
+        );
+        assert!(store.link_by_token("nej").await.unwrap().is_none());
+
+        // Drafts: each field is written whole; a later write of one field keeps the others.
+        store
+            .save_draft(
+                a,
+                &[("D1.1".into(), "3".into()), ("D1.2".into(), "2".into())],
+                1,
+            )
+            .await
+            .unwrap();
+        store
+            .save_draft(a, &[("D1.2".into(), "4".into())], 2)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.draft(a).await.unwrap(),
+            [
+                ("D1.1".to_string(), "3".to_string()),
+                ("D1.2".to_string(), "4".to_string())
+            ]
+        );
+        assert!(store.draft(b).await.unwrap().is_empty());
+        assert_eq!(
+            store.link_by_token("h1").await.unwrap().unwrap().saved_at,
+            Some(2)
+        );
+        store.mark_submitted(a, 3).await.unwrap();
+        assert_eq!(
+            store
+                .link_by_token("h1")
+                .await
+                .unwrap()
+                .unwrap()
+                .submitted_at,
+            Some(3)
+        );
+
+        store.revoke_link(a, "admin").await.unwrap();
+        assert!(
+            store
+                .link_by_token("h1")
+                .await
+                .unwrap()
+                .unwrap()
+                .revoked_at
+                .is_some()
+        );
+        assert!(matches!(
+            store.revoke_link(a, "admin").await,
+            Err(Error::NotFound(_))
+        ));
+        let log = store.audit_log(10, None).await.unwrap();
+        assert!(
+            log.iter().any(|e| e.action == "link.create")
+                && log.iter().any(|e| e.action == "link.revoke")
+        );
+    }
+);

@@ -1,0 +1,422 @@
+//! Answering online: links (who may make them), the form (save without JavaScript, autosave,
+//! leave and resume, submit, result), field validation, two tabs, revoked and closed links,
+//! the consensus form; and that the same answers through Excel score the same.
+
+use axum::http::StatusCode;
+use nara_core::{Instrument, OrgCode, RoundId, RoundStatus, UnitName, fmt};
+
+use crate::support::{Client, report, world};
+
+/// Makes links through the page and returns (who, url) as shown once.
+async fn make_links(
+    c: &mut Client<'_>,
+    org: &str,
+    unit: &str,
+    raters: &str,
+    consensus: bool,
+) -> Vec<(String, String)> {
+    let page = c.get(&format!("/omgangar/2026/lankar?org={org}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let token = Client::csrf(&page.body);
+    let mut form = vec![
+        ("org", org),
+        ("unit", unit),
+        ("raters", raters),
+        ("csrf", token.as_str()),
+    ];
+    if consensus {
+        form.push(("consensus", "ja"));
+    }
+    let r = c.post("/omgangar/2026/lankar", &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body
+        .split("<li>")
+        .skip(1)
+        .filter_map(|li| {
+            let (who, rest) = li.split_once(": <code class=\"url\">")?;
+            Some((who.to_string(), rest.split('<').next()?.to_string()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn who_may_make_and_revoke_links() {
+    let w = world().await;
+    let mut resp = Client::new(&w);
+    resp.sign_in("resp").await;
+    let made = make_links(&mut resp, &w.own, "Webbenheten", "Anna\nBo", true).await;
+    assert_eq!(made.len(), 3, "{made:?}");
+    assert!(made.iter().any(|(who, _)| who.ends_with("samsyn")));
+    assert!(
+        made.iter()
+            .all(|(_, url)| url.starts_with("/svar/") && url.len() == "/svar/".len() + 64)
+    );
+    // Not for another organisation, and not for a reader.
+    let token = Client::csrf(&resp.get("/omgangar/2026/lankar").await.body);
+    let other = resp
+        .post(
+            "/omgangar/2026/lankar",
+            &[("org", &w.other), ("unit", "X"), ("csrf", &token)],
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        resp.get(&format!("/omgangar/2026/lankar?org={}", w.other))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut reader = Client::new(&w);
+    reader.sign_in("reader").await;
+    assert_eq!(
+        reader.get("/omgangar/2025/lankar").await.status,
+        StatusCode::FORBIDDEN
+    );
+    // The coordinator may make links for anyone; a bad unit name is a Swedish error.
+    let mut admin = Client::new(&w);
+    admin.sign_in("admin").await;
+    assert_eq!(
+        make_links(&mut admin, &w.other, "Annan enhet", "", false)
+            .await
+            .len(),
+        1
+    );
+    let page = admin
+        .get(&format!("/omgangar/2026/lankar?org={}", w.other))
+        .await;
+    let bad = admin
+        .post(
+            "/omgangar/2026/lankar",
+            &[
+                ("org", &w.other),
+                ("unit", "   "),
+                ("csrf", &Client::csrf(&page.body)),
+            ],
+        )
+        .await;
+    assert!(bad.body.contains("class=\"error\""), "{}", bad.body);
+    // Revoking: the link then answers with a clear page.
+    let round = RoundId::parse("2026").unwrap();
+    let own = OrgCode::parse(&w.own).unwrap();
+    let first = w.store.links(round, Some(&own)).await.unwrap()[0].clone();
+    let list = resp.get("/omgangar/2026/lankar").await;
+    let r = resp
+        .post(
+            &format!("/omgangar/2026/lankar/{}/aterkalla", first.id),
+            &[("csrf", &Client::csrf(&list.body))],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let url = made
+        .iter()
+        .find(|(who, _)| who.ends_with(&first.rater) && !first.rater.is_empty())
+        .map(|(_, u)| u.clone())
+        .unwrap_or_else(|| made[0].1.clone());
+    let mut anyone = Client::new(&w);
+    let gone = anyone.get(&url).await;
+    assert_eq!(gone.status, StatusCode::GONE, "{}", gone.body);
+    assert!(gone.body.contains("återkallad"));
+    // Another organisation's respondent cannot revoke our links (the coordinator's link to the other org).
+    let theirs = w
+        .store
+        .links(round, Some(&OrgCode::parse(&w.other).unwrap()))
+        .await
+        .unwrap()[0]
+        .clone();
+    let r = resp
+        .post(
+            &format!("/omgangar/2026/lankar/{}/aterkalla", theirs.id),
+            &[("csrf", &Client::csrf(&list.body))],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        anyone
+            .get("/svar/0000000000000000000000000000000000000000000000000000000000000000")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(anyone.get("/svar/kort").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_full_form_online_draft_leave_resume_submit_and_the_same_through_excel() {
+    let w = world().await;
+    let mut admin = Client::new(&w);
+    admin.sign_in("admin").await;
+    let url = make_links(&mut admin, &w.own, "Webbenheten", "", false)
+        .await
+        .remove(0)
+        .1;
+    let inst = Instrument::dalarna();
+    // A respondent without an account opens the link.
+    let mut r = Client::new(&w);
+    let page = r.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let b = &page.body;
+    assert!(
+        b.contains("<fieldset class=\"statement\"") && b.contains("<legend><strong>D1.1</strong>")
+    );
+    assert!(b.contains("Vet ej / ej aktuellt") && b.contains("/static/autosave.js"));
+    assert!(b.contains("lang=\"sv\""));
+    // The answers: a pattern over the statements, some "vet ej", some blank.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for (i, (_, s)) in inst.statements().enumerate() {
+        let v = match i % 6 {
+            0 => "na".to_string(),
+            5 => String::new(),
+            k => (1 + k % 4).to_string(),
+        };
+        fields.push((format!("svar:{}", s.id), v));
+    }
+    fields.push((
+        "kommentar:D1".into(),
+        "Vi har kommit långt. <b>Fet</b> = inte HTML".into(),
+    ));
+    fields.push(("deltagare".into(), "Enhetschef, två undersköterskor".into()));
+    fields.push(("datum".into(), "2026-03-14".into()));
+    // Half of it saved without JavaScript, then the page is left.
+    let (first, rest) = fields.split_at(10);
+    let mut form: Vec<(&str, &str)> = first
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    form.push(("handling", "spara"));
+    let saved = r.post(&url, &form).await;
+    assert_eq!(saved.status, StatusCode::OK);
+    assert!(saved.body.contains("Sparat"), "{}", saved.body);
+    // Back later: the saved answers are there.
+    let mut again = Client::new(&w);
+    let resumed = again.get(&url).await.body;
+    assert!(resumed.contains("Välkommen tillbaka"));
+    assert!(
+        resumed.contains(r#"name="svar:D1.2" value="2" checked"#),
+        "D1.2 is 2"
+    );
+    // The rest by autosave, one field at a time (as the script sends them).
+    for (k, v) in rest {
+        let res = again
+            .post(&format!("{url}/utkast"), &[(k.as_str(), v.as_str())])
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{k}: {}", res.body);
+        assert!(res.body.contains("\"sparat\":true"));
+    }
+    // A wrong value is refused with a message, and the others stay.
+    let bad = again
+        .post(&format!("{url}/utkast"), &[("svar:D1.3", "7")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("inget svarsalternativ"));
+    let bad = again
+        .post(&url, &[("datum", "14 mars"), ("handling", "skicka")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("ÅÅÅÅ-MM-DD") && bad.body.contains("aria-invalid=\"true\""));
+    again
+        .post(&format!("{url}/utkast"), &[("datum", "2026-03-14")])
+        .await;
+    // Submit: the unit's result at once.
+    let sent = again.post(&url, &[("handling", "skicka")]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let result = again.get(sent.location()).await.body;
+    assert!(result.contains("Tack!") && result.contains("<svg class=\"chart radar\""));
+    // Stored as an ordinary response from the web, scored by core.
+    let round = RoundId::parse("2026").unwrap();
+    let stored = w
+        .store
+        .responses(round)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.response.unit.as_str() == "Webbenheten")
+        .unwrap();
+    assert_eq!(stored.source, "web");
+    let expected = nara_core::scoring::score_answers(&inst, &stored.response.set);
+    assert!(
+        result.contains(&fmt::score(expected.overall)),
+        "index on the result page"
+    );
+    for (k, v) in &fields {
+        if let Some(sid) = k.strip_prefix("svar:") {
+            let got = stored
+                .response
+                .set
+                .answers
+                .get(&nara_core::StatementId::parse(sid).unwrap());
+            let want = match v.as_str() {
+                "" => None,
+                "na" => Some(nara_core::Answer::NotApplicable),
+                n => Some(nara_core::Answer::Level(n.parse().unwrap())),
+            };
+            assert_eq!(got.copied(), want, "{sid}");
+        }
+    }
+    assert_eq!(
+        stored.response.participants,
+        "Enhetschef, två undersköterskor"
+    );
+    assert!(
+        stored
+            .response
+            .set
+            .comments
+            .values()
+            .any(|c| c.contains("<b>Fet</b>")),
+        "kept verbatim"
+    );
+    // Submitting the same again changes nothing.
+    again.post(&url, &[("handling", "skicka")]).await;
+    assert_eq!(
+        w.store
+            .responses(round)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|s| s.response.unit.as_str() == "Webbenheten")
+            .count(),
+        1
+    );
+
+    // The same answers through an Excel form give the same scores.
+    let orgs = nara_core::Organisations::dalarna();
+    let org = orgs
+        .organisations
+        .iter()
+        .find(|o| o.code.as_str() == w.own)
+        .unwrap();
+    let r26 = nara_core::Round {
+        id: round,
+        instrument_id: inst.id.clone(),
+        instrument_version: inst.version.clone(),
+        status: RoundStatus::Open,
+        opens: None,
+        closes: None,
+    };
+    let filled = nara_excel::Filled {
+        unit: "Excelenheten".into(),
+        answers: stored.response.set.clone(),
+        ..Default::default()
+    };
+    let bytes = nara_excel::write_filled_form(
+        &nara_excel::FormSpec {
+            instrument: &inst,
+            org,
+            round: &r26,
+        },
+        &filled,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("excel.xlsx");
+    std::fs::write(&path, bytes).unwrap();
+    let rep =
+        nara_app::import::import_batch(w.store.as_ref(), &[path], &Default::default(), &|_| {})
+            .await
+            .unwrap();
+    assert!(rep.all_ok(), "{:?}", rep.files[0].problems);
+    let report = report(&w.store, "2026").await;
+    let units = &report.org(&w.own).unwrap().units;
+    let web = units.iter().find(|u| u.name == "Webbenheten").unwrap();
+    let excel = units.iter().find(|u| u.name == "Excelenheten").unwrap();
+    assert_eq!(web.result.scores, excel.result.scores);
+}
+
+#[tokio::test]
+async fn two_tabs_lose_no_answer_and_a_closed_round_ends_the_link() {
+    let w = world().await;
+    let mut admin = Client::new(&w);
+    admin.sign_in("admin").await;
+    let url = make_links(&mut admin, &w.own, "Flikenheten", "Cia", false)
+        .await
+        .remove(0)
+        .1;
+    let (mut a, mut b) = (Client::new(&w), Client::new(&w));
+    a.post(&format!("{url}/utkast"), &[("svar:D1.1", "3")])
+        .await;
+    b.post(&format!("{url}/utkast"), &[("svar:D1.2", "2")])
+        .await;
+    a.post(&format!("{url}/utkast"), &[("svar:D1.3", "4")])
+        .await;
+    b.post(&format!("{url}/utkast"), &[("svar:D1.1", "1")])
+        .await; // the last write of D1.1 wins
+    let page = a.get(&url).await.body;
+    for (sid, v) in [("D1.1", "1"), ("D1.2", "2"), ("D1.3", "4")] {
+        assert!(
+            page.contains(&format!(r#"name="svar:{sid}" value="{v}" checked"#)),
+            "{sid}={v}"
+        );
+    }
+    nara_app::rounds::set_status(
+        w.store.as_ref(),
+        RoundId::parse("2026").unwrap(),
+        RoundStatus::Closed,
+        "t",
+    )
+    .await
+    .unwrap();
+    let closed = a.get(&url).await;
+    assert_eq!(closed.status, StatusCode::GONE);
+    assert!(closed.body.contains("Omgången är inte öppen"));
+    let late = a
+        .post(&format!("{url}/utkast"), &[("svar:D1.4", "3")])
+        .await;
+    assert_eq!(late.status, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn the_consensus_form_shows_the_raters_side_by_side() {
+    let w = world().await;
+    let mut admin = Client::new(&w);
+    admin.sign_in("admin").await;
+    let links = make_links(&mut admin, &w.own, "Teamet", "Dan\nEva", true).await;
+    let url_of = |who: &str| {
+        links
+            .iter()
+            .find(|(w, _)| w.ends_with(who))
+            .unwrap()
+            .1
+            .clone()
+    };
+    let mut c = Client::new(&w);
+    for (who, level) in [("Dan", "1"), ("Eva", "4")] {
+        let u = url_of(who);
+        c.post(
+            &format!("{u}/utkast"),
+            &[("svar:D1.1", level), ("svar:D1.2", "3")],
+        )
+        .await;
+        let sent = c.post(&u, &[("handling", "skicka")]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    }
+    let page = c.get(&url_of("samsyn")).await.body;
+    assert!(page.contains("Samsyn: Teamet"));
+    assert!(
+        page.contains("Dan: 1 ") || page.contains("Dan: Stämmer inte alls"),
+        "{page}"
+    );
+    assert!(page.contains("oense"), "1 and 4 disagree");
+    c.post(
+        &format!("{}/utkast", url_of("samsyn")),
+        &[("svar:D1.1", "2")],
+    )
+    .await;
+    let sent = c.post(&url_of("samsyn"), &[("handling", "skicka")]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    let rep = report(&w.store, "2026").await;
+    let u = rep
+        .org(&w.own)
+        .unwrap()
+        .units
+        .iter()
+        .find(|u| u.name == "Teamet")
+        .unwrap();
+    assert!(u.consensus);
+    let d11 = nara_core::StatementId::parse("D1.1").unwrap();
+    assert_eq!(
+        u.result.rollup.values.get(&d11),
+        Some(&nara_core::scoring::Value::Scored(2.0)),
+        "the consensus counts"
+    );
+    let _ = UnitName::parse("Teamet");
+}
