@@ -203,7 +203,7 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
                 // One area of the odd unit is mostly "vet ej": too few answers there.
                 let thin_area = (rng.u8(..10) == 0).then(|| rng.usize(..inst.areas.len()));
                 let mut sets = Vec::new();
-                for _ in 0..unit.raters {
+                for k in 0..unit.raters {
                     let mut set = AnswerSet::default();
                     for (ai, sid) in &statements {
                         let roll = rng.f64();
@@ -214,8 +214,12 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
                         if roll < 0.06 {
                             continue; // left blank
                         }
-                        let latent =
+                        let mut latent =
                             unit.base[*ai] + unit.trend * ri as f64 + (rng.f64() - 0.5) * 1.4;
+                        // Now and then a second rater sees a statement quite differently.
+                        if k > 0 && rng.u8(..10) == 0 {
+                            latent += if latent < (lo + hi) / 2.0 { 2.0 } else { -2.0 };
+                        }
                         let v = latent.round().clamp(lo, hi) as u8;
                         set.answers.insert(sid.clone(), Answer::Level(v));
                     }
