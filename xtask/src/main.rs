@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod e2e;
 mod hygiene;
 
 const USAGE: &str = "\
@@ -18,6 +19,8 @@ usage: cargo xtask <task>
 tasks:
   ci                 every check the CI runs: fmt, clippy, tests (SQLite and PostgreSQL), docs, hygiene
   bench              the benchmarks in release mode; prints a table and writes target/bench/report.{md,json}
+  e2e                the browser journeys with axe-core (Chromium, part of ci)
+  screenshots        the journeys, writing the user guide's screenshots to docs/img/
   fixtures           regenerates the example files in fixtures/
   fuzz [--seconds N] runs the fuzz targets (needs cargo-fuzz; see fuzz/README.md)
 ";
@@ -28,6 +31,8 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("bench") => bench::run(&root()),
         Some("fixtures") => fixtures(),
+        Some("e2e") => e2e::run_journeys(false),
+        Some("screenshots") => e2e::run_journeys(true),
         Some("fuzz") => fuzz(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
@@ -106,6 +111,8 @@ fn ci() -> Result<()> {
             .env("NARA_TEST_PG_URL", &pg_url),
     )?;
     done.push("tests on SQLite and PostgreSQL");
+    e2e::run_journeys(false)?;
+    done.push("browser journeys with axe-core");
     run(
         "cargo doc (warnings denied)",
         cargo()

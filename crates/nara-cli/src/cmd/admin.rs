@@ -206,6 +206,21 @@ pub struct ServeArgs {
     pub secure_cookies: bool,
 }
 
+/// A user name from an organisation's name: `Malung-Sälen` → `malung-salen`.
+fn slug(name: &str) -> String {
+    name.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'å' | 'ä' => 'a',
+            'ö' => 'o',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_string()
+}
+
 /// Starts the web server.
 pub async fn serve(
     store: std::sync::Arc<dyn Store>,
@@ -225,23 +240,49 @@ pub async fn serve(
             out.say("Databasen har redan omgångar; demon läses inte in igen.");
         }
         if store.users().await?.is_empty() {
+            // The respondent belongs to an organisation that answered the newest round, so
+            // their start page has numbers: the first in code order (in Dalarna, Falun when it
+            // answered).
+            let rounds = store.rounds().await?;
+            let answered = match rounds.last() {
+                Some(r) => nara_app::report::response_tracking(store.as_ref(), r.id)
+                    .await?
+                    .organisations
+                    .into_iter()
+                    .filter(|o| !o.units.is_empty())
+                    .map(|o| (o.code, o.name))
+                    .collect::<Vec<_>>(),
+                None => Vec::new(),
+            };
+            let resp_org = answered
+                .iter()
+                .find(|(c, _)| c == "2080")
+                .or_else(|| answered.iter().find(|(c, _)| c.len() == 4))
+                .or(answered.first())
+                .cloned();
             println!("Demokonton (lösenorden visas bara nu):");
-            for (name, role, org) in [
-                ("samordnare", Role::Admin, None),
-                ("falun", Role::Respondent, Some("2080")),
-                ("lasare", Role::Reader, None),
-            ] {
+            let mut accounts = vec![(
+                "samordnare".to_string(),
+                Role::Admin,
+                None,
+                "samordnare: allt".to_string(),
+            )];
+            if let Some((code, name)) = resp_org {
+                let what = format!("respondent för {name} ({code})");
+                accounts.push((slug(&name), Role::Respondent, Some(code), what));
+            }
+            accounts.push((
+                "lasare".to_string(),
+                Role::Reader,
+                None,
+                "läsare: publicerade omgångar".to_string(),
+            ));
+            for (name, role, org, what) in accounts {
                 let pw = nara_app::users::random_password()?;
-                let org = org.map(OrgCode::parse).transpose()?;
-                nara_app::users::add(store.as_ref(), name, &pw, role, org.as_ref(), "demo").await?;
-                println!(
-                    "  {name:<11} {pw}  ({})",
-                    match role {
-                        Role::Admin => "samordnare: allt",
-                        Role::Respondent => "respondent för Falun",
-                        Role::Reader => "läsare: publicerade omgångar",
-                    }
-                );
+                let org = org.as_deref().map(OrgCode::parse).transpose()?;
+                nara_app::users::add(store.as_ref(), &name, &pw, role, org.as_ref(), "demo")
+                    .await?;
+                println!("  {name:<11} {pw}  ({what})");
             }
         }
     } else if store.users().await?.is_empty() {
