@@ -8,6 +8,7 @@ use std::sync::Arc;
 use nara_core::{Instrument, OrgCode, Organisations, RoundId};
 
 pub mod demo;
+pub mod exports;
 pub mod import;
 pub mod online;
 pub mod report;

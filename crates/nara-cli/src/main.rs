@@ -19,6 +19,7 @@ Exempel – en hel omgång:
   nara status --round 2026            vem har svarat?
   nara report --round 2026            resultat per organisation och län
   nara round close 2026
+  nara export summary --round 2026    länssammanställningen i Excel
   nara round publish 2026
   nara serve --demo                   webbservern med demodata, på http://127.0.0.1:8080
 
@@ -64,6 +65,9 @@ pub enum Command {
     /// Instruments: show, validate, import.
     #[command(subcommand)]
     Instrument(cmd::org::InstrumentCmd),
+    /// Result files: the county summary, an organisation's report, the raw answers.
+    #[command(subcommand)]
+    Export(cmd::export::ExportCmd),
     /// Copy the database to a file while it is in use (SQLite).
     Backup(cmd::report::BackupArgs),
     /// Fill an empty database with a realistic demo (three rounds, 16 organisations).

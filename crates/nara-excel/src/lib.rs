@@ -8,6 +8,7 @@ pub mod cells;
 pub mod form;
 pub mod guard;
 pub mod import;
+pub mod summary;
 
 pub use form::{Filled, FormSpec, write_filled_form, write_form};
 

@@ -2,11 +2,15 @@
 //! county summary, the organisation report and the raw answers as CSV. Every file obeys the
 //! same access rules as the pages.
 
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use nara_core::{Organisation, Round};
+use nara_core::{OrgCode, Organisation, Round, RoundId};
 
+use crate::AppState;
+use crate::access::{county_visible, need_county, need_org, org_visible};
 use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
 use crate::pages::Download;
 
 /// The media type of an xlsx file.
@@ -40,7 +44,83 @@ pub fn attachment(bytes: Vec<u8>, name: &str, media: &'static str) -> Response {
         .into_response()
 }
 
-/// The result files the viewer may download for a round.
-pub fn available(_v: &Viewer, _round: &Round, _orgs: &[Organisation]) -> Vec<Download> {
-    Vec::new()
+/// The result files the viewer may download for a round: the county summary and the raw CSV
+/// when the county is visible to them, and an organisation's report for each organisation they
+/// may see.
+pub fn available(v: &Viewer, round: &Round, orgs: &[Organisation]) -> Vec<Download> {
+    let rid = round.id;
+    let mut out = Vec::new();
+    if county_visible(v, round) {
+        out.push(Download {
+            href: format!("/omgangar/{rid}/export/lanssammanstallning.xlsx"),
+            label: format!("Länssammanställning {rid}"),
+            note: "Excel: översikt, diagram, påståenden, utveckling, fritext, rådata".into(),
+        });
+        out.push(Download {
+            href: format!("/omgangar/{rid}/export/radata.csv"),
+            label: format!("Rådata {rid} (CSV)"),
+            note: "ett svar per rad, för statistikprogram".into(),
+        });
+    }
+    for o in orgs.iter().filter(|o| org_visible(v, round, &o.code)) {
+        out.push(Download {
+            href: format!("/omgangar/{rid}/export/org/{}", o.code),
+            label: format!("Rapport för {} ({})", o.name, o.code),
+            note: "Excel".into(),
+        });
+    }
+    out
+}
+
+fn round_id(id: &str) -> AppResult<RoundId> {
+    RoundId::parse(id).map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))
+}
+
+async fn visible(state: &AppState, v: &Viewer, id: &str) -> AppResult<Round> {
+    let rid = round_id(id)?;
+    let round = nara_app::rounds::get(state.store.as_ref(), rid)
+        .await
+        .map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))?;
+    if !crate::access::round_visible(v, &round) {
+        return Err(AppError::NotFound(format!("Omgången {id} finns inte.")));
+    }
+    Ok(round)
+}
+
+/// `GET /omgangar/{round}/export/lanssammanstallning.xlsx`.
+pub async fn summary(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let round = visible(&state, &v, &id).await?;
+    need_county(&v, &round)?;
+    let (name, bytes) = nara_app::exports::summary(state.store.as_ref(), round.id).await?;
+    Ok(attachment(bytes, &name, XLSX))
+}
+
+/// `GET /omgangar/{round}/export/radata.csv`.
+pub async fn raw(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let round = visible(&state, &v, &id).await?;
+    need_county(&v, &round)?;
+    let (name, bytes) = nara_app::exports::raw_csv(state.store.as_ref(), round.id, None).await?;
+    Ok(attachment(bytes, &name, CSV))
+}
+
+/// `GET /omgangar/{round}/export/org/{code}`.
+pub async fn org(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path((id, code)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let round = visible(&state, &v, &id).await?;
+    let code = OrgCode::parse(&code)
+        .map_err(|_| AppError::NotFound(format!("Organisationen {code} finns inte.")))?;
+    need_org(&v, &round, &code)?;
+    let (name, bytes) = nara_app::exports::org(state.store.as_ref(), round.id, &code).await?;
+    Ok(attachment(bytes, &name, XLSX))
 }

@@ -186,6 +186,12 @@ pub fn router(state: AppState) -> Router {
         .route("/omgangar/{round}/delmal/{area}", get(pages::area))
         .route("/omgangar/{round}/nedladdningar", get(pages::downloads))
         .route("/omgangar/{round}/blankett/{code}", get(pages::blank_form))
+        .route(
+            "/omgangar/{round}/export/lanssammanstallning.xlsx",
+            get(downloads::summary),
+        )
+        .route("/omgangar/{round}/export/radata.csv", get(downloads::raw))
+        .route("/omgangar/{round}/export/org/{code}", get(downloads::org))
         .route("/api/v1/rounds", get(api::rounds))
         .route("/api/v1/rounds/{round}/summary", get(api::summary))
         .route("/api/v1/rounds/{round}/org/{code}", get(api::organisation))

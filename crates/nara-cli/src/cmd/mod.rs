@@ -7,6 +7,7 @@ use anyhow::Result;
 use crate::{Cli, Command, Out};
 
 pub mod admin;
+pub mod export;
 pub mod import;
 pub mod org;
 pub mod report;
@@ -38,6 +39,7 @@ pub async fn run(cli: &Cli, out: &Out) -> Result<ExitCode> {
         Command::Org(c) => org::run_org(store, c, out).await,
         Command::Instrument(c) => org::run_instrument(store, c, out).await,
         Command::Backup(args) => report::backup(store, args, out).await,
+        Command::Export(c) => export::run(store, c, out).await,
         Command::Demo(args) => admin::demo(store, args, out).await,
         Command::User(c) => admin::user(store, c, out).await,
         Command::Validate(_) | Command::Completions(_) | Command::Serve(_) => {

@@ -1,4 +1,4 @@
-//! The authorization matrix: every route × every role × own/other organisation × a published
+//! The authorization matrix: every route (pages, API, downloads) × every role × own/other organisation × a published
 //! and an open round, with the expected status; and a respondent never sees another
 //! organisation's numbers before publication, by any route.
 
@@ -25,7 +25,11 @@ fn expected(who: Who, route: &str, published: bool) -> StatusCode {
         Who::Resp => match (route, published) {
             ("blank-other", _) => S::FORBIDDEN,
             (_, true) => S::OK,
-            ("org-own" | "api-org-own" | "unit-own" | "downloads" | "blank-own", false) => S::OK,
+            (
+                "org-own" | "api-org-own" | "unit-own" | "downloads" | "blank-own"
+                | "export-org-own",
+                false,
+            ) => S::OK,
             (_, false) => S::FORBIDDEN,
         },
     }
@@ -64,6 +68,19 @@ async fn every_route_for_every_role_and_round() {
                 "api-org-other",
                 format!("/api/v1/rounds/{round}/org/{other}"),
             ),
+            (
+                "export-summary",
+                format!("/omgangar/{round}/export/lanssammanstallning.xlsx"),
+            ),
+            ("export-raw", format!("/omgangar/{round}/export/radata.csv")),
+            (
+                "export-org-own",
+                format!("/omgangar/{round}/export/org/{own}"),
+            ),
+            (
+                "export-org-other",
+                format!("/omgangar/{round}/export/org/{other}"),
+            ),
         ];
         for (who, user) in [
             (Who::Admin, "admin"),
@@ -97,7 +114,7 @@ async fn every_route_for_every_role_and_round() {
             }
         }
     }
-    assert_eq!(checked, 2 * 3 * 12);
+    assert_eq!(checked, 2 * 3 * 16);
 }
 
 #[tokio::test]

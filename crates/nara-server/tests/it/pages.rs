@@ -234,3 +234,43 @@ async fn rounds_page_and_blank_forms() {
     let downloads = c.get("/omgangar/2026/nedladdningar").await.body;
     assert!(downloads.contains(&format!("/omgangar/2026/blankett/{}", w.other)));
 }
+
+#[tokio::test]
+async fn result_files_download_from_the_same_functions_as_the_cli() {
+    let w = world().await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let page = c.get("/omgangar/2025/nedladdningar").await.body;
+    assert!(page.contains("Länssammanställning 2025") && page.contains("Rådata 2025 (CSV)"));
+    let sum = c
+        .get("/omgangar/2025/export/lanssammanstallning.xlsx")
+        .await;
+    assert_eq!(sum.status, StatusCode::OK);
+    assert!(
+        sum.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("lanssammanstallning-2025.xlsx")
+    );
+    assert!(sum.body.starts_with("PK"));
+    let csv = c.get("/omgangar/2025/export/radata.csv").await;
+    assert!(
+        csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(csv.body.starts_with('\u{feff}'));
+    let want = nara_app::exports::raw_csv(w.store.as_ref(), RoundId::parse("2025").unwrap(), None)
+        .await
+        .unwrap()
+        .1;
+    assert_eq!(
+        csv.body.as_bytes(),
+        want.as_slice(),
+        "the same bytes as nara export raw"
+    );
+    let org = c.get(&format!("/omgangar/2025/export/org/{}", w.own)).await;
+    assert_eq!(org.status, StatusCode::OK);
+    assert!(org.body.starts_with("PK"));
+}

@@ -1,0 +1,110 @@
+//! The result files, gathered here and laid out by `nara-excel`: the county summary, the
+//! organisation report and the raw answers as CSV. `nara export …` and the server's downloads
+//! call these same functions.
+
+use std::collections::BTreeMap;
+
+use nara_core::{OrgCode, RoundId};
+use nara_store::Store;
+
+use crate::{Error, Result};
+
+/// Unix ms as `2026-11-25 10:15 UTC`.
+pub fn utc(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
+fn xlsx_err(e: impl std::fmt::Display) -> Error {
+    Error::Io(format!("arbetsboken kunde inte skrivas: {e}"))
+}
+
+/// The county summary workbook and its file name (`lanssammanstallning-2026.xlsx`).
+pub async fn summary(store: &dyn Store, round: RoundId) -> Result<(String, Vec<u8>)> {
+    let report = crate::report::round_report(store, round, None).await?;
+    let (_, inst) = crate::round_instrument(store, round).await?;
+    let trend = crate::report::trend(store, round).await?;
+    let raw = crate::report::raw_rows(store, round, None).await?;
+    let org_names: BTreeMap<String, String> = store
+        .organisations()
+        .await?
+        .into_iter()
+        .map(|o| (o.code.to_string(), o.name))
+        .collect();
+    let generated = utc(nara_store::now_ms());
+    let bytes = tokio::task::spawn_blocking(move || {
+        nara_excel::summary::summary_workbook(&nara_excel::summary::SummaryInput {
+            instrument: &inst,
+            report: &report,
+            trend: &trend,
+            raw: &raw,
+            org_names: &org_names,
+            generated_at: &generated,
+        })
+    })
+    .await
+    .map_err(xlsx_err)?
+    .map_err(xlsx_err)?;
+    Ok((format!("lanssammanstallning-{round}.xlsx"), bytes))
+}
+
+/// The organisation report and its file name (`rapport-2026-2080.xlsx`).
+pub async fn org(store: &dyn Store, round: RoundId, code: &OrgCode) -> Result<(String, Vec<u8>)> {
+    let o = crate::organisation(store, code).await?;
+    let report = crate::report::round_report(store, round, None).await?;
+    if report.org(code.as_str()).is_none() {
+        return Err(Error::User(format!(
+            "{} ({code}) har inte svarat i omgången {round}; det finns ingen rapport att skriva.",
+            o.name
+        )));
+    }
+    let (_, inst) = crate::round_instrument(store, round).await?;
+    let trend = crate::report::trend(store, round).await?;
+    let generated = utc(nara_store::now_ms());
+    let code_s = code.to_string();
+    let bytes = tokio::task::spawn_blocking(move || {
+        nara_excel::summary::org_workbook(&nara_excel::summary::OrgInput {
+            instrument: &inst,
+            report: &report,
+            org: &code_s,
+            trend: &trend,
+            generated_at: &generated,
+        })
+    })
+    .await
+    .map_err(xlsx_err)?
+    .map_err(xlsx_err)?;
+    Ok((format!("rapport-{round}-{code}.xlsx"), bytes))
+}
+
+/// The raw answers as CSV (all organisations, or one) and the file name.
+pub async fn raw_csv(
+    store: &dyn Store,
+    round: RoundId,
+    org: Option<&OrgCode>,
+) -> Result<(String, Vec<u8>)> {
+    if let Some(code) = org {
+        crate::organisation(store, code).await?;
+    }
+    let rows = crate::report::raw_rows(store, round, org).await?;
+    let name = match org {
+        Some(c) => format!("radata-{round}-{c}.csv"),
+        None => format!("radata-{round}.csv"),
+    };
+    Ok((name, nara_excel::summary::raw_csv(&rows)))
+}

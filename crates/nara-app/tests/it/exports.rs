@@ -1,0 +1,421 @@
+//! The result workbooks read back (calamine): sheet names, headers, every number equal to the
+//! round report to the last decimal, "för få svar" cells, the preliminary marking, free text as
+//! text (never a formula), CSV with BOM and neutralised formulas; and the summary opens in
+//! LibreOffice.
+
+use std::io::Cursor;
+use std::sync::Arc;
+
+use calamine::{Data, Reader, Xlsx};
+use nara_app::Store;
+use nara_app::demo::{Options, run};
+use nara_core::{AnswerSet, OrgCode, Response, RoundId, RoundStatus, UnitName};
+use nara_store::contract;
+
+fn book(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
+    Xlsx::new(Cursor::new(bytes.to_vec())).expect("an xlsx calamine reads")
+}
+
+fn sheet(b: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> calamine::Range<Data> {
+    b.worksheet_range(name)
+        .unwrap_or_else(|e| panic!("sheet {name}: {e}"))
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Empty => String::new(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The row whose column `col` says `key`.
+fn row_of<'a>(r: &'a calamine::Range<Data>, col: usize, key: &str) -> &'a [Data] {
+    r.rows()
+        .find(|row| row.get(col).map(text).as_deref() == Some(key))
+        .unwrap_or_else(|| panic!("no row {key}"))
+}
+
+fn num_or_too_few(d: &Data, want: Option<f64>, what: &str) {
+    match (d, want) {
+        (Data::Float(got), Some(w)) => assert_eq!(*got, w, "{what}"),
+        (Data::String(s), None) => assert_eq!(s, "för få svar", "{what}"),
+        (got, w) => panic!("{what}: {got:?} vs {w:?}"),
+    }
+}
+
+async fn with_hostile_comments(store: &dyn Store, round: RoundId) {
+    let inst = nara_core::Instrument::dalarna();
+    let mut set = AnswerSet::default();
+    for (_, s) in inst.statements().take(20) {
+        set.answers
+            .insert(s.id.clone(), nara_core::Answer::Level(2));
+    }
+    let hostile = [
+        "=HYPERLINK(\"http://x.example\",\"klick\")",
+        "+1",
+        "-2",
+        "@SUM(A1)",
+        "<script>alert(1)</script>",
+    ];
+    for (a, t) in inst.areas.iter().zip(hostile) {
+        set.comments.insert(a.id.clone(), t.to_string());
+    }
+    let r = Response {
+        round,
+        org: OrgCode::parse("2062").unwrap(),
+        unit: UnitName::parse("Injektionsenheten").unwrap(),
+        rater: String::new(),
+        participants: String::new(),
+        date: String::new(),
+        instrument_id: inst.id.clone(),
+        instrument_version: inst.version.clone(),
+        consensus: false,
+        set,
+    };
+    store.store_response(&r, "x", "test", "test").await.unwrap();
+}
+
+contract!(
+    the_county_summary_holds_the_reports_numbers,
+    |store: Arc<dyn Store>| async move {
+        let s = store.as_ref();
+        nara_app::seed_defaults(s).await.unwrap();
+        run(s, &Options::default()).await.unwrap();
+        let round = RoundId::parse("2026").unwrap();
+        with_hostile_comments(s, round).await;
+        let rep = nara_app::report::round_report(s, round, None)
+            .await
+            .unwrap();
+        let (name, bytes) = nara_app::exports::summary(s, round).await.unwrap();
+        assert_eq!(name, "lanssammanstallning-2026.xlsx");
+        let mut b = book(&bytes);
+        assert_eq!(
+            b.sheet_names(),
+            [
+                "Översikt",
+                "Diagram",
+                "Påståenden",
+                "Utveckling",
+                "Fritext",
+                "Rådata",
+                "Om"
+            ]
+        );
+
+        // The preliminary marking on every sheet (an open round).
+        for name in b.sheet_names() {
+            let r = sheet(&mut b, &name);
+            let top: String = r
+                .rows()
+                .take(2)
+                .flat_map(|row| row.iter().map(text))
+                .collect();
+            assert!(top.contains("PRELIMINÄRT"), "{name}: {top}");
+        }
+
+        // Översikt: every organisation's index and areas, exactly as the report.
+        let o = sheet(&mut b, "Översikt");
+        let header = row_of(&o, 0, "Organisation");
+        assert_eq!(text(&header[3]), "Index");
+        assert_eq!(text(&header[5]), "D1 Nära för mig");
+        assert_eq!(text(&header[6]), "D1 läge");
+        for org in &rep.organisations {
+            let row = row_of(&o, 1, &org.code);
+            assert_eq!(text(&row[0]), org.name);
+            assert_eq!(row[2], Data::Float(org.units.len() as f64));
+            num_or_too_few(&row[3], org.scores.overall, "index");
+            for (i, a) in org.scores.areas.iter().enumerate() {
+                num_or_too_few(&row[5 + 2 * i], a.mean, &format!("{} {}", org.code, a.area));
+                let band = a
+                    .mean
+                    .map(|m| nara_core::Instrument::dalarna().band(m).label.clone())
+                    .unwrap_or_default();
+                assert_eq!(text(&row[6 + 2 * i]), band, "band as text");
+            }
+        }
+        let mean = row_of(&o, 0, "Länet – medel");
+        for (i, a) in rep.county.areas.iter().enumerate() {
+            num_or_too_few(&mean[5 + 2 * i], a.stats.map(|s| s.mean), "county mean");
+        }
+        let median = row_of(&o, 0, "Länet – median");
+        num_or_too_few(
+            &median[3],
+            rep.county.overall.map(|s| s.median),
+            "county median",
+        );
+        assert!(
+            o.rows()
+                .any(|r| r.iter().any(|c| text(c).starts_with("Har inte svarat:")))
+        );
+
+        // Påståenden: the distribution per statement.
+        let p = sheet(&mut b, "Påståenden");
+        for d in &rep.distribution {
+            let row = row_of(&p, 0, d.statement.as_str());
+            for (i, n) in d.levels.iter().enumerate() {
+                assert_eq!(
+                    row[3 + i],
+                    Data::Float(*n as f64),
+                    "{} level {i}",
+                    d.statement
+                );
+            }
+            assert_eq!(row[7], Data::Float(d.not_applicable as f64));
+            assert_eq!(row[8], Data::Float(d.blank as f64));
+            num_or_too_few(&row[9], d.mean, "statement mean");
+        }
+
+        // Utveckling: three rounds, the county index of each, and the change.
+        let u = sheet(&mut b, "Utveckling");
+        let trend = nara_app::report::trend(s, round).await.unwrap();
+        assert_eq!(trend.len(), 3);
+        for t in &trend {
+            let row = row_of(&u, 0, &t.round.to_string());
+            assert_eq!(row[1], Data::Float(t.county.overall.unwrap().mean));
+        }
+        let head = row_of(&u, 0, "Organisation");
+        assert_eq!(text(&head[3]), "2024");
+        assert_eq!(text(&head[6]), "Förändring sedan 2025");
+
+        // Fritext: the hostile comments are plain text, never formulas.
+        let f = sheet(&mut b, "Fritext");
+        let all: Vec<String> = f.rows().flat_map(|r| r.iter().map(text)).collect();
+        for t in [
+            "=HYPERLINK(\"http://x.example\",\"klick\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "<script>alert(1)</script>",
+        ] {
+            assert!(all.iter().any(|c| c == t), "{t} kept verbatim as text");
+        }
+        let formulas = b.worksheet_formula("Fritext").unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "no formula in Fritext"
+        );
+
+        // Rådata: one row per statement of every form.
+        let raw = nara_app::report::raw_rows(s, round, None).await.unwrap();
+        let r = sheet(&mut b, "Rådata");
+        let data_rows = r
+            .rows()
+            .skip_while(|row| text(&row[0]) != "Omgång")
+            .skip(1)
+            .count();
+        assert_eq!(data_rows, raw.len());
+
+        // Om: instrument, version, round, the method.
+        let om = sheet(&mut b, "Om");
+        let all: String = om
+            .rows()
+            .flat_map(|r| r.iter().map(text))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(all.contains("dalarna-gnv") && all.contains("2026.1") && all.contains("medianen"));
+
+        // The charts are in the file.
+        let zip = zip::ZipArchive::new(Cursor::new(bytes.clone())).unwrap();
+        let charts = zip
+            .file_names()
+            .flatten()
+            .filter(|n| n.starts_with("xl/charts/chart"))
+            .count();
+        assert!(
+            charts >= 7,
+            "radar, a bar chart per delmål and the line: {charts}"
+        );
+        assert!(
+            zip.file_names()
+                .flatten()
+                .any(|n| n.starts_with("xl/tables/table")),
+            "Rådata is an Excel table"
+        );
+    }
+);
+
+contract!(
+    a_published_round_is_not_marked_and_the_org_report_agrees,
+    |store: Arc<dyn Store>| async move {
+        let s = store.as_ref();
+        nara_app::seed_defaults(s).await.unwrap();
+        run(s, &Options::default()).await.unwrap();
+        let round = RoundId::parse("2025").unwrap();
+        assert_eq!(
+            nara_app::rounds::get(s, round).await.unwrap().status,
+            RoundStatus::Published
+        );
+        let (_, bytes) = nara_app::exports::summary(s, round).await.unwrap();
+        let mut b = book(&bytes);
+        for name in b.sheet_names() {
+            let r = sheet(&mut b, &name);
+            assert!(
+                !r.rows()
+                    .flat_map(|row| row.iter().map(text))
+                    .any(|t| t.contains("PRELIMINÄRT")),
+                "{name}"
+            );
+        }
+        let rep = nara_app::report::round_report(s, round, None)
+            .await
+            .unwrap();
+        let org = &rep.organisations[0];
+        let (name, bytes) = nara_app::exports::org(s, round, &OrgCode::parse(&org.code).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(name, format!("rapport-2025-{}.xlsx", org.code));
+        let mut b = book(&bytes);
+        assert_eq!(
+            b.sheet_names(),
+            ["Översikt", "Påståenden", "Kommentarer", "Om"]
+        );
+        let o = sheet(&mut b, "Översikt");
+        for u in &org.units {
+            let row = row_of(&o, 0, &u.name);
+            num_or_too_few(&row[2], u.result.scores.overall, "unit index");
+            for (i, a) in u.result.scores.areas.iter().enumerate() {
+                num_or_too_few(&row[4 + 2 * i], a.mean, "unit area");
+            }
+        }
+        let whole = row_of(&o, 0, "Hela organisationen");
+        num_or_too_few(&whole[2], org.scores.overall, "org index");
+        let county = row_of(&o, 0, "Länets medel");
+        num_or_too_few(
+            &county[2],
+            rep.county.overall.map(|s| s.mean),
+            "county index",
+        );
+        // An organisation that did not answer: a Swedish error, no file.
+        let missing = rep.not_answered.first().map(|o| o.id.clone());
+        if let Some(code) = missing {
+            let err = nara_app::exports::org(s, round, &OrgCode::parse(&code).unwrap())
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("har inte svarat"), "{err}");
+        }
+    }
+);
+
+#[tokio::test]
+async fn raw_csv_has_a_bom_swedish_decimals_and_neutralised_formulas() {
+    let (store, _dir) = nara_store::testing::sqlite().await;
+    let s = store.as_ref();
+    nara_app::seed_defaults(s).await.unwrap();
+    run(s, &Options::default()).await.unwrap();
+    let round = RoundId::parse("2026").unwrap();
+    let inst = nara_core::Instrument::dalarna();
+    let mut set = AnswerSet::default();
+    let first = inst.statements().next().unwrap().1.id.clone();
+    set.answers
+        .insert(first.clone(), nara_core::Answer::Level(3));
+    set.notes
+        .insert(first, "=HYPERLINK(\"http://x\";\"a\")".into());
+    let r = Response {
+        round,
+        org: OrgCode::parse("2062").unwrap(),
+        unit: UnitName::parse("Åsens äldreboende").unwrap(),
+        rater: "-Enhetschef".into(),
+        participants: String::new(),
+        date: String::new(),
+        instrument_id: inst.id.clone(),
+        instrument_version: inst.version.clone(),
+        consensus: false,
+        set,
+    };
+    s.store_response(&r, "y", "test", "test").await.unwrap();
+    let (name, bytes) =
+        nara_app::exports::raw_csv(s, round, Some(&OrgCode::parse("2062").unwrap()))
+            .await
+            .unwrap();
+    assert_eq!(name, "radata-2026-2062.csv");
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 BOM");
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains("Åsens äldreboende"));
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .contains("Omgång;Kod;Organisation")
+    );
+    assert!(
+        text.contains(";'-Enhetschef;"),
+        "a leading - is neutralised"
+    );
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://x\"\";\"\"a\"\")\""),
+        "quoted and neutralised"
+    );
+    assert!(
+        text.lines().skip(1).all(|l| l.starts_with("2026;2062;")),
+        "only the organisation asked for"
+    );
+    let raw = nara_app::report::raw_rows(s, round, Some(&OrgCode::parse("2062").unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(text.lines().count(), raw.len() + 1);
+}
+
+#[tokio::test]
+async fn the_summary_opens_in_libreoffice() {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scripts/ensure-libreoffice.sh");
+    let ok = std::process::Command::new("bash")
+        .arg(&script)
+        .status()
+        .expect("bash runs");
+    assert!(
+        ok.success(),
+        "LibreOffice is needed and could not be installed"
+    );
+    let (store, dir) = nara_store::testing::sqlite().await;
+    nara_app::seed_defaults(store.as_ref()).await.unwrap();
+    run(store.as_ref(), &Options::default()).await.unwrap();
+    let (name, bytes) = nara_app::exports::summary(store.as_ref(), RoundId::parse("2026").unwrap())
+        .await
+        .unwrap();
+    let path = dir.path().join(&name);
+    std::fs::write(&path, bytes).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
+        .arg(dir.path())
+        .arg(&path)
+        .output()
+        .expect("soffice runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = path.with_extension("pdf");
+    assert!(
+        pdf.exists(),
+        "LibreOffice wrote no PDF: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let txt = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let txt = String::from_utf8_lossy(&txt.stdout);
+    assert!(
+        txt.contains("Länssammanställning 2026") && txt.contains("PRELIMINÄRT"),
+        "the PDF shows the summary"
+    );
+}

@@ -1,0 +1,113 @@
+//! `nara export summary|org|raw`: the result files, from the same functions as the server's
+//! downloads.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use nara_app::Store;
+use nara_core::OrgCode;
+
+use crate::Out;
+
+/// Export commands.
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// The county summary workbook (Översikt, Diagram, Påståenden, Utveckling, Fritext, Rådata, Om).
+    Summary {
+        /// The round.
+        #[arg(long)]
+        round: String,
+        /// Where to write it (default: lanssammanstallning-ROUND.xlsx here).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// One organisation's report workbook.
+    Org {
+        /// The round.
+        #[arg(long)]
+        round: String,
+        /// The organisation's code.
+        #[arg(long)]
+        org: String,
+        /// Where to write it (default: rapport-ROUND-CODE.xlsx here).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Every answer as one row, for statistics tools.
+    Raw {
+        /// The round.
+        #[arg(long)]
+        round: String,
+        /// Only this organisation.
+        #[arg(long)]
+        org: Option<String>,
+        /// The format (csv: UTF-8 with BOM, `;` and decimal comma, as Swedish Excel reads it).
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Where to write it (default: radata-ROUND.csv here; `-` for stdout).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+fn write(path: &PathBuf, bytes: &[u8], out: &Out) -> Result<()> {
+    if path.as_os_str() == "-" {
+        use std::io::Write;
+        std::io::stdout().write_all(bytes)?;
+        return Ok(());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("kunde inte skapa mappen {}", dir.display()))?;
+    }
+    std::fs::write(path, bytes).with_context(|| format!("kunde inte skriva {}", path.display()))?;
+    out.say(format!(
+        "Skrev {} ({} kB).",
+        path.display(),
+        bytes.len().div_ceil(1024)
+    ));
+    Ok(())
+}
+
+/// Runs an export command.
+pub async fn run(store: &dyn Store, cmd: &ExportCmd, out: &Out) -> Result<ExitCode> {
+    let preliminary = |round| async move {
+        let r = nara_app::rounds::get(store, round).await?;
+        anyhow::Ok(!r.status.is_final())
+    };
+    match cmd {
+        ExportCmd::Summary { round, output } => {
+            let round = super::round_id(round)?;
+            let (name, bytes) = nara_app::exports::summary(store, round).await?;
+            write(&output.clone().unwrap_or_else(|| name.into()), &bytes, out)?;
+            if preliminary(round).await? {
+                out.say(format!(
+                    "Obs: omgång {round} är inte stängd; sammanställningen är märkt PRELIMINÄRT."
+                ));
+            }
+        }
+        ExportCmd::Org { round, org, output } => {
+            let round = super::round_id(round)?;
+            let code = OrgCode::parse(org)?;
+            let (name, bytes) = nara_app::exports::org(store, round, &code).await?;
+            write(&output.clone().unwrap_or_else(|| name.into()), &bytes, out)?;
+        }
+        ExportCmd::Raw {
+            round,
+            org,
+            format,
+            output,
+        } => {
+            if !format.eq_ignore_ascii_case("csv") {
+                bail!("Formatet \"{format}\" finns inte; välj csv.");
+            }
+            let round = super::round_id(round)?;
+            let code = org.as_deref().map(OrgCode::parse).transpose()?;
+            let (name, bytes) = nara_app::exports::raw_csv(store, round, code.as_ref()).await?;
+            write(&output.clone().unwrap_or_else(|| name.into()), &bytes, out)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
