@@ -11,7 +11,7 @@ use serde_json::Value;
 /// The benchmark examples: (package, example, extra arguments).
 const BENCHES: &[(&str, &str)] = &[
     ("nara-excel", "bench_import"),
-    ("nara-excel", "bench_export"),
+    ("nara-app", "bench_export"),
     ("nara-app", "bench_import"),
 ];
 

@@ -189,17 +189,14 @@ fn fixtures() -> Result<()> {
             "fixtures/forms",
         ]),
     )?;
-    if root()
-        .join("crates/nara-excel/examples/make_summary_fixture.rs")
-        .exists()
     {
         run(
-            "sample county summary (nara-excel)",
+            "sample county summary of the demo (nara-app)",
             cargo().args([
                 "run",
                 "--quiet",
                 "-p",
-                "nara-excel",
+                "nara-app",
                 "--example",
                 "make_summary_fixture",
                 "--",

@@ -36,10 +36,9 @@ fn xlsx_err(e: impl std::fmt::Display) -> Error {
 
 /// The county summary workbook and its file name (`lanssammanstallning-2026.xlsx`).
 pub async fn summary(store: &dyn Store, round: RoundId) -> Result<(String, Vec<u8>)> {
-    let report = crate::report::round_report(store, round, None).await?;
     let (_, inst) = crate::round_instrument(store, round).await?;
-    let trend = crate::report::trend(store, round).await?;
-    let raw = crate::report::raw_rows(store, round, None).await?;
+    // Rådata holds every round of the family, so a pivot table can follow the change.
+    let (report, trend, raw) = crate::report::family(store, round).await?;
     let org_names: BTreeMap<String, String> = store
         .organisations()
         .await?
@@ -66,7 +65,7 @@ pub async fn summary(store: &dyn Store, round: RoundId) -> Result<(String, Vec<u
 /// The organisation report and its file name (`rapport-2026-2080.xlsx`).
 pub async fn org(store: &dyn Store, round: RoundId, code: &OrgCode) -> Result<(String, Vec<u8>)> {
     let o = crate::organisation(store, code).await?;
-    let report = crate::report::round_report(store, round, None).await?;
+    let (report, previous) = crate::report::round_report_and_previous(store, round).await?;
     if report.org(code.as_str()).is_none() {
         return Err(Error::User(format!(
             "{} ({code}) har inte svarat i omgången {round}; det finns ingen rapport att skriva.",
@@ -74,7 +73,7 @@ pub async fn org(store: &dyn Store, round: RoundId, code: &OrgCode) -> Result<(S
         )));
     }
     let (_, inst) = crate::round_instrument(store, round).await?;
-    let trend = crate::report::trend(store, round).await?;
+    let trend: Vec<_> = previous.into_iter().collect();
     let generated = utc(nara_store::now_ms());
     let code_s = code.to_string();
     let bytes = tokio::task::spawn_blocking(move || {

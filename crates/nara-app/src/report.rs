@@ -75,6 +75,25 @@ pub async fn round_report(
     ))
 }
 
+/// The results of a round (as [`round_report`]) together with the previous round's scores per
+/// organisation, from one load of each round (the organisation report needs both).
+pub async fn round_report_and_previous(
+    store: &dyn Store,
+    round: RoundId,
+) -> Result<(RoundReport, Option<TrendRound>)> {
+    let now = load(store, round).await?;
+    let prev = match crate::rounds::previous(store, &now.round).await? {
+        Some(p) => Some(load(store, p.id).await?),
+        None => None,
+    };
+    let orgs = store.organisations().await?;
+    let prev_data = prev.as_ref().map(Loaded::data);
+    let report = nara_core::report::round_report(&now.data(), prev_data.as_ref(), &orgs, None);
+    let prev_trend =
+        prev_data.map(|d| nara_core::report::trend(std::slice::from_ref(&d)).remove(0));
+    Ok((report, prev_trend))
+}
+
 /// The scores of every round of `round`'s instrument family up to and including it, oldest
 /// first.
 pub async fn trend(store: &dyn Store, round: RoundId) -> Result<Vec<TrendRound>> {
@@ -87,6 +106,36 @@ pub async fn trend(store: &dyn Store, round: RoundId) -> Result<Vec<TrendRound>>
     }
     let data: Vec<RoundData> = loaded.iter().map(Loaded::data).collect();
     Ok(nara_core::report::trend(&data))
+}
+
+/// Everything the county summary needs, loading each round of the family once: the round's
+/// results (as [`round_report`]), the trend over the family's rounds up to it (oldest first),
+/// and the raw answer rows of all those rounds.
+pub async fn family(
+    store: &dyn Store,
+    round: RoundId,
+) -> Result<(RoundReport, Vec<TrendRound>, Vec<RawRow>)> {
+    let (this, _) = crate::round_instrument(store, round).await?;
+    let orgs = store.organisations().await?;
+    let mut loaded = Vec::new();
+    for r in store.rounds().await? {
+        if r.instrument_id == this.instrument_id && r.id <= this.id {
+            loaded.push(load(store, r.id).await?);
+        }
+    }
+    loaded.sort_by_key(|l| l.round.id);
+    let data: Vec<RoundData> = loaded.iter().map(Loaded::data).collect();
+    let n = data.len();
+    let report = match n {
+        0 => return Err(crate::Error::User(format!("Omgången {round} finns inte."))),
+        1 => nara_core::report::round_report(&data[0], None, &orgs, None),
+        _ => nara_core::report::round_report(&data[n - 1], Some(&data[n - 2]), &orgs, None),
+    };
+    let raw = data
+        .iter()
+        .flat_map(|d| nara_core::report::raw_rows(d.instrument, &orgs, &d.forms))
+        .collect();
+    Ok((report, nara_core::report::trend(&data), raw))
 }
 
 /// Every answer of the round (or of one organisation) as a flat row.

@@ -25,7 +25,7 @@ pub struct SummaryInput<'a> {
     pub report: &'a RoundReport,
     /// Every round of the family up to this one, oldest first.
     pub trend: &'a [TrendRound],
-    /// Every answer of the round.
+    /// Every answer of the round and of the earlier rounds of its family (the Rådata sheet).
     pub raw: &'a [RawRow],
     /// Organisation names by code (for organisations that answered only earlier rounds).
     pub org_names: &'a BTreeMap<String, String>,
@@ -42,7 +42,7 @@ pub struct OrgInput<'a> {
     pub report: &'a RoundReport,
     /// The organisation's code.
     pub org: &'a str,
-    /// Every round of the family up to this one, oldest first.
+    /// Earlier rounds' scores; the previous round's is used for the change table.
     pub trend: &'a [TrendRound],
     /// When it was made.
     pub generated_at: &'a str,
@@ -285,6 +285,9 @@ pub fn summary_workbook(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
             .set_subject(inst.name.clone())
             .set_comment("Skapad av Nära"),
     );
+    // A lighter deflate (level 3 of 9): the workbook is written in about half the time and is
+    // about a tenth larger.
+    wb.set_zip_compression_level(3);
     let n_areas = inst.areas.len() as u16;
     let org_rows = rep.organisations.len() as u32;
 
@@ -837,25 +840,25 @@ pub fn summary_workbook(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
             .collect();
         let table = Table::new().set_name("Radata").set_columns(&columns);
         ws.add_table(hr, 0, last, heads.len() as u16 - 1, &table)?;
-        let plain = Format::new();
-        let num = Format::new().set_num_format("0");
+        // Plain cells, without a format to look up per cell: about a million of them at
+        // 300 units × 10 rounds.
         for (k, r) in input.raw.iter().enumerate() {
             let row = hr + 1 + k as u32;
-            ws.write_string_with_format(row, 0, &r.round, &plain)?;
-            ws.write_string_with_format(row, 1, &r.org_code, &plain)?;
-            ws.write_string_with_format(row, 2, &r.org_name, &plain)?;
-            ws.write_string_with_format(row, 3, &r.unit, &plain)?;
-            ws.write_string_with_format(row, 4, &r.rater, &plain)?;
-            ws.write_string_with_format(row, 5, &r.area_id, &plain)?;
-            ws.write_string_with_format(row, 6, &r.area_name, &plain)?;
-            ws.write_string_with_format(row, 7, &r.statement_id, &plain)?;
-            ws.write_string_with_format(row, 8, &r.statement, &plain)?;
+            ws.write_string(row, 0, &r.round)?;
+            ws.write_string(row, 1, &r.org_code)?;
+            ws.write_string(row, 2, &r.org_name)?;
+            ws.write_string(row, 3, &r.unit)?;
+            ws.write_string(row, 4, &r.rater)?;
+            ws.write_string(row, 5, &r.area_id)?;
+            ws.write_string(row, 6, &r.area_name)?;
+            ws.write_string(row, 7, &r.statement_id)?;
+            ws.write_string(row, 8, &r.statement)?;
             if let Some(v) = r.value {
-                ws.write_number_with_format(row, 9, v, &num)?;
+                ws.write_number(row, 9, v)?;
             }
-            ws.write_string_with_format(row, 10, &r.label, &plain)?;
+            ws.write_string(row, 10, &r.label)?;
             if !r.comment.is_empty() {
-                ws.write_string_with_format(row, 11, &r.comment, &plain)?;
+                ws.write_string(row, 11, &r.comment)?;
             }
         }
         for (c, w) in [

@@ -198,8 +198,10 @@ contract!(
             "no formula in Fritext"
         );
 
-        // Rådata: one row per statement of every form.
-        let raw = nara_app::report::raw_rows(s, round, None).await.unwrap();
+        // Rådata: one row per statement of every form, in every round of the family (so a
+        // pivot table can follow the change).
+        let raw = nara_app::report::family(s, round).await.unwrap().2;
+        assert!(raw.iter().any(|r| r.round == "2024") && raw.iter().any(|r| r.round == "2026"));
         let r = sheet(&mut b, "Rådata");
         let data_rows = r
             .rows()
