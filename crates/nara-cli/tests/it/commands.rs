@@ -6,7 +6,9 @@ use crate::support::{Env, forms};
 fn a_round_end_to_end_as_the_help_describes() {
     let env = Env::new();
     let help = env.ok(&["--help"]);
-    for cmd in ["import", "round", "template", "status", "report"] {
+    for cmd in [
+        "import", "round", "template", "status", "report", "export", "serve", "demo",
+    ] {
         assert!(help.contains(cmd), "--help lacks {cmd}");
     }
     env.ok(&["round", "create", "2026"]);
@@ -40,6 +42,18 @@ fn a_round_end_to_end_as_the_help_describes() {
         "{report}"
     );
     assert!(report.contains(','), "decimal comma: {report}");
+    // The help's example includes the export.
+    assert!(help.contains("nara export summary --round 2026"));
+    env.ok(&[
+        "export",
+        "summary",
+        "--round",
+        "2026",
+        "-o",
+        "ut/län-2026.xlsx",
+    ]);
+    let xlsx = std::fs::read(env.path("ut/län-2026.xlsx")).unwrap();
+    assert!(xlsx.starts_with(b"PK"));
     env.ok(&["round", "close", "2026"]);
     env.ok(&["round", "publish", "2026"]);
     let list = env.ok(&["round", "list"]);
@@ -182,4 +196,113 @@ fn validate_needs_no_database_and_another_countys_instrument_works() {
     ]);
     let orgs = env.ok(&["org", "list"]);
     assert!(orgs.contains("Uddevalla") && orgs.contains("Falun"));
+}
+
+#[test]
+fn exports_write_files_and_refuse_what_does_not_exist() {
+    let env = Env::new();
+    env.ok(&["demo", "-q"]);
+    // Default file names in the working directory.
+    env.ok(&["export", "summary", "--round", "2025"]);
+    assert!(env.path("lanssammanstallning-2025.xlsx").exists());
+    let report: serde_json::Value =
+        serde_json::from_str(&env.ok(&["report", "--round", "2025", "--json"])).unwrap();
+    let code = report["organisations"][0]["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.ok(&[
+        "export", "org", "--round", "2025", "--org", &code, "-o", "org.xlsx",
+    ]);
+    assert!(
+        std::fs::read(env.path("org.xlsx"))
+            .unwrap()
+            .starts_with(b"PK")
+    );
+    // Raw CSV to stdout: BOM, header, one row per statement and form.
+    let out = env.run(&["export", "raw", "--round", "2025", "-o", "-"]);
+    assert!(out.status.success());
+    assert!(out.stdout.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .contains("Omgång;Kod;Organisation")
+    );
+    assert!(text.lines().count() > 27);
+    // Error paths: exit 1 with a Swedish sentence; bad usage exit 2.
+    for (args, needle) in [
+        (vec!["export", "summary", "--round", "2031"], "finns inte"),
+        (
+            vec!["export", "org", "--round", "2025", "--org", "9999"],
+            "9999",
+        ),
+        (
+            vec!["export", "raw", "--round", "2025", "--format", "xls"],
+            "csv",
+        ),
+    ] {
+        let out = env.run(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    if let Some(missing) = report["not_answered"][0]["id"].as_str() {
+        let out = env.run(&["export", "org", "--round", "2025", "--org", missing]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("har inte svarat"));
+    }
+    assert_eq!(
+        env.run(&["export", "org", "--round", "2025"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn serve_answers_and_stops_on_sigterm() {
+    let env = Env::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = env
+        .cmd()
+        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let answer = loop {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::{Read, Write};
+            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            let mut buf = String::new();
+            s.read_to_string(&mut buf).unwrap();
+            break buf;
+        }
+        assert!(start.elapsed().as_secs() < 60, "nara serve did not answer");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(
+        answer.starts_with("HTTP/1.1 200") && answer.ends_with("ok"),
+        "{answer}"
+    );
+    // SIGTERM: a graceful stop with exit status 0.
+    std::process::Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+    assert!(
+        out.contains("Demokonton") && out.contains("samordnare"),
+        "{out}"
+    );
 }
