@@ -171,9 +171,9 @@ fn print_report(report: &BatchReport, json: bool, out: &Out) -> Result<ExitCode>
         for s in &report.skipped {
             out.say(format!("hoppade över (inget kalkylark): {s}"));
         }
-        let verb = if report.dry_run { "skulle bli" } else { "blev" };
+        let verb = if report.dry_run { "skulle bli " } else { "" };
         out.say(format!(
-            "{} filer: {} {verb} importerade, {} ersatta, {} oförändrade, {} avvisade.{}",
+            "{} filer: {} {verb}importerade, {} ersatta, {} oförändrade, {} avvisade.{}",
             report.files.len(),
             report.count(Status::Imported),
             report.count(Status::Replaced),
