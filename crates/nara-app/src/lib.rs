@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use nara_core::{Instrument, OrgCode, Organisations, RoundId};
 
+pub mod cache;
 pub mod demo;
 pub mod exports;
 pub mod import;

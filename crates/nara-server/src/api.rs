@@ -101,12 +101,25 @@ pub async fn summary(
     State(state): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<String>,
-) -> ApiResult<nara_app::report::RoundReport> {
+) -> Result<Response, ApiError> {
     let r = round(&state, &v, &id).await?;
     need_county(&v, &r)?;
-    Ok(Json(
-        nara_app::report::round_report(state.store.as_ref(), r.id, None).await?,
-    ))
+    let rep = state
+        .reports
+        .report(state.store.as_ref(), r.id, None)
+        .await?;
+    json_of(&*rep)
+}
+
+/// Serialises a (cached, shared) value as the JSON response.
+fn json_of<T: Serialize>(value: &T) -> Result<Response, ApiError> {
+    let body =
+        serde_json::to_vec(value).map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
 }
 
 /// `GET /api/v1/rounds/{round}/org/{code}`: one organisation's results (as
@@ -115,7 +128,7 @@ pub async fn organisation(
     State(state): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path((id, code)): Path<(String, String)>,
-) -> ApiResult<nara_app::report::RoundReport> {
+) -> Result<Response, ApiError> {
     let r = round(&state, &v, &id).await?;
     let code = OrgCode::parse(&code).map_err(|_| {
         ApiError(AppError::NotFound(format!(
@@ -124,12 +137,17 @@ pub async fn organisation(
     })?;
     need_org(&v, &r, &code)?;
     nara_app::organisation(state.store.as_ref(), &code).await?;
-    let mut rep = nara_app::report::round_report(state.store.as_ref(), r.id, Some(&code)).await?;
-    if !county_visible(&v, &r) {
-        // A respondent before publication sees their own numbers, not the county's.
-        rep.county = Default::default();
-        rep.previous_county = None;
-        rep.county_change = vec![None; rep.areas.len()];
+    let rep = state
+        .reports
+        .report(state.store.as_ref(), r.id, Some(&code))
+        .await?;
+    if county_visible(&v, &r) {
+        return json_of(&*rep);
     }
-    Ok(Json(rep))
+    // A respondent before publication sees their own numbers, not the county's.
+    let mut rep = (*rep).clone();
+    rep.county = Default::default();
+    rep.previous_county = None;
+    rep.county_change = vec![None; rep.areas.len()];
+    json_of(&rep)
 }

@@ -58,6 +58,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Failed sign-ins.
     pub limiter: Arc<auth::RateLimiter>,
+    /// Computed results, until the data changes.
+    pub reports: Arc<nara_app::cache::ReportCache>,
 }
 
 impl AppState {
@@ -67,6 +69,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             limiter: Arc::new(auth::RateLimiter::default()),
+            reports: Arc::new(nara_app::cache::ReportCache::new()),
         }
     }
 }

@@ -698,7 +698,10 @@ pub async fn result(
         Ok(x) => x,
         Err(r) => return Ok(r),
     };
-    let rep = nara_app::report::round_report(state.store.as_ref(), round.id, Some(&l.org)).await?;
+    let rep = state
+        .reports
+        .report(state.store.as_ref(), round.id, Some(&l.org))
+        .await?;
     let key = nara_core::UnitName::parse(&l.unit)
         .map(|u| u.key())
         .unwrap_or_default();

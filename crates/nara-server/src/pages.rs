@@ -692,7 +692,7 @@ pub async fn county(
     let (round, inst) = visible_round(&state, &v, &id).await?;
     need_county(&v, &round)?;
     let s = state.store.as_ref();
-    let r = nara_app::report::round_report(s, round.id, None).await?;
+    let r = state.reports.report(s, round.id, None).await?;
     let total = s.organisations().await?.len();
     let rid = round.id.to_string();
     let labels: Vec<String> = r.areas.iter().map(|a| a.id.clone()).collect();
@@ -913,7 +913,7 @@ pub async fn organisation(
         .await
         .map_err(AppError::from)?;
     let rid = round.id.to_string();
-    let r = nara_app::report::round_report(s, round.id, None).await?;
+    let r = state.reports.report(s, round.id, None).await?;
     let see_county = county_visible(&v, &round);
     let o = r.org(code.as_str()).ok_or_else(|| {
         AppError::NotFound(format!("{} har inte svarat i omgången {rid}.", org.name))
@@ -982,7 +982,7 @@ pub async fn organisation(
             .collect::<Vec<_>>(),
     );
     // The index over the rounds of the family that the viewer may see.
-    let trend = nara_app::report::trend(s, round.id).await?;
+    let trend = state.reports.trend(s, round.id).await?;
     let all_rounds = s.rounds().await?;
     let trend_points: Vec<(String, Option<f64>)> = trend
         .iter()
@@ -1201,7 +1201,7 @@ pub async fn unit(
             round.id
         ))
     };
-    let r = nara_app::report::round_report(s, round.id, Some(&code)).await?;
+    let r = state.reports.report(s, round.id, Some(&code)).await?;
     let o = r.org(code.as_str()).ok_or_else(not_found)?;
     let u = o
         .units
@@ -1419,7 +1419,10 @@ pub async fn area(
         .enumerate()
         .find(|(_, a)| a.id.as_str().eq_ignore_ascii_case(&area))
         .ok_or_else(|| AppError::NotFound(format!("Delmålet {area} finns inte i instrumentet.")))?;
-    let r = nara_app::report::round_report(state.store.as_ref(), round.id, None).await?;
+    let r = state
+        .reports
+        .report(state.store.as_ref(), round.id, None)
+        .await?;
     let rows = a
         .statements
         .iter()

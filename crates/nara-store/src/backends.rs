@@ -90,6 +90,30 @@ impl PgStore {
     }
 }
 
+fn user_of<R: Row>(row: &R) -> Result<User>
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let role: String = row.try_get(3)?;
+    let org: Option<String> = row.try_get(4)?;
+    Ok(User {
+        id: row.try_get(0)?,
+        username: row.try_get(1)?,
+        password_hash: row.try_get(2)?,
+        role: Role::parse(&role).ok_or_else(|| Error::Corrupt(format!("role {role}")))?,
+        org: org
+            .map(|o| OrgCode::parse(&o))
+            .transpose()
+            .map_err(|e| Error::Corrupt(e.to_string()))?,
+        disabled: row.try_get(5)?,
+        created_at: row.try_get(6)?,
+    })
+}
+
 fn status_of(s: &str) -> Result<RoundStatus> {
     RoundStatus::parse(s).map_err(|e| Error::Corrupt(e.to_string()))
 }
@@ -270,6 +294,14 @@ macro_rules! shared_impl {
                     .collect()
             }
 
+            async fn load_users_by_id(&self, id: i64) -> Result<Vec<User>> {
+                let rows = sqlx::query("SELECT id, username, password_hash, role, org_code, disabled, created_at FROM users WHERE id = $1")
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(|row| user_of(row)).collect()
+            }
+
             async fn load_users(&self, filter: &'static str, arg: Option<String>) -> Result<Vec<User>> {
                 let q = sqlx::query(sqlx::AssertSqlSafe(format!(
                     "SELECT id, username, password_hash, role, org_code, disabled, created_at FROM users {filter} ORDER BY username"
@@ -279,21 +311,7 @@ macro_rules! shared_impl {
                     None => q,
                 };
                 let rows = q.fetch_all(&self.pool).await?;
-                rows.iter()
-                    .map(|row| {
-                        let role: String = row.try_get(3)?;
-                        let org: Option<String> = row.try_get(4)?;
-                        Ok(User {
-                            id: row.try_get(0)?,
-                            username: row.try_get(1)?,
-                            password_hash: row.try_get(2)?,
-                            role: Role::parse(&role).ok_or_else(|| Error::Corrupt(format!("role {role}")))?,
-                            org: org.map(|o| OrgCode::parse(&o)).transpose().map_err(|e| Error::Corrupt(e.to_string()))?,
-                            disabled: row.try_get(5)?,
-                            created_at: row.try_get(6)?,
-                        })
-                    })
-                    .collect()
+                rows.iter().map(|row| user_of(row)).collect()
             }
         }
 
@@ -477,7 +495,7 @@ macro_rules! shared_impl {
             }
 
             async fn user(&self, id: i64) -> Result<Option<User>> {
-                Ok(self.load_users("WHERE CAST(id AS TEXT) = $1", Some(id.to_string())).await?.into_iter().next())
+                Ok(self.load_users_by_id(id).await?.into_iter().next())
             }
 
             async fn users(&self) -> Result<Vec<User>> {
@@ -502,6 +520,19 @@ macro_rules! shared_impl {
                     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&self.pool).await?;
                 }
                 Ok(())
+            }
+
+            async fn data_stamp(&self) -> Result<String> {
+                // Every status change, import and replacement is audited, so the audit log's
+                // newest id moves with them; the rest catches changes made without an audit row.
+                let row: (i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+                    "SELECT (SELECT COALESCE(MAX(id), 0) FROM audit), (SELECT COUNT(*) FROM responses), (SELECT COALESCE(MAX(id), 0) FROM responses),
+                            (SELECT COALESCE(MAX(replaced_at), 0) FROM responses), (SELECT COUNT(*) FROM organisations), (SELECT COUNT(*) FROM instruments),
+                            (SELECT COUNT(*) FROM rounds)",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(format!("{}:{}:{}:{}:{}:{}:{}", row.0, row.1, row.2, row.3, row.4, row.5, row.6))
             }
 
             async fn create_link(&self, l: &NewLink<'_>, actor: &str) -> Result<i64> {

@@ -263,6 +263,9 @@ pub trait Store: Send + Sync {
     async fn set_password(&self, id: i64, password_hash: &str) -> Result<()>;
     /// Disables or enables a user (disabling ends their sessions).
     async fn set_disabled(&self, id: i64, disabled: bool) -> Result<()>;
+    /// A value that changes whenever data that results are computed from changes (responses,
+    /// round status, organisations, instruments): for caches of computed results. Cheap.
+    async fn data_stamp(&self) -> Result<String>;
     /// Makes an answer link (audited).
     async fn create_link(&self, link: &NewLink<'_>, actor: &str) -> Result<i64>;
     /// The links of a round, of one organisation or all.

@@ -274,3 +274,65 @@ async fn result_files_download_from_the_same_functions_as_the_cli() {
     assert_eq!(org.status, StatusCode::OK);
     assert!(org.body.starts_with("PK"));
 }
+
+#[tokio::test]
+async fn pages_follow_new_answers_and_status_changes_at_once() {
+    let w = world().await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let before = c.get("/omgangar/2026").await.body;
+    assert!(before.contains("Preliminärt"));
+    let rep = report(&w.store, "2026").await;
+    let missing = rep
+        .not_answered
+        .first()
+        .expect("the demo leaves some out")
+        .clone();
+    assert!(before.contains(&format!("{} ({})", missing.name, missing.id)));
+    // An answer arrives (as from an import in another process) and the round is published.
+    let inst = nara_core::Instrument::dalarna();
+    let mut set = AnswerSet::default();
+    for (_, s) in inst.statements() {
+        set.answers
+            .insert(s.id.clone(), nara_core::Answer::Level(4));
+    }
+    let resp = Response {
+        round: RoundId::parse("2026").unwrap(),
+        org: OrgCode::parse(&missing.id).unwrap(),
+        unit: UnitName::parse("Sen enhet").unwrap(),
+        rater: String::new(),
+        participants: String::new(),
+        date: String::new(),
+        instrument_id: inst.id.clone(),
+        instrument_version: inst.version.clone(),
+        consensus: false,
+        set,
+    };
+    w.store
+        .store_response(&resp, "late", "sen.xlsx", "test")
+        .await
+        .unwrap();
+    let after = c.get("/omgangar/2026").await.body;
+    assert!(
+        after.contains(&format!("/org/{}\"", missing.id)),
+        "the late organisation is in the table"
+    );
+    let api: serde_json::Value =
+        serde_json::from_str(&c.get("/api/v1/rounds/2026/summary").await.body).unwrap();
+    assert!(
+        api["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["code"] == missing.id.as_str())
+    );
+    for to in [
+        nara_core::RoundStatus::Closed,
+        nara_core::RoundStatus::Published,
+    ] {
+        nara_app::rounds::set_status(w.store.as_ref(), RoundId::parse("2026").unwrap(), to, "t")
+            .await
+            .unwrap();
+    }
+    assert!(!c.get("/omgangar/2026").await.body.contains("Preliminärt"));
+}
