@@ -13,6 +13,7 @@ const BENCHES: &[(&str, &str)] = &[
     ("nara-excel", "bench_import"),
     ("nara-app", "bench_export"),
     ("nara-app", "bench_import"),
+    ("nara-server", "bench_http"),
 ];
 
 /// Runs them all.

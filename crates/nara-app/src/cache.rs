@@ -1,26 +1,66 @@
-//! A cache of computed results for the server: the round report and the trend, kept until the
-//! store's data stamp changes (any import, replacement, status change, new organisation or
-//! instrument, from this process or another one on the same database). A page view then costs
-//! one cheap stamp query instead of loading and rolling up every answer. Misses are computed one
-//! at a time, so a burst of requests after a change computes a report once.
+//! A cache of computed results for the server. A [`Snapshot`] holds the rounds, instruments
+//! and organisations as of one data stamp (the store's cheap [`Store::data_stamp`], which moves
+//! with any import, replacement, status change, new organisation or instrument, from this
+//! process or another on the same database); the round reports, trends and serialised bodies
+//! computed under a stamp are kept until it moves. A page view then costs one stamp query
+//! instead of loading and rolling up every answer. Misses are computed one at a time, so a
+//! burst of requests after a change computes a report once.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use nara_core::report::{RoundReport, TrendRound};
-use nara_core::{OrgCode, RoundId};
+use nara_core::{Instrument, OrgCode, Organisation, Round, RoundId};
 use nara_store::Store;
 use tokio::sync::Mutex;
 
 use crate::Result;
 
+/// The lists every page needs, as of one data stamp.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// The stamp.
+    pub stamp: String,
+    /// Every round, oldest first.
+    pub rounds: Vec<Round>,
+    /// Every instrument version.
+    pub instruments: Vec<Instrument>,
+    /// Every organisation.
+    pub organisations: Vec<Organisation>,
+}
+
+impl Snapshot {
+    /// A round by id.
+    pub fn round(&self, id: RoundId) -> Option<&Round> {
+        self.rounds.iter().find(|r| r.id == id)
+    }
+    /// The instrument version a round uses.
+    pub fn instrument_of(&self, round: &Round) -> Option<&Instrument> {
+        self.instruments
+            .iter()
+            .find(|i| i.id == round.instrument_id && i.version == round.instrument_version)
+    }
+    /// An organisation by code.
+    pub fn organisation(&self, code: &OrgCode) -> Option<&Organisation> {
+        self.organisations.iter().find(|o| &o.code == code)
+    }
+}
+
 type Key = (RoundId, Option<OrgCode>);
 
-/// Computed results by round, valid for one data stamp.
+#[derive(Default)]
+struct Computed {
+    stamp: String,
+    reports: HashMap<Key, Arc<RoundReport>>,
+    trends: HashMap<RoundId, Arc<Vec<TrendRound>>>,
+    bodies: HashMap<String, Arc<Vec<u8>>>,
+}
+
+/// Computed results, valid for one data stamp.
 #[derive(Default)]
 pub struct ReportCache {
-    reports: Mutex<(String, HashMap<Key, Arc<RoundReport>>)>,
-    trends: Mutex<(String, HashMap<RoundId, Arc<Vec<TrendRound>>>)>,
+    snapshot: RwLock<Option<Arc<Snapshot>>>,
+    computed: Mutex<Computed>,
 }
 
 impl ReportCache {
@@ -29,36 +69,90 @@ impl ReportCache {
         Self::default()
     }
 
-    /// The round report (as [`crate::report::round_report`]), from the cache when the data
-    /// has not changed.
-    pub async fn report(&self, store: &dyn Store, round: RoundId, org: Option<&OrgCode>) -> Result<Arc<RoundReport>> {
+    /// The snapshot for the store's current data (one stamp query; the lists are reloaded only
+    /// when the stamp has moved).
+    pub async fn snapshot(&self, store: &dyn Store) -> Result<Arc<Snapshot>> {
         let stamp = store.data_stamp().await?;
-        let key = (round, org.cloned());
-        let mut guard = self.reports.lock().await;
-        if guard.0 != stamp {
-            *guard = (stamp, HashMap::new());
+        if let Some(s) = self.current().filter(|s| s.stamp == stamp) {
+            return Ok(s);
         }
-        if let Some(r) = guard.1.get(&key) {
+        let s = Arc::new(Snapshot {
+            stamp,
+            rounds: store.rounds().await?,
+            instruments: store.instruments().await?,
+            organisations: store.organisations().await?,
+        });
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(s.clone());
+        Ok(s)
+    }
+
+    /// The last snapshot taken, without asking the store (for what may be a moment old, such as
+    /// a menu).
+    pub fn current(&self) -> Option<Arc<Snapshot>> {
+        self.snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    async fn computed(&self, snap: &Snapshot) -> tokio::sync::MutexGuard<'_, Computed> {
+        let mut guard = self.computed.lock().await;
+        if guard.stamp != snap.stamp {
+            *guard = Computed {
+                stamp: snap.stamp.clone(),
+                ..Computed::default()
+            };
+        }
+        guard
+    }
+
+    /// The round report (as [`crate::report::round_report`]) under a snapshot.
+    pub async fn report(
+        &self,
+        store: &dyn Store,
+        snap: &Snapshot,
+        round: RoundId,
+        org: Option<&OrgCode>,
+    ) -> Result<Arc<RoundReport>> {
+        let key = (round, org.cloned());
+        let mut c = self.computed(snap).await;
+        if let Some(r) = c.reports.get(&key) {
             return Ok(r.clone());
         }
         let r = Arc::new(crate::report::round_report(store, round, org).await?);
-        guard.1.insert(key, r.clone());
+        c.reports.insert(key, r.clone());
         Ok(r)
     }
 
-    /// The trend up to a round (as [`crate::report::trend`]), from the cache when the data has
-    /// not changed.
-    pub async fn trend(&self, store: &dyn Store, round: RoundId) -> Result<Arc<Vec<TrendRound>>> {
-        let stamp = store.data_stamp().await?;
-        let mut guard = self.trends.lock().await;
-        if guard.0 != stamp {
-            *guard = (stamp, HashMap::new());
-        }
-        if let Some(t) = guard.1.get(&round) {
+    /// The trend up to a round (as [`crate::report::trend`]) under a snapshot.
+    pub async fn trend(
+        &self,
+        store: &dyn Store,
+        snap: &Snapshot,
+        round: RoundId,
+    ) -> Result<Arc<Vec<TrendRound>>> {
+        let mut c = self.computed(snap).await;
+        if let Some(t) = c.trends.get(&round) {
             return Ok(t.clone());
         }
         let t = Arc::new(crate::report::trend(store, round).await?);
-        guard.1.insert(round, t.clone());
+        c.trends.insert(round, t.clone());
         Ok(t)
+    }
+
+    /// A serialised body (such as a JSON document) under a snapshot, made by `make` on a miss.
+    pub async fn body(
+        &self,
+        snap: &Snapshot,
+        key: &str,
+        make: impl FnOnce() -> Result<Vec<u8>>,
+    ) -> Result<Arc<Vec<u8>>> {
+        let mut c = self.computed(snap).await;
+        if let Some(b) = c.bodies.get(key) {
+            return Ok(b.clone());
+        }
+        let b = Arc::new(make()?);
+        c.bodies.insert(key.to_string(), b.clone());
+        Ok(b)
     }
 }

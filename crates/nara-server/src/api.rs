@@ -86,9 +86,9 @@ pub async fn rounds(
 async fn round(state: &AppState, v: &Viewer, id: &str) -> Result<nara_core::Round, ApiError> {
     let not_found = || ApiError(AppError::NotFound(format!("Omgången {id} finns inte.")));
     let rid = RoundId::parse(id).map_err(|_| not_found())?;
-    let r = nara_app::rounds::get(state.store.as_ref(), rid)
-        .await
-        .map_err(|_| not_found())?;
+    // The one stamp query of the request; the cached results below use the same snapshot.
+    let snap = state.reports.snapshot(state.store.as_ref()).await?;
+    let r = snap.round(rid).cloned().ok_or_else(not_found)?;
     if round_visible(v, &r) {
         Ok(r)
     } else {
@@ -104,11 +104,23 @@ pub async fn summary(
 ) -> Result<Response, ApiError> {
     let r = round(&state, &v, &id).await?;
     need_county(&v, &r)?;
+    let snap = crate::snap(&state).await?;
     let rep = state
         .reports
-        .report(state.store.as_ref(), r.id, None)
+        .report(state.store.as_ref(), &snap, r.id, None)
         .await?;
-    json_of(&*rep)
+    // The serialised document is cached too: it is the same for everyone who may read it.
+    let body = state
+        .reports
+        .body(&snap, &format!("summary:{}", r.id), || {
+            serde_json::to_vec(&*rep).map_err(|e| nara_app::Error::Io(e.to_string()))
+        })
+        .await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body.as_ref().clone(),
+    )
+        .into_response())
 }
 
 /// Serialises a (cached, shared) value as the JSON response.
@@ -139,7 +151,12 @@ pub async fn organisation(
     nara_app::organisation(state.store.as_ref(), &code).await?;
     let rep = state
         .reports
-        .report(state.store.as_ref(), r.id, Some(&code))
+        .report(
+            state.store.as_ref(),
+            &*crate::snap(&state).await?,
+            r.id,
+            Some(&code),
+        )
         .await?;
     if county_visible(&v, &r) {
         return json_of(&*rep);

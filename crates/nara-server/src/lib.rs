@@ -74,6 +74,15 @@ impl AppState {
     }
 }
 
+/// The data snapshot of this request: the one the request has already taken (no query), or a
+/// fresh one.
+pub async fn snap(state: &AppState) -> Result<Arc<nara_app::cache::Snapshot>, error::AppError> {
+    match state.reports.current() {
+        Some(s) => Ok(s),
+        None => Ok(state.reports.snapshot(state.store.as_ref()).await?),
+    }
+}
+
 /// The stylesheet, embedded.
 pub const STYLE_CSS: &str = include_str!("../assets/style.css");
 

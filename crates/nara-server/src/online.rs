@@ -700,7 +700,12 @@ pub async fn result(
     };
     let rep = state
         .reports
-        .report(state.store.as_ref(), round.id, Some(&l.org))
+        .report(
+            state.store.as_ref(),
+            &*crate::snap(&state).await?,
+            round.id,
+            Some(&l.org),
+        )
         .await?;
     let key = nara_core::UnitName::parse(&l.unit)
         .map(|u| u.key())

@@ -74,20 +74,21 @@ pub async fn layout_for(
     round: Option<&Round>,
     crumbs: Vec<Link>,
 ) -> AppResult<Layout> {
-    let rounds = state
-        .store
-        .rounds()
-        .await?
-        .into_iter()
-        .rev()
-        .filter(|r| round_visible(v, r))
-        .map(|r| {
-            link(
-                format!("/omgangar/{}", r.id),
-                format!("{} ({})", r.id, r.status.label()),
-            )
-        })
-        .collect();
+    // The menu may use the request's snapshot (taken a moment ago) rather than ask again.
+    let rounds = match state.reports.current() {
+        Some(s) => s.rounds.clone(),
+        None => state.store.rounds().await?,
+    }
+    .into_iter()
+    .rev()
+    .filter(|r| round_visible(v, r))
+    .map(|r| {
+        link(
+            format!("/omgangar/{}", r.id),
+            format!("{} ({})", r.id, r.status.label()),
+        )
+    })
+    .collect();
     Ok(Layout {
         title: title.to_string(),
         user: v.user.username.clone(),
@@ -106,13 +107,15 @@ pub async fn layout_for(
 async fn visible_round(state: &AppState, v: &Viewer, id: &str) -> AppResult<(Round, Instrument)> {
     let not_found = || AppError::NotFound(format!("Omgången {id} finns inte."));
     let rid = RoundId::parse(id).map_err(|_| not_found())?;
-    let (round, inst) = nara_app::round_instrument(state.store.as_ref(), rid)
-        .await
-        .map_err(|_| not_found())?;
-    if !round_visible(v, &round) {
+    // The one stamp query of the request: the round, its instrument and (later in the handler)
+    // the cached results come from this snapshot.
+    let snap = state.reports.snapshot(state.store.as_ref()).await?;
+    let round = snap.round(rid).ok_or_else(not_found)?;
+    let inst = snap.instrument_of(round).ok_or_else(not_found)?;
+    if !round_visible(v, round) {
         return Err(not_found());
     }
-    Ok((round, inst))
+    Ok((round.clone(), inst.clone()))
 }
 
 fn org_code(code: &str) -> AppResult<OrgCode> {
@@ -692,8 +695,11 @@ pub async fn county(
     let (round, inst) = visible_round(&state, &v, &id).await?;
     need_county(&v, &round)?;
     let s = state.store.as_ref();
-    let r = state.reports.report(s, round.id, None).await?;
-    let total = s.organisations().await?.len();
+    let r = state
+        .reports
+        .report(s, &*crate::snap(&state).await?, round.id, None)
+        .await?;
+    let total = crate::snap(&state).await?.organisations.len();
     let rid = round.id.to_string();
     let labels: Vec<String> = r.areas.iter().map(|a| a.id.clone()).collect();
     let now: Vec<Option<f64>> = r
@@ -909,11 +915,16 @@ pub async fn organisation(
     let code = org_code(&code)?;
     need_org(&v, &round, &code)?;
     let s = state.store.as_ref();
-    let org = nara_app::organisation(s, &code)
-        .await
-        .map_err(AppError::from)?;
+    let snap = crate::snap(&state).await?;
+    let org = snap
+        .organisation(&code)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound(format!("Organisationen {code} finns inte.")))?;
     let rid = round.id.to_string();
-    let r = state.reports.report(s, round.id, None).await?;
+    let r = state
+        .reports
+        .report(s, &*crate::snap(&state).await?, round.id, None)
+        .await?;
     let see_county = county_visible(&v, &round);
     let o = r.org(code.as_str()).ok_or_else(|| {
         AppError::NotFound(format!("{} har inte svarat i omgången {rid}.", org.name))
@@ -982,8 +993,11 @@ pub async fn organisation(
             .collect::<Vec<_>>(),
     );
     // The index over the rounds of the family that the viewer may see.
-    let trend = state.reports.trend(s, round.id).await?;
-    let all_rounds = s.rounds().await?;
+    let trend = state
+        .reports
+        .trend(s, &*crate::snap(&state).await?, round.id)
+        .await?;
+    let all_rounds = &snap.rounds;
     let trend_points: Vec<(String, Option<f64>)> = trend
         .iter()
         .filter(|t| {
@@ -1201,7 +1215,10 @@ pub async fn unit(
             round.id
         ))
     };
-    let r = state.reports.report(s, round.id, Some(&code)).await?;
+    let r = state
+        .reports
+        .report(s, &*crate::snap(&state).await?, round.id, Some(&code))
+        .await?;
     let o = r.org(code.as_str()).ok_or_else(not_found)?;
     let u = o
         .units
@@ -1421,7 +1438,12 @@ pub async fn area(
         .ok_or_else(|| AppError::NotFound(format!("Delmålet {area} finns inte i instrumentet.")))?;
     let r = state
         .reports
-        .report(state.store.as_ref(), round.id, None)
+        .report(
+            state.store.as_ref(),
+            &*crate::snap(&state).await?,
+            round.id,
+            None,
+        )
         .await?;
     let rows = a
         .statements

@@ -1,0 +1,191 @@
+//! Benchmark (run by `cargo xtask bench`, release mode): HTTP load on the real server with a
+//! demo scaled to about 300 units × 10 rounds. The server runs in a child process; `wrk` (from
+//! Debian, installed with apt when missing) puts 32 concurrent connections on the county
+//! overview, an organisation page and the JSON summary for 20 s each, on loopback only.
+//! Prints requests per second, p50 and p99 latency and errors as `BENCH {json}` lines.
+
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn bench(name: &str, metric: &str, value: f64, target: Option<f64>, unit: &str) {
+    let (t, ok) = match target {
+        Some(t) => (t.to_string(), (value <= t).to_string()),
+        None => ("null".into(), "null".into()),
+    };
+    println!(
+        "BENCH {{\"bench\":\"{name}\",\"metric\":\"{metric}\",\"value\":{value:.4},\"target\":{t},\"unit\":\"{unit}\",\"ok\":{ok}}}"
+    );
+}
+
+/// The child: makes the demo, signs a coordinator in, prints the cookie and an organisation's
+/// code, then serves.
+fn serve(db: &str, port: u16) -> Result<(), Box<dyn std::error::Error>> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let store = nara_app::open(&format!("sqlite://{db}")).await?;
+        nara_app::demo::run(
+            store.as_ref(),
+            &nara_app::demo::Options {
+                units: Some(300),
+                rounds: 10,
+                ..Default::default()
+            },
+        )
+        .await?;
+        let user = nara_app::users::add(
+            store.as_ref(),
+            "last",
+            "ett-langt-losenord",
+            nara_store::Role::Admin,
+            None,
+            "bench",
+        )
+        .await?;
+        let state = nara_server::AppState::new(store.clone(), nara_server::Config::default());
+        let cookie = nara_server::auth::start_session(&state, &user)
+            .await
+            .map_err(|e| e.message())?;
+        let rep = nara_app::report::round_report(
+            store.as_ref(),
+            nara_core::RoundId::parse("2026")?,
+            None,
+        )
+        .await?;
+        println!("{cookie} {}", rep.organisations[0].code);
+        nara_server::serve(state, SocketAddr::from(([127, 0, 0, 1], port))).await?;
+        Ok(())
+    })
+}
+
+/// Milliseconds from a wrk latency like `3.21ms`, `812.00us` or `1.02s`.
+fn ms(s: &str) -> f64 {
+    let num = |x: &str| x.parse::<f64>().unwrap_or(f64::NAN);
+    if let Some(v) = s.strip_suffix("us") {
+        num(v) / 1000.0
+    } else if let Some(v) = s.strip_suffix("ms") {
+        num(v)
+    } else if let Some(v) = s.strip_suffix('s') {
+        num(v) * 1000.0
+    } else {
+        f64::NAN
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("serve") {
+        return serve(&args[2], args[3].parse()?);
+    }
+    if Command::new("wrk").arg("--version").output().is_err() {
+        eprintln!("bench_http: installing wrk with apt-get");
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq", "wrk"])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()?;
+    }
+    let dir = std::env::temp_dir().join(format!("nara-bench-http-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let db = dir.join("load.db").display().to_string();
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let mut child = Command::new(std::env::current_exe()?)
+        .args(["serve", &db, &port.to_string()])
+        .env("NARA_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().ok_or("no stdout")?).read_line(&mut line)?;
+    let mut parts = line.split_whitespace();
+    let (cookie, org) = (
+        parts.next().ok_or("no cookie")?.to_string(),
+        parts.next().ok_or("no org")?.to_string(),
+    );
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let base = format!("http://127.0.0.1:{port}");
+    let mut failed = false;
+    for (name, path) in [
+        ("http_county_overview", "/omgangar/2026".to_string()),
+        (
+            "http_organisation_page",
+            format!("/omgangar/2026/org/{org}"),
+        ),
+        (
+            "http_json_summary",
+            "/api/v1/rounds/2026/summary".to_string(),
+        ),
+    ] {
+        // Warm the cache once, as any first visitor would.
+        Command::new("wrk")
+            .args([
+                "-t1",
+                "-c1",
+                "-d1s",
+                "-H",
+                &format!("Cookie: nara_session={cookie}"),
+                &format!("{base}{path}"),
+            ])
+            .output()?;
+        let out = Command::new("wrk")
+            .args([
+                "-t2",
+                "-c32",
+                "-d20s",
+                "--latency",
+                "--timeout",
+                "5s",
+                "-H",
+                &format!("Cookie: nara_session={cookie}"),
+                &format!("{base}{path}"),
+            ])
+            .output()?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let field = |prefix: &str| -> Option<String> {
+            text.lines()
+                .find(|l| l.trim_start().starts_with(prefix))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
+        };
+        let rps: f64 = field("Requests/sec:")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN);
+        let p50 = field("50%").map_or(f64::NAN, |v| ms(&v));
+        let p99 = field("99%").map_or(f64::NAN, |v| ms(&v));
+        let non2xx: f64 = text
+            .lines()
+            .find(|l| l.contains("Non-2xx or 3xx responses"))
+            .and_then(|l| l.rsplit(' ').next()?.parse().ok())
+            .unwrap_or(0.0);
+        let socket_errors = text.lines().any(|l| l.contains("Socket errors"));
+        eprintln!(
+            "{name}: {rps:.0} req/s, p50 {p50:.1} ms, p99 {p99:.1} ms, errors {non2xx}{}",
+            if socket_errors {
+                " (socket errors)"
+            } else {
+                ""
+            }
+        );
+        bench(name, "requests_per_s", rps, None, "req/s");
+        bench(name, "p50_ms", p50, None, "ms");
+        bench(name, "p99_ms", p99, Some(25.0), "ms");
+        bench(
+            name,
+            "errors",
+            non2xx + if socket_errors { 1.0 } else { 0.0 },
+            Some(0.0),
+            "",
+        );
+        failed |= !text.contains("Requests/sec");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    if failed {
+        return Err("wrk did not report".into());
+    }
+    Ok(())
+}
