@@ -404,6 +404,9 @@ pub struct TrackingPage {
     pub missing: String,
     /// How many have not.
     pub missing_count: usize,
+    /// Answers under way on the web: organisation, unit, rater, state (`ej påbörjad`,
+    /// `utkast sparat …`), made by.
+    pub web: Vec<(String, String, String, String, String)>,
 }
 
 /// Unix ms as a readable UTC time.
@@ -475,6 +478,41 @@ pub async fn tracking(
         .map(|o| format!("{} ({})", o.name, o.code))
         .collect();
     let units: usize = answered.iter().map(|o| o.units.len()).sum();
+    // Web answers not yet submitted: not started, or a draft saved.
+    let names: std::collections::HashMap<String, String> = t
+        .organisations
+        .iter()
+        .map(|o| (o.code.clone(), o.name.clone()))
+        .collect();
+    let web = state
+        .store
+        .links(rid, None)
+        .await?
+        .into_iter()
+        .filter(|l| l.revoked_at.is_none() && l.submitted_at.is_none())
+        .map(|l| {
+            (
+                format!(
+                    "{} ({})",
+                    names.get(l.org.as_str()).cloned().unwrap_or_default(),
+                    l.org
+                ),
+                l.unit.clone(),
+                if l.consensus {
+                    "samsyn".into()
+                } else if l.rater.is_empty() {
+                    "hela enheten".into()
+                } else {
+                    l.rater.clone()
+                },
+                l.saved_at.map_or_else(
+                    || "ej påbörjad".to_string(),
+                    |t| format!("utkast sparat {}", when(t)),
+                ),
+                l.created_by.clone(),
+            )
+        })
+        .collect();
     let layout = layout(
         &state,
         &a,
@@ -499,6 +537,7 @@ pub async fn tracking(
         missing_count: missing.len(),
         missing: missing.join("\n"),
         answered,
+        web,
     };
     Ok(Html(page.render()?))
 }

@@ -180,6 +180,7 @@ pub fn router(state: AppState) -> Router {
         .route("/svar/{token}/utkast", post(online::autosave))
         .route("/svar/{token}/resultat", get(online::result))
         .route("/static/autosave.js", get(online::autosave_js))
+        .route("/static/upload.js", get(online::upload_js))
         .route(
             "/admin/anvandare",
             get(admin::users).post(admin::user_action),

@@ -779,6 +779,23 @@ pub async fn autosave_js() -> impl IntoResponse {
     )
 }
 
+/// The upload form's drag-and-drop script, embedded.
+pub const UPLOAD_JS: &str = include_str!("../assets/upload.js");
+
+/// `GET /static/upload.js`.
+pub async fn upload_js() -> impl IntoResponse {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        UPLOAD_JS,
+    )
+}
+
 /// The URL path of a link's form (for lists and tests).
 pub fn form_path(token: &str) -> String {
     format!("/svar/{}", seg(token))

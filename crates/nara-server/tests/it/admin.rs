@@ -237,7 +237,17 @@ fn filled(org: &str, unit: &str, level: u8) -> Vec<u8> {
 
 #[tokio::test]
 async fn an_upload_of_good_broken_and_hostile_files_reports_each_and_stores_only_the_good() {
-    let w = world().await;
+    upload_mixed_batch(world().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_upload_on_postgres() {
+    if let Some(w) = crate::support::world_on_postgres().await {
+        upload_mixed_batch(w).await;
+    }
+}
+
+async fn upload_mixed_batch(w: crate::support::World) {
     let mut c = Client::new(&w);
     c.sign_in("admin").await;
     let page = c.get("/omgangar/2026/inlasning").await;

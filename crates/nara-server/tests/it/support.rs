@@ -29,6 +29,17 @@ pub struct World {
 
 pub async fn world_with(config: Config) -> World {
     let (store, dir) = nara_store::testing::sqlite().await;
+    world_on(store, dir, config).await
+}
+
+/// The same world on PostgreSQL (a fresh schema), or `None` when it does not answer and is not
+/// required (see `nara_store::testing`).
+pub async fn world_on_postgres() -> Option<World> {
+    let store = nara_store::testing::postgres().await?;
+    Some(world_on(store, tempfile::tempdir().unwrap(), Config::default()).await)
+}
+
+async fn world_on(store: Arc<dyn Store>, dir: tempfile::TempDir, config: Config) -> World {
     nara_app::seed_defaults(store.as_ref()).await.unwrap();
     nara_app::demo::run(store.as_ref(), &nara_app::demo::Options::default())
         .await
