@@ -262,6 +262,28 @@ fn legend(ws: &mut Worksheet, st: &Styles, row: u32) -> Result<u32, XlsxError> {
     Ok(row + 1 + st.bands.len() as u32)
 }
 
+/// A unit's comments on one area: the free text on the delmål (`delmålet`), then the comments
+/// on its statements (by statement id).
+fn unit_comments<'a>(
+    area: &'a nara_core::instrument::Area,
+    unit: &'a nara_core::report::UnitReport,
+) -> impl Iterator<Item = (String, &'a String)> + 'a {
+    let on_area = unit
+        .comments
+        .get(area.id.as_str())
+        .into_iter()
+        .flatten()
+        .map(|t| ("delmålet".to_string(), t));
+    let on_statements = area.statements.iter().flat_map(move |s| {
+        unit.notes
+            .get(s.id.as_str())
+            .into_iter()
+            .flatten()
+            .map(move |t| (s.id.to_string(), t))
+    });
+    on_area.chain(on_statements)
+}
+
 fn change_text(c: Option<&Change>) -> String {
     c.map(|c| {
         format!(
@@ -750,20 +772,7 @@ pub fn summary_workbook(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
         for a in &inst.areas {
             for o in &rep.organisations {
                 for u in &o.units {
-                    let area_texts = u
-                        .comments
-                        .get(a.id.as_str())
-                        .into_iter()
-                        .flatten()
-                        .map(|t| ("delmålet".to_string(), t));
-                    let notes = a.statements.iter().flat_map(|s| {
-                        u.notes
-                            .get(s.id.as_str())
-                            .into_iter()
-                            .flatten()
-                            .map(move |t| (s.id.to_string(), t))
-                    });
-                    for (what, text) in area_texts.chain(notes) {
+                    for (what, text) in unit_comments(a, u) {
                         ws.write_string_with_format(
                             row,
                             0,
@@ -1204,20 +1213,7 @@ pub fn org_workbook(input: &OrgInput) -> Result<Vec<u8>, XlsxError> {
         let mut row = hr + 1;
         for a in &inst.areas {
             for u in &o.units {
-                let area_texts = u
-                    .comments
-                    .get(a.id.as_str())
-                    .into_iter()
-                    .flatten()
-                    .map(|t| ("delmålet".to_string(), t));
-                let notes = a.statements.iter().flat_map(|s| {
-                    u.notes
-                        .get(s.id.as_str())
-                        .into_iter()
-                        .flatten()
-                        .map(move |t| (s.id.to_string(), t))
-                });
-                for (what, text) in area_texts.chain(notes) {
+                for (what, text) in unit_comments(a, u) {
                     ws.write_string_with_format(row, 0, format!("{} {}", a.id, a.name), &st.wrap)?;
                     ws.write_string_with_format(row, 1, &u.name, &st.wrap)?;
                     ws.write_string_with_format(row, 2, &what, &st.wrap)?;

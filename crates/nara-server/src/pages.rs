@@ -1133,7 +1133,7 @@ pub async fn organisation(
         disagreements,
         comments,
         legend: legend(&inst),
-        download: String::new(),
+        download: format!("/omgangar/{rid}/export/org/{code}"),
         round: rid,
     };
     Ok(Html(page.render()?))
