@@ -89,6 +89,8 @@ pub struct Out {
     pub verbose: bool,
     /// Whether stderr is a terminal (progress bars only then).
     pub tty: bool,
+    /// Whether stdout is a terminal and `NO_COLOR` is unset (colours only then).
+    pub color: bool,
 }
 
 impl Out {
@@ -125,6 +127,7 @@ fn main() -> ExitCode {
         quiet: cli.quiet,
         verbose: cli.verbose,
         tty: std::io::stderr().is_terminal(),
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

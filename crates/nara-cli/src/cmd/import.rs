@@ -144,7 +144,19 @@ fn print_report(report: &BatchReport, json: bool, out: &Out) -> Result<ExitCode>
                 ),
                 _ => String::new(),
             };
-            println!("{:<11} {}  {}", f.status.label(), f.file, who);
+            let word = format!("{:<11}", f.status.label());
+            let word = if out.color {
+                // Green for stored, dim for unchanged, bold red for rejected.
+                let code = match f.status {
+                    Status::Imported | Status::Replaced => "32",
+                    Status::Unchanged => "2",
+                    Status::Rejected => "1;31",
+                };
+                format!("\u{1b}[{code}m{word}\u{1b}[0m")
+            } else {
+                word
+            };
+            println!("{word} {}  {}", f.file, who);
             for p in &f.problems {
                 let at = match (&p.sheet, &p.cell) {
                     (Some(s), Some(c)) => format!("{s}!{c}: "),

@@ -306,3 +306,44 @@ fn serve_answers_and_stops_on_sigterm() {
         "{out}"
     );
 }
+
+#[test]
+fn a_terminal_gets_colour_and_progress_a_pipe_gets_neither() {
+    let env = Env::new();
+    env.ok(&["round", "create", "2026"]);
+    env.ok(&["round", "open", "2026"]);
+    forms(&env.path("in"), 3, "t");
+    std::fs::write(env.path("in/trasig.xlsx"), b"inte ett kalkylblad").unwrap();
+    // `script` gives the command a pseudo-terminal, as a person's shell would.
+    let cmd = format!(
+        "NARA_DATABASE_URL={} {} import in",
+        env.db(),
+        env!("CARGO_BIN_EXE_nara")
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(env.dir.path())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("script (util-linux) runs");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("\u{1b}[32mimporterad"),
+        "green for stored: {shown:?}"
+    );
+    assert!(
+        shown.contains("\u{1b}[1;31mavvisad"),
+        "red for rejected: {shown:?}"
+    );
+    // NO_COLOR is respected even on a terminal.
+    let plain = std::process::Command::new("script")
+        .args(["-qec", &format!("NO_COLOR=1 {cmd}"), "/dev/null"])
+        .current_dir(env.dir.path())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("\u{1b}[32m"));
+    // Piped: plain text.
+    let piped = env.run(&["import", "in"]);
+    assert!(!String::from_utf8_lossy(&piped.stdout).contains('\u{1b}'));
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains('\u{1b}'));
+}
