@@ -160,30 +160,43 @@ try {
     const ctx = await newContext();
     const page = await ctx.newPage();
     await visit(page, linkPath, "webbformular", true);
-    // The first delmål by keyboard only: Tab into each radio group, arrow to a level.
-    const first = page.locator("fieldset.statement input[type=radio]").first();
-    await first.focus();
-    const groups = await page.locator("section.area").first().locator("fieldset.statement").count();
-    for (let i = 0; i < groups; i++) {
-      await page.keyboard.press("ArrowRight"); // from "Inget svar" (checked) round to level 1 … then on
-      await page.keyboard.press("ArrowRight");
+    // The whole form by keyboard only: Tab into each radio group (it lands on the checked
+    // "Inget svar"), arrow keys to choose, Tab on; a comment per delmål; then submit.
+    await page.getByLabel("Deltagare (namn eller roller)").focus();
+    await page.keyboard.type("Enhetschef och två sjuksköterskor");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("2026-03-14");
+    const areas = await page.locator("section.area").count();
+    let total = 0;
+    for (let a = 0; a < areas; a++) {
+      const groups = await page.locator("section.area").nth(a).locator("fieldset.statement").count();
+      for (let i = 0; i < groups; i++) {
+        await page.keyboard.press("Tab");
+        await page.keyboard.press("ArrowRight"); // from "Inget svar" round to level 1
+        for (let k = 0; k < (i + a) % 4; k++) await page.keyboard.press("ArrowRight");
+        total++;
+      }
       await page.keyboard.press("Tab");
+      await page.keyboard.type(`Kommentar till delmål ${a + 1}, skriven med tangentbordet.`);
+      if (a === 0) {
+        await page.waitForTimeout(1500);
+        check((await page.textContent(".save-state")).includes("Sparat"), "autosave says Sparat");
+        // Leave and come back: the answers so far are there.
+        await page.reload();
+        check((await page.textContent("main")).includes("Välkommen tillbaka"), "resume after reload");
+        const kept = await page.locator("section.area").first().locator("input[type=radio]:checked").evaluateAll((els) => els.map((e) => e.value));
+        check(kept.length === groups && kept.every((v) => v !== ""), `the keyboard answers were kept (${kept})`);
+        // Back to where we were: the first area's comment field.
+        await page.locator("section.area").first().locator("textarea").focus();
+      }
     }
-    await page.keyboard.type("Skrivet med tangentbordet.");
-    await page.waitForTimeout(1500);
-    check((await page.textContent(".save-state")).includes("Sparat"), "autosave says Sparat");
-    // Leave and come back: the answers are there.
-    await page.reload();
-    check((await page.textContent("main")).includes("Välkommen tillbaka"), "resume after reload");
-    const checked = await page.locator("section.area").first().locator("input[type=radio]:checked").evaluateAll((els) => els.map((e) => e.value));
-    check(checked.length === groups && checked.every((v) => v !== ""), `the keyboard answers were kept (${checked})`);
-    // Answer the rest with the mouse and submit.
-    const rest = page.locator("section.area:not(:first-of-type) fieldset.statement");
-    for (let i = 0; i < await rest.count(); i++) {
-      await rest.nth(i).locator("input[type=radio]").nth(i % 4).check();
-    }
+    const chosen = await page.locator("input[type=radio]:checked").evaluateAll((els) => els.filter((e) => e.value !== "").length);
+    check(chosen === total, `every statement answered by keyboard (${chosen} of ${total})`);
     await shot(page, "webbformular-ifyllt", true);
-    await page.getByRole("button", { name: "Skicka in" }).focus();
+    // Tab past "Spara utkast" to "Skicka in" and press Enter.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    check(await page.evaluate(() => document.activeElement && document.activeElement.textContent.trim()) === "Skicka in", "Tab reaches Skicka in");
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/resultat$/);
     check((await page.textContent("main")).includes("Tack!"), "the result is shown after submitting");
