@@ -1,5 +1,5 @@
 //! Benchmark (run by `cargo xtask bench`, release mode): importing one filled 27-statement form,
-//! and refusing hostile files. Prints `BENCH {json}` lines.
+//! writing the blank form for every organisation, and refusing hostile files. Prints `BENCH {json}` lines.
 
 use std::io::Write;
 use std::time::Instant;
@@ -61,9 +61,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     )?;
     let ctx = ImportContext {
-        instruments: vec![inst],
-        organisations: orgs,
-        rounds: vec![round],
+        instruments: vec![inst.clone()],
+        organisations: orgs.clone(),
+        rounds: vec![round.clone()],
         limits: Limits::default(),
     };
 
@@ -78,6 +78,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let per = start.elapsed().as_secs_f64() * 1000.0 / f64::from(n);
     eprintln!("import of one 27-statement form: {per:.3} ms (mean of {n})");
     bench("import_form_27_statements", "ms_per_form", per, 5.0, "ms");
+
+    // The blank form for every organisation (what `nara template --all` writes).
+    let start = Instant::now();
+    let mut total = 0;
+    for o in &orgs.organisations {
+        total += nara_excel::write_form(&FormSpec { instrument: &inst, org: o, round: &round })?.len();
+    }
+    let all = start.elapsed().as_secs_f64();
+    eprintln!("blank forms for all {} organisations: {all:.3} s ({} kB)", orgs.organisations.len(), total / 1024);
+    bench("template_all_organisations", "wall_s", all, 1.0, "s");
 
     // Hostile files: a zip bomb declaring 1.1 GB, a far-away cell, random bytes.
     let mut bomb = std::io::Cursor::new(Vec::new());
