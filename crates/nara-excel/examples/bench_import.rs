@@ -83,10 +83,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let mut total = 0;
     for o in &orgs.organisations {
-        total += nara_excel::write_form(&FormSpec { instrument: &inst, org: o, round: &round })?.len();
+        total += nara_excel::write_form(&FormSpec {
+            instrument: &inst,
+            org: o,
+            round: &round,
+        })?
+        .len();
     }
     let all = start.elapsed().as_secs_f64();
-    eprintln!("blank forms for all {} organisations: {all:.3} s ({} kB)", orgs.organisations.len(), total / 1024);
+    eprintln!(
+        "blank forms for all {} organisations: {all:.3} s ({} kB)",
+        orgs.organisations.len(),
+        total / 1024
+    );
     bench("template_all_organisations", "wall_s", all, 1.0, "s");
 
     // Hostile files: a zip bomb declaring 1.1 GB, a far-away cell, random bytes.
