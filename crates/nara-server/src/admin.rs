@@ -20,6 +20,17 @@ async fn layout(state: &AppState, a: &Admin, title: &str, crumbs: Vec<Link>) -> 
     crate::pages::layout_for(state, &a.0, title, None, crumbs).await
 }
 
+/// The frame of a page about one round (the menu then offers that round's pages).
+async fn round_layout(
+    state: &AppState,
+    a: &Admin,
+    round: &nara_core::Round,
+    title: &str,
+    crumbs: Vec<Link>,
+) -> AppResult<Layout> {
+    crate::pages::layout_for(state, &a.0, title, Some(round), crumbs).await
+}
+
 fn link(href: impl Into<String>, label: impl Into<String>) -> Link {
     Link {
         href: href.into(),
@@ -192,9 +203,10 @@ async fn upload_page(
     let rid =
         RoundId::parse(id).map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))?;
     let round = nara_app::rounds::get(state.store.as_ref(), rid).await?;
-    let layout = layout(
+    let layout = round_layout(
         state,
         a,
+        &round,
         &format!("Läs in blanketter {rid}"),
         vec![
             link("/omgangar", "Omgångar"),
@@ -497,9 +509,11 @@ pub async fn tracking(
             )
         })
         .collect();
-    let layout = layout(
+    let round = nara_app::rounds::get(state.store.as_ref(), rid).await?;
+    let layout = round_layout(
         &state,
         &a,
+        &round,
         &format!("Svarsläge {rid}"),
         vec![
             link("/omgangar", "Omgångar"),
