@@ -87,6 +87,33 @@ pub async fn organisation(store: &dyn Store, code: &OrgCode) -> Result<nara_core
         })
 }
 
+/// Stores a new instrument version from its TOML text (validated by core), audited. The same
+/// version again with the same content changes nothing; with other content it is refused with a
+/// Swedish sentence (a version, once stored, never changes: old rounds are scored with it).
+pub async fn import_instrument(store: &dyn Store, toml: &str, actor: &str) -> Result<Instrument> {
+    let inst = Instrument::from_toml(toml)?;
+    let existed = store
+        .instruments()
+        .await?
+        .iter()
+        .any(|i| i.id == inst.id && i.version == inst.version);
+    store.put_instrument(&inst).await.map_err(|e| match e {
+        nara_store::Error::Conflict(m) => Error::User(m),
+        other => Error::Store(other),
+    })?;
+    if !existed {
+        store
+            .audit(
+                actor,
+                "instrument.import",
+                &format!("{}@{}", inst.id, inst.version),
+                &inst.name,
+            )
+            .await?;
+    }
+    Ok(inst)
+}
+
 /// A blank Excel form for one organisation in a round, and its file name
 /// (`blankett-2026-2080.xlsx`).
 pub async fn blank_form(

@@ -907,16 +907,9 @@ pub async fn instrument_post(
         if exists {
             return instrument_page(&state, &a, None, String::new(), format!("Instrumentet {} version {} finns redan. Ge den nya versionen ett nytt versionsnummer.", inst.id, inst.version), String::new()).await;
         }
-        state.store.put_instrument(&inst).await?;
-        state
-            .store
-            .audit(
-                &a.0.user.username,
-                "instrument.import",
-                &format!("{}@{}", inst.id, inst.version),
-                &inst.name,
-            )
-            .await?;
+        // Stored by the same function as `nara instrument import`.
+        let inst =
+            nara_app::import_instrument(state.store.as_ref(), &toml, &a.0.user.username).await?;
         let notice = format!(
             "{} version {} är sparat och kan väljas för nya omgångar.",
             inst.name, inst.version

@@ -130,8 +130,9 @@ pub async fn run_instrument(store: &dyn Store, cmd: &InstrumentCmd, out: &Out) -
         }
         InstrumentCmd::Validate { file } => return validate_instrument(file, out),
         InstrumentCmd::Import { file } => {
-            let i = read_instrument(file)?;
-            store.put_instrument(&i).await?;
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("kan inte läsa {}", file.display()))?;
+            let i = nara_app::import_instrument(store, &text, "cli").await?;
             out.say(format!("Instrumentet {} version {} är sparat. Skapa en omgång med det: nara round create ÅR --instrument {}@{}", i.id, i.version, i.id, i.version));
         }
     }
