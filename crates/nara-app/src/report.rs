@@ -162,6 +162,25 @@ pub struct Tracking {
     pub round: RoundId,
     /// Every organisation, answered or not.
     pub organisations: Vec<OrgTracking>,
+    /// Answers under way on the web (links not revoked and not yet submitted).
+    pub web: Vec<WebTracking>,
+}
+
+/// An answer link not yet submitted.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebTracking {
+    /// The organisation's code.
+    pub org: String,
+    /// The unit.
+    pub unit: String,
+    /// The rater; empty when the unit answers as one.
+    pub rater: String,
+    /// Whether it is the consensus link.
+    pub consensus: bool,
+    /// When its draft was last saved (Unix ms); `None`: not started.
+    pub saved_at: Option<i64>,
+    /// Who made the link.
+    pub created_by: String,
 }
 
 /// One organisation's answers in a round.
@@ -234,8 +253,23 @@ pub async fn response_tracking(store: &dyn Store, round: RoundId) -> Result<Trac
             }
         })
         .collect();
+    let web = store
+        .links(round, None)
+        .await?
+        .into_iter()
+        .filter(|l| l.revoked_at.is_none() && l.submitted_at.is_none())
+        .map(|l| WebTracking {
+            org: l.org.to_string(),
+            unit: l.unit,
+            rater: l.rater,
+            consensus: l.consensus,
+            saved_at: l.saved_at,
+            created_by: l.created_by,
+        })
+        .collect();
     Ok(Tracking {
         round,
         organisations,
+        web,
     })
 }

@@ -480,17 +480,14 @@ pub async fn tracking(
         .iter()
         .map(|o| (o.code.clone(), o.name.clone()))
         .collect();
-    let web = state
-        .store
-        .links(rid, None)
-        .await?
-        .into_iter()
-        .filter(|l| l.revoked_at.is_none() && l.submitted_at.is_none())
+    let web = t
+        .web
+        .iter()
         .map(|l| {
             (
                 format!(
                     "{} ({})",
-                    names.get(l.org.as_str()).cloned().unwrap_or_default(),
+                    names.get(&l.org).cloned().unwrap_or_default(),
                     l.org
                 ),
                 l.unit.clone(),

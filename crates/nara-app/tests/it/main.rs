@@ -2,6 +2,7 @@
 
 mod demo;
 mod exports;
+mod online;
 mod pipeline;
 mod results;
 mod support;

@@ -95,6 +95,23 @@ pub async fn status(store: &dyn Store, args: &StatusArgs, out: &Out) -> Result<E
     if !missing.is_empty() {
         println!("Har inte svarat: {}", missing.join(", "));
     }
+    if !t.web.is_empty() {
+        println!("Svar på webben som inte är inskickade:");
+        for w in &t.web {
+            let who = if w.consensus {
+                "samsyn"
+            } else if w.rater.is_empty() {
+                "verksamheten"
+            } else {
+                w.rater.as_str()
+            };
+            let state = w.saved_at.map_or_else(
+                || "ej påbörjad".to_string(),
+                |t| format!("utkast sparat {}", nara_app::exports::utc(t)),
+            );
+            println!("  {} {:<30} {who}: {state}", w.org, w.unit);
+        }
+    }
     let _ = out;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,94 @@
+//! Answering on the web through the use cases: links, drafts, submission, and what the
+//! response tracking says at each step, on both backends.
+
+use std::sync::Arc;
+
+use nara_app::Store;
+use nara_app::online::{LinkState, create_links, open_link, save, submit};
+use nara_core::{OrgCode, RoundId};
+use nara_store::contract;
+
+use crate::support::open_round;
+
+contract!(
+    a_link_goes_from_not_started_to_draft_to_submitted,
+    |store: Arc<dyn Store>| async move {
+        let round = open_round(&store, "2026").await;
+        let s = store.as_ref();
+        let org = OrgCode::parse("2080").unwrap();
+        let made = create_links(
+            s,
+            round,
+            &org,
+            "Hemtjänst Öst",
+            &["Anna".into()],
+            false,
+            "admin",
+        )
+        .await
+        .unwrap();
+        assert_eq!(made.len(), 1);
+        let t = nara_app::report::response_tracking(s, round).await.unwrap();
+        assert_eq!(t.web.len(), 1);
+        assert_eq!(
+            (
+                t.web[0].unit.as_str(),
+                t.web[0].rater.as_str(),
+                t.web[0].saved_at
+            ),
+            ("Hemtjänst Öst", "Anna", None)
+        );
+
+        let LinkState::Open(open) = open_link(s, &made[0].token).await.unwrap() else {
+            panic!("the link is open")
+        };
+        let (link, _, inst) = *open;
+        let errors = save(
+            s,
+            &link,
+            &inst,
+            &[
+                ("svar:D1.1".into(), "3".into()),
+                ("svar:D1.2".into(), "9".into()),
+            ],
+        )
+        .await
+        .unwrap();
+        assert_eq!(errors.len(), 1, "9 is not on the scale");
+        assert!(errors[0].message.contains("inget svarsalternativ"));
+        let t = nara_app::report::response_tracking(s, round).await.unwrap();
+        assert!(t.web[0].saved_at.is_some(), "a draft is saved");
+        assert!(
+            t.organisations.iter().all(|o| o.units.is_empty()),
+            "nothing submitted yet"
+        );
+
+        submit(s, &link, &inst, "länk").await.unwrap();
+        let t = nara_app::report::response_tracking(s, round).await.unwrap();
+        assert!(t.web.is_empty(), "submitted links are no longer under way");
+        let falun = t.organisations.iter().find(|o| o.code == "2080").unwrap();
+        assert_eq!(falun.units[0].sources, ["web"]);
+
+        // A link for a round that is closed stops working.
+        nara_app::rounds::set_status(s, round, nara_core::RoundStatus::Closed, "t")
+            .await
+            .unwrap();
+        assert!(matches!(
+            open_link(s, &made[0].token).await.unwrap(),
+            LinkState::NotOpen(_)
+        ));
+        let err = create_links(
+            s,
+            RoundId::parse("2026").unwrap(),
+            &org,
+            "X",
+            &[],
+            false,
+            "admin",
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("stängd"), "{err}");
+    }
+);
