@@ -104,6 +104,7 @@ impl IntoResponse for AppError {
             .to_string(),
             status: status.as_u16(),
             message: self.message(),
+            home: true,
         };
         let html = askama::Template::render(&page).unwrap_or_else(|_| self.message());
         (status, Html(html)).into_response()

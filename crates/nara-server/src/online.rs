@@ -368,28 +368,16 @@ pub struct AnswerPage {
     pub progress: String,
 }
 
-/// A page about a link that does not work.
-#[derive(Template)]
-#[template(path = "link_gone.html")]
-pub struct LinkGone {
-    /// The title.
-    pub title: String,
-    /// What happened and what to do.
-    pub message: String,
-}
-
+/// A page about a link that does not work (the error page, without a link to the start page,
+/// which would only lead a respondent without an account to the sign-in).
 fn gone(status: StatusCode, title: &str, message: String) -> AppResult<Response> {
-    Ok((
-        status,
-        Html(
-            LinkGone {
-                title: title.into(),
-                message,
-            }
-            .render()?,
-        ),
-    )
-        .into_response())
+    let page = crate::pages::ErrorPage {
+        title: title.into(),
+        status: status.as_u16(),
+        message,
+        home: false,
+    };
+    Ok((status, Html(page.render()?)).into_response())
 }
 
 async fn open(
@@ -762,11 +750,8 @@ pub async fn result(
     .into_response())
 }
 
-/// The autosave script, embedded.
-pub const AUTOSAVE_JS: &str = include_str!("../assets/autosave.js");
-
-/// `GET /static/autosave.js`.
-pub async fn autosave_js() -> impl IntoResponse {
+/// An embedded script, cached by the browser for a day.
+fn script(body: &'static str) -> impl IntoResponse {
     (
         [
             (
@@ -775,8 +760,16 @@ pub async fn autosave_js() -> impl IntoResponse {
             ),
             (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
         ],
-        AUTOSAVE_JS,
+        body,
     )
+}
+
+/// The autosave script, embedded.
+pub const AUTOSAVE_JS: &str = include_str!("../assets/autosave.js");
+
+/// `GET /static/autosave.js`.
+pub async fn autosave_js() -> impl IntoResponse {
+    script(AUTOSAVE_JS)
 }
 
 /// The upload form's drag-and-drop script, embedded.
@@ -784,16 +777,7 @@ pub const UPLOAD_JS: &str = include_str!("../assets/upload.js");
 
 /// `GET /static/upload.js`.
 pub async fn upload_js() -> impl IntoResponse {
-    (
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/javascript; charset=utf-8",
-            ),
-            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        UPLOAD_JS,
-    )
+    script(UPLOAD_JS)
 }
 
 /// The URL path of a link's form (for lists and tests).

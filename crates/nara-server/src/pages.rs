@@ -1642,6 +1642,8 @@ pub struct ErrorPage {
     pub status: u16,
     /// The sentence.
     pub message: String,
+    /// Whether to offer a link to the start page.
+    pub home: bool,
 }
 
 /// Any unknown path.
