@@ -362,7 +362,7 @@ async fn raw_csv_has_a_bom_swedish_decimals_and_neutralised_formulas() {
 }
 
 #[tokio::test]
-async fn the_summary_opens_in_libreoffice() {
+async fn the_summary_and_the_org_report_open_in_libreoffice() {
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../scripts/ensure-libreoffice.sh");
     let ok = std::process::Command::new("bash")
@@ -376,48 +376,66 @@ async fn the_summary_opens_in_libreoffice() {
     let (store, dir) = nara_store::testing::sqlite().await;
     nara_app::seed_defaults(store.as_ref()).await.unwrap();
     run(store.as_ref(), &Options::default()).await.unwrap();
-    let (name, bytes) = nara_app::exports::summary(store.as_ref(), RoundId::parse("2026").unwrap())
+    let round = RoundId::parse("2026").unwrap();
+    let rep = nara_app::report::round_report(store.as_ref(), round, None)
         .await
         .unwrap();
-    let path = dir.path().join(&name);
-    std::fs::write(&path, bytes).unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--nologo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(dir.path())
-        .arg(&path)
-        .output()
-        .expect("soffice runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pdf = path.with_extension("pdf");
-    assert!(
-        pdf.exists(),
-        "LibreOffice wrote no PDF: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let txt = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs");
-    let txt = String::from_utf8_lossy(&txt.stdout);
-    assert!(
-        txt.contains("Länssammanställning 2026") && txt.contains("PRELIMINÄRT"),
-        "the PDF shows the summary"
-    );
+    let org = &rep.organisations[0];
+    let files = [
+        (
+            nara_app::exports::summary(store.as_ref(), round)
+                .await
+                .unwrap(),
+            "Länssammanställning 2026".to_string(),
+        ),
+        (
+            nara_app::exports::org(store.as_ref(), round, &OrgCode::parse(&org.code).unwrap())
+                .await
+                .unwrap(),
+            format!("{} ({}) – omgång 2026", org.name, org.code),
+        ),
+    ];
+    for ((name, bytes), title) in files {
+        let path = dir.path().join(&name);
+        std::fs::write(&path, bytes).unwrap();
+        let profile = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new("soffice")
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.path().display()
+            ))
+            .args([
+                "--headless",
+                "--norestore",
+                "--nologo",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+            ])
+            .arg(dir.path())
+            .arg(&path)
+            .output()
+            .expect("soffice runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let pdf = path.with_extension("pdf");
+        assert!(
+            pdf.exists(),
+            "LibreOffice wrote no PDF of {name}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let txt = std::process::Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        let txt = String::from_utf8_lossy(&txt.stdout);
+        assert!(
+            txt.contains(&title) && txt.contains("PRELIMINÄRT"),
+            "the PDF of {name} shows {title}"
+        );
+    }
 }
