@@ -116,6 +116,9 @@ try {
   await admin.getByRole("button", { name: "Skapa omgången" }).click();
   check((await admin.textContent("main")).includes("Omgången 2027 är skapad som utkast"), "a round is created");
   await admin.locator("form[action='/omgangar/2027/status'] button").first().click();
+  check((await admin.textContent("main")).includes("Organisationerna kan lämna svar"), "opening a round says what it does first");
+  await axe(admin, "omgang-bekrafta");
+  await admin.getByRole("button", { name: "Ja, öppna för svar" }).click();
   check((await admin.textContent("main")).includes("Omgången 2027 är nu öppen"), "the round is opened");
   await axe(admin, "omgangar-efter");
 
@@ -151,9 +154,17 @@ try {
   await visit(admin, "/omgangar/2026/lankar?org=2080", "svarslankar", true);
   await admin.getByLabel("Verksamhet", { exact: true }).fill("Webbenheten");
   await admin.getByRole("button", { name: "Skapa länkar" }).click();
-  const linkPath = (await admin.locator("code.url").first().textContent()).trim();
-  check(linkPath.startsWith("/svar/"), "an answer link is shown");
+  const linkUrl = (await admin.locator("code.url").first().textContent()).trim();
+  check(linkUrl.startsWith(base + "/svar/"), `an answer link is shown as a whole address (${linkUrl})`);
+  const linkPath = new URL(linkUrl).pathname;
+  check((await admin.locator("textarea.message").first().inputValue()).includes(linkUrl), "a ready-to-send message carries the link");
+  check(await admin.getByRole("button", { name: "Kopiera länken" }).count() > 0, "a copy button beside the link");
+  check(await admin.getByRole("link", { name: "Spara länkarna som CSV-fil" }).count() === 1, "the links as a CSV file");
   await axe(admin, "svarslankar-ny");
+  // A second link, for the short answer below.
+  await admin.getByLabel("Verksamhet", { exact: true }).fill("Korta svar");
+  await admin.getByRole("button", { name: "Skapa länkar" }).click();
+  const shortPath = new URL((await admin.locator("code.url").first().textContent()).trim()).pathname;
 
   // ------------------------------------------------------------ a respondent answers online, by keyboard
   {
@@ -205,10 +216,43 @@ try {
     await ctx.close();
   }
 
+  // ------------------------------------------------------------ a short answer: asked first, then the new result at once
+  {
+    const ctx = await newContext();
+    const page = await ctx.newPage();
+    await page.goto(base + shortPath);
+    const first = page.locator("section.area").first().locator("fieldset.statement");
+    for (let i = 0; i < 2; i++) await first.nth(i).getByLabel(/^1 /).check();
+    check((await page.textContent(".answered-count")).trim() === "2", "the counter follows the answers");
+    // With JavaScript a dialog asks; cancelling keeps the form.
+    let asked = "";
+    page.once("dialog", (d) => { asked = d.message(); d.dismiss(); });
+    await page.getByRole("button", { name: "Skicka in" }).click();
+    check(asked.includes("för få svar"), `a dialog asks before a short form is sent (${asked})`);
+    check(page.url().endsWith(shortPath), "cancelling stays on the form");
+    page.once("dialog", (d) => d.accept());
+    await page.getByRole("button", { name: "Skicka in" }).click();
+    await page.waitForURL(/\/resultat$/);
+    check((await page.textContent("main")).includes("Tack!"), "the short form is sent after the question");
+    // Everything answered with 4 and sent again: the result is the new one at once.
+    await page.goto(base + shortPath);
+    for (const g of await page.locator("fieldset.statement").all()) await g.getByLabel(/^4 /).check();
+    await page.getByRole("button", { name: "Skicka in" }).click();
+    await page.waitForURL(/\/resultat$/);
+    check((await page.textContent("main")).includes("4,00"), "the result after the second submission is the new one");
+    await axe(page, "webbformular-resultat-igen");
+    await ctx.close();
+  }
+
   // ------------------------------------------------------------ close, publish, the reader sees it
   await admin.goto(base + "/omgangar");
   await admin.locator("form[action='/omgangar/2026/status'] button", { hasText: "Stäng" }).click();
+  check((await admin.textContent("main")).includes("Inga fler svar tas emot"), "closing says what it does first");
+  await admin.getByRole("button", { name: "Ja, stäng omgången" }).click();
+  check((await admin.textContent("main")).includes("Omgången 2026 är nu stängd"), "the round is closed");
   await admin.locator("form[action='/omgangar/2026/status'] button", { hasText: "Publicera" }).click();
+  check((await admin.textContent("main")).includes("Alla med konto ser omgångens resultat"), "publishing says to whom first");
+  await admin.getByRole("button", { name: "Ja, publicera" }).click();
   check((await admin.textContent("main")).includes("Omgången 2026 är nu publicerad"), "the round is published");
   const summaryLink = admin.getByRole("link", { name: /Länssammanställning/ });
   await admin.goto(base + "/omgangar/2026/nedladdningar");

@@ -14,6 +14,8 @@ const BENCHES: &[(&str, &str)] = &[
     ("nara-app", "bench_export"),
     ("nara-app", "bench_import"),
     ("nara-server", "bench_http"),
+    ("nara-server", "bench_signin"),
+    ("nara-server", "bench_bodies"),
 ];
 
 /// Runs them all.

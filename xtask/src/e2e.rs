@@ -44,7 +44,14 @@ pub fn run_journeys(guide: bool) -> Result<()> {
     std::fs::create_dir_all(&dir)?;
     let port = free_port()?;
     let mut child = Command::new(&nara)
-        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
+        .args([
+            "serve",
+            "--demo",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--public-url",
+            &format!("http://127.0.0.1:{port}"),
+        ])
         .env(
             "NARA_DATABASE_URL",
             format!("sqlite://{}", dir.join("e2e.db").display()),

@@ -76,11 +76,20 @@ fn export(db: &Path, what: &str) -> Result<(), Box<dyn std::error::Error>> {
             .clone();
         let start = Instant::now();
         let bytes = match what {
-            "summary" => nara_app::exports::summary(store.as_ref(), round).await?.1,
-            _ => {
-                nara_app::exports::org(store.as_ref(), round, &OrgCode::parse(&code)?)
+            "summary" => {
+                nara_app::exports::summary(store.as_ref(), round, nara_app::report::Earlier::All)
                     .await?
                     .1
+            }
+            _ => {
+                nara_app::exports::org(
+                    store.as_ref(),
+                    round,
+                    &OrgCode::parse(&code)?,
+                    nara_app::report::Audience::ALL,
+                )
+                .await?
+                .1
             }
         };
         let wall = start.elapsed().as_secs_f64();

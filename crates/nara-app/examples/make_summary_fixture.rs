@@ -18,7 +18,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
         nara_app::demo::run(store.as_ref(), &nara_app::demo::Options::default()).await?;
         let round = nara_core::RoundId::parse("2026")?;
-        let (_, bytes) = nara_app::exports::summary(store.as_ref(), round).await?;
+        let (_, bytes) =
+            nara_app::exports::summary(store.as_ref(), round, nara_app::report::Earlier::All)
+                .await?;
         if let Some(parent) = std::path::Path::new(&out).parent() {
             std::fs::create_dir_all(parent)?;
         }

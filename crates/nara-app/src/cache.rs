@@ -15,6 +15,7 @@ use nara_store::Store;
 use tokio::sync::Mutex;
 
 use crate::Result;
+use crate::report::Earlier;
 
 /// The lists every page needs, as of one data stamp.
 #[derive(Debug)]
@@ -46,13 +47,13 @@ impl Snapshot {
     }
 }
 
-type Key = (RoundId, Option<OrgCode>);
+type Key = (RoundId, Option<OrgCode>, Earlier);
 
 #[derive(Default)]
 struct Computed {
     stamp: String,
     reports: HashMap<Key, Arc<RoundReport>>,
-    trends: HashMap<RoundId, Arc<Vec<TrendRound>>>,
+    trends: HashMap<(RoundId, Earlier), Arc<Vec<TrendRound>>>,
     bodies: HashMap<String, Arc<Vec<u8>>>,
 }
 
@@ -106,37 +107,39 @@ impl ReportCache {
         guard
     }
 
-    /// The round report (as [`crate::report::round_report`]) under a snapshot.
+    /// The round report (as [`crate::report::round_report_for`]) under a snapshot.
     pub async fn report(
         &self,
         store: &dyn Store,
         snap: &Snapshot,
         round: RoundId,
         org: Option<&OrgCode>,
+        earlier: Earlier,
     ) -> Result<Arc<RoundReport>> {
-        let key = (round, org.cloned());
+        let key = (round, org.cloned(), earlier);
         let mut c = self.computed(snap).await;
         if let Some(r) = c.reports.get(&key) {
             return Ok(r.clone());
         }
-        let r = Arc::new(crate::report::round_report(store, round, org).await?);
+        let r = Arc::new(crate::report::round_report_for(store, round, org, earlier).await?);
         c.reports.insert(key, r.clone());
         Ok(r)
     }
 
-    /// The trend up to a round (as [`crate::report::trend`]) under a snapshot.
+    /// The trend up to a round (as [`crate::report::trend_for`]) under a snapshot.
     pub async fn trend(
         &self,
         store: &dyn Store,
         snap: &Snapshot,
         round: RoundId,
+        earlier: Earlier,
     ) -> Result<Arc<Vec<TrendRound>>> {
         let mut c = self.computed(snap).await;
-        if let Some(t) = c.trends.get(&round) {
+        if let Some(t) = c.trends.get(&(round, earlier)) {
             return Ok(t.clone());
         }
-        let t = Arc::new(crate::report::trend(store, round).await?);
-        c.trends.insert(round, t.clone());
+        let t = Arc::new(crate::report::trend_for(store, round, earlier).await?);
+        c.trends.insert((round, earlier), t.clone());
         Ok(t)
     }
 

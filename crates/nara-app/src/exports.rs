@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use nara_core::{OrgCode, RoundId};
 use nara_store::Store;
 
+use crate::report::{Audience, Earlier};
 use crate::{Error, Result};
 
 /// Unix ms as `2026-11-25 10:15 UTC`.
@@ -34,11 +35,16 @@ fn xlsx_err(e: impl std::fmt::Display) -> Error {
     Error::Io(format!("arbetsboken kunde inte skrivas: {e}"))
 }
 
-/// The county summary workbook and its file name (`lanssammanstallning-2026.xlsx`).
-pub async fn summary(store: &dyn Store, round: RoundId) -> Result<(String, Vec<u8>)> {
+/// The county summary workbook and its file name (`lanssammanstallning-2026.xlsx`), drawing
+/// only on the earlier rounds that `earlier` admits (its comparison, trend and raw data).
+pub async fn summary(
+    store: &dyn Store,
+    round: RoundId,
+    earlier: Earlier,
+) -> Result<(String, Vec<u8>)> {
     let (_, inst) = crate::round_instrument(store, round).await?;
     // Rådata holds every round of the family, so a pivot table can follow the change.
-    let (report, trend, raw) = crate::report::family(store, round).await?;
+    let (report, trend, raw) = crate::report::family_for(store, round, earlier).await?;
     let org_names: BTreeMap<String, String> = store
         .organisations()
         .await?
@@ -62,10 +68,18 @@ pub async fn summary(store: &dyn Store, round: RoundId) -> Result<(String, Vec<u
     Ok((format!("lanssammanstallning-{round}.xlsx"), bytes))
 }
 
-/// The organisation report and its file name (`rapport-2026-2080.xlsx`).
-pub async fn org(store: &dyn Store, round: RoundId, code: &OrgCode) -> Result<(String, Vec<u8>)> {
+/// The organisation report and its file name (`rapport-2026-2080.xlsx`), built for its
+/// reader: the county's numbers only when `audience.county`, the change since the newest
+/// earlier round the reader may see.
+pub async fn org(
+    store: &dyn Store,
+    round: RoundId,
+    code: &OrgCode,
+    audience: Audience,
+) -> Result<(String, Vec<u8>)> {
     let o = crate::organisation(store, code).await?;
-    let (report, previous) = crate::report::round_report_and_previous(store, round).await?;
+    let (report, previous) =
+        crate::report::round_report_and_previous(store, round, audience.earlier).await?;
     if report.org(code.as_str()).is_none() {
         return Err(Error::User(format!(
             "{} ({code}) har inte svarat i omgången {round}; det finns ingen rapport att skriva.",
@@ -81,6 +95,7 @@ pub async fn org(store: &dyn Store, round: RoundId, code: &OrgCode) -> Result<(S
             instrument: &inst,
             report: &report,
             org: &code_s,
+            county: audience.county,
             trend: &trend,
             generated_at: &generated,
         })

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use nara_core::scoring::score_answers;
-use nara_core::{Instrument, Response, RoundStatus};
+use nara_core::{Instrument, Response, RoundId, RoundStatus};
 use nara_excel::{ImportContext, Limits, Problem};
 use nara_store::{Outcome, Store};
 use serde::Serialize;
@@ -23,6 +23,9 @@ pub struct Options {
     pub actor: String,
     /// The importer's limits.
     pub limits: Limits,
+    /// The round the files are meant for (the upload page's round): a form for another round
+    /// is refused, naming both. `None`: each form goes to the round it names (the CLI).
+    pub round: Option<RoundId>,
 }
 
 impl Default for Options {
@@ -31,6 +34,7 @@ impl Default for Options {
             dry_run: false,
             actor: "cli".into(),
             limits: Limits::default(),
+            round: None,
         }
     }
 }
@@ -83,8 +87,10 @@ pub struct AreaLine {
 pub struct FileScores {
     /// Per area.
     pub areas: Vec<AreaLine>,
-    /// The overall index, `null` when no area is scored.
+    /// The overall index, `null` when fewer areas are scored than the instrument requires.
     pub overall: Option<f64>,
+    /// Why there is no index (`Inget index: bara 1 av 5 delmål …`), `null` when there is one.
+    pub no_index: Option<String>,
 }
 
 /// The report on one file.
@@ -290,6 +296,7 @@ fn scores_of(inst: &Instrument, r: &Response) -> FileScores {
             })
             .collect(),
         overall: s.overall,
+        no_index: s.no_index(inst),
     }
 }
 
@@ -351,10 +358,26 @@ async fn store_one(
         cell: None,
         message: m,
     };
+    if let Some(expected) = opts.round
+        && expected != r.round
+    {
+        report.problems.push(problem(format!(
+            "Blanketten gäller omgång {}, men den lästes in för omgång {expected}. Ingenting sparades: läs in den under omgång {} i stället.",
+            r.round, r.round
+        )));
+        return Ok(report);
+    }
     match round.map(|x| x.status) {
         Some(RoundStatus::Open) => {}
         Some(RoundStatus::Draft) => {
             report.problems.push(problem(format!("Omgången {} är inte öppnad ännu (status utkast), så svar tas inte emot. Be samordnaren öppna omgången.", r.round)));
+            return Ok(report);
+        }
+        Some(RoundStatus::Published) => {
+            report.problems.push(problem(format!(
+                "Omgången {} är publicerad och tar inte emot svar. Ska svaret räknas: ta tillbaka publiceringen under Omgångar, öppna omgången igen, läs in filen och publicera på nytt.",
+                r.round
+            )));
             return Ok(report);
         }
         Some(s) => {

@@ -173,7 +173,8 @@ pub fn check_field(
             return Ok(v.to_string());
         }
         return match v.parse::<u8>() {
-            Ok(n) if inst.scale.levels.iter().any(|l| l.value == n) => Ok(v.to_string()),
+            // Stored as the scale value: "+3" and "03" are 3.
+            Ok(n) if inst.scale.levels.iter().any(|l| l.value == n) => Ok(n.to_string()),
             _ => Err(format!("”{v}” är inget svarsalternativ för {sid}.")),
         };
     }
@@ -234,6 +235,13 @@ pub async fn save(
         store.save_draft(link.id, &ok, now_ms()).await?;
     }
     Ok(errors)
+}
+
+/// New answer links as CSV (verksamhet, bedömare, adress, meddelande), for a mail merge:
+/// every field neutralised against formulas like the raw export.
+pub fn links_csv(rows: &[[String; 4]]) -> Vec<u8> {
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.to_vec()).collect();
+    nara_excel::summary::csv_table(&["Verksamhet", "Bedömare", "Länk", "Meddelande"], &rows)
 }
 
 /// The saved draft as field → value.
@@ -299,9 +307,7 @@ pub async fn submit(
         ));
     }
     let hash = crate::import::content_hash(&r);
-    let outcome = store.store_response(&r, &hash, "web", actor).await?;
-    store.mark_submitted(link.id, now_ms()).await?;
-    Ok(outcome)
+    Ok(store.store_web_response(&r, &hash, link.id, actor).await?)
 }
 
 /// The other raters' current answers for the unit of a consensus link: (rater, answers).

@@ -9,6 +9,25 @@ use nara_store::{Store, StoredResponse};
 use serde::Serialize;
 
 use crate::Result;
+pub use crate::rounds::Earlier;
+
+/// Who reads a result: which earlier rounds it may compare with, and whether it may show the
+/// county's numbers of its own round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Audience {
+    /// The earlier rounds it may draw on.
+    pub earlier: Earlier,
+    /// Whether the county (every organisation) of the round may be shown.
+    pub county: bool,
+}
+
+impl Audience {
+    /// Everything: the coordinator and the command line.
+    pub const ALL: Audience = Audience {
+        earlier: Earlier::All,
+        county: true,
+    };
+}
 
 fn forms(responses: &[StoredResponse]) -> Vec<Form<'_>> {
     responses
@@ -60,8 +79,19 @@ pub async fn round_report(
     round: RoundId,
     org: Option<&OrgCode>,
 ) -> Result<RoundReport> {
+    round_report_for(store, round, org, Earlier::All).await
+}
+
+/// The results of a round (as [`round_report`]), compared with the newest earlier round that
+/// `earlier` admits.
+pub async fn round_report_for(
+    store: &dyn Store,
+    round: RoundId,
+    org: Option<&OrgCode>,
+    earlier: Earlier,
+) -> Result<RoundReport> {
     let now = load(store, round).await?;
-    let prev = match crate::rounds::previous(store, &now.round).await? {
+    let prev = match crate::rounds::previous_for(store, &now.round, earlier).await? {
         Some(p) => Some(load(store, p.id).await?),
         None => None,
     };
@@ -80,9 +110,10 @@ pub async fn round_report(
 pub async fn round_report_and_previous(
     store: &dyn Store,
     round: RoundId,
+    earlier: Earlier,
 ) -> Result<(RoundReport, Option<TrendRound>)> {
     let now = load(store, round).await?;
-    let prev = match crate::rounds::previous(store, &now.round).await? {
+    let prev = match crate::rounds::previous_for(store, &now.round, earlier).await? {
         Some(p) => Some(load(store, p.id).await?),
         None => None,
     };
@@ -97,10 +128,21 @@ pub async fn round_report_and_previous(
 /// The scores of every round of `round`'s instrument family up to and including it, oldest
 /// first.
 pub async fn trend(store: &dyn Store, round: RoundId) -> Result<Vec<TrendRound>> {
+    trend_for(store, round, Earlier::All).await
+}
+
+/// The trend (as [`trend`]) over `round` and the earlier rounds that `earlier` admits.
+pub async fn trend_for(
+    store: &dyn Store,
+    round: RoundId,
+    earlier: Earlier,
+) -> Result<Vec<TrendRound>> {
     let (this, _) = crate::round_instrument(store, round).await?;
     let mut loaded = Vec::new();
     for r in store.rounds().await? {
-        if r.instrument_id == this.instrument_id && r.id <= this.id {
+        if r.instrument_id == this.instrument_id
+            && (r.id == this.id || (r.id < this.id && earlier.admits(&r)))
+        {
             loaded.push(load(store, r.id).await?);
         }
     }
@@ -115,11 +157,23 @@ pub async fn family(
     store: &dyn Store,
     round: RoundId,
 ) -> Result<(RoundReport, Vec<TrendRound>, Vec<RawRow>)> {
+    family_for(store, round, Earlier::All).await
+}
+
+/// Everything the county summary needs (as [`family`]) over `round` and the earlier rounds that
+/// `earlier` admits: the comparison, the trend and the raw rows leave the others out.
+pub async fn family_for(
+    store: &dyn Store,
+    round: RoundId,
+    earlier: Earlier,
+) -> Result<(RoundReport, Vec<TrendRound>, Vec<RawRow>)> {
     let (this, _) = crate::round_instrument(store, round).await?;
     let orgs = store.organisations().await?;
     let mut loaded = Vec::new();
     for r in store.rounds().await? {
-        if r.instrument_id == this.instrument_id && r.id <= this.id {
+        if r.instrument_id == this.instrument_id
+            && (r.id == this.id || (r.id < this.id && earlier.admits(&r)))
+        {
             loaded.push(load(store, r.id).await?);
         }
     }

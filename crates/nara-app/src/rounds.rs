@@ -63,28 +63,101 @@ pub async fn create(
     Ok(round)
 }
 
-/// Moves a round to a new status, if core allows the change.
+/// Moves a round to a new status, if core allows the change (a change that needs a reason is
+/// refused here: see [`change_status`]).
 pub async fn set_status(
     store: &dyn Store,
     id: RoundId,
     to: RoundStatus,
     actor: &str,
 ) -> Result<Round> {
+    change_status(store, id, to, "", actor).await
+}
+
+/// The longest reason kept for a status change.
+pub const MAX_REASON_CHARS: usize = 1_000;
+
+/// Moves a round to a new status, if core allows the change. A round without answers is not
+/// published; taking a publication back needs a reason, which goes into the audit log.
+pub async fn change_status(
+    store: &dyn Store,
+    id: RoundId,
+    to: RoundStatus,
+    reason: &str,
+    actor: &str,
+) -> Result<Round> {
     let round = get(store, id).await?;
     round.status.change_to(to)?;
+    let reason = reason.trim();
+    if round.status.needs_reason(to) {
+        if reason.is_empty() {
+            return Err(Error::User(format!(
+                "Skriv varför publiceringen av omgång {id} tas tillbaka; skälet sparas i loggen."
+            )));
+        }
+        if reason.chars().count() > MAX_REASON_CHARS {
+            return Err(Error::User(format!(
+                "Skälet är längre än {MAX_REASON_CHARS} tecken; korta det."
+            )));
+        }
+    }
+    if to == RoundStatus::Published && store.responses(id).await?.is_empty() {
+        return Err(Error::User(format!(
+            "Omgång {id} har inga svar och kan inte publiceras. Läs in blanketter eller vänta på webbsvar först."
+        )));
+    }
     store.set_round_status(id, to, actor).await?;
+    if round.status.needs_reason(to) {
+        store
+            .audit(actor, "round.unpublish", &id.to_string(), reason)
+            .await?;
+    }
     Ok(Round {
         status: to,
         ..round
     })
 }
 
+/// Which earlier rounds a result may draw on (compare with, or show in a trend) for the one who
+/// reads it. Results never compare with a round its reader may not see: a reader of a published
+/// round whose previous round is still open compares with the newest *published* earlier round,
+/// or with none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Earlier {
+    /// Every earlier round (the coordinator, the command line).
+    All,
+    /// Published rounds only (county numbers for anyone but the coordinator).
+    Published,
+    /// Rounds that are not drafts (a respondent's own organisation, before publication).
+    NotDraft,
+}
+
+impl Earlier {
+    /// Whether a round may be drawn on.
+    pub fn admits(self, round: &Round) -> bool {
+        match self {
+            Earlier::All => true,
+            Earlier::Published => round.status == RoundStatus::Published,
+            Earlier::NotDraft => round.status != RoundStatus::Draft,
+        }
+    }
+}
+
 /// The round before `id` with the same instrument family, if any.
 pub async fn previous(store: &dyn Store, round: &Round) -> Result<Option<Round>> {
+    previous_for(store, round, Earlier::All).await
+}
+
+/// The newest round before `round` of the same instrument family that `earlier` admits.
+pub async fn previous_for(
+    store: &dyn Store,
+    round: &Round,
+    earlier: Earlier,
+) -> Result<Option<Round>> {
     Ok(store
         .rounds()
         .await?
         .into_iter()
-        .filter(|r| r.id < round.id && r.instrument_id == round.instrument_id)
+        .filter(|r| r.id < round.id && r.instrument_id == round.instrument_id && earlier.admits(r))
         .max_by_key(|r| r.id))
 }

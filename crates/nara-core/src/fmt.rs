@@ -1,8 +1,14 @@
-//! Numbers as Swedish readers expect them: decimal comma, a space before the percent sign, and
-//! "för få svar" where an area has too few answers. Used by every view that people read.
+//! Numbers as Swedish readers expect them: decimal comma, a space before the percent sign,
+//! "för få svar" where an area has too few answers, and "inget index" where too few areas are
+//! scored for an overall index. Used by every view that people read.
 
 /// What an unscored area says instead of a number.
 pub const TOO_FEW: &str = "för få svar";
+
+/// What a missing overall index says instead of a number (fewer areas scored than the
+/// instrument requires); the reason is said once beside it
+/// ([`crate::scoring::no_index_reason`], [`crate::scoring::no_index_rule`]).
+pub const NO_INDEX: &str = "inget index";
 
 /// A number with `places` decimals and a decimal comma: `3,25`.
 pub fn decimal(x: f64, places: usize) -> String {
@@ -18,6 +24,11 @@ pub fn decimal(x: f64, places: usize) -> String {
 /// A score on the scale with two decimals, or "för få svar".
 pub fn score(x: Option<f64>) -> String {
     x.map_or_else(|| TOO_FEW.to_string(), |v| decimal(v, 2))
+}
+
+/// An overall index with two decimals, or "inget index".
+pub fn index(x: Option<f64>) -> String {
+    x.map_or_else(|| NO_INDEX.to_string(), |v| decimal(v, 2))
 }
 
 /// A percentage without decimals and with a non-breaking space: `75 %`, or "för få svar".
@@ -48,6 +59,8 @@ mod tests {
         assert_eq!(decimal(-0.001, 2), "0,00");
         assert_eq!(score(Some(2.5)), "2,50");
         assert_eq!(score(None), "för få svar");
+        assert_eq!(index(Some(2.0)), "2,00");
+        assert_eq!(index(None), "inget index");
         assert_eq!(percent(Some(66.666)), "67\u{a0}%");
         assert_eq!(percent(None), "för få svar");
         assert_eq!(signed(0.5, 2), "+0,50");

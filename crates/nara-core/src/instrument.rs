@@ -99,10 +99,15 @@ pub struct Statement {
 pub struct ScoringSettings {
     /// The share of an area's statements that must be answered for the area to be scored.
     pub min_answered_share: f64,
+    /// How many areas must be scored for an overall index: fewer, and no index is shown (see
+    /// [`Instrument::min_scored_areas`]). When the file leaves it out, at least half of the
+    /// areas, rounded up (3 of 5); [`Instrument::from_toml`] writes that number in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_scored_areas: Option<usize>,
     /// A change smaller than this (on the scale) is shown as unchanged.
     pub change_threshold: f64,
-    /// Raters disagree on a statement when one of them is more than this many steps from the
-    /// median.
+    /// Raters disagree on a statement when their ratings span this many steps or more: the
+    /// highest minus the lowest rating (see [`ScoringSettings::disagree`]).
     pub disagreement_steps: f64,
     /// How many statements are named as the highest and as the lowest.
     pub highlights: usize,
@@ -114,8 +119,9 @@ impl Default for ScoringSettings {
     fn default() -> Self {
         Self {
             min_answered_share: 0.5,
+            min_scored_areas: None,
             change_threshold: 0.25,
-            disagreement_steps: 1.0,
+            disagreement_steps: 2.0,
             highlights: 2,
             bands: vec![
                 Band::new("utmaning", "Utmaning", None, "#c0392b"),
@@ -123,6 +129,37 @@ impl Default for ScoringSettings {
                 Band::new("styrka", "Styrka", Some(3.0), "#1e8449"),
             ],
         }
+    }
+}
+
+impl ScoringSettings {
+    /// Whether raters disagree on a statement whose ratings run from `min` to `max`: the spread
+    /// (highest minus lowest) is `disagreement_steps` or more, and not every rating is the same.
+    /// Raters answering 2 and 4 disagree at the default of two steps; 2 and 3 do not.
+    pub fn disagree(&self, min: f64, max: f64) -> bool {
+        let spread = max - min;
+        spread > 0.0 && spread >= self.disagreement_steps - 1e-9
+    }
+
+    /// The rule in Swedish words, to follow "bedömarnas svar skiljer sig": `två steg eller mer`
+    /// (`åt` when any difference counts).
+    pub fn disagreement_rule(&self) -> String {
+        const WORDS: [&str; 10] = [
+            "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
+        ];
+        let s = self.disagreement_steps;
+        if s <= 0.0 {
+            return "åt".to_string();
+        }
+        let n = if s.fract() == 0.0 && (1.0..=10.0).contains(&s) {
+            WORDS[s as usize - 1].to_string()
+        } else if s.fract() == 0.0 {
+            crate::fmt::decimal(s, 0)
+        } else {
+            let d = crate::fmt::decimal(s, 2);
+            d.trim_end_matches('0').to_string()
+        };
+        format!("{n} steg eller mer")
     }
 }
 
@@ -159,12 +196,23 @@ impl Instrument {
         Self::from_toml(DALARNA_TOML).expect("the embedded Dalarna instrument is valid")
     }
 
-    /// Reads and validates an instrument from TOML text.
+    /// Reads and validates an instrument from TOML text. A scoring setting with a default that
+    /// depends on the instrument (`min_scored_areas`) is written in, so that a file that leaves
+    /// it out and one that states the default read as the same instrument.
     pub fn from_toml(text: &str) -> Result<Self> {
-        let inst: Instrument =
+        let mut inst: Instrument =
             toml::from_str(text).map_err(|e| Error::InstrumentSyntax(sv_toml_error(&e)))?;
         inst.validate()?;
+        inst.scoring.min_scored_areas = Some(inst.min_scored_areas());
         Ok(inst)
+    }
+
+    /// How many areas must be scored for an overall index (`min_scored_areas`): the
+    /// instrument's setting, or at least half of its areas, rounded up (3 of 5, 2 of 3).
+    pub fn min_scored_areas(&self) -> usize {
+        self.scoring
+            .min_scored_areas
+            .unwrap_or_else(|| self.areas.len().div_ceil(2).max(1))
     }
 
     /// Writes the instrument as TOML (the same format [`Instrument::from_toml`] reads).
@@ -222,6 +270,14 @@ impl Instrument {
         let s = &self.scoring;
         if !(s.min_answered_share > 0.0 && s.min_answered_share <= 1.0) {
             p.push("Andelen besvarade påståenden som krävs (min_answered_share) måste vara större än 0 och högst 1.".to_string());
+        }
+        if let Some(k) = s.min_scored_areas
+            && !(1..=self.areas.len().max(1)).contains(&k)
+        {
+            p.push(format!(
+                "Antalet delmål som krävs för ett index (min_scored_areas) är {k}; det måste vara minst 1 och högst {}, instrumentets antal delmål.",
+                self.areas.len()
+            ));
         }
         if !(s.change_threshold >= 0.0 && s.change_threshold.is_finite()) {
             p.push(
@@ -322,13 +378,15 @@ impl Instrument {
         (score - min) / (max - min) * 100.0
     }
 
-    /// The band a score falls in.
+    /// The band a score falls in. A score within 1e-9 below a band's `from` is in that band:
+    /// a mean of means such as (2 + 8/3 + 4/3) / 3 comes out as 1.9999999999999998, which is
+    /// shown as 2,00 and belongs to the band from 2.0.
     pub fn band(&self, score: f64) -> &Band {
         self.scoring
             .bands
             .iter()
             .rev()
-            .find(|b| b.from.is_none_or(|f| score >= f))
+            .find(|b| b.from.is_none_or(|f| score + 1e-9 >= f))
             .unwrap_or(&self.scoring.bands[0])
     }
 
@@ -542,6 +600,10 @@ mod tests {
         assert_eq!(i.band(2.0).id, "pa-vag");
         assert_eq!(i.band(2.99).id, "pa-vag");
         assert_eq!(i.band(3.0).id, "styrka");
+        let index = (2.0 + 8.0 / 3.0 + 4.0 / 3.0) / 3.0;
+        assert!(index < 2.0, "floating point: {index}");
+        assert_eq!(i.band(index).id, "pa-vag", "shown as 2,00: from 2.0");
+        assert_eq!(i.band(1.999).id, "utmaning");
     }
 
     #[test]
@@ -594,6 +656,48 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("foo"), "{e}");
+    }
+
+    #[test]
+    fn the_areas_needed_for_an_index_are_a_validated_setting() {
+        let i = Instrument::dalarna();
+        assert_eq!(i.min_scored_areas(), 3, "Dalarna states 3 of its 5 areas");
+        assert!(DALARNA_TOML.contains("\nmin_scored_areas = 3\n"));
+        // Left out: at least half of the areas, rounded up, written in when read; the same
+        // instrument as one that states it.
+        let without = DALARNA_TOML.replace("\nmin_scored_areas = 3\n", "\n");
+        let read = Instrument::from_toml(&without).unwrap();
+        assert_eq!(read.scoring.min_scored_areas, Some(3));
+        assert_eq!(read, i);
+        let mut code = i.clone();
+        code.scoring.min_scored_areas = None;
+        assert_eq!(code.min_scored_areas(), 3);
+        code.areas.truncate(3);
+        assert_eq!(code.min_scored_areas(), 2, "2 of 3");
+        code.areas.truncate(1);
+        assert_eq!(code.min_scored_areas(), 1);
+        for ok in [1, 5] {
+            let t =
+                DALARNA_TOML.replace("min_scored_areas = 3", &format!("min_scored_areas = {ok}"));
+            assert_eq!(Instrument::from_toml(&t).unwrap().min_scored_areas(), ok);
+        }
+        for bad in [0, 6] {
+            let t =
+                DALARNA_TOML.replace("min_scored_areas = 3", &format!("min_scored_areas = {bad}"));
+            let e = Instrument::from_toml(&t).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!(
+                    "(min_scored_areas) är {bad}; det måste vara minst 1 och högst 5"
+                )),
+                "{e}"
+            );
+        }
+        let e = Instrument::from_toml(
+            &DALARNA_TOML.replace("min_scored_areas = 3", "min_scored_areas = -1"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("Instrumentfilen kunde inte läsas"), "{e}");
     }
 
     #[test]

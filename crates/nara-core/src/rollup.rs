@@ -2,12 +2,15 @@
 //! county, and the distribution of answers per statement.
 //!
 //! - A unit with several raters takes, per statement, the consensus answer when one is
-//!   recorded, else the median of its raters' values; raters disagree on a statement when one
-//!   rating is more than `disagreement_steps` from the median.
+//!   recorded, else the median of its raters' values; raters disagree on a statement when their
+//!   ratings span `disagreement_steps` or more, highest minus lowest (two steps by default: 2
+//!   and 4 disagree, 2 and 3 do not).
 //! - An organisation's area score is the mean of its units' area scores (units with too few
-//!   answers left out; each unit counts once).
+//!   answers left out; each unit counts once). Its index is the mean of its area scores, shown
+//!   when at least [`Instrument::min_scored_areas`] of them are scored, as for a unit.
 //! - The county's area figures are the mean, median, min and max over organisations (each
-//!   organisation counts once, whatever its number of units).
+//!   organisation counts once, whatever its number of units); its index figures are those of
+//!   the organisations' indexes, so an organisation without an index is left out of them.
 
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +34,8 @@ pub struct Agreement {
     pub min: Option<f64>,
     /// The highest level given.
     pub max: Option<f64>,
-    /// Whether a rating is more than `disagreement_steps` from the median.
+    /// Whether the ratings span `disagreement_steps` or more (highest minus lowest); see
+    /// [`crate::ScoringSettings::disagree`].
     pub disagreement: bool,
     /// The consensus answer, when one is recorded.
     pub consensus: Option<Answer>,
@@ -76,8 +80,12 @@ pub fn roll_up_unit(
             .filter(|r| r.get(&st.id) == Some(Answer::NotApplicable))
             .count();
         let med = median(levels.iter().copied());
-        let steps = inst.scoring.disagreement_steps;
-        let disagreement = med.is_some_and(|m| levels.iter().any(|v| (v - m).abs() > steps + 1e-9));
+        let min = levels.iter().copied().reduce(f64::min);
+        let max = levels.iter().copied().reduce(f64::max);
+        let disagreement = match (min, max) {
+            (Some(lo), Some(hi)) => inst.scoring.disagree(lo, hi),
+            _ => false,
+        };
         let cons = consensus.and_then(|c| c.get(&st.id));
         let value = match (cons, med) {
             (Some(a), _) => Some(Value::from(a)),
@@ -93,8 +101,8 @@ pub fn roll_up_unit(
             rated: levels.len(),
             not_applicable: na,
             median: med,
-            min: levels.iter().copied().reduce(f64::min),
-            max: levels.iter().copied().reduce(f64::max),
+            min,
+            max,
             disagreement,
             consensus: cons,
         });
@@ -150,7 +158,8 @@ pub struct OrgAreaScore {
 pub struct OrgScores {
     /// One per area, in instrument order.
     pub areas: Vec<OrgAreaScore>,
-    /// The unweighted mean of the scored areas.
+    /// The unweighted mean of the scored areas; `None` when fewer than the instrument's
+    /// [`Instrument::min_scored_areas`] are scored (see [`OrgScores::no_index`]).
     pub overall: Option<f64>,
     /// The overall index as a percentage.
     pub overall_percent: Option<f64>,
@@ -170,6 +179,18 @@ impl OrgScores {
     /// The score of an area.
     pub fn area(&self, id: &AreaId) -> Option<&OrgAreaScore> {
         self.areas.iter().find(|a| &a.area == id)
+    }
+
+    /// How many areas are scored (by at least one unit).
+    pub fn areas_scored(&self) -> usize {
+        self.areas.iter().filter(|a| a.mean.is_some()).count()
+    }
+
+    /// Why there is no overall index, in Swedish; `None` when there is one.
+    pub fn no_index(&self, inst: &Instrument) -> Option<String> {
+        self.overall
+            .is_none()
+            .then(|| scoring::no_index_reason(inst, self.areas_scored()))
     }
 }
 
@@ -196,7 +217,7 @@ pub fn score_org(inst: &Instrument, units: &[&UnitResult]) -> OrgScores {
             }
         })
         .collect();
-    let overall = mean(areas.iter().filter_map(|a| a.mean));
+    let overall = scoring::index_of(inst, areas.iter().map(|a| a.mean));
     let statement_means = statement_means(inst, units.iter().map(|u| &u.rollup.values));
     let (top, bottom) = scoring::highlights(inst, &statement_means);
     OrgScores {
@@ -251,7 +272,8 @@ pub struct CountyArea {
 pub struct CountySummary {
     /// One per area, in instrument order.
     pub areas: Vec<CountyArea>,
-    /// Mean, median, min and max of the organisations' overall indexes.
+    /// Mean, median, min and max of the organisations' overall indexes (organisations without
+    /// one left out); `None` when no organisation has an index.
     pub overall: Option<Stats>,
     /// How many organisations have an overall index.
     pub orgs_scored: usize,
@@ -263,6 +285,17 @@ impl CountySummary {
     /// The county figures of an area.
     pub fn area(&self, id: &AreaId) -> Option<&CountyArea> {
         self.areas.iter().find(|a| &a.area == id)
+    }
+
+    /// Why the county has no index figures, in Swedish; `None` when it has them.
+    pub fn no_index(&self, inst: &Instrument) -> Option<String> {
+        self.overall.is_none().then(|| {
+            format!(
+                "Inget index för länet: ingen organisation har index (index kräver att minst {} av {} delmål har tillräckligt många svar).",
+                inst.min_scored_areas(),
+                inst.areas.len()
+            )
+        })
     }
 }
 
@@ -381,19 +414,52 @@ mod tests {
         assert!(!u.values.contains_key(&sid("D1.4")));
         let d11 = &u.agreement[0];
         assert_eq!((d11.min, d11.max, d11.rated), (Some(1.0), Some(4.0), 3));
-        assert!(d11.disagreement, "4 is two steps from the median 2");
-        assert!(
-            !u.agreement[1].disagreement,
-            "2 and 3 are within one step of 3"
-        );
+        assert!(d11.disagreement, "1 to 4 spans three steps");
+        assert!(!u.agreement[1].disagreement, "2 to 3 spans one step");
         assert_eq!(u.disagreements(), 1);
         // Two raters: the median is the mean of the two.
         let two = roll_up_unit(&i, &[&a, &b], None);
         assert_eq!(two.values[&sid("D1.1")], Value::Scored(2.5));
-        assert!(
-            two.agreement[0].disagreement,
-            "1 and 4 are 1.5 steps from 2.5"
-        );
+        assert!(two.agreement[0].disagreement, "1 and 4 span three steps");
+    }
+
+    #[test]
+    fn raters_two_steps_apart_disagree() {
+        let i = Instrument::dalarna();
+        assert_eq!(i.scoring.disagreement_steps, 2.0);
+        let two = set(&[("D1.1", Level(2)), ("D1.2", Level(2)), ("D1.3", Level(1))]);
+        let four = set(&[("D1.1", Level(4)), ("D1.2", Level(3)), ("D1.3", Level(3))]);
+        let u = roll_up_unit(&i, &[&two, &four], None);
+        assert!(u.agreement[0].disagreement, "2 and 4 span two steps");
+        assert!(!u.agreement[1].disagreement, "2 and 3 span one step");
+        assert!(u.agreement[2].disagreement, "1 and 3 span two steps");
+        // The median lies between them, one step from each: the spread decides, not the median.
+        assert_eq!(u.agreement[0].median, Some(3.0));
+        assert_eq!(u.disagreements(), 2);
+        // Everyone giving the same answer is agreement, whatever the threshold.
+        let mut any = i.clone();
+        any.scoring.disagreement_steps = 0.0;
+        assert!(!roll_up_unit(&any, &[&two, &two], None).agreement[0].disagreement);
+        assert!(roll_up_unit(&any, &[&two, &four], None).agreement[1].disagreement);
+        // A single rating, or none, never disagrees.
+        assert!(!roll_up_unit(&i, &[&four], None).agreement[0].disagreement);
+        assert!(!roll_up_unit(&i, &[&AnswerSet::default()], None).agreement[0].disagreement);
+    }
+
+    #[test]
+    fn the_rule_in_words_follows_the_setting() {
+        let mut s = crate::ScoringSettings::default();
+        assert_eq!(s.disagreement_steps, 2.0, "the default is two steps");
+        assert_eq!(s.disagreement_rule(), "två steg eller mer");
+        s.disagreement_steps = 3.0;
+        assert_eq!(s.disagreement_rule(), "tre steg eller mer");
+        s.disagreement_steps = 1.5;
+        assert_eq!(s.disagreement_rule(), "1,5 steg eller mer");
+        s.disagreement_steps = 20.0;
+        assert_eq!(s.disagreement_rule(), "20 steg eller mer");
+        s.disagreement_steps = 0.0;
+        assert_eq!(s.disagreement_rule(), "åt");
+        assert!(s.disagree(1.0, 2.0) && !s.disagree(2.0, 2.0));
     }
 
     #[test]
@@ -476,6 +542,60 @@ mod tests {
         assert_eq!(c.orgs_scored, 2);
         assert_eq!(c.units_scored, 4);
         assert_eq!(county_summary(&i, &[&none]).areas[0].stats, None);
+    }
+
+    fn areas(i: &Instrument, areas: &[(&str, u8)]) -> AnswerSet {
+        let mut set = AnswerSet::default();
+        for (a, v) in areas {
+            for st in &i.area(&AreaId::parse(a).unwrap()).unwrap().statements {
+                set.answers.insert(st.id.clone(), Level(*v));
+            }
+        }
+        set
+    }
+
+    #[test]
+    fn an_index_needs_enough_scored_areas_at_every_level() {
+        let i = Instrument::dalarna();
+        // Two units, neither with an index of its own (one and two areas scored)...
+        let a = score_unit(&i, &[&areas(&i, &[("D1", 1)])], None);
+        let b = score_unit(&i, &[&areas(&i, &[("D2", 4), ("D3", 4)])], None);
+        assert_eq!((a.scores.overall, b.scores.overall), (None, None));
+        // ...make an organisation with three scored areas: its index is the mean of the area
+        // scores it shows, (1 + 4 + 4) / 3.
+        let falun = score_org(&i, &[&a, &b]);
+        assert_eq!(falun.areas_scored(), 3);
+        assert_eq!(falun.overall, Some(3.0));
+        assert_eq!(falun.overall_percent, Some(i.percent(3.0)));
+        assert_eq!(falun.no_index(&i), None);
+        assert_eq!(falun.units_scored, 2, "a unit scored in one area is scored");
+        // An organisation with one such unit has two scored areas and no index.
+        let mora = score_org(&i, &[&b]);
+        assert_eq!((mora.areas_scored(), mora.overall), (2, None));
+        assert_eq!(
+            mora.no_index(&i).as_deref(),
+            Some(
+                "Inget index: bara 2 av 5 delmål har tillräckligt många svar; index kräver minst 3."
+            )
+        );
+        // The county: its area figures count every scored organisation; its index figures only
+        // the organisations with an index.
+        let c = county_summary(&i, &[&falun, &mora]);
+        assert_eq!(c.areas[1].stats.unwrap().n, 2);
+        assert_eq!(c.areas[1].stats.unwrap().mean, 4.0);
+        let o = c.overall.unwrap();
+        assert_eq!((o.n, o.mean), (1, 3.0));
+        assert_eq!(c.orgs_scored, 1, "organisations with an index");
+        assert_eq!(c.no_index(&i), None);
+        let none = county_summary(&i, &[&mora]);
+        assert_eq!((none.overall, none.orgs_scored), (None, 0));
+        assert_eq!(none.areas[1].stats.unwrap().mean, 4.0);
+        assert_eq!(
+            none.no_index(&i).as_deref(),
+            Some(
+                "Inget index för länet: ingen organisation har index (index kräver att minst 3 av 5 delmål har tillräckligt många svar)."
+            )
+        );
     }
 
     #[test]

@@ -65,17 +65,30 @@ impl RoundStatus {
         matches!(self, Self::Closed | Self::Published)
     }
 
-    /// Checks a status change: draft → open → closed → published, and closed → open to
-    /// reopen for late answers. A published round stays published.
+    /// Checks a status change: draft → open → closed → published, closed → open to reopen for
+    /// late answers, and published → closed to take a publication back (the caller records
+    /// why: see [`RoundStatus::needs_reason`]).
     pub fn change_to(self, to: Self) -> Result<Self> {
         use RoundStatus::*;
         match (self, to) {
-            (Draft, Open) | (Open, Closed) | (Closed, Open) | (Closed, Published) => Ok(to),
+            (Draft, Open)
+            | (Open, Closed)
+            | (Closed, Open)
+            | (Closed, Published)
+            | (Published, Closed) => Ok(to),
             _ => Err(Error::StatusChange {
                 from: self.label(),
                 to: to.label(),
             }),
         }
+    }
+}
+
+impl RoundStatus {
+    /// Whether a change must say why: taking a publication back hides numbers people have
+    /// already read, so the reason goes into the audit log.
+    pub fn needs_reason(self, to: Self) -> bool {
+        self == RoundStatus::Published && to == RoundStatus::Closed
     }
 }
 
@@ -176,12 +189,14 @@ mod tests {
         assert_eq!(Open.change_to(Closed).unwrap(), Closed);
         assert_eq!(Closed.change_to(Open).unwrap(), Open);
         assert_eq!(Closed.change_to(Published).unwrap(), Published);
+        assert_eq!(Published.change_to(Closed).unwrap(), Closed);
+        assert!(Published.needs_reason(Closed) && !Closed.needs_reason(Published));
         for (from, to) in [
             (Draft, Closed),
             (Draft, Published),
             (Open, Published),
             (Published, Open),
-            (Published, Closed),
+            (Published, Draft),
             (Open, Open),
         ] {
             let e = from.change_to(to).unwrap_err().to_string();

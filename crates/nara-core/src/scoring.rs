@@ -1,6 +1,7 @@
 //! The scoring method for one set of answers: statement values, area means and percentages,
-//! the at-least-half rule, the overall index, bands, the highest and lowest statements, and the
-//! change since the previous round. Every number is a setting of the instrument.
+//! the at-least-half rule, the overall index (only when enough areas are scored), bands, the
+//! highest and lowest statements, and the change since the previous round. Every number is a
+//! setting of the instrument.
 
 use std::collections::BTreeMap;
 
@@ -86,7 +87,8 @@ pub struct Highlight {
 pub struct Scores {
     /// One per area, in instrument order.
     pub areas: Vec<AreaScore>,
-    /// The unweighted mean of the scored areas; `None` when no area is scored.
+    /// The unweighted mean of the scored areas; `None` when fewer areas than the instrument's
+    /// [`Instrument::min_scored_areas`] are scored (see [`Scores::no_index`] for why).
     pub overall: Option<f64>,
     /// The overall index as a percentage.
     pub overall_percent: Option<f64>,
@@ -104,13 +106,77 @@ impl Scores {
 
     /// Whether any area is scored.
     pub fn is_scored(&self) -> bool {
-        self.overall.is_some()
+        self.areas.iter().any(|a| a.mean.is_some())
     }
+
+    /// How many areas are scored.
+    pub fn areas_scored(&self) -> usize {
+        self.areas.iter().filter(|a| a.mean.is_some()).count()
+    }
+
+    /// Why there is no overall index, in Swedish ([`no_index_reason`]); `None` when there is
+    /// one.
+    pub fn no_index(&self, inst: &Instrument) -> Option<String> {
+        self.overall
+            .is_none()
+            .then(|| no_index_reason(inst, self.areas_scored()))
+    }
+}
+
+/// Whether `scored` areas are enough for an overall index: at least the instrument's
+/// [`Instrument::min_scored_areas`], and at least one.
+pub fn enough_areas(inst: &Instrument, scored: usize) -> bool {
+    scored > 0 && scored >= inst.min_scored_areas()
+}
+
+/// The unweighted mean of the area scores, when enough of them are scored
+/// ([`enough_areas`]); `None` otherwise.
+pub fn index_of(
+    inst: &Instrument,
+    area_means: impl IntoIterator<Item = Option<f64>>,
+) -> Option<f64> {
+    let scored: Vec<f64> = area_means.into_iter().flatten().collect();
+    if enough_areas(inst, scored.len()) {
+        mean(scored)
+    } else {
+        None
+    }
+}
+
+/// The rule in one sentence, said once under a table where some index is missing (each such
+/// cell says [`crate::fmt::NO_INDEX`]): `Inget index: färre än 3 av 5 delmål har tillräckligt
+/// många svar.`
+pub fn no_index_rule(inst: &Instrument) -> String {
+    format!(
+        "Inget index: färre än {} av {} delmål har tillräckligt många svar.",
+        inst.min_scored_areas(),
+        inst.areas.len()
+    )
+}
+
+/// Why a result has no overall index when `scored` of its areas are scored, said once where
+/// the index would stand: `Inget index: bara 1 av 5 delmål har tillräckligt många svar; index
+/// kräver minst 3.`
+pub fn no_index_reason(inst: &Instrument, scored: usize) -> String {
+    let (n, k) = (inst.areas.len(), inst.min_scored_areas());
+    let have = if scored == 0 {
+        format!("inget av de {n} delmålen har")
+    } else {
+        format!("bara {scored} av {n} delmål har")
+    };
+    format!("Inget index: {have} tillräckligt många svar; index kräver minst {k}.")
 }
 
 /// Whether `answered` of `total` statements are enough to score an area.
 pub fn enough_answered(inst: &Instrument, answered: usize, total: usize) -> bool {
     total > 0 && answered as f64 + 1e-9 >= inst.scoring.min_answered_share * total as f64
+}
+
+/// The fewest answers on the scale that let an area of `total` statements be scored.
+pub fn min_answered(inst: &Instrument, total: usize) -> usize {
+    (1..=total)
+        .find(|&n| enough_answered(inst, n, total))
+        .unwrap_or(total)
 }
 
 /// Scores a set of values.
@@ -145,7 +211,7 @@ pub fn score(inst: &Instrument, values: &Values) -> Scores {
             }
         })
         .collect();
-    let overall = mean(areas.iter().filter_map(|a| a.mean));
+    let overall = index_of(inst, areas.iter().map(|a| a.mean));
     let (top, bottom) = highlights(inst, values);
     Scores {
         areas,
@@ -330,7 +396,10 @@ mod tests {
         assert_eq!(d2.mean, Some(3.0));
         assert!((d2.percent.unwrap() - 200.0 / 3.0).abs() < 1e-9);
         assert_eq!(d2.band.as_deref(), Some("styrka"));
-        assert_eq!(s.overall, Some(3.0), "only D2 is scored");
+        assert_eq!(
+            s.overall, None,
+            "only D2 is scored: too few areas for an index"
+        );
     }
 
     #[test]
@@ -371,6 +440,68 @@ mod tests {
         // D1 has 6 statements and D3 5, but each area counts once: (1 + 2 + 4) / 3.
         assert_eq!(s.overall, Some(7.0 / 3.0));
         assert_eq!(s.overall_percent, Some(i.percent(7.0 / 3.0)));
+    }
+
+    fn whole_areas(i: &Instrument, areas: &[(&str, u8)]) -> AnswerSet {
+        let mut set = AnswerSet::default();
+        for (a, v) in areas {
+            for st in &i.area(&AreaId::parse(a).unwrap()).unwrap().statements {
+                set.answers.insert(st.id.clone(), Level(*v));
+            }
+        }
+        set
+    }
+
+    #[test]
+    fn no_index_from_fewer_areas_than_the_instrument_requires() {
+        let mut i = Instrument::dalarna();
+        assert_eq!(i.min_scored_areas(), 3);
+        // Issue 15: 8 of 27 answered, all 1: D1 (6 of 6) is scored, D2 (2 of 5) is not.
+        let mut eight = whole_areas(&i, &[("D1", 1)]);
+        for k in ["D2.1", "D2.2"] {
+            eight
+                .answers
+                .insert(StatementId::parse(k).unwrap(), Level(1));
+        }
+        let s = score_answers(&i, &eight);
+        assert_eq!(
+            s.areas[0].mean,
+            Some(1.0),
+            "the area itself is still scored"
+        );
+        assert_eq!(
+            (s.areas_scored(), s.overall, s.overall_percent),
+            (1, None, None)
+        );
+        assert!(s.is_scored());
+        assert_eq!(
+            s.no_index(&i).as_deref(),
+            Some(
+                "Inget index: bara 1 av 5 delmål har tillräckligt många svar; index kräver minst 3."
+            )
+        );
+        let two = score_answers(&i, &whole_areas(&i, &[("D1", 1), ("D5", 4)]));
+        assert_eq!((two.areas_scored(), two.overall), (2, None));
+        let three_set = whole_areas(&i, &[("D1", 1), ("D3", 2), ("D5", 4)]);
+        let three = score_answers(&i, &three_set);
+        assert_eq!((three.areas_scored(), three.overall), (3, Some(7.0 / 3.0)));
+        assert_eq!(three.no_index(&i), None);
+        let none = score_answers(&i, &AnswerSet::default());
+        assert!(!none.is_scored());
+        assert_eq!(
+            none.no_index(&i).as_deref(),
+            Some(
+                "Inget index: inget av de 5 delmålen har tillräckligt många svar; index kräver minst 3."
+            )
+        );
+        // The number is the instrument's: one area is enough at 1, every area is needed at 5.
+        i.scoring.min_scored_areas = Some(1);
+        assert_eq!(score_answers(&i, &eight).overall, Some(1.0));
+        assert_eq!(score_answers(&i, &AnswerSet::default()).overall, None);
+        i.scoring.min_scored_areas = Some(5);
+        assert_eq!(score_answers(&i, &three_set).overall, None);
+        let all = whole_areas(&i, &[("D1", 1), ("D2", 2), ("D3", 3), ("D4", 4), ("D5", 4)]);
+        assert_eq!(score_answers(&i, &all).overall, Some(2.8));
     }
 
     #[test]

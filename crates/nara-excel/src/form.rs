@@ -3,11 +3,14 @@
 //! a results sheet whose live formulas and radar chart show the unit its own score, and a hidden
 //! sheet with the scale and the scoring settings.
 
+use std::collections::BTreeMap;
+
+use nara_core::ids::fold_spaces;
 use nara_core::scoring::score_answers;
-use nara_core::{Answer, AnswerSet, Instrument, Organisation, Round};
+use nara_core::{Answer, AnswerSet, Instrument, Organisation, Round, StatementId};
 use rust_xlsxwriter::{
-    Chart, ChartType, Color, DataValidation, DataValidationErrorStyle, DocProperties, Format,
-    FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+    Chart, ChartType, Color, ConditionalFormatFormula, DataValidation, DataValidationErrorStyle,
+    DocProperties, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 
 use crate::import::{ANSWER_SHEET, HEADERS, props};
@@ -38,6 +41,49 @@ pub struct Filled {
     pub consensus: bool,
     /// The answers, per-area free text and per-statement comments.
     pub answers: AnswerSet,
+    /// Answers typed or pasted into the Svar cell as plain values instead of chosen from the
+    /// list (`3`, `3,0`, ` stämmer HELT `): for these statements they take the place of
+    /// `answers`.
+    pub typed: BTreeMap<StatementId, Typed>,
+}
+
+/// A value typed or pasted into an answer cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Typed {
+    /// Text, as typed.
+    Text(String),
+    /// A number (a typed `3` is one in every spreadsheet).
+    Number(f64),
+}
+
+impl Typed {
+    /// The text the importer reads from the cell.
+    fn import_text(&self) -> String {
+        match self {
+            Typed::Text(t) => t.clone(),
+            Typed::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Typed::Number(n) => n.to_string(),
+        }
+    }
+}
+
+impl Filled {
+    /// The answers the importer reads from this form: `answers`, with each typed cell read as
+    /// the importer reads it (a cell it refuses counts as unanswered here).
+    pub fn effective_answers(&self, inst: &Instrument) -> AnswerSet {
+        let mut set = self.answers.clone();
+        for (id, t) in &self.typed {
+            match inst.parse_answer(&t.import_text()) {
+                Ok(Some(a)) => {
+                    set.answers.insert(id.clone(), a);
+                }
+                Ok(None) | Err(_) => {
+                    set.answers.remove(id);
+                }
+            }
+        }
+        set
+    }
 }
 
 /// Where the parts of the answer sheet are (rows from 0).
@@ -54,10 +100,32 @@ const SCALE_SHEET: &str = "Skala";
 const RESULT_SHEET: &str = "Resultat";
 const COVER_SHEET: &str = "Instruktioner";
 const TOO_FEW: &str = nara_core::fmt::TOO_FEW;
+const NO_INDEX: &str = nara_core::fmt::NO_INDEX;
 /// Background label rows, from row 3.
 const FIRST_LABEL_ROW: u32 = 3;
-/// The hidden helper column with each answer's value.
+/// The hidden helper column with each answer's value: a number on the scale, or a word
+/// ([`BLANK`], [`NOT_SCORED`], [`INVALID`]) that COUNT and AVERAGE pass over. Never an empty
+/// text: LibreOffice reads a cached empty text as 0 (and counts it) when it does not
+/// recalculate a workbook on load, which is its default for .xlsx.
 const VALUE_COL: u16 = 5;
+/// What the value column holds for a blank answer.
+const BLANK: &str = "tomt";
+/// What the value column holds for the not-applicable option.
+const NOT_SCORED: &str = "räknas inte";
+/// What the value column holds for an entry the importer refuses.
+const INVALID: &str = "ogiltigt";
+/// The hidden helper columns after the value column (see [`value_formulas`]).
+const HELPERS: [&str; 9] = [
+    "Text",
+    "Märkt",
+    "Sifferlängd",
+    "Siffror",
+    "Punkt",
+    "Decimaler",
+    "Tal",
+    "Resten märkt",
+    "Resten",
+];
 
 /// The form id written into the document properties.
 pub fn form_id(spec: &FormSpec) -> String {
@@ -100,6 +168,171 @@ fn layout(inst: &Instrument) -> Layout {
 
 fn col_letter(col: u16) -> char {
     (b'A' + col as u8) as char
+}
+
+/// Normalises a label as the importer compares it (`Instrument::parse_answer`): spaces folded,
+/// lower case, no spaces around `/`.
+fn norm(s: &str) -> String {
+    fold_spaces(s)
+        .to_lowercase()
+        .replace(" / ", "/")
+        .replace("/ ", "/")
+        .replace(" /", "/")
+}
+
+/// A text as a formula literal: quotes doubled, and cut into pieces joined with `&` so that no
+/// literal is longer than Excel's 255 characters.
+fn lit(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.is_empty() {
+        return "\"\"".to_string();
+    }
+    chars
+        .chunks(120)
+        .map(|c| format!("\"{}\"", c.iter().collect::<String>().replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Whitespace that the importer folds to one space (`char::is_whitespace`, and the no-break
+/// space), as formula expressions; the ordinary space is TRIM's own. U+0085 is left out: no
+/// character code reaches it in every spreadsheet, and no keyboard types it.
+const WHITESPACE: [&str; 23] = [
+    "CHAR(9)",
+    "CHAR(10)",
+    "CHAR(11)",
+    "CHAR(12)",
+    "CHAR(13)",
+    "\"\u{a0}\"",
+    "\"\u{1680}\"",
+    "\"\u{2000}\"",
+    "\"\u{2001}\"",
+    "\"\u{2002}\"",
+    "\"\u{2003}\"",
+    "\"\u{2004}\"",
+    "\"\u{2005}\"",
+    "\"\u{2006}\"",
+    "\"\u{2007}\"",
+    "\"\u{2008}\"",
+    "\"\u{2009}\"",
+    "\"\u{200a}\"",
+    "\"\u{2028}\"",
+    "\"\u{2029}\"",
+    "\"\u{202f}\"",
+    "\"\u{205f}\"",
+    "\"\u{3000}\"",
+];
+
+/// What may stand between an answer's number and its label (`3 - Stämmer till stor del`).
+const SEPARATORS: [char; 7] = ['-', '–', '—', ':', '.', ')', '='];
+
+/// The formulas of one answer row (`r` from 1) that read the Svar cell (column D) exactly as
+/// the importer does (`Instrument::parse_answer`), so that the Resultat sheet scores every
+/// entry the importer accepts: the list's text, a typed or pasted number, a label in any case,
+/// `3,0`, `3.`, ` 3 `, `3 - Stämmer till stor del`, "vet ej". The first is the value column
+/// ([`VALUE_COL`]); the others fill the hidden helper columns after it, in [`HELPERS`] order.
+/// Only functions that Excel (2007 and later), LibreOffice and IronCalc all evaluate are used,
+/// and no array formulas.
+fn value_formulas(inst: &Instrument, r: u32) -> Vec<String> {
+    let c = |k: usize| format!("{}{r}", col_letter(VALUE_COL + k as u16));
+    let (g, h, i, j, k, l, m, n, o) = (c(1), c(2), c(3), c(4), c(5), c(6), c(7), c(8), c(9));
+    // G: the text, normalised as the importer normalises it.
+    let mut text = format!("D{r}&\"\"");
+    for w in WHITESPACE {
+        text = format!("SUBSTITUTE({text},{w},\" \")");
+    }
+    let g_f = format!("=SUBSTITUTE(SUBSTITUTE(LOWER(TRIM({text})),\" /\",\"/\"),\"/ \",\"/\")");
+    // H: the text with its spaces marked and every digit, comma and point made a space, so that
+    // TRIM finds the first character after a leading number.
+    let mut marked = format!("SUBSTITUTE({g},\" \",\"_\")");
+    for ch in "0123456789,.".chars() {
+        marked = format!("SUBSTITUTE({marked},\"{ch}\",\" \")");
+    }
+    let h_f = format!("={marked}");
+    // I: the length of the leading number (digits, commas, points).
+    let i_f = format!("=IF(TRIM({h})=\"\",LEN({g}),FIND(LEFT(TRIM({h}),1),{h})-1)");
+    // J: the number with points for commas; K: where its first point is; L: what follows it.
+    let j_f = format!("=SUBSTITUTE(LEFT({g},{i}),\",\",\".\")");
+    let k_f = format!("=FIND(\".\",{j}&\".\")");
+    let l_f = format!("=MID({j},{k}+1,LEN({j})+1)");
+    // M: the number's value when it is whole: digits, then optionally a point, zeros and
+    // trailing points (`3`, `03`, `3,0`, `3.`, `3,00.`); empty otherwise.
+    let decimals = format!("LEN(SUBSTITUTE({l},\".\",\"\"))");
+    let m_f = format!(
+        "=IFERROR(IF(AND(OR({k}>1,{decimals}>0),EXACT(LEFT({l},{decimals}),REPT(\"0\",{decimals}))),IF({k}>1,VALUE(LEFT({j},{k}-1)),0),\"\"),\"\")"
+    );
+    // N: what follows the number, separators made spaces; O: what follows the separators.
+    let mut rest = format!("MID({g},{i}+1,LEN({g})+1)");
+    for ch in SEPARATORS {
+        rest = format!("SUBSTITUTE({rest},\"{ch}\",\" \")");
+    }
+    let n_f = format!("={rest}");
+    let o_f =
+        format!("=IF(TRIM({n})=\"\",\"\",MID({g},{i}+FIND(LEFT(TRIM({n}),1),{n}),LEN({g})+1))");
+    // F: the value. The not-applicable option, a label, then a number with its own label or
+    // nothing after it; anything else is invalid.
+    let na = &inst.scale.not_applicable;
+    let na_test = std::iter::once(&na.label)
+        .chain(&na.aliases)
+        .map(|a| format!("EXACT({g},{})", lit(&norm(a))))
+        .collect::<Vec<_>>()
+        .join(",");
+    let numbered = inst
+        .scale
+        .levels
+        .iter()
+        .map(|lv| {
+            format!(
+                "AND({m}={v},OR({o}=\"\",EXACT({o},{label})))",
+                v = lv.value,
+                label = lit(&norm(&lv.label))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut value = format!("IF(AND(ISNUMBER({m}),OR({numbered})),{m},\"{INVALID}\")");
+    for lv in inst.scale.levels.iter().rev() {
+        value = format!(
+            "IF(EXACT({g},{label}),{v},{value})",
+            label = lit(&norm(&lv.label)),
+            v = lv.value
+        );
+    }
+    let f_f = format!(
+        "=IFERROR(IF({g}=\"\",\"{BLANK}\",IF(OR({na_test}),\"{NOT_SCORED}\",{value})),\"{INVALID}\")"
+    );
+    vec![f_f, g_f, h_f, i_f, j_f, k_f, l_f, m_f, n_f, o_f]
+}
+
+/// The scale's values as a range: `1–4`.
+fn level_range(inst: &Instrument) -> String {
+    let levels = &inst.scale.levels;
+    match (levels.first(), levels.last()) {
+        (Some(lo), Some(hi)) => format!("{}–{}", lo.value, hi.value),
+        _ => String::new(),
+    }
+}
+
+/// The information shown when an answer is typed rather than chosen from the list (at most
+/// 255 characters, Excel's limit).
+fn typed_message(inst: &Instrument) -> String {
+    let range = level_range(inst);
+    let example = inst
+        .scale
+        .levels
+        .last()
+        .map(|l| format!(", till exempel {} eller {}", l.value, l.label))
+        .unwrap_or_default();
+    let full = format!(
+        "Det går bra att skriva siffran ({range}) eller svarstexten{example}: svaret räknas som om det valts i listan. Annat räknas inte och blir rött; välj då i listan."
+    );
+    if full.encode_utf16().count() <= 255 {
+        full
+    } else {
+        format!(
+            "Det går bra att skriva siffran ({range}) eller svarstexten. Annat räknas inte och blir rött; välj då i listan."
+        )
+    }
 }
 
 fn build(spec: &FormSpec, filled: Option<&Filled>) -> Result<Vec<u8>, XlsxError> {
@@ -197,7 +430,10 @@ fn cover(ws: &mut Worksheet, spec: &FormSpec, f: &Formats) -> Result<(), XlsxErr
         String::new(),
         "Så fyller ni i blanketten".to_string(),
         "1. Gå till fliken Självskattning. Fyll i Verksamhet, Deltagare och Datum (de gula fälten).".to_string(),
-        "2. Ta ställning till hur väl varje påstående stämmer in på er verksamhet. Välj svar i listan i kolumnen Svar.".to_string(),
+        format!(
+            "2. Ta ställning till hur väl varje påstående stämmer in på er verksamhet. Välj svar i listan i kolumnen Svar, eller skriv siffran ({}) eller svarstexten. Ett svar som inte kan läsas blir rött och räknas inte.",
+            level_range(spec.instrument)
+        ),
         format!("3. Välj ”{}” om ni inte vet eller om påståendet inte gäller er. Sådana svar räknas inte in i poängen.", spec.instrument.scale.not_applicable.label),
         "4. Skriv gärna en kommentar, och under varje delmål vad som fungerar bra och vad som kan bli bättre.".to_string(),
         "5. Är ni flera som skattar var för sig: skriv ert namn eller er roll i Svarande. Har ni enats om ett gemensamt svar: välj Ja i Samsyn.".to_string(),
@@ -205,8 +441,10 @@ fn cover(ws: &mut Worksheet, spec: &FormSpec, f: &Formats) -> Result<(), XlsxErr
         String::new(),
         "Det finns inga rätta eller felaktiga svar. Självskattningen ger en bild av läget så att resurser och insatser kan riktas rätt.".to_string(),
         format!(
-            "Fliken Resultat visar ert resultat per delmål direkt när ni svarar. Ett delmål får ett resultat när minst {} % av påståendena har svar på skalan.",
-            (spec.instrument.scoring.min_answered_share * 100.0).round()
+            "Fliken Resultat visar ert resultat per delmål direkt när ni svarar. Ett delmål får ett resultat när minst {} % av påståendena har svar på skalan. Index, medelvärdet av delmålen, visas när minst {} av {} delmål har ett resultat.",
+            (spec.instrument.scoring.min_answered_share * 100.0).round(),
+            spec.instrument.min_scored_areas(),
+            spec.instrument.areas.len()
         ),
         "Flikarna är skyddade (utan lösenord) så att tabellen inte ändras av misstag. Ändra inte ID-kolumnen eller rubrikerna.".to_string(),
     ];
@@ -245,7 +483,7 @@ fn answer_sheet(
     ws.write_string(
         1,
         0,
-        "Fyll i de gula fälten. Välj svar i listan i kolumnen Svar. Resultatet syns på fliken Resultat.",
+        "Fyll i de gula fälten. Välj svar i listan i kolumnen Svar, eller skriv siffran. Resultatet syns på fliken Resultat.",
     )?;
     let fill = |s: &str| s.to_string();
     let org = spec.org.display();
@@ -296,6 +534,9 @@ fn answer_sheet(
         ws.write_string_with_format(lay.header_row, col as u16, *h, &f.header)?;
     }
     ws.write_string_with_format(lay.header_row, VALUE_COL, "Värde", &f.header)?;
+    for (k, h) in HELPERS.iter().enumerate() {
+        ws.write_string_with_format(lay.header_row, VALUE_COL + 1 + k as u16, *h, &f.header)?;
+    }
 
     let options = inst.answer_options();
     let joined: usize = options.iter().map(|o| o.chars().count() + 1).sum();
@@ -308,11 +549,18 @@ fn answer_sheet(
             n_opts + 1
         )))
     }
-    .set_error_style(DataValidationErrorStyle::Stop)
-    .set_error_title("Ogiltigt svar")?
-    .set_error_message("Välj ett av svarsalternativen i listan.")?
+    // Not "stop": a typed digit or label is as good as the list's text (the importer and the
+    // Resultat sheet read it the same way), so the spreadsheet only informs and keeps it.
+    .set_error_style(DataValidationErrorStyle::Information)
+    .set_error_title("Svaret står inte i listan")?
+    .set_error_message(typed_message(inst))?
     .set_input_title("Svar")?
-    .set_input_message("Välj i listan hur väl påståendet stämmer för er verksamhet.")?;
+    .set_input_message(
+        "Välj i listan hur väl påståendet stämmer för er verksamhet, eller skriv siffran.",
+    )?;
+    let invalid_format = Format::new()
+        .set_background_color(Color::RGB(0xF4CCCC))
+        .set_font_color(Color::RGB(0x9C0006));
 
     for (area, (first, last, free)) in inst.areas.iter().zip(&lay.areas) {
         let head = first - 1;
@@ -335,24 +583,45 @@ fn answer_sheet(
             ws.write_string_with_format(row, 0, st.id.as_str(), &f.wrap)?;
             ws.write_string_with_format(row, 1, &area.name, &f.wrap)?;
             ws.write_string_with_format(row, 2, &st.text, &f.wrap)?;
-            match filled.and_then(|x| x.answers.get(&st.id)) {
-                Some(a) => ws.write_string_with_format(row, 3, answer_label(inst, a), &f.input)?,
-                None => ws.write_blank(row, 3, &f.input)?,
+            match (
+                filled.and_then(|x| x.typed.get(&st.id)),
+                filled.and_then(|x| x.answers.get(&st.id)),
+            ) {
+                (Some(Typed::Text(t)), _) => ws.write_string_with_format(row, 3, t, &f.input)?,
+                (Some(Typed::Number(n)), _) => ws.write_number_with_format(row, 3, *n, &f.input)?,
+                (None, Some(a)) => {
+                    ws.write_string_with_format(row, 3, answer_label(inst, a), &f.input)?
+                }
+                (None, None) => ws.write_blank(row, 3, &f.input)?,
             };
             match filled.and_then(|x| x.answers.notes.get(&st.id)) {
                 Some(t) => ws.write_string_with_format(row, 4, t, &f.input_wrap)?,
                 None => ws.write_blank(row, 4, &f.input_wrap)?,
             };
-            let value = filled
-                .and_then(|x| x.answers.get(&st.id))
-                .and_then(Answer::value);
-            let formula = Formula::new(format!(
-                "=IFERROR(VLOOKUP(D{r},{SCALE_SHEET}!$A$2:$B${end},2,FALSE),\"\")",
-                r = row + 1,
-                end = n_opts + 1
-            ))
-            .set_result(value.map(|v| v.to_string()).unwrap_or_default());
-            ws.write_formula(row, VALUE_COL, formula)?;
+            // The cached value is what the importer reads from the cell; the helpers are left
+            // empty (a spreadsheet computes them again whenever the answer changes).
+            let read = match filled.and_then(|x| x.typed.get(&st.id)) {
+                Some(t) => inst.parse_answer(&t.import_text()),
+                None => Ok(filled.and_then(|x| x.answers.get(&st.id))),
+            };
+            let cached = match read {
+                Ok(Some(Answer::Level(v))) => v.to_string(),
+                Ok(Some(Answer::NotApplicable)) => NOT_SCORED.to_string(),
+                Ok(None) => BLANK.to_string(),
+                Err(_) => INVALID.to_string(),
+            };
+            for (k, text) in value_formulas(inst, row + 1).into_iter().enumerate() {
+                let result = if k == 0 {
+                    cached.clone()
+                } else {
+                    String::new()
+                };
+                ws.write_formula(
+                    row,
+                    VALUE_COL + k as u16,
+                    Formula::new(text).set_result(result),
+                )?;
+            }
             ws.set_row_height(
                 row,
                 if st.text.chars().count() > 70 {
@@ -363,6 +632,19 @@ fn answer_sheet(
             )?;
         }
         ws.add_data_validation(*first, 3, *last, 3, &list)?;
+        ws.add_conditional_format(
+            *first,
+            3,
+            *last,
+            3,
+            &ConditionalFormatFormula::new()
+                .set_rule(Formula::new(format!(
+                    "=${v}{r}=\"{INVALID}\"",
+                    v = col_letter(VALUE_COL),
+                    r = first + 1
+                )))
+                .set_format(&invalid_format),
+        )?;
         ws.write_string_with_format(*free, 0, area.id.as_str(), &f.wrap)?;
         ws.write_string_with_format(*free, 1, &area.name, &f.wrap)?;
         ws.write_string_with_format(
@@ -378,7 +660,9 @@ fn answer_sheet(
         };
         ws.set_row_height(*free, 45.0)?;
     }
-    ws.set_column_hidden(VALUE_COL)?;
+    for col in VALUE_COL..=VALUE_COL + HELPERS.len() as u16 {
+        ws.set_column_hidden(col)?;
+    }
     ws.set_freeze_panes(lay.header_row + 1, 0)?;
     ws.set_paper_size(9); // A4
     ws.set_portrait();
@@ -397,7 +681,7 @@ fn results_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let inst = spec.instrument;
-    let scores = filled.map(|x| score_answers(inst, &x.answers));
+    let scores = filled.map(|x| score_answers(inst, &x.effective_answers(inst)));
     let (min, max) = (
         inst.scale_min().unwrap_or(1.0),
         inst.scale_max().unwrap_or(4.0),
@@ -415,11 +699,12 @@ fn results_sheet(
         ws.set_column_width(col, width)?;
     }
     ws.write_string_with_format(0, 0, "Ert resultat per delmål", &f.title)?;
+    let (needed, n_areas) = (inst.min_scored_areas(), inst.areas.len());
     ws.write_string(
         1,
         0,
         format!(
-            "Räknas om när ni svarar. Ett delmål får ett resultat när minst {} % av påståendena har svar på skalan; annars står det ”{TOO_FEW}”.",
+            "Räknas om när ni svarar. Ett delmål får ett resultat när minst {} % av påståendena har svar på skalan; annars står det ”{TOO_FEW}”. Index visas när minst {needed} av {n_areas} delmål har ett resultat.",
             (share * 100.0).round()
         ),
     )?;
@@ -437,16 +722,19 @@ fn results_sheet(
     for (c, h) in heads.iter().enumerate() {
         ws.write_string_with_format(header_row, c as u16, *h, &f.header)?;
     }
-    let band_formula = |cell: &str| -> String {
+    // The band of a score, or `missing` (a text) where there is no score.
+    let band_or = |cell: &str, missing: &str| -> String {
         // Nested IFs from the highest band down; the bands are the instrument's.
         let mut expr = format!("\"{}\"", inst.scoring.bands[0].label);
         for b in inst.scoring.bands.iter().skip(1) {
             if let Some(from) = b.from {
-                expr = format!("IF({cell}>={from},\"{}\",{expr})", b.label);
+                // The same slack as core's `Instrument::band`.
+                expr = format!("IF({cell}>={from}-0.000000001,\"{}\",{expr})", b.label);
             }
         }
-        format!("=IF(ISNUMBER({cell}),{expr},\"{TOO_FEW}\")")
+        format!("=IF(ISNUMBER({cell}),{expr},{})", lit(missing))
     };
+    let band_formula = |cell: &str| band_or(cell, TOO_FEW);
     let text_or = |v: Option<f64>| v.map_or_else(|| TOO_FEW.to_string(), |v| v.to_string());
     for (i, (area, (first, last, _))) in inst.areas.iter().zip(&lay.areas).enumerate() {
         let row = header_row + 1 + i as u32;
@@ -509,33 +797,74 @@ fn results_sheet(
     let (top, bottom) = (header_row + 2, header_row + 1 + n);
     let idx = header_row + 1 + n;
     let r = idx + 1;
+    // The index, as core's `score`: the mean of the scored areas when at least
+    // `min_scored_areas` of them are scored; otherwise "inget index", with the reason once, in
+    // the Läge column.
     ws.write_string_with_format(idx, 0, "Index (alla delmål)", &f.area)?;
+    let index_or = |v: Option<f64>| v.map_or_else(|| NO_INDEX.to_string(), |v| v.to_string());
     ws.write_formula_with_format(
         idx,
         3,
         Formula::new(format!(
-            "=IF(COUNT(D{top}:D{bottom})>0,AVERAGE(D{top}:D{bottom}),\"{TOO_FEW}\")"
+            "=IF(COUNT(D{top}:D{bottom})>={needed},AVERAGE(D{top}:D{bottom}),\"{NO_INDEX}\")"
         ))
-        .set_result(text_or(scores.as_ref().and_then(|s| s.overall))),
+        .set_result(index_or(scores.as_ref().and_then(|s| s.overall))),
         &f.number,
     )?;
     ws.write_formula_with_format(
         idx,
         4,
         Formula::new(format!(
-            "=IF(ISNUMBER(D{r}),(D{r}-{min})/({max}-{min})*100,\"{TOO_FEW}\")"
+            "=IF(ISNUMBER(D{r}),(D{r}-{min})/({max}-{min})*100,\"–\")"
         ))
-        .set_result(text_or(scores.as_ref().and_then(|s| s.overall_percent))),
+        .set_result(
+            scores
+                .as_ref()
+                .and_then(|s| s.overall_percent)
+                .map_or_else(|| "–".to_string(), |v| v.to_string()),
+        ),
         &f.percent,
     )?;
+    // Said once, beside "inget index"; not wrapped, so that it runs on over the empty cells to
+    // its right.
+    let reason = format!("Färre än {needed} av {n_areas} delmål har tillräckligt många svar.");
     let overall_band = scores
         .as_ref()
         .and_then(|s| s.overall)
-        .map_or(TOO_FEW.to_string(), |o| inst.band(o).label.clone());
+        .map_or_else(|| reason.clone(), |o| inst.band(o).label.clone());
     ws.write_formula_with_format(
         idx,
         5,
-        Formula::new(band_formula(&format!("D{r}"))).set_result(overall_band),
+        Formula::new(band_or(&format!("D{r}"), &reason)).set_result(overall_band),
+        &Format::new(),
+    )?;
+
+    // Entries the importer would refuse, marked red on the answer sheet.
+    let invalid_row = idx + 1;
+    let (first_value, last_value) = (
+        lay.areas.first().map_or(0, |a| a.0) + 1,
+        lay.areas.last().map_or(0, |a| a.1) + 1,
+    );
+    let invalid_now = filled.map_or(0, |x| {
+        x.typed
+            .values()
+            .filter(|t| inst.parse_answer(&t.import_text()).is_err())
+            .count()
+    });
+    ws.write_string_with_format(
+        invalid_row,
+        0,
+        "Svar som inte kan läsas (röda på fliken Självskattning)",
+        &f.wrap,
+    )?;
+    ws.write_formula_with_format(
+        invalid_row,
+        1,
+        Formula::new(format!(
+            "=COUNTIF('{ANSWER_SHEET}'!${v}${first_value}:${v}${last_value},\"{INVALID}\")",
+            v = col_letter(VALUE_COL)
+        ))
+        .set_result(invalid_now.to_string()),
         &f.wrap,
     )?;
 
@@ -550,7 +879,7 @@ fn results_sheet(
     chart.legend().set_hidden();
     chart.set_alt_text("Radardiagram med verksamhetens medelvärde per delmål; samma siffror står i tabellen ovanför.");
     chart.set_width(560).set_height(400);
-    ws.insert_chart(idx + 2, 0, &chart)?;
+    ws.insert_chart(idx + 3, 0, &chart)?;
     ws.protect();
     Ok(())
 }
@@ -570,6 +899,9 @@ fn scale_sheet(ws: &mut Worksheet, inst: &Instrument, f: &Formats) -> Result<(),
     row += 2;
     ws.write_string_with_format(row, 0, "Minsta andel besvarade", &f.bold)?;
     ws.write_number(row, 1, inst.scoring.min_answered_share)?;
+    row += 1;
+    ws.write_string_with_format(row, 0, "Delmål med resultat som krävs för index", &f.bold)?;
+    ws.write_number(row, 1, inst.min_scored_areas() as f64)?;
     row += 1;
     ws.write_string_with_format(row, 0, "Färgband", &f.bold)?;
     ws.write_string_with_format(row, 1, "Från", &f.bold)?;

@@ -1,8 +1,13 @@
-//! Guards that run before any spreadsheet parser sees a file: what kind of file it is, and a
-//! check of the zip directory (entry count, declared sizes, compression ratio) followed by an
-//! inflate pass with a hard cap, so that a zip bomb is refused in bounded time and memory.
+//! Guards that run before any spreadsheet parser sees a file: what kind of file it is, a check
+//! of the zip directory (entry count, declared sizes, compression ratio) followed by an inflate
+//! pass with a hard cap, so that a zip bomb is refused in bounded time and memory; and, for an
+//! xlsx, a streaming pre-scan of its XML that counts what calamine would build from the parts
+//! it reads whole (shared strings, styles, workbook, relationships, properties), so that a
+//! small file that expands into gigabytes is refused before calamine builds anything.
 
-use std::io::{Cursor, Read};
+use std::io::{BufReader, Cursor, Read};
+
+use quick_xml::events::Event;
 
 use crate::Limits;
 
@@ -64,6 +69,9 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Kind, String> {
         if size > 1024 * 1024 && size / packed.max(1) > limits.max_ratio {
             return Err(bomb(limits));
         }
+        if size > limits.max_part_bytes {
+            return Err(big_part(limits));
+        }
         names.push(entry.name().map(|n| n.into_owned()).unwrap_or_default());
     }
     if declared > limits.max_inflated_bytes {
@@ -94,6 +102,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Kind, String> {
     let mut sink = vec![0u8; 64 * 1024];
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|_| damaged())?;
+        let mut part = limits.max_part_bytes;
         loop {
             let n = match entry.read(&mut sink) {
                 Ok(0) => break,
@@ -101,9 +110,181 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Kind, String> {
                 Err(_) => return Err(damaged()),
             };
             budget = budget.checked_sub(n).ok_or_else(|| bomb(limits))?;
+            part = part.checked_sub(n).ok_or_else(|| big_part(limits))?;
         }
     }
     Ok(kind)
+}
+
+fn big_part(limits: &Limits) -> String {
+    format!(
+        "En del av filen packas upp till mer än {} MB och filen avvisas som misstänkt skadlig (en ifylld blankett är några hundra kB).",
+        limits.max_part_bytes / (1024 * 1024)
+    )
+}
+
+/// How a file is named in messages: `Filen ”namn.xlsx”` with the file's own name (no folder,
+/// no control characters, at most 60 characters), or `Filen` when it has none.
+pub fn label(file_name: &str) -> String {
+    let base = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control() && !is_bidi_control(*c))
+        .collect::<String>();
+    let base = base.trim();
+    if base.is_empty() {
+        return "Filen".into();
+    }
+    if base.chars().count() > 60 {
+        format!("Filen ”{}…”", base.chars().take(60).collect::<String>())
+    } else {
+        format!("Filen ”{base}”")
+    }
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The local names of the records calamine builds one value for when it opens an xlsx:
+/// sheets, defined names, relationships, custom properties, fonts, fills, borders, number
+/// formats and cell formats.
+const RECORDS: [&str; 9] = [
+    "sheet",
+    "definedName",
+    "Relationship",
+    "property",
+    "font",
+    "fill",
+    "border",
+    "numFmt",
+    "xf",
+];
+
+/// Streams every part of a checked xlsx (see [`check`]) through an XML reader set up as
+/// calamine's, and refuses the file when what calamine would build from the parts it reads
+/// whole exceeds the limits: more shared strings (held or declared) than
+/// [`Limits::max_shared_strings`], more records than [`Limits::max_records`], or more text than
+/// [`Limits::max_text_bytes`] in the shared strings and the style names that every cell format
+/// copies. Counting goes by element name in every part, whatever the part is called or where
+/// it sits, so renaming a part does not hide it. A part that is not XML (a picture) stops being
+/// read at its first error, as calamine would stop there too. `file` is the file's
+/// [`label`]. Returns the text, in bytes, that calamine will hold.
+pub fn scan_xlsx(bytes: &[u8], limits: &Limits, file: &str) -> Result<usize, String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| damaged())?;
+    let (mut strings, mut records, mut text) = (0usize, 0usize, 0usize);
+    let (mut formats, mut font_name, mut format_code) = (0usize, 0usize, 0usize);
+    let mut buf = Vec::with_capacity(1024);
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(|_| damaged())?;
+        let mut xml =
+            quick_xml::Reader::from_reader(BufReader::new(entry.take(limits.max_part_bytes)));
+        let config = xml.config_mut();
+        config.check_end_names = false;
+        config.trim_text(false);
+        config.check_comments = false;
+        config.expand_empty_elements = true;
+        let (mut in_string, mut in_font) = (0usize, 0usize);
+        loop {
+            buf.clear();
+            match xml.read_event_into(&mut buf) {
+                Err(_) | Ok(Event::Eof) => break,
+                Ok(Event::Start(e)) => {
+                    let name = e.local_name();
+                    let name = name.as_ref();
+                    match name {
+                        "sst" => {
+                            for a in e.attributes().with_checks(false).flatten() {
+                                if a.key.local_name().as_ref() == "uniqueCount"
+                                    && a.value
+                                        .trim()
+                                        .parse::<u64>()
+                                        .map_or(true, |n| n > limits.max_shared_strings as u64)
+                                {
+                                    return Err(too_many_strings(file, limits));
+                                }
+                            }
+                        }
+                        "si" => {
+                            strings += 1;
+                            in_string += 1;
+                            if strings > limits.max_shared_strings {
+                                return Err(too_many_strings(file, limits));
+                            }
+                        }
+                        "font" => in_font += 1,
+                        "name" if in_font > 0 => {
+                            for a in e.attributes().with_checks(false).flatten() {
+                                if a.key.as_ref() == "val" {
+                                    font_name = font_name.max(a.value.len());
+                                }
+                            }
+                        }
+                        "numFmt" => {
+                            for a in e.attributes().with_checks(false).flatten() {
+                                if a.key.as_ref() == "formatCode" {
+                                    format_code = format_code.max(a.value.len());
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                    if name == "xf" {
+                        formats += 1;
+                    }
+                    if RECORDS.contains(&name) {
+                        records += 1;
+                        if records > limits.max_records {
+                            return Err(format!(
+                                "{file} har fler än {} flikar, namn, format eller andra poster och ser inte ut som en blankett. Använd blanketten från Nära.",
+                                limits.max_records
+                            ));
+                        }
+                    }
+                }
+                Ok(Event::End(e)) => match e.local_name().as_ref() {
+                    "si" => in_string = in_string.saturating_sub(1),
+                    "font" => in_font = in_font.saturating_sub(1),
+                    _ => {}
+                },
+                Ok(Event::Text(t)) if in_string > 0 => text += t.len(),
+                Ok(Event::CData(t)) if in_string > 0 => text += t.len(),
+                Ok(Event::GeneralRef(_)) if in_string > 0 => text += 4,
+                Ok(_) => {}
+            }
+            // Every cell format gets its own copy of its font's name and number format.
+            let copies = formats.saturating_mul(font_name.saturating_add(format_code));
+            if text.saturating_add(copies) > limits.max_text_bytes {
+                return Err(too_much_text(file, limits));
+            }
+        }
+    }
+    Ok(text.saturating_add(formats.saturating_mul(font_name.saturating_add(format_code))))
+}
+
+fn too_many_strings(file: &str, limits: &Limits) -> String {
+    format!(
+        "{file} har fler än {} olika texter och ser inte ut som en blankett. Använd blanketten från Nära.",
+        limits.max_shared_strings
+    )
+}
+
+/// The refusal of a file whose text exceeds [`Limits::max_text_bytes`]; `file` is its [`label`].
+pub fn too_much_text(file: &str, limits: &Limits) -> String {
+    format!(
+        "{file} innehåller mer än {} MB text och ser inte ut som en blankett (en ifylld blankett har några hundra kB). Kontrollera att det är rätt fil och spara blanketten på nytt.",
+        limits.max_text_bytes / (1024 * 1024)
+    )
+}
+
+/// The refusal of a file with more cells than [`Limits::max_cells`]; `file` is its [`label`].
+pub fn too_many_cells(file: &str, limits: &Limits) -> String {
+    format!(
+        "{file} har fler än {} ifyllda celler och ser inte ut som en blankett (en ifylld blankett har några hundra). Kontrollera att det är rätt fil och spara blanketten på nytt.",
+        limits.max_cells
+    )
 }
 
 fn damaged() -> String {
@@ -115,88 +296,4 @@ fn bomb(limits: &Limits) -> String {
         "Filen packas upp till mer än {} MB och avvisas som misstänkt skadlig (en ifylld blankett är några hundra kB).",
         limits.max_inflated_bytes / (1024 * 1024)
     )
-}
-
-/// For an OpenDocument file: the largest row and column that hold a value in any table,
-/// counting repeated rows and columns, without building any grid. `calamine` expands repeats
-/// into a dense grid, so a value placed far away must be refused before it reads the file.
-pub fn ods_extent(content_xml: &[u8]) -> Result<(u64, u64), String> {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_reader(content_xml);
-    let mut buf = Vec::new();
-    let (mut row, mut col) = (0u64, 0u64);
-    let (mut max_row, mut max_col) = (0u64, 0u64);
-    let (mut row_rep, mut cell_rep) = (1u64, 1u64);
-    let mut cell_has_value = false;
-    let rep = |e: &quick_xml::events::BytesStart, name: &str| -> u64 {
-        e.attributes()
-            .flatten()
-            .find(|a| a.key.as_ref() == name)
-            .and_then(|a| a.value.parse().ok())
-            .unwrap_or(1)
-    };
-    loop {
-        let ev = reader
-            .read_event_into(&mut buf)
-            .map_err(|_| "Filens innehåll är skadat (ogiltig XML).".to_string())?;
-        match ev {
-            Event::Eof => break,
-            Event::Start(e) if e.name().as_ref() == "table:table" => row = 0,
-            Event::Start(e) if e.name().as_ref() == "table:table-row" => {
-                col = 0;
-                row_rep = rep(&e, "table:number-rows-repeated");
-            }
-            Event::Empty(e) if e.name().as_ref() == "table:table-row" => {
-                row = row.saturating_add(rep(&e, "table:number-rows-repeated"));
-            }
-            Event::End(e) if e.name().as_ref() == "table:table-row" => {
-                row = row.saturating_add(row_rep);
-            }
-            Event::Start(e)
-                if matches!(
-                    e.name().as_ref(),
-                    "table:table-cell" | "table:covered-table-cell"
-                ) =>
-            {
-                cell_rep = rep(&e, "table:number-columns-repeated");
-                cell_has_value = e
-                    .attributes()
-                    .flatten()
-                    .any(|a| a.key.as_ref() == "office:value-type");
-            }
-            Event::Text(t) if !t.as_ref().trim().is_empty() => cell_has_value = true,
-            Event::End(e)
-                if matches!(
-                    e.name().as_ref(),
-                    "table:table-cell" | "table:covered-table-cell"
-                ) =>
-            {
-                if cell_has_value {
-                    max_row = max_row.max(row.saturating_add(1));
-                    max_col = max_col.max(col.saturating_add(cell_rep));
-                }
-                col = col.saturating_add(cell_rep);
-                cell_has_value = false;
-            }
-            Event::Empty(e)
-                if matches!(
-                    e.name().as_ref(),
-                    "table:table-cell" | "table:covered-table-cell"
-                ) =>
-            {
-                if e.attributes()
-                    .flatten()
-                    .any(|a| a.key.as_ref() == "office:value-type")
-                {
-                    max_row = max_row.max(row.saturating_add(1));
-                    max_col =
-                        max_col.max(col.saturating_add(rep(&e, "table:number-columns-repeated")));
-                }
-                col = col.saturating_add(rep(&e, "table:number-columns-repeated"));
-            }
-            _ => {}
-        }
-        buf.clear();
-    }
-    Ok((max_row, max_col))
 }

@@ -87,9 +87,14 @@ fn file_problem(message: impl Into<String>) -> Problem {
 }
 
 /// Reads one filled form; see [`crate::import_form`].
-pub fn import_form(bytes: &[u8], ctx: &ImportContext) -> Result<Response, Vec<Problem>> {
+pub fn import_form(
+    file_name: &str,
+    bytes: &[u8],
+    ctx: &ImportContext,
+) -> Result<Response, Vec<Problem>> {
     let kind = guard::check(bytes, &ctx.limits).map_err(|m| vec![file_problem(m)])?;
-    let mut book = Book::open(bytes, kind, &ctx.limits).map_err(|m| vec![file_problem(m)])?;
+    let mut book =
+        Book::open_named(file_name, bytes, kind, &ctx.limits).map_err(|m| vec![file_problem(m)])?;
     let found = locate(&mut book, ctx)?;
     read_form(&found, &book.properties, ctx)
 }

@@ -23,12 +23,26 @@ pub struct Limits {
     pub max_inflated_bytes: u64,
     /// The highest compression ratio of one entry.
     pub max_ratio: u64,
+    /// The most bytes one entry (one XML part) may inflate to.
+    pub max_part_bytes: u64,
     /// The most rows of a sheet that are read.
     pub max_rows: u32,
     /// The most columns of a sheet that are read.
     pub max_cols: u32,
     /// The longest text of one cell that is kept, in characters.
     pub max_cell_chars: usize,
+    /// The most non-empty cells the reader keeps from one file, over all its sheets, every
+    /// repeat of a repeated cell counted.
+    pub max_cells: usize,
+    /// The most text, in bytes, the reader may materialise from one file: an xlsx's table of
+    /// shared strings and the style names it copies, and the text of every cell it looks at
+    /// (every repeat counted).
+    pub max_text_bytes: usize,
+    /// The most strings an xlsx's table of shared strings may hold or declare.
+    pub max_shared_strings: usize,
+    /// The most records (sheets, names, relationships, properties, fonts, fills, borders,
+    /// number formats, cell formats) the parts of an xlsx that are read whole may hold.
+    pub max_records: usize,
 }
 
 impl Default for Limits {
@@ -41,6 +55,11 @@ impl Default for Limits {
             max_rows: 2_000,
             max_cols: 50,
             max_cell_chars: 10_000,
+            max_part_bytes: 16 * 1024 * 1024,
+            max_cells: 50_000,
+            max_text_bytes: 8 * 1024 * 1024,
+            max_shared_strings: 100_000,
+            max_records: 100_000,
         }
     }
 }
@@ -71,13 +90,13 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Reads one filled form. `file_name` decides nothing (the content is sniffed); every problem
-/// of the file is returned together, and a file with any problem yields no response.
+/// Reads one filled form. `file_name` decides nothing (the content is sniffed) and names the
+/// file in the messages about what it would cost to read; every problem of the file is
+/// returned together, and a file with any problem yields no response.
 pub fn import_form(
     file_name: &str,
     bytes: &[u8],
     ctx: &ImportContext,
 ) -> Result<Response, Vec<Problem>> {
-    let _ = file_name;
-    import::import_form(bytes, ctx)
+    import::import_form(file_name, bytes, ctx)
 }

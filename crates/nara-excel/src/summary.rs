@@ -42,6 +42,9 @@ pub struct OrgInput<'a> {
     pub report: &'a RoundReport,
     /// The organisation's code.
     pub org: &'a str,
+    /// Whether the county's numbers may be shown (the row "Länets medel" and the county series
+    /// of the radar); `false` for a reader who may not see the county yet.
+    pub county: bool,
     /// Earlier rounds' scores; the previous round's is used for the change table.
     pub trend: &'a [TrendRound],
     /// When it was made.
@@ -63,7 +66,10 @@ pub fn method_sentences(inst: &Instrument) -> [String; 3] {
         ),
         "Flera bedömare i en verksamhet vägs samman med medianen per påstående (ett samsynssvar går före), en organisation är medelvärdet av sina verksamheter, och länet är medelvärdet av organisationerna, där varje organisation räknas en gång.".to_string(),
         format!(
-            "Index är medelvärdet av delmålen; en förändring mindre än {} steg sedan förra omgången visas som ”oförändrad”.",
+            "Index är medelvärdet av delmålen och visas bara när minst {} av {} delmål har ett medelvärde, annars står det ”{}”; en förändring mindre än {} steg sedan förra omgången visas som ”oförändrad”.",
+            inst.min_scored_areas(),
+            inst.areas.len(),
+            fmt::NO_INDEX,
             fmt::decimal(s.change_threshold, 2)
         ),
     ]
@@ -216,6 +222,22 @@ fn score_cell(
     Ok(())
 }
 
+/// An index cell: the number, or "inget index" where too few areas are scored (the method
+/// sentences say why, [`method_sentences`]).
+fn index_cell(
+    ws: &mut Worksheet,
+    st: &Styles,
+    row: u32,
+    col: u16,
+    v: Option<f64>,
+) -> Result<(), XlsxError> {
+    match v {
+        Some(x) => ws.write_number_with_format(row, col, x, &st.num)?,
+        None => ws.write_string_with_format(row, col, fmt::NO_INDEX, &st.missing)?,
+    };
+    Ok(())
+}
+
 fn band_label(inst: &Instrument, v: Option<f64>) -> String {
     v.map(|x| inst.band(x).label.clone()).unwrap_or_default()
 }
@@ -338,7 +360,7 @@ pub fn summary_workbook(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
             ws.write_string_with_format(row, 0, &o.name, &st.text)?;
             ws.write_string_with_format(row, 1, &o.code, &st.text)?;
             ws.write_number_with_format(row, 2, o.units.len() as f64, &st.int)?;
-            score_cell(ws, &st, row, 3, o.scores.overall)?;
+            index_cell(ws, &st, row, 3, o.scores.overall)?;
             ws.write_string_with_format(row, 4, band_label(inst, o.scores.overall), &st.text)?;
             for (i, a) in o.scores.areas.iter().enumerate() {
                 let c = 5 + 2 * i as u16;
@@ -364,7 +386,7 @@ pub fn summary_workbook(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
         ];
         for (label, f) in stat_rows {
             ws.write_string_with_format(row, 0, label, &st.bold)?;
-            score_cell(ws, &st, row, 3, rep.county.overall.map(|s| f(&s)))?;
+            index_cell(ws, &st, row, 3, rep.county.overall.map(|s| f(&s)))?;
             for (i, a) in rep.county.areas.iter().enumerate() {
                 score_cell(ws, &st, row, 5 + 2 * i as u16, a.stats.map(|s| f(&s)))?;
             }
@@ -397,6 +419,18 @@ pub fn summary_workbook(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
             row += 1;
         }
         row += 1;
+        // Why an index is missing, said once under the table.
+        if !rep.organisations.is_empty()
+            && (rep.county.overall.is_none()
+                || rep.organisations.iter().any(|o| o.scores.overall.is_none()))
+        {
+            let why = rep
+                .county
+                .no_index(inst)
+                .unwrap_or_else(|| nara_core::scoring::no_index_rule(inst));
+            ws.write_string_with_format(row, 0, why, &st.note)?;
+            row += 2;
+        }
         if !rep.not_answered.is_empty() {
             ws.write_string_with_format(
                 row,
@@ -719,6 +753,7 @@ pub fn summary_workbook(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
             ws.write_string_with_format(row, 2, what, &st.text)?;
             for (k, v) in vals.iter().enumerate() {
                 match v {
+                    Some(x) if what == "Index" => index_cell(ws, &st, row, 3 + k as u16, *x)?,
                     Some(x) => score_cell(ws, &st, row, 3 + k as u16, *x)?,
                     None => {
                         ws.write_string_with_format(row, 3 + k as u16, "–", &st.missing)?;
@@ -1005,7 +1040,7 @@ pub fn org_workbook(input: &OrgInput) -> Result<Vec<u8>, XlsxError> {
                 },
                 &st.text,
             )?;
-            score_cell(ws, &st, row, 2, u.result.scores.overall)?;
+            index_cell(ws, &st, row, 2, u.result.scores.overall)?;
             ws.write_string_with_format(
                 row,
                 3,
@@ -1024,7 +1059,7 @@ pub fn org_workbook(input: &OrgInput) -> Result<Vec<u8>, XlsxError> {
             row += 1;
         }
         ws.write_string_with_format(row, 0, "Hela organisationen", &st.bold)?;
-        score_cell(ws, &st, row, 2, o.scores.overall)?;
+        index_cell(ws, &st, row, 2, o.scores.overall)?;
         ws.write_string_with_format(row, 3, band_label(inst, o.scores.overall), &st.text)?;
         for (i, a) in o.scores.areas.iter().enumerate() {
             score_cell(ws, &st, row, 4 + 2 * i as u16, a.mean)?;
@@ -1032,14 +1067,34 @@ pub fn org_workbook(input: &OrgInput) -> Result<Vec<u8>, XlsxError> {
         }
         let org_row = row;
         row += 1;
-        ws.write_string_with_format(row, 0, "Länets medel", &st.bold)?;
-        score_cell(ws, &st, row, 2, rep.county.overall.map(|s| s.mean))?;
-        for (i, a) in rep.county.areas.iter().enumerate() {
-            score_cell(ws, &st, row, 4 + 2 * i as u16, a.stats.map(|s| s.mean))?;
+        if input.county {
+            ws.write_string_with_format(row, 0, "Länets medel", &st.bold)?;
+            index_cell(ws, &st, row, 2, rep.county.overall.map(|s| s.mean))?;
+            for (i, a) in rep.county.areas.iter().enumerate() {
+                score_cell(ws, &st, row, 4 + 2 * i as u16, a.stats.map(|s| s.mean))?;
+            }
+        } else {
+            ws.write_string_with_format(
+                row,
+                0,
+                "Länets siffror visas när omgången har publicerats.",
+                &st.note,
+            )?;
         }
         band_colours(ws, &st, hr + 1, 2, org_row, 2)?;
         for i in 0..n_areas {
             band_colours(ws, &st, hr + 1, 4 + 2 * i, org_row, 4 + 2 * i)?;
+        }
+        // Why an index is missing, said once under the table: the organisation's own reason
+        // first.
+        let why = o.scores.no_index(inst).or_else(|| {
+            (o.units.iter().any(|u| u.result.scores.overall.is_none())
+                || (input.county && rep.county.overall.is_none()))
+            .then(|| nara_core::scoring::no_index_rule(inst))
+        });
+        if let Some(why) = why {
+            row += 1;
+            ws.write_string_with_format(row, 0, why, &st.note)?;
         }
         row += 2;
         // Change since the previous round, per delmål.
@@ -1092,39 +1147,51 @@ pub fn org_workbook(input: &OrgInput) -> Result<Vec<u8>, XlsxError> {
         ws.set_freeze_panes(hr + 1, 1)?;
         print_setup(ws, true, hr)?;
 
-        // Radar: the organisation against the county mean, from a small table.
+        // Radar: the organisation against the county mean (when the reader may see it), from a
+        // small table.
         let t = row + st.bands.len() as u32 + 3;
         ws.write_string_with_format(t, 0, "Delmål", &st.header)?;
         ws.write_string_with_format(t, 1, &o.name, &st.header)?;
-        ws.write_string_with_format(t, 2, "Länets medel", &st.header)?;
+        if input.county {
+            ws.write_string_with_format(t, 2, "Länets medel", &st.header)?;
+        }
         for (i, a) in inst.areas.iter().enumerate() {
             let r = t + 1 + i as u32;
             ws.write_string_with_format(r, 0, format!("{} {}", a.id, a.name), &st.text)?;
             if let Some(m) = o.scores.areas.get(i).and_then(|x| x.mean) {
                 ws.write_number_with_format(r, 1, m, &st.num)?;
             }
-            if let Some(s) = rep.county.areas.get(i).and_then(|x| x.stats) {
+            if let Some(s) = rep.county.areas.get(i).and_then(|x| x.stats)
+                && input.county
+            {
                 ws.write_number_with_format(r, 2, s.mean, &st.num)?;
             }
         }
         let last = t + n_areas as u32;
         let mut radar = Chart::new(ChartType::RadarWithMarkers);
-        for c in [1u16, 2] {
+        let series: &[u16] = if input.county { &[1, 2] } else { &[1] };
+        for &c in series {
             radar
                 .add_series()
                 .set_name(("Översikt", t, c))
                 .set_categories(("Översikt", t + 1, 0, last, 0))
                 .set_values(("Översikt", t + 1, c, last, c));
         }
-        radar
-            .title()
-            .set_name(&format!("{} mot länets medel", o.name));
+        radar.title().set_name(&if input.county {
+            format!("{} mot länets medel", o.name)
+        } else {
+            format!("{} per delmål", o.name)
+        });
         radar
             .y_axis()
             .set_min(inst.scale_min().unwrap_or(0.0))
             .set_max(inst.scale_max().unwrap_or(4.0))
             .set_major_unit(1.0);
-        radar.set_alt_text("Radardiagram: organisationens medel per delmål mot länets; samma tal står i tabellen till vänster.");
+        radar.set_alt_text(if input.county {
+            "Radardiagram: organisationens medel per delmål mot länets; samma tal står i tabellen till vänster."
+        } else {
+            "Radardiagram: organisationens medel per delmål; samma tal står i tabellen till vänster."
+        });
         radar.set_width(520).set_height(380);
         ws.insert_chart(t, 4, &radar)?;
     }
@@ -1154,7 +1221,10 @@ pub fn org_workbook(input: &OrgInput) -> Result<Vec<u8>, XlsxError> {
         ws.write_string_with_format(
             row,
             0,
-            "Där bedömarna är oense (någon mer än ett steg från medianen)",
+            format!(
+                "Där bedömarna är oense (svaren skiljer sig {}, högsta minus lägsta svar)",
+                inst.scoring.disagreement_rule()
+            ),
             &st.bold,
         )?;
         row += 1;
@@ -1189,7 +1259,10 @@ pub fn org_workbook(input: &OrgInput) -> Result<Vec<u8>, XlsxError> {
             ws.write_string_with_format(
                 row,
                 0,
-                "Inga påståenden där bedömarna skiljer sig mer än ett steg.",
+                format!(
+                    "Inga påståenden där bedömarnas svar skiljer sig {} (högsta minus lägsta svar).",
+                    inst.scoring.disagreement_rule()
+                ),
                 &st.note,
             )?;
         }
@@ -1263,35 +1336,94 @@ pub fn org_workbook(input: &OrgInput) -> Result<Vec<u8>, XlsxError> {
     wb.save_to_buffer()
 }
 
-/// A CSV field, quoted when needed and neutralised against formula injection (OWASP): a value
-/// beginning with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`.
+/// The characters that make a spreadsheet read a field as a formula (OWASP's list).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV field, always quoted, and neutralised against formula injection (OWASP) wherever a
+/// spreadsheet might start a field in it: a `'` goes before a formula character (`=`, `+`, `-`,
+/// `@`, a tab or a carriage return) at the start of the value and after every `,`, `;`, line
+/// feed or carriage return in it (quotes in between skipped). A spreadsheet that opens the file
+/// with `,` as the separator leaves quoted mode after the first field and splits the rest of the
+/// line at every comma, inside values too; neutralising after each possible separator means
+/// that no field of any such split starts a formula, whichever separator is used.
 fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
+    let mut out = String::with_capacity(s.len() + 4);
+    out.push('"');
+    let mut field_start = true;
+    for c in s.chars() {
+        if field_start && c != '"' {
+            if FORMULA_STARTS.contains(&c) {
+                out.push('\'');
+            }
+            field_start = false;
+        }
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+        if matches!(c, ',' | ';' | '\n' | '\r') {
+            field_start = true;
+        }
     }
+    out.push('"');
+    out
+}
+
+/// The column headers of the raw CSV.
+const RAW_HEADERS: [&str; 12] = [
+    "Omgång",
+    "Kod",
+    "Organisation",
+    "Verksamhet",
+    "Bedömare",
+    "Delmål",
+    "Delmålets namn",
+    "Påstående-ID",
+    "Påstående",
+    "Värde",
+    "Svar",
+    "Kommentar",
+];
+
+/// A table as CSV the way [`raw_csv`] writes it (BOM, `;`, every field quoted and neutralised
+/// against formulas, CRLF): a header row, then the rows.
+pub fn csv_table(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = String::from('\u{feff}');
+    let line = |fields: Vec<String>, out: &mut String| {
+        out.push_str(&fields.join(";"));
+        out.push_str("\r\n");
+    };
+    line(headers.iter().map(|h| csv_field(h)).collect(), &mut out);
+    for r in rows {
+        line(r.iter().map(|f| csv_field(f)).collect(), &mut out);
+    }
+    out.into_bytes()
 }
 
 /// The raw answers as CSV for statistics tools and Excel: UTF-8 with a byte-order mark (so
 /// Excel reads åäö), `;` between fields and a decimal comma (as Swedish Excel expects), CRLF line
-/// ends.
+/// ends, every field quoted and neutralised (see [`csv_field`]).
 pub fn raw_csv(rows: &[RawRow]) -> Vec<u8> {
-    let mut out = String::with_capacity(rows.len() * 160 + 200);
+    let mut out = String::with_capacity(rows.len() * 180 + 200);
     out.push('\u{feff}');
-    out.push_str("Omgång;Kod;Organisation;Verksamhet;Bedömare;Delmål;Delmålets namn;Påstående-ID;Påstående;Värde;Svar;Kommentar\r\n");
+    let line = |fields: &[&str], out: &mut String| {
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(";"),
+        );
+        out.push_str("\r\n");
+    };
+    line(&RAW_HEADERS, &mut out);
     for r in rows {
         let value = r
             .value
             .map(|v| fmt::decimal(v, if v.fract() == 0.0 { 0 } else { 2 }))
             .unwrap_or_default();
         let fields = [
-            &r.round,
+            r.round.as_str(),
             &r.org_code,
             &r.org_name,
             &r.unit,
@@ -1304,14 +1436,7 @@ pub fn raw_csv(rows: &[RawRow]) -> Vec<u8> {
             &r.label,
             &r.comment,
         ];
-        out.push_str(
-            &fields
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(";"),
-        );
-        out.push_str("\r\n");
+        line(&fields, &mut out);
     }
     out.into_bytes()
 }
@@ -1322,15 +1447,21 @@ mod tests {
 
     #[test]
     fn csv_fields_are_quoted_and_neutralised() {
-        assert_eq!(csv_field("vanlig text"), "vanlig text");
+        assert_eq!(csv_field("vanlig text"), "\"vanlig text\"");
+        assert_eq!(csv_field(""), "\"\"");
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("+1"), "'+1");
-        assert_eq!(csv_field("-2"), "'-2");
-        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_field("\tx"), "'\tx");
+        assert_eq!(csv_field("+1"), "\"'+1\"");
+        assert_eq!(csv_field("-2"), "\"'-2\"");
+        assert_eq!(csv_field("@SUM(A1)"), "\"'@SUM(A1)\"");
+        assert_eq!(csv_field("\tx"), "\"'\tx\"");
+        assert_eq!(csv_field("\rx"), "\"'\rx\"");
         assert_eq!(csv_field("a;b"), "\"a;b\"");
+        assert_eq!(csv_field("a,=1+1"), "\"a,'=1+1\"");
+        assert_eq!(csv_field("a;\"@x"), "\"a;\"\"'@x\"");
+        assert_eq!(csv_field("rad\r\n-3"), "\"rad\r\n'-3\"");
+        assert_eq!(csv_field("2,5"), "\"2,5\"");
         assert_eq!(csv_field("rad\nny"), "\"rad\nny\"");
-        assert_eq!(csv_field("<script>"), "<script>");
+        assert_eq!(csv_field("<script>"), "\"<script>\"");
     }
 
     #[test]

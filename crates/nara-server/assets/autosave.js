@@ -41,3 +41,38 @@
     timers[el.name] = setTimeout(function () { save(el.name, el.value); }, 800);
   });
 })();
+
+// The counter "x av N påståenden besvarade" follows the answers, and "Skicka in" asks first
+// when a delmål has too few answers on the scale to get a result (without this script the
+// server asks on a page of its own).
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave]");
+  if (!form) { return; }
+  var counter = form.querySelector(".answered-count");
+  function chosen(scope) {
+    return Array.prototype.filter.call(scope.querySelectorAll("input[type=radio]:checked"),
+      function (r) { return r.name.indexOf("svar:") === 0 && r.value !== ""; });
+  }
+  function update() {
+    if (counter) { counter.textContent = String(chosen(form).length); }
+  }
+  form.addEventListener("change", update);
+  update();
+  form.addEventListener("submit", function (e) {
+    var button = e.submitter;
+    if (!button || button.value !== "skicka") { return; }
+    var short = [];
+    form.querySelectorAll("section.area[data-min]").forEach(function (s) {
+      var scored = chosen(s).filter(function (r) { return r.value !== "na"; }).length;
+      if (scored < Number(s.getAttribute("data-min"))) { short.push(s.getAttribute("data-title")); }
+    });
+    if (!short.length) { return; }
+    var ok = window.confirm("Dessa delmål har för få svar för att få ett resultat: " + short.join(", ") +
+      ".\n\nSkicka in ändå? (Avbryt för att svara på fler.)");
+    if (!ok) { e.preventDefault(); return; }
+    var yes = document.createElement("input");
+    yes.type = "hidden"; yes.name = "bekrafta"; yes.value = "ja";
+    form.appendChild(yes);
+  });
+})();

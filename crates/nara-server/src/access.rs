@@ -44,3 +44,24 @@ pub fn need_org(v: &Viewer, round: &Round, org: &OrgCode) -> Result<(), AppError
         Err(AppError::Forbidden)
     }
 }
+
+/// What a result shown to the viewer for `round` may draw on: the coordinator compares with any
+/// earlier round; whoever sees the county compares with the newest *published* earlier round
+/// (never with a round they may not see); a respondent before publication sees only their own
+/// organisation and compares with its newest earlier round that is not a draft.
+pub fn audience(v: &Viewer, round: &Round) -> nara_app::report::Audience {
+    use nara_app::report::{Audience, Earlier};
+    if v.is_admin() {
+        Audience::ALL
+    } else if county_visible(v, round) {
+        Audience {
+            earlier: Earlier::Published,
+            county: true,
+        }
+    } else {
+        Audience {
+            earlier: Earlier::NotDraft,
+            county: false,
+        }
+    }
+}

@@ -5,7 +5,7 @@
 //! log. Every handler takes [`Admin`], and every form carries the session's CSRF token.
 
 use askama::Template;
-use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::extract::{Form, FromRequest, Multipart, Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use nara_core::{Instrument, OrgCode, RoundId, RoundStatus, fmt};
 use nara_store::Role;
@@ -90,51 +90,17 @@ pub async fn create_round(
     }
     .await;
     match result {
-        Ok(id) => {
-            Ok(notice_redirect(&format!("Omgången {id} är skapad som utkast.")).into_response())
-        }
+        Ok(id) => Ok(notice_redirect(crate::pages::NoticeKey::Created, id).into_response()),
         Err(m) => crate::pages::rounds_page(&state, &a.0, Some(m), Some(&f.id))
             .await
             .map(IntoResponse::into_response),
     }
 }
 
-/// Back to the rounds page with a notice (percent-encoded, so the header stays ASCII).
-fn notice_redirect(text: &str) -> Redirect {
-    Redirect::to(&format!("/omgangar?klart={}", crate::pages::seg(text)))
-}
-
-/// A status change.
-#[derive(Deserialize)]
-pub struct StatusForm {
-    to: String,
-    #[serde(default)]
-    csrf: String,
-}
-
-/// `POST /omgangar/{round}/status`.
-pub async fn set_status(
-    State(state): State<AppState>,
-    a: Admin,
-    Path(id): Path<String>,
-    Form(f): Form<StatusForm>,
-) -> AppResult<Response> {
-    a.0.check_csrf(&f.csrf)?;
-    let rid = RoundId::parse(&id)
-        .map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))?;
-    let to = RoundStatus::parse(&f.to).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    match nara_app::rounds::set_status(state.store.as_ref(), rid, to, &a.0.user.username).await {
-        Ok(r) => Ok(
-            notice_redirect(&format!("Omgången {} är nu {}.", r.id, r.status.label()))
-                .into_response(),
-        ),
-        Err(e) => {
-            let m = user_err(e)?;
-            crate::pages::rounds_page(&state, &a.0, Some(m), None)
-                .await
-                .map(IntoResponse::into_response)
-        }
-    }
+/// Back to the rounds page with a notice: a fixed key and the round, never text (the page
+/// writes the sentence itself, so a crafted link cannot put words in the coordinator's notice).
+fn notice_redirect(key: crate::pages::NoticeKey, round: RoundId) -> Redirect {
+    Redirect::to(&format!("/omgangar?klart={}&omgang={round}", key.as_str()))
 }
 
 /// `GET /omgangar/{round}/blanketter.zip`.
@@ -155,6 +121,86 @@ pub async fn forms_zip(
 
 // ---------------------------------------------------------------- upload
 
+/// The start of every upload folder's name: `nara-upload-<process id>-<random>`.
+pub const UPLOAD_PREFIX: &str = "nara-upload-";
+
+/// A private folder for one upload (0700 on Unix: only the server's user can read it), in
+/// `root` or the system's temporary folder; removed with everything in it when dropped.
+pub fn upload_folder(root: Option<&std::path::Path>) -> std::io::Result<tempfile::TempDir> {
+    let root = root.map_or_else(std::env::temp_dir, std::path::Path::to_path_buf);
+    let prefix = format!("{UPLOAD_PREFIX}{}-", std::process::id());
+    let mut b = tempfile::Builder::new();
+    b.prefix(&prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    b.tempdir_in(root)
+}
+
+/// Removes upload folders left behind by a server that stopped in the middle of an upload
+/// (killed or crashed): in `root` (or the system's temporary folder), the folders named
+/// [`UPLOAD_PREFIX`]… owned by this user whose process no longer runs (Linux), and any older
+/// than a day. Returns how many were removed.
+pub fn remove_upload_leftovers(root: Option<&std::path::Path>) -> usize {
+    let root = root.map_or_else(std::env::temp_dir, std::path::Path::to_path_buf);
+    let Ok(entries) = std::fs::read_dir(&root) else {
+        return 0;
+    };
+    #[cfg(unix)]
+    let own_uid = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata("/proc/self").map(|m| m.uid()).ok()
+    };
+    let me = std::process::id();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(UPLOAD_PREFIX)) else {
+            continue;
+        };
+        let path = entry.path();
+        // Never follows a link: only a real folder is removed.
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if !meta.is_dir() {
+            continue;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if own_uid.is_some_and(|u| u != meta.uid()) {
+                continue;
+            }
+        }
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let gone = pid.is_some_and(|p| p != me && !process_runs(p));
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(24 * 60 * 60));
+        if (gone || old) && std::fs::remove_dir_all(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        tracing::info!(removed, folder = %root.display(), "removed upload folders left by an earlier run");
+    }
+    removed
+}
+
+/// Whether a process runs (known on Linux only; elsewhere assumed to, so only age counts).
+fn process_runs(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        std::path::Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true
+    }
+}
+
 /// One file's line on the upload result page.
 pub struct UploadRow {
     /// The file name as uploaded.
@@ -163,7 +209,9 @@ pub struct UploadRow {
     pub status: String,
     /// Whether it was rejected.
     pub rejected: bool,
-    /// Organisation, unit, rater.
+    /// The round the form names (empty when the file could not be read that far).
+    pub round: String,
+    /// Organisation (name and code), unit, rater.
     pub what: String,
     /// Index of the form, when scored.
     pub index: String,
@@ -191,6 +239,8 @@ pub struct UploadPage {
     pub csrf: String,
     /// The largest upload, in MB.
     pub limit_mb: usize,
+    /// The most files in one upload.
+    pub max_files: usize,
 }
 
 async fn upload_page(
@@ -226,6 +276,7 @@ async fn upload_page(
         summary,
         csrf: a.0.csrf.clone(),
         limit_mb: state.config.body_limit / (1024 * 1024),
+        max_files: state.config.max_upload_files,
     };
     Ok(Html(page.render()?))
 }
@@ -239,11 +290,42 @@ pub async fn upload_form(
     upload_page(&state, &a, &id, Vec::new(), String::new()).await
 }
 
+/// Whether a character is left out of a file name that is shown and stored: control
+/// characters, and the invisible ones that reorder or hide text (bidi overrides, embeddings
+/// and isolates such as U+202E, marks, zero-width and other format characters, line and
+/// paragraph separators, variation selectors, tags).
+fn hidden_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
+}
+
+/// The name a file is shown and stored under: the last part of the uploaded name, without
+/// hidden characters, characters that are not allowed in file names replaced by `_`, at most
+/// 120 characters; `fil-N` when nothing is left.
 fn file_name(raw: &str, i: usize) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
     let clean: String = base
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !hidden_char(*c))
         .map(|c| {
             if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
                 '_'
@@ -253,67 +335,183 @@ fn file_name(raw: &str, i: usize) -> String {
         })
         .take(120)
         .collect();
-    if clean.trim().is_empty() {
+    let clean = clean.trim();
+    if clean.is_empty() || clean == "." || clean == ".." {
         format!("fil-{}", i + 1)
     } else {
-        clean
+        clean.to_string()
     }
 }
 
-/// `POST /omgangar/{round}/inlasning`: many files at once through the import pipeline. The files
-/// are written to a private temporary folder, read in parallel off the async runtime, stored one
-/// transaction each, and the folder is removed.
+/// A short text field (the CSRF token): at most `max` bytes are kept, the rest is read and
+/// dropped.
+async fn short_text(field: &mut axum::extract::multipart::Field<'_>, max: usize) -> String {
+    let mut text = Vec::new();
+    while let Ok(Some(chunk)) = field.chunk().await {
+        let room = max.saturating_sub(text.len());
+        text.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+    String::from_utf8_lossy(&text).into_owned()
+}
+
+/// Writes one file part to `path` as it arrives (0600 on Unix), never holding it whole in
+/// memory. Returns the bytes written.
+async fn stream_to_file(
+    field: &mut axum::extract::multipart::Field<'_>,
+    path: &std::path::Path,
+) -> Result<u64, StreamError> {
+    use tokio::io::AsyncWriteExt;
+    let mut opts = tokio::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    opts.mode(0o600);
+    let mut file = opts.open(path).await.map_err(StreamError::Disk)?;
+    // At most this much of a file waits in memory for the disk (tokio's default is 2 MiB).
+    file.set_max_buf_size(64 * 1024);
+    let mut written = 0u64;
+    while let Some(chunk) = field.chunk().await.map_err(StreamError::Body)? {
+        file.write_all(&chunk).await.map_err(StreamError::Disk)?;
+        written += chunk.len() as u64;
+    }
+    file.flush().await.map_err(StreamError::Disk)?;
+    Ok(written)
+}
+
+enum StreamError {
+    Body(axum::extract::multipart::MultipartError),
+    Disk(std::io::Error),
+}
+
+/// An upload's body that hands over one piece at a time: after each piece it lets the reader
+/// write what it has before more is taken from the socket, so the multipart reader never
+/// gathers more than one piece (at most hyper's read buffer) per upload in memory.
+struct Paced {
+    inner: axum::body::Body,
+    just_gave: bool,
+}
+
+impl axum::body::HttpBody for Paced {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        let this = self.get_mut();
+        if this.just_gave {
+            this.just_gave = false;
+            cx.waker().wake_by_ref();
+            return std::task::Poll::Pending;
+        }
+        let r = std::pin::Pin::new(&mut this.inner).poll_frame(cx);
+        this.just_gave = matches!(r, std::task::Poll::Ready(Some(Ok(_))));
+        r
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// `POST /omgangar/{round}/inlasning`: many files at once through the import pipeline. Each
+/// file is written, as it arrives, to a private folder for this upload (see [`upload_folder`]),
+/// read in parallel off the async runtime, stored one transaction each, and the folder is
+/// removed. At most `max_upload_files` files: with more, nothing is read and the page says so.
 pub async fn upload(
     State(state): State<AppState>,
     a: Admin,
     Path(id): Path<String>,
-    mut mp: Multipart,
+    req: axum::extract::Request,
 ) -> AppResult<Response> {
-    let dir = tempfile::tempdir().map_err(|e| AppError::Internal(e.to_string()))?;
+    let req = req.map(|inner| {
+        axum::body::Body::new(Paced {
+            inner,
+            just_gave: false,
+        })
+    });
+    let mut mp = Multipart::from_request(req, &state).await.map_err(|_| {
+        AppError::BadRequest(
+            "Uppladdningen kunde inte läsas: den ska skickas från formuläret med filer (multipart/form-data).".into(),
+        )
+    })?;
+    let dir = upload_folder(state.config.upload_dir.as_deref())
+        .map_err(|e| AppError::Internal(format!("upload folder: {e}")))?;
+    let max_files = state.config.max_upload_files;
+    let limit_mb = state.config.body_limit / (1024 * 1024);
     let mut paths = Vec::new();
     let mut names = Vec::new();
     let mut csrf = String::new();
-    let mut i = 0;
+    // Files past the cap are counted (to say how many), not written.
+    let mut extra = 0usize;
     loop {
-        let field = match mp.next_field().await {
+        let mut field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) => {
                 return Err(AppError::BadRequest(format!(
-                    "Uppladdningen kunde inte läsas ({}). Är filerna tillsammans större än {} MB?",
+                    "Uppladdningen kunde inte läsas ({}). Är filerna tillsammans större än {limit_mb} MB?",
                     e.body_text(),
-                    state.config.body_limit / (1024 * 1024)
                 )));
             }
         };
         match field.name() {
-            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("csrf") => csrf = short_text(&mut field, 256).await,
             Some("filer") => {
                 let Some(raw) = field.file_name().map(str::to_string) else {
                     continue;
                 };
-                let bytes = field.bytes().await.map_err(|e| {
-                    AppError::BadRequest(format!(
-                        "Filen {raw} kunde inte tas emot: {}",
-                        e.body_text()
-                    ))
-                })?;
-                if raw.is_empty() && bytes.is_empty() {
-                    continue; // the empty file input
+                if paths.len() >= max_files {
+                    if !raw.is_empty() {
+                        extra += 1;
+                    }
+                    continue;
                 }
+                let i = paths.len();
                 let name = file_name(&raw, i);
                 let path = dir.path().join(format!("{i:04}-{name}"));
-                tokio::fs::write(&path, &bytes)
-                    .await
-                    .map_err(|e| AppError::Internal(e.to_string()))?;
-                paths.push(path);
-                names.push(name);
-                i += 1;
+                match stream_to_file(&mut field, &path).await {
+                    Ok(0) if raw.is_empty() => {
+                        // The empty file input.
+                        let _ = tokio::fs::remove_file(&path).await;
+                    }
+                    Ok(_) => {
+                        paths.push(path);
+                        names.push(name);
+                    }
+                    Err(StreamError::Body(e)) => {
+                        return Err(AppError::BadRequest(format!(
+                            "Filen {name} kunde inte tas emot: {}. Är filerna tillsammans större än {limit_mb} MB?",
+                            e.body_text()
+                        )));
+                    }
+                    Err(StreamError::Disk(e)) => {
+                        return Err(AppError::Internal(format!("upload to disk: {e}")));
+                    }
+                }
             }
             _ => {}
         }
     }
     a.0.check_csrf(&csrf)?;
+    if extra > 0 {
+        return upload_page(
+            &state,
+            &a,
+            &id,
+            Vec::new(),
+            format!(
+                "För många filer: du valde {} filer, men högst {max_files} kan läsas in åt gången. Ingen fil lästes in. Dela upp filerna och läs in högst {max_files} i taget.",
+                paths.len() + extra
+            ),
+        )
+        .await
+        .map(IntoResponse::into_response);
+    }
     if paths.is_empty() {
         return upload_page(
             &state,
@@ -325,8 +523,11 @@ pub async fn upload(
         .await
         .map(IntoResponse::into_response);
     }
+    // The files belong to the round of the page: a form for another round is refused, naming
+    // both.
     let opts = nara_app::import::Options {
         actor: a.0.user.username.clone(),
+        round: RoundId::parse(&id).ok(),
         ..Default::default()
     };
     let report =
@@ -339,6 +540,17 @@ pub async fn upload(
                     .map(IntoResponse::into_response);
             }
         };
+    drop(dir);
+    let snap = crate::snap(&state).await?;
+    let org_name = |code: &String| {
+        OrgCode::parse(code)
+            .ok()
+            .and_then(|c| {
+                snap.organisation(&c)
+                    .map(|o| format!("{} ({code})", o.name))
+            })
+            .unwrap_or_else(|| code.clone())
+    };
     let rows: Vec<UploadRow> = report
         .files
         .iter()
@@ -347,8 +559,9 @@ pub async fn upload(
             file: name.clone(),
             status: f.status.label().to_string(),
             rejected: f.status == nara_app::import::Status::Rejected,
+            round: f.round.clone().unwrap_or_default(),
             what: [
-                f.org.clone(),
+                f.org.as_ref().map(org_name),
                 f.unit.clone(),
                 f.rater.clone().filter(|r| !r.is_empty()),
             ]
@@ -359,7 +572,7 @@ pub async fn upload(
             index: f
                 .scores
                 .as_ref()
-                .map(|s| fmt::score(s.overall))
+                .map(|s| s.no_index.clone().unwrap_or_else(|| fmt::index(s.overall)))
                 .unwrap_or_default(),
             problems: f
                 .problems
@@ -374,17 +587,15 @@ pub async fn upload(
                 .collect(),
         })
         .collect();
-    let count = |s: nara_app::import::Status| report.files.iter().filter(|f| f.status == s).count();
     use nara_app::import::Status as S;
     let summary = format!(
         "{} filer: {} inlästa, {} ersatta, {} oförändrade, {} avvisade.",
         report.files.len(),
-        count(S::Imported),
-        count(S::Replaced),
-        count(S::Unchanged),
-        count(S::Rejected)
+        report.count(S::Imported),
+        report.count(S::Replaced),
+        report.count(S::Unchanged),
+        report.count(S::Rejected)
     );
-    drop(dir);
     upload_page(&state, &a, &id, rows, summary)
         .await
         .map(IntoResponse::into_response)
@@ -640,6 +851,8 @@ pub async fn user_action(
         OrgCode::parse(&f.org).ok()
     };
     let role = Role::parse(&f.role);
+    // The account acted on, by id: the name as typed may differ in case or spaces.
+    let me_id = a.0.user.id;
     let outcome: Result<String, nara_app::Error> = async {
         match f.action.as_str() {
             "add" => {
@@ -649,24 +862,34 @@ pub async fn user_action(
                 Ok(format!("Kontot {} är skapat. Lösenord: {pw} (visas bara nu; lämna det på ett säkert sätt).", u.username))
             }
             "password" => {
+                let target = nara_app::users::get(s, &f.username).await?;
                 let pw = nara_app::users::random_password()?;
-                nara_app::users::set_password(s, &f.username, &pw, &me).await?;
-                Ok(format!("Nytt lösenord för {}: {pw} (visas bara nu).", f.username))
+                nara_app::users::set_password(s, &target.username, &pw, &me).await?;
+                // A reset unlocks the account.
+                state.limiter.forget_user(target.id);
+                Ok(format!("Nytt lösenord för {}: {pw} (visas bara nu).", target.username))
             }
             "disable" | "enable" => {
-                if f.username == me {
+                let target = nara_app::users::get(s, &f.username).await?;
+                if target.id == me_id {
                     return Err(nara_app::Error::User("Du kan inte stänga av ditt eget konto.".into()));
                 }
-                nara_app::users::set_disabled(s, &f.username, f.action == "disable", &me).await?;
-                Ok(format!("Kontot {} är {}.", f.username, if f.action == "disable" { "avstängt" } else { "aktivt igen" }))
+                let disable = f.action == "disable";
+                nara_app::users::set_disabled(s, &target.username, disable, &me).await?;
+                if !disable {
+                    // Enabling unlocks the account.
+                    state.limiter.forget_user(target.id);
+                }
+                Ok(format!("Kontot {} är {}.", target.username, if disable { "avstängt" } else { "aktivt igen" }))
             }
             "role" => {
                 let role = role.ok_or_else(|| nara_app::Error::User("Välj en roll.".into()))?;
-                if f.username == me && role != Role::Admin {
+                let target = nara_app::users::get(s, &f.username).await?;
+                if target.id == me_id && role != Role::Admin {
                     return Err(nara_app::Error::User("Du kan inte ta bort din egen samordnarroll.".into()));
                 }
-                nara_app::users::set_role(s, &f.username, role, org.as_ref(), &me).await?;
-                Ok(format!("{} är nu {}.", f.username, role_label(role)))
+                nara_app::users::set_role(s, &target.username, role, org.as_ref(), &me).await?;
+                Ok(format!("{} är nu {}.", target.username, role_label(role)))
             }
             _ => Err(nara_app::Error::User("Okänd åtgärd.".into())),
         }

@@ -104,15 +104,16 @@ pub async fn summary(
 ) -> Result<Response, ApiError> {
     let r = round(&state, &v, &id).await?;
     need_county(&v, &r)?;
+    let earlier = crate::access::audience(&v, &r).earlier;
     let snap = crate::snap(&state).await?;
     let rep = state
         .reports
-        .report(state.store.as_ref(), &snap, r.id, None)
+        .report(state.store.as_ref(), &snap, r.id, None, earlier)
         .await?;
     // The serialised document is cached too: it is the same for everyone who may read it.
     let body = state
         .reports
-        .body(&snap, &format!("summary:{}", r.id), || {
+        .body(&snap, &format!("summary:{}:{earlier:?}", r.id), || {
             serde_json::to_vec(&*rep).map_err(|e| nara_app::Error::Io(e.to_string()))
         })
         .await?;
@@ -156,6 +157,7 @@ pub async fn organisation(
             &*crate::snap(&state).await?,
             r.id,
             Some(&code),
+            crate::access::audience(&v, &r).earlier,
         )
         .await?;
     if county_visible(&v, &r) {

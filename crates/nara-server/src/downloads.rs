@@ -95,7 +95,8 @@ pub async fn summary(
 ) -> AppResult<Response> {
     let round = visible(&state, &v, &id).await?;
     need_county(&v, &round)?;
-    let (name, bytes) = nara_app::exports::summary(state.store.as_ref(), round.id).await?;
+    let earlier = crate::access::audience(&v, &round).earlier;
+    let (name, bytes) = nara_app::exports::summary(state.store.as_ref(), round.id, earlier).await?;
     Ok(attachment(bytes, &name, XLSX))
 }
 
@@ -121,6 +122,8 @@ pub async fn org(
     let code = OrgCode::parse(&code)
         .map_err(|_| AppError::NotFound(format!("Organisationen {code} finns inte.")))?;
     need_org(&v, &round, &code)?;
-    let (name, bytes) = nara_app::exports::org(state.store.as_ref(), round.id, &code).await?;
+    let audience = crate::access::audience(&v, &round);
+    let (name, bytes) =
+        nara_app::exports::org(state.store.as_ref(), round.id, &code, audience).await?;
     Ok(attachment(bytes, &name, XLSX))
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, FromRequest, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use nara_app::online::{self, LinkState};
@@ -60,10 +60,40 @@ pub struct LinksPage {
     pub orgs: Vec<(String, String)>,
     /// The links.
     pub rows: Vec<LinkRow>,
-    /// Links just made: who, URL (shown once).
-    pub made: Vec<(String, String)>,
+    /// Links just made (their addresses are shown this once).
+    pub made: Vec<MadeLink>,
+    /// The same links as a CSV file in a `data:` address (empty when none were made).
+    pub made_csv: String,
+    /// The CSV file's name.
+    pub made_csv_name: String,
     /// What went wrong.
     pub error: String,
+}
+
+/// A link just made, as the page shows it once.
+pub struct MadeLink {
+    /// The unit.
+    pub unit: String,
+    /// `Anna`, `hela enheten` or `samsyn`.
+    pub rater: String,
+    /// `Hemtjänsten – Anna`.
+    pub who: String,
+    /// The whole address, with the host.
+    pub url: String,
+    /// A ready-to-send message with the address and the last day to answer.
+    pub message: String,
+}
+
+/// The message that goes with a new answer link (Swedish, ready to paste into an e-mail).
+fn message(round: &nara_core::Round, org_name: &str, who: &str, url: &str, sender: &str) -> String {
+    let closes = round
+        .closes
+        .map(|d| format!("Svara senast {d}. "))
+        .unwrap_or_default();
+    format!(
+        "Hej!\n\nHär är länken till självskattningen för God och nära vård, omgång {}, för {org_name}: {who}.\n\n{url}\n\n{closes}Svaren sparas medan du fyller i, så du kan ta en paus och fortsätta senare från samma länk. Länken är personlig: skicka den inte vidare.\n\nHälsningar\n{sender}",
+        round.id
+    )
 }
 
 /// Which organisation.
@@ -118,7 +148,7 @@ async fn links_page(
     v: &Viewer,
     round: &nara_core::Round,
     org: &OrgCode,
-    made: Vec<(String, String)>,
+    made: Vec<MadeLink>,
     error: String,
 ) -> AppResult<Html<String>> {
     let s = state.store.as_ref();
@@ -171,14 +201,35 @@ async fn links_page(
         ],
     )
     .await?;
+    let made_csv = if made.is_empty() {
+        String::new()
+    } else {
+        let rows: Vec<[String; 4]> = made
+            .iter()
+            .map(|m| {
+                [
+                    m.unit.clone(),
+                    m.rater.clone(),
+                    m.url.clone(),
+                    m.message.clone(),
+                ]
+            })
+            .collect();
+        format!(
+            "data:text/csv;charset=utf-8,{}",
+            seg(&String::from_utf8_lossy(&online::links_csv(&rows)))
+        )
+    };
     Ok(Html(
         LinksPage {
             layout,
+            made_csv_name: format!("svarslankar-{rid}-{org}.csv"),
             round: rid,
             org: (org.to_string(), name),
             orgs,
             rows,
             made,
+            made_csv,
             error,
         }
         .render()?,
@@ -216,10 +267,16 @@ pub async fn create(
     State(state): State<AppState>,
     v: Viewer,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     Form(f): Form<NewLinks>,
 ) -> AppResult<Html<String>> {
     v.check_csrf(&f.csrf)?;
     let (round, org) = link_scope(&state, &v, &id, &f.org).await?;
+    let base = crate::public_base(&state, &headers);
+    let org_name = nara_app::organisation(state.store.as_ref(), &org)
+        .await
+        .map(|o| o.name)
+        .unwrap_or_else(|_| org.to_string());
     let raters: Vec<String> = f.raters.lines().map(str::to_string).collect();
     match online::create_links(
         state.store.as_ref(),
@@ -243,10 +300,16 @@ pub async fn create(
                     } else {
                         m.link.rater.clone()
                     };
-                    (
-                        format!("{} – {who}", m.link.unit),
-                        format!("/svar/{}", m.token),
-                    )
+                    let rater = who;
+                    let who = format!("{} – {rater}", m.link.unit);
+                    let url = format!("{base}{}", form_path(&m.token));
+                    MadeLink {
+                        message: message(&round, &org_name, &who, &url, &v.user.username),
+                        unit: m.link.unit.clone(),
+                        rater,
+                        who,
+                        url,
+                    }
                 })
                 .collect();
             links_page(&state, &v, &round, &org, made, String::new()).await
@@ -330,6 +393,9 @@ pub struct FormArea {
     pub comment: String,
     /// A problem with the comment.
     pub comment_error: String,
+    /// The fewest answers on the scale that let the area be scored (for the check before
+    /// submitting).
+    pub min: usize,
 }
 
 /// The answer form.
@@ -350,6 +416,8 @@ pub struct AnswerPage {
     pub who: String,
     /// Whether it is the consensus form.
     pub consensus: bool,
+    /// The instrument's disagreement rule in words: `två steg eller mer`.
+    pub disagreement_rule: String,
     /// The areas.
     pub areas: Vec<FormArea>,
     /// Participants.
@@ -364,8 +432,10 @@ pub struct AnswerPage {
     pub notice_error: bool,
     /// When it was last submitted, if it was.
     pub submitted: String,
-    /// How many statements are answered, of how many.
-    pub progress: String,
+    /// How many statements are answered (on the scale or "vet ej").
+    pub answered: usize,
+    /// How many statements there are.
+    pub total: usize,
 }
 
 /// A page about a link that does not work (the error page, without a link to the start page,
@@ -490,6 +560,7 @@ async fn render_form(
                 .cloned()
                 .unwrap_or_default(),
             comment_error: err(&online::comment_field(a.id.as_str())),
+            min: nara_core::scoring::min_answered(inst, a.statements.len()),
         })
         .collect();
     let org = nara_app::organisation(state.store.as_ref(), &l.org).await?;
@@ -505,6 +576,7 @@ async fn render_form(
             l.rater.clone()
         },
         consensus: l.consensus,
+        disagreement_rule: inst.scoring.disagreement_rule(),
         areas,
         participants: draft.get(online::PARTICIPANTS).cloned().unwrap_or_default(),
         date: draft.get(online::DATE).cloned().unwrap_or_default(),
@@ -512,12 +584,72 @@ async fn render_form(
         notice,
         notice_error,
         submitted: l.submitted_at.map(when).unwrap_or_default(),
-        progress: format!(
-            "{answered} av {} påståenden besvarade",
-            inst.statement_count()
-        ),
+        answered,
+        total: inst.statement_count(),
     };
     Ok(Html(page.render()?))
+}
+
+/// The delmål that would get no score ("för få svar"): (title, answered, needed, total).
+fn too_few_answers(inst: &Instrument, set: &nara_core::AnswerSet) -> Vec<ShortArea> {
+    let scores = nara_core::scoring::score_answers(inst, set);
+    inst.areas
+        .iter()
+        .zip(&scores.areas)
+        .filter(|(_, sc)| sc.mean.is_none())
+        .map(|(a, sc)| ShortArea {
+            title: format!("{} {}", a.id, a.name),
+            answered: sc.answered,
+            needed: nara_core::scoring::min_answered(inst, sc.total),
+            total: sc.total,
+        })
+        .collect()
+}
+
+/// A delmål with too few answers to be scored.
+pub struct ShortArea {
+    /// `D2 Nära för alla`.
+    pub title: String,
+    /// Answered on the scale.
+    pub answered: usize,
+    /// Needed for a score.
+    pub needed: usize,
+    /// Statements in it.
+    pub total: usize,
+}
+
+/// The question before a short form is submitted.
+#[derive(Template)]
+#[template(path = "answer_confirm.html")]
+pub struct ConfirmPage {
+    /// The token.
+    pub token: String,
+    /// `Hemtjänsten`.
+    pub unit: String,
+    /// The round.
+    pub round: String,
+    /// The delmål without a score.
+    pub short: Vec<ShortArea>,
+    /// Delmål in the instrument.
+    pub areas: usize,
+}
+
+async fn confirm_short(
+    _state: &AppState,
+    token: &str,
+    l: &AnswerLink,
+    round: &nara_core::Round,
+    inst: &Instrument,
+    short: Vec<ShortArea>,
+) -> AppResult<Response> {
+    let page = ConfirmPage {
+        token: token.to_string(),
+        unit: l.unit.clone(),
+        round: round.id.to_string(),
+        areas: inst.areas.len(),
+        short,
+    };
+    Ok(Html(page.render()?).into_response())
 }
 
 /// `GET /svar/{token}`.
@@ -545,24 +677,45 @@ pub async fn form(State(state): State<AppState>, Path(token): Path<String>) -> A
     .into_response())
 }
 
-/// `POST /svar/{token}`: saves every field; with `handling=skicka` also submits.
+/// The fields of an answer form, read only once the link is known to be open (so a body sent
+/// to an unknown or revoked link is never read), within the small body limit.
+async fn answer_fields(
+    state: &AppState,
+    req: axum::extract::Request,
+) -> Result<Vec<(String, String)>, axum::extract::rejection::FormRejection> {
+    let Form(fields) = Form::<Vec<(String, String)>>::from_request(req, state).await?;
+    Ok(fields)
+}
+
+/// `POST /svar/{token}`: saves every field; with `handling=skicka` also submits. The link is
+/// checked before the body is read.
 pub async fn post(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    req: axum::extract::Request,
 ) -> AppResult<Response> {
     let (l, round, inst) = match open(&state, &token).await? {
         Ok(x) => x,
         Err(r) => return Ok(r),
+    };
+    let fields = match answer_fields(&state, req).await {
+        Ok(f) => f,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(e.into_response()),
+        Err(_) => {
+            return Err(AppError::BadRequest(
+                "Svaren kunde inte läsas. Ladda om sidan och försök igen.".into(),
+            ));
+        }
     };
     let action = fields
         .iter()
         .find(|(k, _)| k == "handling")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
+    let confirmed = fields.iter().any(|(k, v)| k == "bekrafta" && v == "ja");
     let data: Vec<(String, String)> = fields
         .into_iter()
-        .filter(|(k, _)| k != "handling")
+        .filter(|(k, _)| k != "handling" && k != "bekrafta")
         .collect();
     let s = state.store.as_ref();
     let errors = online::save(s, &l, &inst, &data)
@@ -582,6 +735,13 @@ pub async fn post(
         )
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    if action == "skicka" && !confirmed {
+        let response = online::response(&inst, &l, &draft)?;
+        let short = too_few_answers(&inst, &response.set);
+        if !short.is_empty() {
+            return confirm_short(&state, &token, &l, &round, &inst, short).await;
+        }
     }
     if action == "skicka" {
         let actor = format!("länk {}", l.id);
@@ -624,11 +784,12 @@ pub async fn post(
     .into_response())
 }
 
-/// `POST /svar/{token}/utkast`: what autosave sends (the changed fields); answers JSON.
+/// `POST /svar/{token}/utkast`: what autosave sends (the changed fields); answers JSON. The
+/// link is checked before the body is read.
 pub async fn autosave(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    req: axum::extract::Request,
 ) -> AppResult<Response> {
     let (l, _, inst) = match online::open_link(state.store.as_ref(), &token).await? {
         LinkState::Open(b) => *b,
@@ -638,6 +799,21 @@ pub async fn autosave(
                 Json(serde_json::json!({"fel": "Länken gäller inte längre."})),
             )
                 .into_response());
+        }
+    };
+    let fields = match answer_fields(&state, req).await {
+        Ok(f) => f,
+        Err(e) => {
+            let status = e.status();
+            let fel = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                format!(
+                    "För mycket på en gång: högst {} kB sparas per gång.",
+                    state.config.small_body_limit / 1024
+                )
+            } else {
+                "Svaren kunde inte läsas. Ladda om sidan och försök igen.".to_string()
+            };
+            return Ok((status, Json(serde_json::json!({ "fel": fel }))).into_response());
         }
     };
     let errors = online::save(state.store.as_ref(), &l, &inst, &fields)
@@ -671,7 +847,7 @@ pub struct ResultPage {
     pub radar: String,
     /// Per area: name, mean, band.
     pub rows: Vec<(String, String, String)>,
-    /// The index.
+    /// The index as a sentence (`Index: 2,17.`), or why there is none.
     pub index: String,
     /// How many forms the unit's result rests on.
     pub forms: String,
@@ -693,6 +869,7 @@ pub async fn result(
             &*crate::snap(&state).await?,
             round.id,
             Some(&l.org),
+            nara_app::report::Earlier::NotDraft,
         )
         .await?;
     let key = nara_core::UnitName::parse(&l.unit)
@@ -742,7 +919,9 @@ pub async fn result(
             round: round.id.to_string(),
             radar,
             rows,
-            index: fmt::score(u.result.scores.overall),
+            index: u.result.scores.no_index(&inst).unwrap_or_else(|| {
+                format!("Index: {}.", fmt::index(u.result.scores.overall))
+            }),
             forms: if n > 1 { format!("Resultatet bygger på {n} blanketter för verksamheten (medianen per påstående; samsyn gäller där den finns).") } else { String::new() },
         }
         .render()?,
@@ -778,6 +957,14 @@ pub const UPLOAD_JS: &str = include_str!("../assets/upload.js");
 /// `GET /static/upload.js`.
 pub async fn upload_js() -> impl IntoResponse {
     script(UPLOAD_JS)
+}
+
+/// The copy buttons of the links page, embedded.
+pub const COPY_JS: &str = include_str!("../assets/copy.js");
+
+/// `GET /static/copy.js`.
+pub async fn copy_js() -> impl IntoResponse {
+    script(COPY_JS)
 }
 
 /// The URL path of a link's form (for lists and tests).

@@ -178,6 +178,24 @@ fn cell(inst: &Instrument, score: Option<f64>, change: Option<&Change>) -> Cell 
     }
 }
 
+/// An index cell: like [`cell`], but "inget index" where too few areas are scored (the page
+/// says why once, see [`no_index_note`]).
+fn index_cell(inst: &Instrument, index: Option<f64>, change: Option<&Change>) -> Cell {
+    Cell {
+        text: fmt::index(index),
+        ..cell(inst, index, change)
+    }
+}
+
+/// The sentence under a table with an index column: why an index is missing, said once;
+/// `specific` (the reason for the table's own total) wins over the general rule. Empty when
+/// every index is there.
+fn no_index_note(inst: &Instrument, specific: Option<String>, any_missing: bool) -> String {
+    specific
+        .or_else(|| any_missing.then(|| nara_core::scoring::no_index_rule(inst)))
+        .unwrap_or_default()
+}
+
 /// `↑ +0,50 (förbättrad)`.
 pub fn change_text(c: &Change) -> String {
     format!(
@@ -269,30 +287,61 @@ pub struct LoginForm {
     csrf: String,
 }
 
-/// `POST /logga-in`.
+/// `POST /logga-in`. A name that cannot be an account's, or a password over 1,024 bytes, is
+/// refused at once (counted against the address, nothing hashed). Otherwise the attempt is
+/// counted against the account and the address *before* the password is verified, and given
+/// back only when it succeeds, so parallel guesses cannot exceed the limit. Logs and the audit
+/// get at most 64 characters of the name, without control characters.
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
+    use nara_app::users;
+    const WRONG: &str = "Fel användarnamn eller lösenord.";
+    const LIMITED: &str = "För många misslyckade försök. Vänta en kvart och försök igen, eller be samordnaren återställa lösenordet.";
     let expected = auth::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || expected != form.csrf {
         return Err(auth::csrf_error());
     }
     let name = form.username.trim();
-    if !state.limiter.allowed(name, &addr) {
-        tracing::warn!(user = name, %addr, "sign-in rate limited");
-        return login_page(
-            &state,
-            "För många misslyckade försök. Vänta en kvart och försök igen, eller be samordnaren återställa lösenordet.",
-            name,
-            StatusCode::TOO_MANY_REQUESTS,
-        );
+    let shown = users::loggable_name(name);
+    let limited = |first: bool| {
+        if first {
+            tracing::warn!(user = %shown, %addr, "sign-in rate limited");
+        } else {
+            tracing::debug!(user = %shown, %addr, "sign-in rate limited");
+        }
+        login_page(&state, LIMITED, &shown, StatusCode::TOO_MANY_REQUESTS)
+    };
+    if !users::valid_username(name) || form.password.len() > users::MAX_PASSWORD_BYTES {
+        if let auth::Reservation::Refused { first } = state.limiter.reserve_address(&addr) {
+            return limited(first);
+        }
+        let _ = state
+            .store
+            .audit(
+                &shown,
+                "sign-in.failed",
+                &shown,
+                &format!("adress: {addr}; ogiltigt användarnamn eller för långt lösenord"),
+            )
+            .await;
+        return login_page(&state, WRONG, &shown, StatusCode::UNAUTHORIZED);
     }
-    match nara_app::users::authenticate(state.store.as_ref(), name, &form.password).await? {
+    let user = state.store.user_by_name(name).await?;
+    let ticket = match state
+        .limiter
+        .reserve(&auth::Account::of(name, user.as_ref()), &addr)
+    {
+        auth::Reservation::Go(t) => t,
+        auth::Reservation::Refused { first } => return limited(first),
+    };
+    state.limiter.count_verification();
+    match users::check_sign_in(user, &form.password).await {
         Some(user) => {
-            state.limiter.succeeded(name);
+            state.limiter.succeeded(ticket);
             // A new session id at every sign-in; the old one, if any, ends.
             if let Some(old) = auth::cookie(&headers, SESSION_COOKIE) {
                 let _ = state.store.delete_session(&auth::hash_id(&old)).await;
@@ -324,17 +373,13 @@ pub async fn login(
             Ok(resp)
         }
         None => {
-            state.limiter.failed(name, &addr);
+            // The reservation stays: it is the failure.
+            drop(ticket);
             let _ = state
                 .store
-                .audit(name, "sign-in.failed", name, &format!("adress: {addr}"))
+                .audit(&shown, "sign-in.failed", &shown, &format!("adress: {addr}"))
                 .await;
-            login_page(
-                &state,
-                "Fel användarnamn eller lösenord.",
-                name,
-                StatusCode::UNAUTHORIZED,
-            )
+            login_page(&state, WRONG, &shown, StatusCode::UNAUTHORIZED)
         }
     }
 }
@@ -365,13 +410,42 @@ pub async fn logout(
     Ok(resp)
 }
 
-/// `GET /`: the newest round the viewer may see, at the level they may see.
+/// `GET /`: the newest round the viewer may see that has answers (at the level they may see:
+/// the county, or their own organisation), else the newest they may see at all; never a fresh
+/// draft or an empty round when there is one with results.
 pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
     let Some(v) = auth::session_user(&state, &headers).await? else {
         return Ok(Redirect::to("/logga-in").into_response());
     };
-    let rounds = state.store.rounds().await?;
-    let newest = rounds.iter().rev().find(|r| round_visible(&v, r));
+    let snap = crate::snap(&state).await?;
+    let visible: Vec<&Round> = snap
+        .rounds
+        .iter()
+        .rev()
+        .filter(|r| round_visible(&v, r))
+        .collect();
+    let mut newest = visible.first().copied();
+    for r in &visible {
+        let county = county_visible(&v, r);
+        let own = if county { None } else { v.org() };
+        if !county && own.is_none() {
+            continue;
+        }
+        let rep = state
+            .reports
+            .report(
+                state.store.as_ref(),
+                &snap,
+                r.id,
+                own,
+                crate::access::audience(&v, r).earlier,
+            )
+            .await?;
+        if !rep.organisations.is_empty() {
+            newest = Some(r);
+            break;
+        }
+    }
     Ok(match newest {
         Some(r) if county_visible(&v, r) => Redirect::to(&format!("/omgangar/{}", r.id)),
         Some(r) => match v.org() {
@@ -439,7 +513,7 @@ fn actions(s: nara_core::RoundStatus) -> Vec<(String, String)> {
         R::Draft => vec![a("open", "Öppna för svar")],
         R::Open => vec![a("closed", "Stäng")],
         R::Closed => vec![a("published", "Publicera"), a("open", "Öppna igen")],
-        R::Published => vec![],
+        R::Published => vec![a("closed", "Ta tillbaka publiceringen")],
     }
 }
 
@@ -546,11 +620,45 @@ async fn rounds_page_with(
     ))
 }
 
-/// What a redirect after an action says.
+/// What a redirect after an action says: a fixed key and the round it concerns.
 #[derive(Deserialize)]
 pub struct Notice {
     #[serde(default)]
     klart: String,
+    #[serde(default)]
+    omgang: String,
+}
+
+/// The notices the rounds page knows; anything else in `?klart=` is ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKey {
+    /// A round was created.
+    Created,
+    /// A round's status changed.
+    Status,
+}
+
+impl NoticeKey {
+    /// The key in the address.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKey::Created => "skapad",
+            NoticeKey::Status => "status",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        [NoticeKey::Created, NoticeKey::Status]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// The sentence for a notice, from the round as stored now.
+fn notice_text(key: NoticeKey, round: &Round) -> String {
+    match key {
+        NoticeKey::Created => format!("Omgången {} är skapad som utkast.", round.id),
+        NoticeKey::Status => format!("Omgången {} är nu {}.", round.id, round.status.label()),
+    }
 }
 
 /// `GET /omgangar`.
@@ -559,12 +667,14 @@ pub async fn rounds(
     v: Viewer,
     axum::extract::Query(n): axum::extract::Query<Notice>,
 ) -> AppResult<Html<String>> {
-    // The notice is shown as text (escaped); only the coordinator's own actions redirect here.
-    let notice = if v.is_admin() {
-        n.klart.chars().take(200).collect()
-    } else {
-        String::new()
-    };
+    // Only the coordinator's own actions redirect here with a notice.
+    let mut notice = String::new();
+    if v.is_admin()
+        && let (Some(key), Ok(id)) = (NoticeKey::parse(&n.klart), RoundId::parse(&n.omgang))
+        && let Some(round) = crate::snap(&state).await?.round(id)
+    {
+        notice = notice_text(key, round);
+    }
     rounds_page_with(&state, &v, notice, String::new(), "").await
 }
 
@@ -634,6 +744,8 @@ pub struct CountyPage {
     pub rows: Vec<OrgRow>,
     /// Mean, median, min, max.
     pub stats: Vec<StatRow>,
+    /// Why an index is missing, said once under the table; empty when none is.
+    pub no_index: String,
     /// The county mean's change per area.
     pub county_change: Vec<String>,
     /// How many organisations were scored / answered / exist.
@@ -656,7 +768,7 @@ fn heat_row(inst: &Instrument, round: &str, o: &OrgReport) -> OrgRow {
         code: o.code.clone(),
         href: format!("/omgangar/{round}/org/{}", o.code),
         units: o.units.len(),
-        index: cell(inst, o.scores.overall, o.overall_change.as_ref()),
+        index: index_cell(inst, o.scores.overall, o.overall_change.as_ref()),
         cells: o
             .scores
             .areas
@@ -670,7 +782,7 @@ fn heat_row(inst: &Instrument, round: &str, o: &OrgReport) -> OrgRow {
 fn county_stats(r: &RoundReport) -> Vec<StatRow> {
     let row = |label: &str, f: &dyn Fn(&nara_core::scoring::Stats) -> f64| StatRow {
         label: label.into(),
-        overall: fmt::score(r.county.overall.map(|s| f(&s))),
+        overall: fmt::index(r.county.overall.map(|s| f(&s))),
         cells: r
             .county
             .areas
@@ -697,7 +809,13 @@ pub async fn county(
     let s = state.store.as_ref();
     let r = state
         .reports
-        .report(s, &*crate::snap(&state).await?, round.id, None)
+        .report(
+            s,
+            &*crate::snap(&state).await?,
+            round.id,
+            None,
+            crate::access::audience(&v, &round).earlier,
+        )
         .await?;
     let total = crate::snap(&state).await?.organisations.len();
     let rid = round.id.to_string();
@@ -776,13 +894,18 @@ pub async fn county(
             .map(|o| heat_row(&inst, &rid, o))
             .collect(),
         stats: county_stats(&r),
+        no_index: no_index_note(
+            &inst,
+            r.county.no_index(&inst),
+            r.organisations.iter().any(|o| o.scores.overall.is_none()),
+        ),
         county_change: r
             .county_change
             .iter()
             .map(|c| c.as_ref().map(change_text).unwrap_or_default())
             .collect(),
         answered: format!(
-            "{} av {total} organisationer har svarat ({} enheter, {} blanketter); {} har poäng.",
+            "{} av {total} organisationer har svarat ({} enheter, {} blanketter); {} har index.",
             r.organisations.len(),
             r.county
                 .units_scored
@@ -872,6 +995,8 @@ pub struct OrgPage {
     pub total: OrgRow,
     /// The county mean row, when the viewer may see it.
     pub county: Option<StatRow>,
+    /// Why an index is missing, said once under the table; empty when none is.
+    pub no_index: String,
     /// Radar of the organisation against the county.
     pub radar: String,
     /// Its series names.
@@ -890,6 +1015,8 @@ pub struct OrgPage {
     pub trend_rows: Vec<(String, String)>,
     /// Disagreements between raters.
     pub disagreements: Vec<DisagreementRow>,
+    /// The instrument's disagreement rule in words: `två steg eller mer`.
+    pub disagreement_rule: String,
     /// Comments.
     pub comments: Vec<CommentGroup>,
     /// The band legend.
@@ -923,7 +1050,13 @@ pub async fn organisation(
     let rid = round.id.to_string();
     let r = state
         .reports
-        .report(s, &*crate::snap(&state).await?, round.id, None)
+        .report(
+            s,
+            &*crate::snap(&state).await?,
+            round.id,
+            None,
+            crate::access::audience(&v, &round).earlier,
+        )
         .await?;
     let see_county = county_visible(&v, &round);
     let o = r.org(code.as_str()).ok_or_else(|| {
@@ -995,7 +1128,12 @@ pub async fn organisation(
     // The index over the rounds of the family that the viewer may see.
     let trend = state
         .reports
-        .trend(s, &*crate::snap(&state).await?, round.id)
+        .trend(
+            s,
+            &*crate::snap(&state).await?,
+            round.id,
+            crate::access::audience(&v, &round).earlier,
+        )
         .await?;
     let all_rounds = &snap.rounds;
     let trend_points: Vec<(String, Option<f64>)> = trend
@@ -1105,7 +1243,7 @@ pub async fn organisation(
                         (n, true) => format!("{n} bedömare + samsyn"),
                         (n, false) => format!("{n} bedömare"),
                     },
-                    index: cell(&inst, u.result.scores.overall, None),
+                    index: index_cell(&inst, u.result.scores.overall, None),
                     cells: u
                         .result
                         .scores
@@ -1117,6 +1255,13 @@ pub async fn organisation(
                 }
             })
             .collect(),
+        no_index: no_index_note(
+            &inst,
+            o.scores.no_index(&inst),
+            o.units.iter().any(|u| u.result.scores.overall.is_none())
+                || (see_county && r.county.overall.is_none())
+                || trend_points.iter().any(|(_, v)| v.is_none()),
+        ),
         total: heat_row(&inst, &rid, o),
         county: see_county.then(|| county_stats(&r).remove(0)),
         radar,
@@ -1128,9 +1273,10 @@ pub async fn organisation(
         trend: trend_svg,
         trend_rows: trend_points
             .iter()
-            .map(|(r, v)| (r.clone(), fmt::score(*v)))
+            .map(|(r, v)| (r.clone(), fmt::index(*v)))
             .collect(),
         disagreements,
+        disagreement_rule: inst.scoring.disagreement_rule(),
         comments,
         legend: legend(&inst),
         download: format!("/omgangar/{rid}/export/org/{code}"),
@@ -1185,6 +1331,8 @@ pub struct UnitPage {
     pub raters: Vec<String>,
     /// The index.
     pub index: Cell,
+    /// Why there is no index (`Inget index: bara 1 av 5 delmål …`); empty when there is one.
+    pub no_index: String,
     /// The areas.
     pub areas: Vec<UnitArea>,
     /// The radar.
@@ -1217,7 +1365,13 @@ pub async fn unit(
     };
     let r = state
         .reports
-        .report(s, &*crate::snap(&state).await?, round.id, Some(&code))
+        .report(
+            s,
+            &*crate::snap(&state).await?,
+            round.id,
+            Some(&code),
+            crate::access::audience(&v, &round).earlier,
+        )
         .await?;
     let o = r.org(code.as_str()).ok_or_else(not_found)?;
     let u = o
@@ -1336,7 +1490,8 @@ pub async fn unit(
         name: u.name.clone(),
         org: format!("{} ({})", org.name, org.code),
         raters,
-        index: cell(&inst, u.result.scores.overall, None),
+        index: index_cell(&inst, u.result.scores.overall, None),
+        no_index: u.result.scores.no_index(&inst).unwrap_or_default(),
         areas,
         radar,
         radar_rows: inst
@@ -1443,6 +1598,7 @@ pub async fn area(
             &*crate::snap(&state).await?,
             round.id,
             None,
+            crate::access::audience(&v, &round).earlier,
         )
         .await?;
     let rows = a

@@ -125,9 +125,17 @@ fn unique_violation(e: &sqlx::Error) -> bool {
 macro_rules! shared_impl {
     ($store:ty, $name:literal) => {
         impl $store {
-            async fn try_store_response(&self, r: &Response, hash: &str, source: &str, actor: &str) -> Result<Outcome> {
+            async fn try_store_response(&self, r: &Response, hash: &str, source: &str, actor: &str, link: Option<i64>) -> Result<Outcome> {
                 let mut tx = self.write().await?;
                 let now = now_ms();
+                // A web answer's link is marked submitted in the same transaction as the answer
+                // is stored: both happen, or neither.
+                if let Some(link_id) = link {
+                    let done = sqlx::query("UPDATE answer_links SET submitted_at = $1 WHERE id = $2").bind(now).bind(link_id).execute(&mut *tx).await?;
+                    if done.rows_affected() == 0 {
+                        return Err(Error::NotFound(format!("Svarslänken {link_id} finns inte.")));
+                    }
+                }
                 sqlx::query("INSERT INTO units (org_code, key, name) VALUES ($1, $2, $3) ON CONFLICT (org_code, key) DO NOTHING")
                     .bind(r.org.as_str())
                     .bind(r.unit.key())
@@ -152,7 +160,11 @@ macro_rules! shared_impl {
                 if let Some((_, h)) = &current
                     && h == hash
                 {
-                    tx.rollback().await?;
+                    if link.is_some() {
+                        tx.commit().await?;
+                    } else {
+                        tx.rollback().await?;
+                    }
                     return Ok(Outcome::Unchanged);
                 }
                 if let Some((old, _)) = &current {
@@ -457,7 +469,17 @@ macro_rules! shared_impl {
                 // unique violation and tries again, then finds the winner's row.
                 let mut tries = 0;
                 loop {
-                    match self.try_store_response(response, content_hash, source, actor).await {
+                    match self.try_store_response(response, content_hash, source, actor, None).await {
+                        Err(Error::Db(e)) if unique_violation(&e) && tries < 3 => tries += 1,
+                        other => return other,
+                    }
+                }
+            }
+
+            async fn store_web_response(&self, response: &Response, content_hash: &str, link_id: i64, actor: &str) -> Result<Outcome> {
+                let mut tries = 0;
+                loop {
+                    match self.try_store_response(response, content_hash, "web", actor, Some(link_id)).await {
                         Err(Error::Db(e)) if unique_violation(&e) && tries < 3 => tries += 1,
                         other => return other,
                     }

@@ -240,6 +240,15 @@ pub trait Store: Send + Sync {
         source: &str,
         actor: &str,
     ) -> Result<Outcome>;
+    /// Stores a web answer (as [`Store::store_response`], source `web`) and marks its answer
+    /// link submitted, in one transaction: both happen or neither.
+    async fn store_web_response(
+        &self,
+        response: &Response,
+        content_hash: &str,
+        link_id: i64,
+        actor: &str,
+    ) -> Result<Outcome>;
     /// The current responses of a round.
     async fn responses(&self, round: RoundId) -> Result<Vec<StoredResponse>>;
     /// Every response of a round, replaced ones included, oldest first.

@@ -46,6 +46,15 @@ fn num_or_too_few(d: &Data, want: Option<f64>, what: &str) {
     }
 }
 
+/// An index cell: the number, or "inget index" (too few areas scored).
+fn num_or_no_index(d: &Data, want: Option<f64>, what: &str) {
+    match (d, want) {
+        (Data::Float(got), Some(w)) => assert_eq!(*got, w, "{what}"),
+        (Data::String(s), None) => assert_eq!(s, "inget index", "{what}"),
+        (got, w) => panic!("{what}: {got:?} vs {w:?}"),
+    }
+}
+
 async fn with_hostile_comments(store: &dyn Store, round: RoundId) {
     let inst = nara_core::Instrument::dalarna();
     let mut set = AnswerSet::default();
@@ -89,7 +98,9 @@ contract!(
         let rep = nara_app::report::round_report(s, round, None)
             .await
             .unwrap();
-        let (name, bytes) = nara_app::exports::summary(s, round).await.unwrap();
+        let (name, bytes) = nara_app::exports::summary(s, round, nara_app::report::Earlier::All)
+            .await
+            .unwrap();
         assert_eq!(name, "lanssammanstallning-2026.xlsx");
         let mut b = book(&bytes);
         assert_eq!(
@@ -126,7 +137,7 @@ contract!(
             let row = row_of(&o, 1, &org.code);
             assert_eq!(text(&row[0]), org.name);
             assert_eq!(row[2], Data::Float(org.units.len() as f64));
-            num_or_too_few(&row[3], org.scores.overall, "index");
+            num_or_no_index(&row[3], org.scores.overall, "index");
             for (i, a) in org.scores.areas.iter().enumerate() {
                 num_or_too_few(&row[5 + 2 * i], a.mean, &format!("{} {}", org.code, a.area));
                 let band = a
@@ -141,7 +152,7 @@ contract!(
             num_or_too_few(&mean[5 + 2 * i], a.stats.map(|s| s.mean), "county mean");
         }
         let median = row_of(&o, 0, "Länet – median");
-        num_or_too_few(
+        num_or_no_index(
             &median[3],
             rep.county.overall.map(|s| s.median),
             "county median",
@@ -250,7 +261,9 @@ contract!(
             nara_app::rounds::get(s, round).await.unwrap().status,
             RoundStatus::Published
         );
-        let (_, bytes) = nara_app::exports::summary(s, round).await.unwrap();
+        let (_, bytes) = nara_app::exports::summary(s, round, nara_app::report::Earlier::All)
+            .await
+            .unwrap();
         let mut b = book(&bytes);
         for name in b.sheet_names() {
             let r = sheet(&mut b, &name);
@@ -265,9 +278,14 @@ contract!(
             .await
             .unwrap();
         let org = &rep.organisations[0];
-        let (name, bytes) = nara_app::exports::org(s, round, &OrgCode::parse(&org.code).unwrap())
-            .await
-            .unwrap();
+        let (name, bytes) = nara_app::exports::org(
+            s,
+            round,
+            &OrgCode::parse(&org.code).unwrap(),
+            nara_app::report::Audience::ALL,
+        )
+        .await
+        .unwrap();
         assert_eq!(name, format!("rapport-2025-{}.xlsx", org.code));
         let mut b = book(&bytes);
         assert_eq!(
@@ -277,15 +295,15 @@ contract!(
         let o = sheet(&mut b, "Översikt");
         for u in &org.units {
             let row = row_of(&o, 0, &u.name);
-            num_or_too_few(&row[2], u.result.scores.overall, "unit index");
+            num_or_no_index(&row[2], u.result.scores.overall, "unit index");
             for (i, a) in u.result.scores.areas.iter().enumerate() {
                 num_or_too_few(&row[4 + 2 * i], a.mean, "unit area");
             }
         }
         let whole = row_of(&o, 0, "Hela organisationen");
-        num_or_too_few(&whole[2], org.scores.overall, "org index");
+        num_or_no_index(&whole[2], org.scores.overall, "org index");
         let county = row_of(&o, 0, "Länets medel");
-        num_or_too_few(
+        num_or_no_index(
             &county[2],
             rep.county.overall.map(|s| s.mean),
             "county index",
@@ -293,10 +311,15 @@ contract!(
         // An organisation that did not answer: a Swedish error, no file.
         let missing = rep.not_answered.first().map(|o| o.id.clone());
         if let Some(code) = missing {
-            let err = nara_app::exports::org(s, round, &OrgCode::parse(&code).unwrap())
-                .await
-                .unwrap_err()
-                .to_string();
+            let err = nara_app::exports::org(
+                s,
+                round,
+                &OrgCode::parse(&code).unwrap(),
+                nara_app::report::Audience::ALL,
+            )
+            .await
+            .unwrap_err()
+            .to_string();
             assert!(err.contains("har inte svarat"), "{err}");
         }
     }
@@ -341,10 +364,10 @@ async fn raw_csv_has_a_bom_swedish_decimals_and_neutralised_formulas() {
         text.lines()
             .next()
             .unwrap()
-            .contains("Omgång;Kod;Organisation")
+            .contains("\"Omgång\";\"Kod\";\"Organisation\"")
     );
     assert!(
-        text.contains(";'-Enhetschef;"),
+        text.contains(";\"'-Enhetschef\";"),
         "a leading - is neutralised"
     );
     assert!(
@@ -352,7 +375,9 @@ async fn raw_csv_has_a_bom_swedish_decimals_and_neutralised_formulas() {
         "quoted and neutralised"
     );
     assert!(
-        text.lines().skip(1).all(|l| l.starts_with("2026;2062;")),
+        text.lines()
+            .skip(1)
+            .all(|l| l.starts_with("\"2026\";\"2062\";")),
         "only the organisation asked for"
     );
     let raw = nara_app::report::raw_rows(s, round, Some(&OrgCode::parse("2062").unwrap()))
@@ -383,15 +408,20 @@ async fn the_summary_and_the_org_report_open_in_libreoffice() {
     let org = &rep.organisations[0];
     let files = [
         (
-            nara_app::exports::summary(store.as_ref(), round)
+            nara_app::exports::summary(store.as_ref(), round, nara_app::report::Earlier::All)
                 .await
                 .unwrap(),
             "Länssammanställning 2026".to_string(),
         ),
         (
-            nara_app::exports::org(store.as_ref(), round, &OrgCode::parse(&org.code).unwrap())
-                .await
-                .unwrap(),
+            nara_app::exports::org(
+                store.as_ref(),
+                round,
+                &OrgCode::parse(&org.code).unwrap(),
+                nara_app::report::Audience::ALL,
+            )
+            .await
+            .unwrap(),
             format!("{} ({}) – omgång 2026", org.name, org.code),
         ),
     ];

@@ -92,3 +92,28 @@ contract!(
         assert!(err.contains("stängd"), "{err}");
     }
 );
+
+#[test]
+fn an_answer_is_kept_as_the_scale_value_however_it_was_typed() {
+    let inst = nara_core::Instrument::dalarna();
+    for (typed, kept) in [
+        ("+3", "3"),
+        ("03", "3"),
+        (" 4 ", "4"),
+        ("004", "4"),
+        ("na", "na"),
+        ("", ""),
+    ] {
+        assert_eq!(
+            nara_app::online::check_field(&inst, "svar:D1.1", typed).as_deref(),
+            Ok(kept),
+            "{typed:?}"
+        );
+    }
+    for wrong in ["5", "0", "-3", "3.0", "tre", "+"] {
+        assert!(
+            nara_app::online::check_field(&inst, "svar:D1.1", wrong).is_err(),
+            "{wrong:?} is refused"
+        );
+    }
+}

@@ -221,3 +221,138 @@ contract!(a_round_that_is_not_open_takes_no_answers, |store: Arc<
     );
     assert!(store.response_history(round).await.unwrap().is_empty());
 });
+
+contract!(
+    a_late_corrected_form_has_a_path_into_a_published_round,
+    |store: Arc<dyn Store>| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store.as_ref();
+        let round = open_round(&store, "2026").await;
+        let set = |to, reason: &'static str| {
+            nara_app::rounds::change_status(s, round, to, reason, "samordnare")
+        };
+        // A round without answers is not published.
+        set(RoundStatus::Closed, "").await.unwrap();
+        let empty = set(RoundStatus::Published, "")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(empty.contains("inga svar"), "{empty}");
+        set(RoundStatus::Open, "").await.unwrap();
+        let first = write_form(
+            &store,
+            dir.path(),
+            "a.xlsx",
+            round,
+            "2080",
+            &filled("Hemsjukvården", "", 3),
+        )
+        .await;
+        import_batch(s, &[first], &opts(), &|_| {}).await.unwrap();
+        set(RoundStatus::Closed, "").await.unwrap();
+        set(RoundStatus::Published, "").await.unwrap();
+        // The corrected form is refused, with the way in.
+        let corrected = write_form(
+            &store,
+            dir.path(),
+            "b.xlsx",
+            round,
+            "2080",
+            &filled("Hemsjukvården", "", 4),
+        )
+        .await;
+        let r = import_batch(s, std::slice::from_ref(&corrected), &opts(), &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(r.files[0].status, Status::Rejected);
+        let m = &r.files[0].problems[0].message;
+        assert!(
+            m.contains("ta tillbaka publiceringen") && m.contains("publicera på nytt"),
+            "{m}"
+        );
+        // Taking the publication back needs a reason, which the audit log keeps.
+        let no_reason = set(RoundStatus::Closed, "  ")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(no_reason.contains("Skriv varför"), "{no_reason}");
+        assert_eq!(
+            nara_app::rounds::get(s, round).await.unwrap().status,
+            RoundStatus::Published
+        );
+        set(RoundStatus::Closed, "Falun skickade en rättad blankett")
+            .await
+            .unwrap();
+        let log = s.audit_log(20, Some("round.unpublish")).await.unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!(
+            (log[0].actor.as_str(), log[0].details.as_str()),
+            ("samordnare", "Falun skickade en rättad blankett")
+        );
+        // Reopen, import, publish again.
+        set(RoundStatus::Open, "").await.unwrap();
+        let r = import_batch(s, &[corrected], &opts(), &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            r.files[0].status,
+            Status::Replaced,
+            "{:?}",
+            r.files[0].problems
+        );
+        set(RoundStatus::Closed, "").await.unwrap();
+        set(RoundStatus::Published, "").await.unwrap();
+        assert_eq!(s.responses(round).await.unwrap().len(), 1);
+    }
+);
+
+contract!(
+    a_form_for_another_round_is_refused_naming_both,
+    |store: Arc<dyn Store>| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let r25 = open_round(&store, "2025").await;
+        let r26 = open_round(&store, "2026").await;
+        let f = write_form(
+            &store,
+            dir.path(),
+            "a.xlsx",
+            r26,
+            "2080",
+            &filled("Hemsjukvården", "", 3),
+        )
+        .await;
+        let on_2025 = Options {
+            round: Some(r25),
+            ..opts()
+        };
+        let r = import_batch(store.as_ref(), std::slice::from_ref(&f), &on_2025, &|_| {})
+            .await
+            .unwrap();
+        let file = &r.files[0];
+        assert_eq!(file.status, Status::Rejected);
+        let m = &file.problems[0].message;
+        assert!(
+            m.contains("omgång 2026") && m.contains("omgång 2025"),
+            "{m}"
+        );
+        // Round, organisation and unit are reported for the refused file too.
+        assert_eq!(
+            (
+                file.round.as_deref(),
+                file.org.as_deref(),
+                file.unit.as_deref()
+            ),
+            (Some("2026"), Some("2080"), Some("Hemsjukvården"))
+        );
+        assert!(store.response_history(r26).await.unwrap().is_empty());
+        // On its own round's page it goes in.
+        let on_2026 = Options {
+            round: Some(r26),
+            ..opts()
+        };
+        let r = import_batch(store.as_ref(), &[f], &on_2026, &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(r.files[0].status, Status::Imported);
+    }
+);

@@ -201,9 +201,41 @@ pub struct ServeArgs {
     /// sign-in details once.
     #[arg(long)]
     pub demo: bool,
+    /// The most connections served at once (default 512; more wait in the queue). Lowered at
+    /// start to fit the open-file limit (`ulimit -n`, systemd `LimitNOFILE`).
+    #[arg(long, value_name = "N", env = "NARA_MAX_CONNECTIONS",
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections: Option<u64>,
+    /// Seconds a client has to send a request's headers; also how long an idle connection stays
+    /// open (default 10).
+    #[arg(long, value_name = "SECONDS", env = "NARA_HEADER_TIMEOUT",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: Option<u64>,
+    /// Seconds a request may take, body and answer (default 60).
+    #[arg(long, value_name = "SECONDS", env = "NARA_REQUEST_TIMEOUT",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout: Option<u64>,
+    /// Seconds an upload of filled forms or of an instrument may take, body and import
+    /// (default 600).
+    #[arg(long, value_name = "SECONDS", env = "NARA_UPLOAD_TIMEOUT",
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub upload_timeout: Option<u64>,
     /// Mark cookies Secure (when users reach the server over HTTPS, e.g. behind a proxy).
     #[arg(long, env = "NARA_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// The reverse proxy's address (one or more, comma-separated or repeated): only for
+    /// connections from it is the client's address read from X-Forwarded-For.
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "ADDR",
+        env = "NARA_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
+    /// The address people use to reach Nära, e.g. https://nara.regiondalarna.se: answer links
+    /// are shown and sent with it.
+    #[arg(long = "public-url", value_name = "URL", env = "NARA_PUBLIC_URL", value_parser = nara_server::parse_public_url)]
+    pub public_url: Option<String>,
 }
 
 /// A user name from an organisation's name: `Malung-Sälen` → `malung-salen`.
@@ -288,8 +320,18 @@ pub async fn serve(
     } else if store.users().await?.is_empty() {
         out.say("Det finns inga konton ännu: skapa ett med nara user add NAMN --role admin.");
     }
+    let defaults = nara_server::Config::default();
+    let secs = |v: Option<u64>, d: std::time::Duration| v.map_or(d, std::time::Duration::from_secs);
     let config = nara_server::Config {
+        max_connections: args.max_connections.map_or(defaults.max_connections, |n| {
+            usize::try_from(n).unwrap_or(usize::MAX)
+        }),
+        header_timeout: secs(args.header_timeout, defaults.header_timeout),
+        request_timeout: secs(args.request_timeout, defaults.request_timeout),
+        upload_timeout: secs(args.upload_timeout, defaults.upload_timeout),
         secure_cookies: args.secure_cookies,
+        trusted_proxy: args.trusted_proxy.clone(),
+        public_url: args.public_url.clone(),
         ..nara_server::Config::default()
     };
     out.say(format!(

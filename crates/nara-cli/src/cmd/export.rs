@@ -80,7 +80,8 @@ pub async fn run(store: &dyn Store, cmd: &ExportCmd, out: &Out) -> Result<ExitCo
     match cmd {
         ExportCmd::Summary { round, output } => {
             let round = super::round_id(round)?;
-            let (name, bytes) = nara_app::exports::summary(store, round).await?;
+            let (name, bytes) =
+                nara_app::exports::summary(store, round, nara_app::report::Earlier::All).await?;
             write(&output.clone().unwrap_or_else(|| name.into()), &bytes, out)?;
             if preliminary(round).await? {
                 out.say(format!(
@@ -91,7 +92,9 @@ pub async fn run(store: &dyn Store, cmd: &ExportCmd, out: &Out) -> Result<ExitCo
         ExportCmd::Org { round, org, output } => {
             let round = super::round_id(round)?;
             let code = OrgCode::parse(org)?;
-            let (name, bytes) = nara_app::exports::org(store, round, &code).await?;
+            let (name, bytes) =
+                nara_app::exports::org(store, round, &code, nara_app::report::Audience::ALL)
+                    .await?;
             write(&output.clone().unwrap_or_else(|| name.into()), &bytes, out)?;
         }
         ExportCmd::Raw {

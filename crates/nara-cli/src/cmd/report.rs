@@ -156,6 +156,7 @@ pub async fn report(store: &dyn Store, args: &ReportArgs, out: &Out) -> Result<E
         .max()
         .unwrap_or(24);
     let uw = w - 2;
+    let mut no_index = false;
     println!(
         "{:<w$} {:>6} {}",
         "organisation",
@@ -172,7 +173,7 @@ pub async fn report(store: &dyn Store, args: &ReportArgs, out: &Out) -> Result<E
         println!(
             "{:<w$} {:>6} {cells}",
             format!("{} ({})", o.name, o.code),
-            fmt::score(o.scores.overall).replace("för få svar", "–")
+            index_cell(o.scores.overall, &mut no_index)
         );
         for u in &o.units {
             let cells: String = u
@@ -185,7 +186,7 @@ pub async fn report(store: &dyn Store, args: &ReportArgs, out: &Out) -> Result<E
             println!(
                 "  {:<uw$} {:>6} {cells}",
                 u.name,
-                fmt::score(u.result.scores.overall).replace("för få svar", "–")
+                index_cell(u.result.scores.overall, &mut no_index)
             );
         }
     }
@@ -199,7 +200,7 @@ pub async fn report(store: &dyn Store, args: &ReportArgs, out: &Out) -> Result<E
         println!(
             "{:<w$} {:>6} {cells}",
             "Länet (medel)",
-            fmt::score(r.county.overall.map(|s| s.mean)).replace("för få svar", "–")
+            index_cell(r.county.overall.map(|s| s.mean), &mut no_index)
         );
         for (a, c) in r.areas.iter().zip(&r.county_change) {
             if let Some(c) = c {
@@ -225,7 +226,22 @@ pub async fn report(store: &dyn Store, args: &ReportArgs, out: &Out) -> Result<E
             ));
         }
     }
+    if no_index {
+        let (_, inst) = nara_app::round_instrument(store, round).await?;
+        println!(
+            "– i kolumnen index: {}",
+            nara_core::scoring::no_index_rule(&inst)
+        );
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An index for the table, or `–` (and a note under the table) when there is none.
+fn index_cell(x: Option<f64>, missing: &mut bool) -> String {
+    if x.is_none() {
+        *missing = true;
+    }
+    x.map_or_else(|| "–".to_string(), |v| fmt::score(Some(v)))
 }
 
 /// Copies the database.

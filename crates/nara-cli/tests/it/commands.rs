@@ -228,7 +228,7 @@ fn exports_write_files_and_refuse_what_does_not_exist() {
         text.lines()
             .next()
             .unwrap()
-            .contains("Omgång;Kod;Organisation")
+            .contains("\"Omgång\";\"Kod\";\"Organisation\"")
     );
     assert!(text.lines().count() > 27);
     // Error paths: exit 1 with a Swedish sentence; bad usage exit 2.

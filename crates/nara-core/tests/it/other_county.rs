@@ -67,17 +67,44 @@ fn its_own_scale_share_bands_and_threshold_apply() {
 }
 
 #[test]
+fn its_index_needs_half_of_its_areas_by_default() {
+    let f = fyrbodal();
+    assert!(
+        !include_str!("../../../../fixtures/instruments/fyrbodal-personal.toml")
+            .contains("\nmin_scored_areas")
+    );
+    assert_eq!(f.min_scored_areas(), 2, "half of three, rounded up");
+    let p1 = [("P1.1", "5"), ("P1.2", "4"), ("P1.3", "3"), ("P1.4", "4")];
+    let one = score_answers(&f, &answers(&f, &p1));
+    assert_eq!((one.areas[0].mean, one.overall), (Some(4.0), None));
+    assert_eq!(
+        one.no_index(&f).as_deref(),
+        Some("Inget index: bara 1 av 3 delmål har tillräckligt många svar; index kräver minst 2.")
+    );
+    let mut two = p1.to_vec();
+    for (_, st) in f.statements().filter(|(a, _)| a.id.as_str() == "P2") {
+        two.push((st.id.as_str(), "2"));
+    }
+    let two = score_answers(&f, &answers(&f, &two));
+    assert_eq!(two.overall, Some(3.0), "(4 + 2) / 2");
+    let org = score_org(&f, &[&score_unit(&f, &[&answers(&f, &p1)], None)]);
+    assert_eq!((org.areas_scored(), org.overall), (1, None));
+    assert_eq!(county_summary(&f, &[&org]).overall, None);
+}
+
+#[test]
 fn its_disagreement_rule_and_highlight_count_apply() {
     let f = fyrbodal();
     let a = answers(&f, &[("P1.1", "1")]);
     let b = answers(&f, &[("P1.1", "3")]);
     let c = answers(&f, &[("P1.1", "4")]);
-    // Median 3; 1 is two steps away, which is within Fyrbodal's two steps.
-    assert!(!roll_up_unit(&f, &[&a, &b, &c], None).agreement[0].disagreement);
-    let d = answers(&f, &[("P1.1", "5")]);
-    let e = answers(&f, &[("P1.1", "1")]);
-    // 1, 1, 3, 5: median 2; 5 is three steps away.
-    assert!(roll_up_unit(&f, &[&a, &e, &b, &d], None).agreement[0].disagreement);
+    // Fyrbodal flags a spread of three steps or more: 1 and 3 span two steps, which is enough
+    // at Dalarna's default of two but not here.
+    assert_eq!(f.scoring.disagreement_steps, 3.0);
+    assert!(!roll_up_unit(&f, &[&a, &b], None).agreement[0].disagreement);
+    // 1, 3 and 4 span three steps.
+    assert!(roll_up_unit(&f, &[&a, &b, &c], None).agreement[0].disagreement);
+    assert_eq!(f.scoring.disagreement_rule(), "tre steg eller mer");
     let all = answers(
         &f,
         &[

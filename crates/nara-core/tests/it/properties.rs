@@ -107,6 +107,34 @@ proptest! {
     }
 
     #[test]
+    fn the_index_is_there_exactly_when_enough_areas_are_scored((inst, set) in inst_and_set()) {
+        let s = score_answers(&inst, &set);
+        let scored: Vec<f64> = s.areas.iter().filter_map(|a| a.mean).collect();
+        // Both instruments ask for half of their areas, rounded up: Dalarna says so (3 of 5),
+        // the second county leaves it to the default (2 of 3).
+        let needed = inst.areas.len().div_ceil(2);
+        prop_assert_eq!(inst.min_scored_areas(), needed);
+        match s.overall {
+            Some(o) => {
+                prop_assert!(scored.len() >= needed);
+                let m = scored.iter().sum::<f64>() / scored.len() as f64;
+                prop_assert!((o - m).abs() < 1e-12);
+                prop_assert_eq!(s.no_index(&inst), None);
+            }
+            None => {
+                prop_assert!(scored.len() < needed);
+                let why = s.no_index(&inst).unwrap();
+                prop_assert!(why.starts_with("Inget index: "), "{}", why);
+                let need = format!("index kräver minst {needed}.");
+                prop_assert!(why.ends_with(&need), "{}", why);
+            }
+        }
+        // An organisation of this one unit shows the same index.
+        let org = score_org(&inst, &[&score_unit(&inst, &[&set], None)]);
+        prop_assert_eq!(org.overall, s.overall);
+    }
+
+    #[test]
     fn one_rater_rolls_up_to_their_own_answers((inst, set) in inst_and_set()) {
         let u = roll_up_unit(&inst, &[&set], None);
         prop_assert_eq!(&u.values, &values_of(&set));

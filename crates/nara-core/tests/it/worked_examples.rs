@@ -31,7 +31,7 @@ fn every_example_has_a_test() {
             n += 1;
         }
     }
-    assert!(n >= 9, "found only {n} examples");
+    assert!(n >= 12, "found only {n} examples");
 }
 
 fn example_1_to_3() -> Vec<(String, String)> {
@@ -166,6 +166,7 @@ fn exempel_6() {
         (Some(3.0), Some(2.0), Some(3.0), false)
     );
     assert_eq!(u.agreement[2].median, Some(2.5), "two raters, 2 and 3");
+    assert!(!u.agreement[2].disagreement, "2 and 3: one step");
     assert_eq!(u.values[&sid("D1.1")], Value::Scored(2.0));
 }
 
@@ -212,4 +213,99 @@ fn exempel_9() {
     let s = d1.stats.unwrap();
     assert_eq!((r2(s.mean), s.median, s.min, s.max), (2.5, 2.5, 1.0, 4.0));
     assert_eq!((d1.orgs_scored, d1.units_scored), (2, 4));
+}
+
+#[test]
+fn exempel_10() {
+    let i = Instrument::dalarna();
+    let a = answers(&i, &[("D1.1", "2"), ("D1.2", "1"), ("D1.3", "2")]);
+    let b = answers(&i, &[("D1.1", "4"), ("D1.2", "3"), ("D1.3", "3")]);
+    let u = roll_up_unit(&i, &[&a, &b], None);
+    let row = |k: usize| {
+        let g = &u.agreement[k];
+        (g.median, g.min, g.max, g.disagreement)
+    };
+    assert_eq!(row(0), (Some(3.0), Some(2.0), Some(4.0), true), "2 and 4");
+    assert_eq!(row(1), (Some(2.0), Some(1.0), Some(3.0), true), "1 and 3");
+    assert_eq!(row(2), (Some(2.5), Some(2.0), Some(3.0), false), "2 and 3");
+    assert_eq!(u.disagreements(), 2);
+    assert_eq!(i.scoring.disagreement_rule(), "två steg eller mer");
+    assert!(
+        DOC.contains("skiljer sig **två steg eller mer**"),
+        "the page states the rule in the words the pages use"
+    );
+    let settled = answers(&i, &[("D1.1", "3"), ("D1.2", "2")]);
+    assert_eq!(
+        roll_up_unit(&i, &[&a, &b], Some(&settled)).disagreements(),
+        0
+    );
+}
+
+fn example_11() -> Vec<(String, String)> {
+    let i = Instrument::dalarna();
+    let mut pairs = whole_area(&i, "D1", "1");
+    pairs.push(("D2.1".into(), "1".into()));
+    pairs.push(("D2.2".into(), "1".into()));
+    pairs
+}
+
+#[test]
+fn exempel_11() {
+    let i = Instrument::dalarna();
+    assert_eq!(i.min_scored_areas(), 3);
+    let pairs = example_11();
+    assert_eq!(pairs.len(), 8);
+    let s = score_answers(&i, &answers(&i, &borrow(&pairs)));
+    assert_eq!(s.area(&area("D1")).unwrap().mean, Some(1.0));
+    assert_eq!(s.area(&area("D2")).unwrap().answered, 2);
+    assert_eq!(fmt::score(s.area(&area("D2")).unwrap().mean), "för få svar");
+    assert_eq!(s.areas_scored(), 1);
+    assert_eq!(s.overall, None);
+    assert_eq!(fmt::index(s.overall), "inget index");
+    let why = s.no_index(&i).unwrap();
+    assert_eq!(
+        why,
+        "Inget index: bara 1 av 5 delmål har tillräckligt många svar; index kräver minst 3."
+    );
+    let doc = DOC.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        doc.contains(&format!("*{why}*")),
+        "the page quotes the reason"
+    );
+    let mut more = pairs.clone();
+    more.extend(whole_area(&i, "D3", "2"));
+    more.extend(whole_area(&i, "D5", "4"));
+    let s = score_answers(&i, &answers(&i, &borrow(&more)));
+    assert_eq!(s.areas_scored(), 3);
+    assert_eq!(fmt::index(s.overall), "2,33");
+    assert_eq!(s.no_index(&i), None);
+}
+
+#[test]
+fn exempel_12() {
+    let i = Instrument::dalarna();
+    let hemsjukvarden = answers(&i, &borrow(&whole_area(&i, "D1", "1")));
+    let mut d2_d3 = whole_area(&i, "D2", "4");
+    d2_d3.extend(whole_area(&i, "D3", "4"));
+    let aldreomsorgen = answers(&i, &borrow(&d2_d3));
+    let h = score_unit(&i, &[&hemsjukvarden], None);
+    let a = score_unit(&i, &[&aldreomsorgen], None);
+    assert_eq!((h.scores.areas_scored(), h.scores.overall), (1, None));
+    assert_eq!((a.scores.areas_scored(), a.scores.overall), (2, None));
+    let falun = score_org(&i, &[&h, &a]);
+    let means: Vec<Option<f64>> = falun.areas.iter().map(|x| x.mean).collect();
+    assert_eq!(means, [Some(1.0), Some(4.0), Some(4.0), None, None]);
+    assert_eq!(fmt::index(falun.overall), "3,00");
+    let mora = score_org(&i, &[&score_unit(&i, &[&aldreomsorgen], None)]);
+    assert_eq!(fmt::index(mora.overall), "inget index");
+    assert!(
+        mora.no_index(&i)
+            .unwrap()
+            .contains("bara 2 av 5 delmål har tillräckligt många svar")
+    );
+    let c = county_summary(&i, &[&falun, &mora]);
+    let d2 = c.area(&area("D2")).unwrap();
+    assert_eq!((d2.stats.unwrap().mean, d2.orgs_scored), (4.0, 2));
+    let idx = c.overall.unwrap();
+    assert_eq!((idx.mean, idx.n, c.orgs_scored), (3.0, 1, 1));
 }

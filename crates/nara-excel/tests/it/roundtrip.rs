@@ -47,6 +47,7 @@ fn a_generated_form_round_trips_with_background_comments_and_notes() {
         date: "2026-03-01".into(),
         consensus: false,
         answers: answers.clone(),
+        ..Default::default()
     };
     let bytes = filled_form(&ctx, "2080", &filled);
     let r = import_form("falun.xlsx", &bytes, &ctx).unwrap();

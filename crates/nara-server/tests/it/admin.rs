@@ -177,8 +177,17 @@ async fn the_coordinator_runs_a_round_from_the_browser() {
         .await;
     assert_eq!(wrong.status, StatusCode::OK);
     assert!(wrong.body.contains("class=\"error\""), "{}", wrong.body);
-    let opened = c
+    // The first step only asks; the confirmation opens it.
+    let asked = c
         .post("/omgangar/2027/status", &[("to", "open"), ("csrf", &token)])
+        .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(asked.body.contains("Öppna omgång 2027 för svar?"));
+    let opened = c
+        .post(
+            "/omgangar/2027/status",
+            &[("to", "open"), ("csrf", &token), ("bekrafta", "ja")],
+        )
         .await;
     assert_eq!(opened.status, StatusCode::SEE_OTHER);
     let r = nara_app::rounds::get(w.store.as_ref(), RoundId::parse("2027").unwrap())
@@ -542,5 +551,363 @@ async fn an_instrument_is_validated_previewed_and_stored() {
             .await
             .body
             .contains(&format!("{}@{}", inst.id, inst.version))
+    );
+}
+
+#[tokio::test]
+async fn the_coordinator_cannot_disable_or_demote_themself_by_another_spelling() {
+    let w = world().await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let token = Client::csrf(&c.get("/admin/anvandare").await.body);
+    for name in ["ADMIN", " admin ", "Admin", "admin"] {
+        let r = c
+            .post(
+                "/admin/anvandare",
+                &[("action", "disable"), ("username", name), ("csrf", &token)],
+            )
+            .await;
+        assert!(r.body.contains("ditt eget konto"), "{name:?}: {}", r.body);
+        let r = c
+            .post(
+                "/admin/anvandare",
+                &[
+                    ("action", "role"),
+                    ("username", name),
+                    ("role", "reader"),
+                    ("csrf", &token),
+                ],
+            )
+            .await;
+        assert!(
+            r.body.contains("din egen samordnarroll"),
+            "{name:?}: {}",
+            r.body
+        );
+    }
+    let me = w.store.user_by_name("admin").await.unwrap().unwrap();
+    assert!(!me.disabled);
+    assert_eq!(me.role, nara_store::Role::Admin);
+    // Still signed in and still the coordinator.
+    assert_eq!(c.get("/admin/anvandare").await.status, StatusCode::OK);
+    // Another account spelt in capitals is found and acted on.
+    let r = c
+        .post(
+            "/admin/anvandare",
+            &[
+                ("action", "disable"),
+                ("username", " READER "),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("Kontot reader är avstängt"), "{}", r.body);
+}
+
+/// The cookies of a signed-in client, as one `Cookie` header value.
+fn cookie_header(c: &Client<'_>) -> String {
+    c.cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Each upload gets its own private folder (0700, files 0600), every file is written there as
+/// it arrives (it is on disk before the request has ended), a file over the small body limit is
+/// taken, and the folder is gone when the answer comes.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_streams_into_a_private_folder_that_is_removed() {
+    use std::os::unix::fs::PermissionsExt;
+    use tokio::io::AsyncWriteExt;
+    let updir = tempfile::tempdir().unwrap();
+    let config = nara_server::Config {
+        upload_dir: Some(updir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let w = crate::support::world_with(config.clone()).await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let token = Client::csrf(&c.get("/omgangar/2026/inlasning").await.body);
+    let round = RoundId::parse("2026").unwrap();
+    let before = w.store.responses(round).await.unwrap().len();
+    let good = filled("2080", "Strömenheten", 2);
+    let junk = vec![b'x'; 300 * 1024];
+    let body = multipart(&[
+        ("csrf", None, token.as_bytes()),
+        ("filer", Some("stor.xlsx"), &junk),
+        ("filer", Some("strom.xlsx"), &good),
+    ]);
+    // Everything up to the middle of the second file now, the rest later.
+    let cut = body.len() - good.len() / 2;
+    let server = crate::transport::live(w.store.clone(), config).await;
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    s.write_all(
+        format!(
+            "POST /omgangar/2026/inlasning HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\n\r\n",
+            cookie_header(&c),
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    s.write_all(&body[..cut]).await.unwrap();
+    // The folder and the first file, whole, and part of the second, while the request is open.
+    let t = std::time::Instant::now();
+    let (folder, files) = loop {
+        let dirs: Vec<_> = std::fs::read_dir(updir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        if let [d] = dirs.as_slice() {
+            let mut files: Vec<(String, u64, u32)> = std::fs::read_dir(d)
+                .unwrap()
+                .flatten()
+                .map(|e| {
+                    let m = e.metadata().unwrap();
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        m.len(),
+                        m.permissions().mode() & 0o777,
+                    )
+                })
+                .collect();
+            files.sort();
+            if files.len() == 2 && files[1].1 >= (good.len() / 2 - 200) as u64 {
+                break (d.clone(), files);
+            }
+        }
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "no streamed files in {dirs:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("nara-upload-"), "{name}");
+    let mode = std::fs::metadata(&folder).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "the upload folder is private: {mode:o}");
+    assert_eq!(files[0].0, "0000-stor.xlsx");
+    assert_eq!(files[0].1, junk.len() as u64);
+    assert!(
+        files[1].1 < good.len() as u64,
+        "the second file is still coming"
+    );
+    for (f, _, m) in &files {
+        assert_eq!(*m, 0o600, "{f}: {m:o}");
+    }
+    s.write_all(&body[cut..]).await.unwrap();
+    let resp = crate::transport::read_response(&mut s, std::time::Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(crate::transport::status(&resp), 200, "{resp}");
+    assert!(
+        resp.contains("2 filer: 1 inlästa, 0 ersatta, 0 oförändrade, 1 avvisade."),
+        "{resp}"
+    );
+    assert_eq!(w.store.responses(round).await.unwrap().len(), before + 1);
+    assert!(!folder.exists(), "the upload folder is removed");
+    assert_eq!(std::fs::read_dir(updir.path()).unwrap().count(), 0);
+    server.stop().await;
+}
+
+/// Upload folders left by a server that was killed are removed when the next one starts; a
+/// running process's folder, other names, plain files and links are left alone.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_folders_left_by_a_crash_are_removed_at_start() {
+    let updir = tempfile::tempdir().unwrap();
+    let p = updir.path();
+    let mk = |name: &str| {
+        let d = p.join(name);
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(d.join("0000-blankett.xlsx"), b"PK").unwrap();
+        d
+    };
+    // A process id above the largest Linux allows: no such process runs.
+    let dead = mk("nara-upload-4194305-a1b2c3");
+    let dead2 = mk("nara-upload-4194399-zz");
+    let init = mk("nara-upload-1-a1b2c3");
+    let own = mk(&format!("nara-upload-{}-a1b2c3", std::process::id()));
+    let other = mk("annat");
+    std::fs::write(p.join("nara-upload-4194306-fil"), b"en fil").unwrap();
+    let target = mk("mal");
+    std::os::unix::fs::symlink(&target, p.join("nara-upload-4194307-lank")).unwrap();
+    let (store, _db) = nara_store::testing::sqlite().await;
+    let server = crate::transport::live(
+        store,
+        nara_server::Config {
+            upload_dir: Some(p.to_path_buf()),
+            ..Default::default()
+        },
+    )
+    .await;
+    // Once it answers, it has started.
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    tokio::io::AsyncWriteExt::write_all(
+        &mut s,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    crate::transport::read_response(&mut s, std::time::Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert!(!dead.exists() && !dead2.exists(), "left by a dead process");
+    for kept in [&init, &own, &other, &target] {
+        assert!(kept.join("0000-blankett.xlsx").exists(), "{kept:?}");
+    }
+    assert!(p.join("nara-upload-4194306-fil").exists());
+    assert!(p.join("nara-upload-4194307-lank").exists());
+    server.stop().await;
+}
+
+/// More files than an upload takes: the page says so in Swedish, and nothing is read.
+#[tokio::test]
+async fn too_many_files_in_one_upload_are_refused_clearly() {
+    let w = crate::support::world_with(nara_server::Config {
+        max_upload_files: 3,
+        ..Default::default()
+    })
+    .await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let page = c.get("/omgangar/2026/inlasning").await;
+    assert!(page.body.contains("Högst 3 filer"), "{}", page.body);
+    let token = Client::csrf(&page.body);
+    let round = RoundId::parse("2026").unwrap();
+    let before = w.store.responses(round).await.unwrap().len();
+    let forms: Vec<(String, Vec<u8>)> = (0..5)
+        .map(|i| {
+            (
+                format!("enhet-{i}.xlsx"),
+                filled("2080", &format!("Enhet {i}"), 3),
+            )
+        })
+        .collect();
+    let mut fields: Vec<(&str, Option<&str>, &[u8])> = vec![("csrf", None, token.as_bytes())];
+    for (name, bytes) in &forms {
+        fields.push(("filer", Some(name.as_str()), bytes.as_slice()));
+    }
+    let r = post_multipart(&mut c, "/omgangar/2026/inlasning", &fields).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body
+            .contains("För många filer: du valde 5 filer, men högst 3 kan läsas in åt gången. Ingen fil lästes in."),
+        "{}",
+        r.body
+    );
+    assert_eq!(w.store.responses(round).await.unwrap().len(), before);
+    // Three at once are read.
+    let r = post_multipart(&mut c, "/omgangar/2026/inlasning", &fields[..4]).await;
+    assert!(r.body.contains("3 filer: 3 inlästa"), "{}", r.body);
+}
+
+/// Right-to-left overrides, isolates, zero-width and other invisible characters are taken out of
+/// uploaded file names before they are shown (and stored).
+#[tokio::test]
+async fn uploaded_file_names_lose_bidi_and_invisible_characters() {
+    let w = world().await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let token = Client::csrf(&c.get("/omgangar/2026/inlasning").await.body);
+    let hostile = [
+        "faktura\u{202E}xslx.exe",
+        "\u{2066}dold\u{2069}\u{200B}namn\u{200F}.xlsx",
+        "\u{FEFF}bom\u{061C}\u{2028}.xlsx",
+        "\u{202A}\u{202B}\u{202C}\u{202D}\u{2067}\u{2068}",
+    ];
+    let mut fields: Vec<(&str, Option<&str>, &[u8])> = vec![("csrf", None, token.as_bytes())];
+    for name in &hostile {
+        fields.push(("filer", Some(name), b"inte ett kalkylblad"));
+    }
+    let r = post_multipart(&mut c, "/omgangar/2026/inlasning", &fields).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for shown in ["fakturaxslx.exe", "doldnamn.xlsx", "bom.xlsx", "fil-4"] {
+        assert!(r.body.contains(shown), "{shown}: {}", r.body);
+    }
+    for c in [
+        '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}', '\u{200B}', '\u{200F}', '\u{FEFF}', '\u{061C}', '\u{2028}',
+    ] {
+        assert!(!r.body.contains(c), "U+{:04X} is on the page", c as u32);
+    }
+}
+
+#[tokio::test]
+async fn a_form_uploaded_on_another_rounds_page_is_refused_naming_both() {
+    let w = world().await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let token = Client::csrf(&c.get("/omgangar").await.body);
+    c.post("/omgangar", &[("id", "2027"), ("csrf", &token)])
+        .await;
+    c.post(
+        "/omgangar/2027/status",
+        &[("to", "open"), ("csrf", &token), ("bekrafta", "ja")],
+    )
+    .await;
+    let before = w
+        .store
+        .responses(RoundId::parse("2026").unwrap())
+        .await
+        .unwrap()
+        .len();
+    // A 2026 form on the 2027 page, both rounds open.
+    let form = filled("2080", "Fel omgång", 3);
+    let r = post_multipart(
+        &mut c,
+        "/omgangar/2027/inlasning",
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("filer", Some("falun-2026.xlsx"), &form),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body
+            .contains("Blanketten gäller omgång 2026, men den lästes in för omgång 2027"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<td>2026</td>"),
+        "the round of the refused file is shown"
+    );
+    assert!(
+        r.body.contains("Falun (2080) · Fel omgång"),
+        "organisation by name, and the unit"
+    );
+    for id in ["2026", "2027"] {
+        let n = w
+            .store
+            .responses(RoundId::parse(id).unwrap())
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(
+            n,
+            if id == "2026" { before } else { 0 },
+            "nothing stored in {id}"
+        );
+    }
+    // On its own round's page it goes in.
+    let r = post_multipart(
+        &mut c,
+        "/omgangar/2026/inlasning",
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("filer", Some("falun-2026.xlsx"), &form),
+        ],
+    )
+    .await;
+    assert!(
+        r.body.contains("1 inlästa") || r.body.contains("inläst"),
+        "{}",
+        r.body
     );
 }

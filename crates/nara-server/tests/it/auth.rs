@@ -1,12 +1,15 @@
-//! Sign-in, sign-out, wrong password, rate limit, CSRF, session expiry, disabled accounts and
-//! the security headers.
+//! Sign-in, sign-out, wrong password, rate limit (also under parallel guessing and behind a
+//! proxy), field limits, CSRF, session expiry, disabled accounts and the security headers.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::http::StatusCode;
-use nara_server::Config;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use nara_server::{AppState, Config};
 
-use crate::support::{Client, PASSWORD, world, world_with};
+use crate::support::{Client, PASSWORD, World, enc, world, world_with};
 
 #[tokio::test]
 async fn sign_in_gives_a_new_hardened_session_and_sign_out_ends_it() {
@@ -213,4 +216,316 @@ async fn security_headers_assets_and_health() {
     let missing = c.get("/finns-inte").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("Sidan finns inte"));
+}
+
+/// The world with a router whose state the test keeps (to read the limiter).
+async fn world_and_state(config: Config) -> (World, AppState) {
+    let w = world().await;
+    let state = AppState::new(w.store.clone(), config);
+    let w = World {
+        router: nara_server::router(state.clone()),
+        ..w
+    };
+    (w, state)
+}
+
+/// A sign-in POST as it arrives over a connection from `peer`, with an optional
+/// `X-Forwarded-For`.
+fn sign_in_request(
+    user: &str,
+    password: &str,
+    token: &str,
+    peer: &str,
+    xff: Option<&str>,
+) -> Request<Body> {
+    let body = format!(
+        "username={}&password={}&csrf={}",
+        enc(user),
+        enc(password),
+        enc(token)
+    );
+    let mut req = Request::post("/logga-in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("nara_login={token}"));
+    if let Some(x) = xff {
+        req = req.header("x-forwarded-for", x);
+    }
+    let mut req = req.body(Body::from(body)).unwrap();
+    let peer: SocketAddr = format!("{peer}:40000").parse().unwrap();
+    req.extensions_mut().insert(ConnectInfo(peer));
+    req
+}
+
+async fn login_token(c: &mut Client<'_>) -> String {
+    Client::csrf(&c.get("/logga-in").await.body)
+}
+
+/// Sends a request as is (no cookie jar: every request carries the same sign-in token).
+async fn send(w: &World, req: Request<Body>) -> StatusCode {
+    use tower::ServiceExt;
+    w.router.clone().oneshot(req).await.unwrap().status()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_parallel_guesses_at_one_account_verify_at_most_five_passwords() {
+    use tower::ServiceExt;
+    let (w, state) = world_and_state(Config::default()).await;
+    let token = login_token(&mut Client::new(&w)).await;
+    // 100 guesses at once, each from its own address (so only the account's limit applies),
+    // the right password among them.
+    let tasks: Vec<_> = (0..100u32)
+        .map(|i| {
+            let router = w.router.clone();
+            let pw = if i == 50 {
+                PASSWORD.to_string()
+            } else {
+                format!("gissning-{i}")
+            };
+            let req = sign_in_request("admin", &pw, &token, &format!("10.1.0.{i}"), None);
+            tokio::spawn(async move { router.oneshot(req).await.unwrap().status() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    let count = |s: StatusCode| statuses.iter().filter(|x| **x == s).count();
+    let (wrong, signed_in, limited) = (
+        count(StatusCode::UNAUTHORIZED),
+        count(StatusCode::SEE_OTHER),
+        count(StatusCode::TOO_MANY_REQUESTS),
+    );
+    assert!(
+        wrong + signed_in <= 5,
+        "{wrong} refused after verifying, {signed_in} signed in: the limit is 5"
+    );
+    assert_eq!(wrong + signed_in + limited, 100, "{statuses:?}");
+    assert!(
+        state.limiter.verifications() <= 5,
+        "{}",
+        state.limiter.verifications()
+    );
+    // Only the verified failures reached the audit.
+    let failed = w
+        .store
+        .audit_log(500, Some("sign-in.failed"))
+        .await
+        .unwrap();
+    assert_eq!(failed.len(), wrong);
+}
+
+#[tokio::test]
+async fn over_long_fields_are_refused_without_hashing_and_logged_short() {
+    let (w, state) = world_and_state(Config::default()).await;
+    let mut c = Client::new(&w);
+    // An 8 MiB name used to be kept in memory, logged and written twice into the audit.
+    let long_name = "a".repeat(100_000);
+    let r = c.sign_in_with(&long_name, "fel-lösenord").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("Fel användarnamn eller lösenord"));
+    assert!(
+        r.body.len() < 20_000,
+        "the page echoes {} bytes",
+        r.body.len()
+    );
+    // A real name with a password over 1,024 bytes: refused, also without hashing.
+    let long_password = "x".repeat(1025);
+    let r = c.sign_in_with("admin", &long_password).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("Fel användarnamn eller lösenord"));
+    // Control and direction characters never reach the audit.
+    let r = c
+        .sign_in_with("ond\n\u{202e}namn\u{7}", "fel-lösenord")
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(state.limiter.verifications(), 0, "nothing was hashed");
+    let log = w.store.audit_log(50, Some("sign-in.failed")).await.unwrap();
+    assert_eq!(log.len(), 3);
+    for e in &log {
+        assert!(e.actor.chars().count() <= 65, "{} chars", e.actor.len());
+        assert!(e.subject.chars().count() <= 65, "{} chars", e.subject.len());
+        assert!(!e.subject.chars().any(|c| c.is_control() || c == '\u{202e}'));
+    }
+    assert!(log.iter().any(|e| e.subject == "ondnamn"));
+    assert!(log.iter().any(|e| e.subject.starts_with(&"a".repeat(64))));
+    // The exact limits are still accepted: 1,024 bytes is only a wrong password.
+    let r = c.sign_in_with("admin", &"x".repeat(1024)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(state.limiter.verifications(), 1);
+}
+
+#[tokio::test]
+async fn a_coordinators_reset_or_enabling_unlocks_an_account() {
+    let w = world().await;
+    let mut reader = Client::new(&w);
+    for _ in 0..5 {
+        reader.sign_in_with("reader", "fel-lösenord").await;
+    }
+    assert_eq!(
+        reader.sign_in_with("reader", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The coordinator sets a new password in the browser: the account is open at once.
+    let mut admin = Client::new(&w);
+    admin.sign_in("admin").await;
+    let token = Client::csrf(&admin.get("/admin/anvandare").await.body);
+    let r = admin
+        .post(
+            "/admin/anvandare",
+            &[
+                ("action", "password"),
+                ("username", "reader"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    let new_pw = r
+        .body
+        .split("Nytt lösenord för reader: ")
+        .nth(1)
+        .and_then(|x| x.split(' ').next())
+        .expect("a new password")
+        .to_string();
+    assert_eq!(
+        reader.sign_in_with("reader", &new_pw).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Locked while disabled, enabled again: open at once.
+    admin
+        .post(
+            "/admin/anvandare",
+            &[
+                ("action", "disable"),
+                ("username", "reader"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    let mut again = Client::new(&w);
+    for _ in 0..5 {
+        again.sign_in_with("reader", "fel-lösenord").await;
+    }
+    assert_eq!(
+        again.sign_in_with("reader", &new_pw).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    admin
+        .post(
+            "/admin/anvandare",
+            &[
+                ("action", "enable"),
+                ("username", "reader"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    assert_eq!(
+        again.sign_in_with("reader", &new_pw).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // A reset from the command line (`nara user passwd`, another process) unlocks too.
+    let mut resp = Client::new(&w);
+    for _ in 0..5 {
+        resp.sign_in_with("resp", "fel-lösenord").await;
+    }
+    assert_eq!(
+        resp.sign_in_with("resp", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    nara_app::users::set_password(w.store.as_ref(), "resp", "ett-nytt-losenord", "cli")
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.sign_in_with("resp", "ett-nytt-losenord").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_counts_by_its_own_address() {
+    let proxy = "10.0.0.1";
+    let (w, _state) = world_and_state(Config {
+        trusted_proxy: vec![proxy.parse().unwrap()],
+        ..Config::default()
+    })
+    .await;
+    let mut c = Client::new(&w);
+    let token = login_token(&mut c).await;
+    // One client behind the proxy uses up its address's 20 attempts (names that cannot
+    // exist: refused without hashing, but counted).
+    for i in 0..20 {
+        let r = send(
+            &w,
+            sign_in_request(&format!("!{i}"), "x", &token, proxy, Some("198.51.100.7")),
+        )
+        .await;
+        assert_eq!(r, StatusCode::UNAUTHORIZED);
+    }
+    let r = send(
+        &w,
+        sign_in_request("reader", PASSWORD, &token, proxy, Some("198.51.100.7")),
+    )
+    .await;
+    assert_eq!(r, StatusCode::TOO_MANY_REQUESTS);
+    // Another client through the same proxy is not locked out; its own address is audited,
+    // read from the right-most entry (the one the proxy wrote).
+    let r = send(
+        &w,
+        sign_in_request(
+            "reader",
+            PASSWORD,
+            &token,
+            proxy,
+            Some("198.51.100.7, 203.0.113.9"),
+        ),
+    )
+    .await;
+    assert_eq!(r, StatusCode::SEE_OTHER);
+    let log = w.store.audit_log(10, Some("sign-in")).await.unwrap();
+    assert_eq!(log[0].details, "adress: 203.0.113.9");
+    // From anyone but the proxy the header is ignored: the peer is the client.
+    let mut other = Client::new(&w);
+    let token = login_token(&mut other).await;
+    let r = send(
+        &w,
+        sign_in_request("reader", PASSWORD, &token, "192.0.2.5", Some("203.0.113.9")),
+    )
+    .await;
+    assert_eq!(r, StatusCode::SEE_OTHER);
+    let log = w.store.audit_log(10, Some("sign-in")).await.unwrap();
+    assert_eq!(log[0].details, "adress: 192.0.2.5");
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_x_forwarded_for_is_ignored() {
+    let (w, _state) = world_and_state(Config::default()).await;
+    let mut c = Client::new(&w);
+    let token = login_token(&mut c).await;
+    // A client that invents a new X-Forwarded-For on every attempt still hits its limit.
+    for i in 0..20 {
+        let r = send(
+            &w,
+            sign_in_request(
+                &format!("!{i}"),
+                "x",
+                &token,
+                "192.0.2.5",
+                Some(&format!("203.0.113.{i}")),
+            ),
+        )
+        .await;
+        assert_eq!(r, StatusCode::UNAUTHORIZED);
+    }
+    let r = send(
+        &w,
+        sign_in_request(
+            "reader",
+            PASSWORD,
+            &token,
+            "192.0.2.5",
+            Some("203.0.113.99"),
+        ),
+    )
+    .await;
+    assert_eq!(r, StatusCode::TOO_MANY_REQUESTS);
 }

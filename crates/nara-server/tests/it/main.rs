@@ -2,8 +2,14 @@
 //! API with their content, the authorization matrix, sign-in and sessions.
 
 mod admin;
+mod answer_links;
 mod auth;
+mod index;
 mod matrix;
+mod notices;
 mod online;
 mod pages;
+mod rounds;
 mod support;
+mod transport;
+mod visibility;

@@ -34,7 +34,10 @@ async fn make_links(
         .skip(1)
         .filter_map(|li| {
             let (who, rest) = li.split_once(": <code class=\"url\">")?;
-            Some((who.to_string(), rest.split('<').next()?.to_string()))
+            // The page shows whole addresses; the tests use their paths.
+            let url = rest.split('<').next()?;
+            let path = url.strip_prefix("http://localhost").unwrap_or(url);
+            Some((who.to_string(), path.to_string()))
         })
         .collect()
 }
@@ -386,7 +389,17 @@ async fn the_consensus_form_shows_the_raters_side_by_side() {
             &[("svar:D1.1", level), ("svar:D1.2", "3")],
         )
         .await;
-        let sent = c.post(&u, &[("handling", "skicka")]).await;
+        // Two answers are too few for a score: the server asks first.
+        let asked = c.post(&u, &[("handling", "skicka")]).await;
+        assert_eq!(asked.status, StatusCode::OK);
+        assert!(
+            asked.body.contains("Skicka in med för få svar?"),
+            "{}",
+            asked.body
+        );
+        let sent = c
+            .post(&u, &[("handling", "skicka"), ("bekrafta", "ja")])
+            .await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     }
     let page = c.get(&url_of("samsyn")).await.body;
@@ -401,7 +414,12 @@ async fn the_consensus_form_shows_the_raters_side_by_side() {
         &[("svar:D1.1", "2")],
     )
     .await;
-    let sent = c.post(&url_of("samsyn"), &[("handling", "skicka")]).await;
+    let sent = c
+        .post(
+            &url_of("samsyn"),
+            &[("handling", "skicka"), ("bekrafta", "ja")],
+        )
+        .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
     let rep = report(&w.store, "2026").await;
     let u = rep
@@ -419,4 +437,143 @@ async fn the_consensus_form_shows_the_raters_side_by_side() {
         "the consensus counts"
     );
     let _ = UnitName::parse("Teamet");
+}
+
+/// A fresh answer link for the respondent's own organisation in the open round: its token.
+async fn a_link(w: &crate::support::World, unit: &str) -> (String, nara_store::AnswerLink) {
+    let made = nara_app::online::create_links(
+        w.store.as_ref(),
+        RoundId::parse("2026").unwrap(),
+        &OrgCode::parse(&w.own).unwrap(),
+        unit,
+        &[],
+        false,
+        "test",
+    )
+    .await
+    .unwrap()
+    .remove(0);
+    (made.token, made.link)
+}
+
+/// An answer form takes at most the small body limit (256 kB), on the form and on autosave;
+/// an ordinary answer is far below it and is saved.
+#[tokio::test]
+async fn an_answer_body_over_the_small_limit_is_refused_in_swedish() {
+    let w = world().await;
+    let (token, _) = a_link(&w, "Gränsenheten").await;
+    let url = format!("/svar/{token}");
+    let mut c = Client::new(&w);
+    let big = "x".repeat(300 * 1024);
+    let r = c.post(&url, &[("kommentar:D1", &big)]).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert!(r.body.contains("högst 256 kB"), "{}", r.body);
+    let r = c
+        .post(&format!("{url}/utkast"), &[("kommentar:D1", &big)])
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert!(r.body.contains("högst 256 kB"), "{}", r.body);
+    // Nothing of it was stored; a normal answer is.
+    assert!(!c.get(&url).await.body.contains("xxxxxxxx"));
+    let ok = c
+        .post(&format!("{url}/utkast"), &[("svar:D1.1", "3")])
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    // Sign-in and other forms have the same small limit.
+    let r = c
+        .post("/logga-in", &[("username", "admin"), ("password", &big)])
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert!(r.body.contains("för stort"), "{}", r.body);
+}
+
+/// A body sent to an unknown or revoked answer link is never read: the answer comes while the
+/// body is still on its way (over a real socket, with only the headers sent).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_answer_link_is_answered_before_its_body_is_read() {
+    use tokio::io::AsyncWriteExt;
+    let w = world().await;
+    let (token, link) = a_link(&w, "Återkallad enhet").await;
+    w.store.revoke_link(link.id, "test").await.unwrap();
+    let unknown = "0".repeat(64);
+    let server = crate::transport::live(w.store.clone(), nara_server::Config::default()).await;
+    for (path, want) in [
+        (format!("/svar/{unknown}"), 404),
+        (format!("/svar/{unknown}/utkast"), 410),
+        (format!("/svar/{token}"), 410),
+        (format!("/svar/{token}/utkast"), 410),
+    ] {
+        let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        // 200 kB declared (under the limit), only the first bytes sent.
+        s.write_all(
+            format!(
+                "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 204800\r\n\r\nsvar%3AD1.1=3&"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+        let resp = crate::transport::read_response(&mut s, std::time::Duration::from_secs(5))
+            .await
+            .unwrap_or_else(|| panic!("{path}: no answer while the body is unsent"));
+        assert_eq!(crate::transport::status(&resp), want, "{path}: {resp}");
+    }
+    server.stop().await;
+}
+
+/// A writer the log goes to, shared with the test.
+#[derive(Clone, Default)]
+struct LogBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
+    type Writer = LogBuffer;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+/// The secret of an answer link never reaches the log, at the most verbose level: the request
+/// spans show `/svar/…` for the form, saving, autosave, submitting and the result.
+#[tokio::test]
+async fn answer_link_tokens_never_appear_in_the_log() {
+    let w = world().await;
+    let (token, _) = a_link(&w, "Loggenheten").await;
+    let logs = LogBuffer::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .finish();
+    let guard = tracing::subscriber::set_default(subscriber);
+    let url = format!("/svar/{token}");
+    let mut c = Client::new(&w);
+    assert_eq!(c.get(&url).await.status, StatusCode::OK);
+    c.post(&format!("{url}/utkast"), &[("svar:D1.1", "3")])
+        .await;
+    c.post(&url, &[("svar:D1.2", "nej"), ("handling", "spara")])
+        .await;
+    c.post(&url, &[("handling", "skicka")]).await;
+    c.get(&format!("{url}/resultat")).await;
+    c.get(&format!("{url}?x=1")).await;
+    drop(guard);
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("uri=/svar/…/utkast") && text.contains("uri=/svar/…"),
+        "the requests are logged: {text}"
+    );
+    assert!(!text.contains(&token), "the token is in the log:\n{text}");
+    assert!(
+        !text.contains(&token[..16]),
+        "part of the token is in the log"
+    );
 }

@@ -336,3 +336,63 @@ async fn pages_follow_new_answers_and_status_changes_at_once() {
     }
     assert!(!c.get("/omgangar/2026").await.body.contains("Preliminärt"));
 }
+
+#[tokio::test]
+async fn raters_two_steps_apart_are_shown_as_disagreeing_in_the_rules_words() {
+    let w = world().await;
+    let inst = nara_core::Instrument::dalarna();
+    // Two raters of one unit: D1.1 at 2 and 4 (two steps apart, each one step from the median
+    // 3), D1.2 at 2 and 3 (one step).
+    for (rater, d11, d12) in [("Ann", 2, 2), ("Bo", 4, 3)] {
+        let mut set = AnswerSet::default();
+        for (_, s) in inst.statements() {
+            set.answers
+                .insert(s.id.clone(), nara_core::Answer::Level(3));
+        }
+        for (id, v) in [("D1.1", d11), ("D1.2", d12)] {
+            set.answers.insert(
+                nara_core::StatementId::parse(id).unwrap(),
+                nara_core::Answer::Level(v),
+            );
+        }
+        let resp = Response {
+            round: RoundId::parse("2026").unwrap(),
+            org: OrgCode::parse(&w.own).unwrap(),
+            unit: UnitName::parse("Tvåstegsenheten").unwrap(),
+            rater: rater.into(),
+            participants: String::new(),
+            date: String::new(),
+            instrument_id: inst.id.clone(),
+            instrument_version: inst.version.clone(),
+            consensus: false,
+            set,
+        };
+        w.store
+            .store_response(&resp, rater, "test", "test")
+            .await
+            .unwrap();
+    }
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let b = c.get(&format!("/omgangar/2026/org/{}", w.own)).await.body;
+    let start = b.find("Där bedömarna är oense").expect("the section");
+    let section = &b[start..start + b[start..].find("<h2>Kommentarer").unwrap()];
+    assert!(
+        section.contains("skiljer sig två steg eller mer (högsta minus lägsta svar)"),
+        "{section}"
+    );
+    let rows: Vec<&str> = section
+        .split("<tr>")
+        .filter(|r| r.contains("Tvåstegsenheten"))
+        .collect();
+    assert_eq!(rows.len(), 1, "only D1.1 is flagged: {section}");
+    assert!(rows[0].contains("<strong>D1.1</strong>") && rows[0].contains("2,00–4,00"));
+    // The organisation's workbook says the same.
+    let xlsx = c.get(&format!("/omgangar/2026/export/org/{}", w.own)).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    let text = crate::support::download_text(&xlsx.bytes);
+    assert!(
+        text.contains("svaren skiljer sig två steg eller mer, högsta minus lägsta svar"),
+        "the workbook's heading"
+    );
+}

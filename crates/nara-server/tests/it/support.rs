@@ -87,6 +87,8 @@ pub struct Resp {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent (a workbook is not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -141,6 +143,7 @@ impl<'a> Client<'a> {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -196,4 +199,28 @@ pub fn enc(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The text a downloaded file holds: a CSV as it is, the text between the tags of an xlsx's XML
+/// parts (cells, shared strings, charts; no cell references), one piece a line.
+pub fn download_text(bytes: &[u8]) -> String {
+    if !bytes.starts_with(b"PK") {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().unwrap().ends_with(".xml") {
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut f, &mut xml).unwrap();
+            for piece in xml.split('<').filter_map(|p| p.split_once('>')) {
+                if !piece.1.trim().is_empty() {
+                    text.push_str(piece.1);
+                    text.push('\n');
+                }
+            }
+        }
+    }
+    text
 }

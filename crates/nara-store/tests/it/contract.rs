@@ -391,3 +391,58 @@ contract!(
         );
     }
 );
+
+contract!(
+    a_web_answer_and_its_submitted_link_are_one_write,
+    |store: Arc<dyn Store>| async move {
+        seeded(&store).await;
+        let round = RoundId::parse("2026").unwrap();
+        let org = OrgCode::parse("2080").unwrap();
+        let link = store
+            .create_link(
+                &nara_store::NewLink {
+                    token_hash: "w1",
+                    round,
+                    org: &org,
+                    unit: "Hemsjukvården",
+                    rater: "",
+                    consensus: false,
+                },
+                "admin",
+            )
+            .await
+            .unwrap();
+        let r = response("Hemsjukvården", "", 3);
+        // A link that is not there: the answer is not stored either.
+        assert!(matches!(
+            store.store_web_response(&r, "x1", link + 1000, "web").await,
+            Err(Error::NotFound(_))
+        ));
+        assert!(store.responses(round).await.unwrap().is_empty());
+        // Both at once.
+        assert_eq!(
+            store
+                .store_web_response(&r, "x1", link, "web")
+                .await
+                .unwrap(),
+            Outcome::Imported
+        );
+        let stored = store.responses(round).await.unwrap();
+        assert_eq!((stored.len(), stored[0].source.as_str()), (1, "web"));
+        let submitted = |s: Arc<dyn Store>| async move {
+            s.link_by_token("w1").await.unwrap().unwrap().submitted_at
+        };
+        let first = submitted(store.clone()).await;
+        assert!(first.is_some());
+        // The same answers again: nothing new is stored, the link is still submitted.
+        assert_eq!(
+            store
+                .store_web_response(&r, "x1", link, "web")
+                .await
+                .unwrap(),
+            Outcome::Unchanged
+        );
+        assert!(submitted(store.clone()).await >= first);
+        assert_eq!(store.responses(round).await.unwrap().len(), 1);
+    }
+);

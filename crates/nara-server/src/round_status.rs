@@ -1,0 +1,278 @@
+//! Changing a round's status, in two steps: the rounds page's buttons lead to a page that says
+//! what the change does and to whom (without JavaScript), and only its form makes the change.
+//! Publishing a round without answers is refused; taking a publication back asks for a reason,
+//! which goes into the audit log.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use nara_core::{Round, RoundId, RoundStatus};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Admin;
+use crate::error::{AppError, AppResult};
+use crate::pages::{Layout, Link, NoticeKey};
+
+/// The confirmation page.
+#[derive(Template)]
+#[template(path = "round_status.html")]
+pub struct StatusPage {
+    /// The frame.
+    pub layout: Layout,
+    /// The round.
+    pub round: String,
+    /// Its status now, in Swedish.
+    pub from: String,
+    /// The status code to change to.
+    pub to: String,
+    /// The heading ("Publicera omgång 2026?").
+    pub question: String,
+    /// The verb in the sentence ("publicerar").
+    pub verb: String,
+    /// What happens, and to whom.
+    pub consequences: Vec<String>,
+    /// Organisations that have not answered (names).
+    pub missing: Vec<String>,
+    /// The button's text.
+    pub confirm: String,
+    /// Whether a reason is asked for.
+    pub needs_reason: bool,
+    /// The reason typed so far.
+    pub reason: String,
+    /// What went wrong.
+    pub error: String,
+}
+
+/// What a change means: (question, verb, button, consequences).
+fn describe(
+    round: &Round,
+    to: RoundStatus,
+    answered: usize,
+    orgs: usize,
+    unsent_links: usize,
+) -> (String, String, String, Vec<String>) {
+    let id = round.id;
+    let s = |x: &str| x.to_string();
+    match (round.status, to) {
+        (RoundStatus::Draft, RoundStatus::Open) => (
+            format!("Öppna omgång {id} för svar?"),
+            s("öppnar"),
+            s("Ja, öppna för svar"),
+            vec![
+                s(
+                    "Organisationerna kan lämna svar: ifyllda blanketter läses in och svarslänkar fungerar.",
+                ),
+                s(
+                    "Respondenterna ser sin egen organisations preliminära resultat; ingen ser andras siffror förrän omgången publiceras.",
+                ),
+                s("Du kan stänga omgången när svaren är inne."),
+            ],
+        ),
+        (RoundStatus::Open, RoundStatus::Closed) => (
+            format!("Stäng omgång {id}?"),
+            s("stänger"),
+            s("Ja, stäng omgången"),
+            vec![
+                s(
+                    "Inga fler svar tas emot: blanketter vägras vid inläsning och svarslänkarna slutar fungera.",
+                ),
+                format!("{answered} av {orgs} organisationer har svarat."),
+                if unsent_links > 0 {
+                    format!(
+                        "{unsent_links} svarslänkar har inte skickats in och kan inte längre användas."
+                    )
+                } else {
+                    s("Alla svarslänkar som gjorts har skickats in eller återkallats.")
+                },
+                s(
+                    "Resultaten är fortfarande preliminära och syns bara för dig och varje organisation själv. Du kan öppna omgången igen för sena svar.",
+                ),
+            ],
+        ),
+        (RoundStatus::Closed, RoundStatus::Open) => (
+            format!("Öppna omgång {id} igen?"),
+            s("öppnar"),
+            s("Ja, öppna igen"),
+            vec![
+                s("Svar tas emot igen, från blanketter och svarslänkar som inte har återkallats."),
+                s("Resultaten blir preliminära tills omgången stängs och publiceras."),
+            ],
+        ),
+        (RoundStatus::Closed, RoundStatus::Published) => (
+            format!("Publicera omgång {id}?"),
+            s("publicerar"),
+            s("Ja, publicera"),
+            vec![
+                s(
+                    "Alla med konto ser omgångens resultat: läsare (styrgrupp, chefer, politiker) och respondenterna i alla organisationer ser länets och varandras siffror.",
+                ),
+                s("Startsidan visar den här omgången för alla."),
+                format!(
+                    "{answered} av {orgs} organisationer har svarat; de som saknas står som ”har inte svarat”."
+                ),
+                s(
+                    "Behöver något rättas efteråt kan du ta tillbaka publiceringen, med ett skäl som sparas i loggen.",
+                ),
+            ],
+        ),
+        (RoundStatus::Published, RoundStatus::Closed) => (
+            format!("Ta tillbaka publiceringen av omgång {id}?"),
+            s("tar tillbaka publiceringen av"),
+            s("Ja, ta tillbaka publiceringen"),
+            vec![
+                s(
+                    "Läsarna ser inte längre omgången, och respondenterna ser bara sin egen organisation.",
+                ),
+                s("Startsidan visar i stället den senaste publicerade omgången med svar."),
+                s(
+                    "Omgången blir stängd: öppna den igen för att läsa in en rättad blankett, och publicera på nytt.",
+                ),
+                s("Skälet sparas i loggen tillsammans med ditt namn."),
+            ],
+        ),
+        (from, to) => (
+            format!(
+                "Ändra omgång {id} från {} till {}?",
+                from.label(),
+                to.label()
+            ),
+            s("ändrar"),
+            s("Ja, ändra"),
+            vec![],
+        ),
+    }
+}
+
+async fn page(
+    state: &AppState,
+    a: &Admin,
+    id: RoundId,
+    to: RoundStatus,
+    reason: &str,
+    error: String,
+) -> AppResult<Response> {
+    let store = state.store.as_ref();
+    let round = nara_app::rounds::get(store, id)
+        .await
+        .map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))?;
+    if let Err(e) = round.status.change_to(to) {
+        return crate::pages::rounds_page(state, &a.0, Some(e.to_string()), None)
+            .await
+            .map(IntoResponse::into_response);
+    }
+    let tracking = nara_app::report::response_tracking(store, id).await?;
+    let missing: Vec<String> = tracking.missing().map(|o| o.name.clone()).collect();
+    let orgs = tracking.organisations.len();
+    let (question, verb, confirm, consequences) =
+        describe(&round, to, orgs - missing.len(), orgs, tracking.web.len());
+    let layout = crate::pages::layout_for(
+        state,
+        &a.0,
+        &question,
+        Some(&round),
+        vec![
+            Link {
+                href: "/omgangar".into(),
+                label: "Omgångar".into(),
+            },
+            Link {
+                href: String::new(),
+                label: format!("Ändra status för {id}"),
+            },
+        ],
+    )
+    .await?;
+    let status = if error.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let body = StatusPage {
+        layout,
+        round: id.to_string(),
+        from: round.status.label().to_string(),
+        to: to.code().to_string(),
+        question,
+        verb,
+        consequences,
+        missing: if matches!(to, RoundStatus::Closed | RoundStatus::Published)
+            && round.status != RoundStatus::Published
+        {
+            missing
+        } else {
+            Vec::new()
+        },
+        confirm,
+        needs_reason: round.status.needs_reason(to),
+        reason: reason.to_string(),
+        error,
+    }
+    .render()?;
+    Ok((status, Html(body)).into_response())
+}
+
+fn parse(id: &str, to: &str) -> AppResult<(RoundId, RoundStatus)> {
+    let rid =
+        RoundId::parse(id).map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))?;
+    let to = RoundStatus::parse(to).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    Ok((rid, to))
+}
+
+/// `?till=` on the confirmation page.
+#[derive(Deserialize)]
+pub struct Till {
+    #[serde(default)]
+    till: String,
+}
+
+/// `GET /omgangar/{round}/status?till=…`: what the change would do, and the form that makes it.
+pub async fn confirm(
+    State(state): State<AppState>,
+    a: Admin,
+    Path(id): Path<String>,
+    Query(q): Query<Till>,
+) -> AppResult<Response> {
+    let (rid, to) = parse(&id, &q.till)?;
+    page(&state, &a, rid, to, "", String::new()).await
+}
+
+/// The status change form.
+#[derive(Deserialize)]
+pub struct StatusForm {
+    to: String,
+    #[serde(default)]
+    csrf: String,
+    /// `ja` once the confirmation page has been seen.
+    #[serde(default)]
+    bekrafta: String,
+    /// Why (taking a publication back).
+    #[serde(default)]
+    skal: String,
+}
+
+/// `POST /omgangar/{round}/status`: without `bekrafta=ja` it only shows the confirmation page.
+pub async fn set_status(
+    State(state): State<AppState>,
+    a: Admin,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> AppResult<Response> {
+    a.0.check_csrf(&f.csrf)?;
+    let (rid, to) = parse(&id, &f.to)?;
+    if f.bekrafta != "ja" {
+        return page(&state, &a, rid, to, &f.skal, String::new()).await;
+    }
+    let store = state.store.as_ref();
+    match nara_app::rounds::change_status(store, rid, to, &f.skal, &a.0.user.username).await {
+        Ok(r) => Ok(Redirect::to(&format!(
+            "/omgangar?klart={}&omgang={}",
+            NoticeKey::Status.as_str(),
+            r.id
+        ))
+        .into_response()),
+        Err(nara_app::Error::User(m)) => page(&state, &a, rid, to, &f.skal, m).await,
+        Err(e) => Err(e.into()),
+    }
+}
