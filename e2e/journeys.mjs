@@ -118,6 +118,7 @@ try {
   await admin.locator("form[action='/omgangar/2027/status'] button").first().click();
   check((await admin.textContent("main")).includes("Organisationerna kan lämna svar"), "opening a round says what it does first");
   await axe(admin, "omgang-bekrafta");
+  await shot(admin, "omgang-bekrafta", true);
   await admin.getByRole("button", { name: "Ja, öppna för svar" }).click();
   check((await admin.textContent("main")).includes("Omgången 2027 är nu öppen"), "the round is opened");
   await axe(admin, "omgangar-efter");
@@ -161,6 +162,7 @@ try {
   check(await admin.getByRole("button", { name: "Kopiera länken" }).count() > 0, "a copy button beside the link");
   check(await admin.getByRole("link", { name: "Spara länkarna som CSV-fil" }).count() === 1, "the links as a CSV file");
   await axe(admin, "svarslankar-ny");
+  await shot(admin, "svarslankar-ny", true);
   // A second link, for the short answer below.
   await admin.getByLabel("Verksamhet", { exact: true }).fill("Korta svar");
   await admin.getByRole("button", { name: "Skapa länkar" }).click();
@@ -222,7 +224,7 @@ try {
     const page = await ctx.newPage();
     await page.goto(base + shortPath);
     const first = page.locator("section.area").first().locator("fieldset.statement");
-    for (let i = 0; i < 2; i++) await first.nth(i).getByLabel(/^1 /).check();
+    for (let i = 0; i < 2; i++) await first.nth(i).locator("input[type=radio][value='1']").check();
     check((await page.textContent(".answered-count")).trim() === "2", "the counter follows the answers");
     // With JavaScript a dialog asks; cancelling keeps the form.
     let asked = "";
@@ -236,7 +238,7 @@ try {
     check((await page.textContent("main")).includes("Tack!"), "the short form is sent after the question");
     // Everything answered with 4 and sent again: the result is the new one at once.
     await page.goto(base + shortPath);
-    for (const g of await page.locator("fieldset.statement").all()) await g.getByLabel(/^4 /).check();
+    for (const g of await page.locator("fieldset.statement").all()) await g.locator("input[type=radio][value='4']").check();
     await page.getByRole("button", { name: "Skicka in" }).click();
     await page.waitForURL(/\/resultat$/);
     check((await page.textContent("main")).includes("4,00"), "the result after the second submission is the new one");

@@ -103,13 +103,13 @@ fn expansion_bombs(ctx: ImportContext) -> Result<(), Box<dyn std::error::Error>>
         }
         let stdout = String::from_utf8_lossy(&out.stdout);
         print!("{stdout}");
-        for line in stdout.lines() {
+        for line in stdout.lines().filter(|l| l.starts_with("BENCH ")) {
             let value = line
                 .split("\"value\":")
                 .nth(1)
                 .and_then(|v| v.split(',').next())
                 .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(f64::INFINITY);
+                .ok_or_else(|| format!("hostile {name}: bad line {line}"))?;
             if line.contains("\"wall_ms\"") {
                 worst_ms = worst_ms.max(value);
             } else if line.contains("\"peak_rss_mb\"") {
