@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+mod arrows;
 mod bench;
 mod e2e;
 mod hygiene;
@@ -17,7 +18,8 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  ci                 every check the CI runs: fmt, clippy, tests (SQLite and PostgreSQL), docs, hygiene
+  ci                 every check the CI runs: fmt, clippy, hygiene, crate arrows, tests (SQLite and PostgreSQL), docs
+  arrows             the allowed dependencies between our crates (part of ci)
   bench              the benchmarks in release mode; prints a table and writes target/bench/report.{md,json}
   e2e                the browser journeys with axe-core (Chromium, part of ci)
   screenshots        the journeys, writing the user guide's screenshots to docs/img/
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("bench") => bench::run(&root()),
+        Some("arrows") => arrows::check(&root()),
         Some("fixtures") => fixtures(),
         Some("e2e") => e2e::run_journeys(false),
         Some("screenshots") => e2e::run_journeys(true),
@@ -101,6 +104,8 @@ fn ci() -> Result<()> {
     done.push("clippy");
     hygiene::check(&root())?;
     done.push("hygiene");
+    arrows::check(&root())?;
+    done.push("crate arrows");
 
     let pg_url = std::env::var("NARA_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into());
     ensure_postgres(&pg_url)?;

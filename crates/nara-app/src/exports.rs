@@ -12,22 +12,15 @@ use crate::{Error, Result};
 
 /// Unix ms as `2026-11-25 10:15 UTC`.
 pub fn utc(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(
-        "{y}-{m:02}-{d:02} {:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60
+        "{}-{:02}-{:02} {:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
     )
 }
 
@@ -121,4 +114,17 @@ pub async fn raw_csv(
         None => format!("radata-{round}.csv"),
     };
     Ok((name, nara_excel::summary::raw_csv(&rows)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_times_read_as_calendar_dates() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(super::utc(1_835_481_540_000), "2028-02-29 23:59 UTC");
+        assert_eq!(
+            super::utc(1_835_481_540_000 + 60_000),
+            "2028-03-01 00:00 UTC"
+        );
+    }
 }

@@ -14,6 +14,7 @@ pub mod import;
 pub mod online;
 pub mod report;
 pub mod rounds;
+pub mod store_error;
 pub mod users;
 
 pub use nara_store::{Outcome, Role, Store};
@@ -24,8 +25,9 @@ pub enum Error {
     /// Something the user asked for cannot be done; the sentence says why and what to do.
     #[error("{0}")]
     User(String),
-    /// The store failed.
-    #[error(transparent)]
+    /// The store failed, or refused (something missing or taken); the message is Swedish for
+    /// what people can act on (see [`store_error::sentence`]).
+    #[error("{}", store_error::sentence(.0))]
     Store(#[from] nara_store::Error),
     /// A file could not be read or written.
     #[error("{0}")]
@@ -97,10 +99,10 @@ pub async fn import_instrument(store: &dyn Store, toml: &str, actor: &str) -> Re
         .await?
         .iter()
         .any(|i| i.id == inst.id && i.version == inst.version);
-    store.put_instrument(&inst).await.map_err(|e| match e {
-        nara_store::Error::Conflict(m) => Error::User(m),
-        other => Error::Store(other),
-    })?;
+    store
+        .put_instrument(&inst)
+        .await
+        .map_err(store_error::conflict_is_user)?;
     if !existed {
         store
             .audit(
@@ -112,6 +114,36 @@ pub async fn import_instrument(store: &dyn Store, toml: &str, actor: &str) -> Re
             .await?;
     }
     Ok(inst)
+}
+
+/// Adds or updates organisations from a list in TOML (another county's, or a changed name),
+/// validated first: nothing is stored from a list with an error. Each added or changed
+/// organisation is audited. Returns how many were added or changed.
+pub async fn import_organisations(store: &dyn Store, toml: &str, actor: &str) -> Result<usize> {
+    let list = Organisations::from_toml(toml)?;
+    let before = store.organisations().await?;
+    let mut changed = 0;
+    for o in &list.organisations {
+        let old = before.iter().find(|b| b.code == o.code);
+        if old.is_some_and(|b| b.name == o.name && b.kind == o.kind) {
+            continue;
+        }
+        store.put_organisation(o).await?;
+        let details = match old {
+            Some(b) => format!("{} → {} ({})", b.name, o.name, o.kind.label()),
+            None => format!("{} ({})", o.name, o.kind.label()),
+        };
+        let action = if old.is_some() {
+            "organisation.update"
+        } else {
+            "organisation.add"
+        };
+        store
+            .audit(actor, action, o.code.as_str(), &details)
+            .await?;
+        changed += 1;
+    }
+    Ok(changed)
 }
 
 /// A blank Excel form for one organisation in a round, and its file name

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use nara_core::{
     Answer, AnswerSet, Instrument, OrgCode, Response, Round, RoundId, RoundStatus, UnitName,
 };
-use nara_store::{AnswerLink, NewLink, Outcome, Store, now_ms};
+use nara_store::{AnswerLink, NewLink, Outcome, Store};
 use sha2::{Digest, Sha256};
 
 use crate::{Error, Result};
@@ -232,7 +232,7 @@ pub async fn save(
         }
     }
     if !ok.is_empty() {
-        store.save_draft(link.id, &ok, now_ms()).await?;
+        store.save_draft(link.id, &ok, store.now()).await?;
     }
     Ok(errors)
 }

@@ -56,10 +56,7 @@ pub async fn create(
     store
         .create_round(&round, actor)
         .await
-        .map_err(|e| match e {
-            nara_store::Error::Conflict(m) => Error::User(m),
-            other => Error::Store(other),
-        })?;
+        .map_err(crate::store_error::conflict_is_user)?;
     Ok(round)
 }
 

@@ -262,10 +262,7 @@ pub async fn add(
     let id = store
         .create_user(username, &hash, role, org)
         .await
-        .map_err(|e| match e {
-            nara_store::Error::Conflict(m) => Error::User(m),
-            other => Error::Store(other),
-        })?;
+        .map_err(crate::store_error::conflict_is_user)?;
     store
         .audit(
             actor,

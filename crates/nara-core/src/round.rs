@@ -128,17 +128,8 @@ impl Date {
             m.parse().map_err(|_| bad())?,
             d.parse().map_err(|_| bad())?,
         );
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return Err(bad()),
-        };
-        if day == 0 || day > days {
-            return Err(bad());
-        }
+        let month_t = time::Month::try_from(month).map_err(|_| bad())?;
+        time::Date::from_calendar_date(i32::from(year), month_t, day).map_err(|_| bad())?;
         Ok(Self { year, month, day })
     }
 }

@@ -9,7 +9,7 @@ use std::io::{BufReader, Cursor, Read};
 
 use quick_xml::events::Event;
 
-use crate::Limits;
+use crate::{Error, Limits};
 
 /// The kinds of file the importer tells apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,48 +21,49 @@ pub enum Kind {
 }
 
 /// Checks a file and says what it is, or why it is refused (a Swedish sentence).
-pub fn check(bytes: &[u8], limits: &Limits) -> Result<Kind, String> {
+pub fn check(bytes: &[u8], limits: &Limits) -> Result<Kind, Error> {
     if bytes.is_empty() {
-        return Err("Filen är tom. Spara blanketten på nytt som .xlsx och skicka den igen.".into());
+        return Err(Error::NotASpreadsheet(
+            "Filen är tom. Spara blanketten på nytt som .xlsx och skicka den igen.".into(),
+        ));
     }
     if bytes.len() as u64 > limits.max_file_bytes {
-        return Err(format!(
+        return Err(Error::TooLarge(format!(
             "Filen är för stor ({} MB; högst {} MB tas emot). En ifylld blankett är normalt under 100 kB: kontrollera att det är rätt fil.",
             bytes.len() / (1024 * 1024),
             limits.max_file_bytes / (1024 * 1024)
-        ));
+        )));
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return Err("Filen är en äldre Excelfil (.xls) eller är lösenordsskyddad. Ta bort ett eventuellt lösenord och spara den som Excel-arbetsbok (.xlsx).".into());
+        return Err(Error::NotASpreadsheet("Filen är en äldre Excelfil (.xls) eller är lösenordsskyddad. Ta bort ett eventuellt lösenord och spara den som Excel-arbetsbok (.xlsx).".into()));
     }
     if !bytes.starts_with(b"PK\x03\x04") {
         let text_like = bytes
             .iter()
             .take(512)
             .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace() || *b >= 0x80);
-        return Err(if text_like {
+        return Err(Error::NotASpreadsheet(if text_like {
             "Filen är en textfil (till exempel CSV), inte en Excelblankett. Använd blanketten från Nära och spara den som .xlsx.".into()
         } else {
             "Filen är inget kalkylark som Nära kan läsa. Spara blanketten som .xlsx (eller .ods) och skicka den igen.".into()
-        });
+        }));
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|_| "Filen är skadad eller ofullständig och kan inte öppnas. Spara blanketten på nytt som .xlsx och skicka den igen.".to_string())?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| damaged())?;
     if zip.len() > limits.max_zip_entries {
-        return Err(format!(
+        return Err(Error::TooLarge(format!(
             "Filen innehåller {} delar (högst {} tillåts) och ser inte ut som en blankett.",
             zip.len(),
             limits.max_zip_entries
-        ));
+        )));
     }
     let mut declared: u64 = 0;
     let mut names = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|_| damaged())?;
         if entry.encrypted() {
-            return Err(
+            return Err(Error::NotASpreadsheet(
                 "Filen är lösenordsskyddad. Ta bort lösenordet och spara den som .xlsx.".into(),
-            );
+            ));
         }
         let (size, packed) = (entry.size(), entry.compressed_size());
         declared = declared.saturating_add(size);
@@ -78,7 +79,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Kind, String> {
         return Err(bomb(limits));
     }
     let kind = if names.iter().any(|n| n == "xl/vbaProject.bin") {
-        return Err("Filen innehåller makron (.xlsm). Spara den som Excel-arbetsbok (.xlsx) utan makron och skicka den igen.".into());
+        return Err(Error::NotASpreadsheet("Filen innehåller makron (.xlsm). Spara den som Excel-arbetsbok (.xlsx) utan makron och skicka den igen.".into()));
     } else if names.iter().any(|n| n == "xl/workbook.xml") {
         Kind::Xlsx
     } else if names.iter().any(|n| n == "content.xml") && names.iter().any(|n| n == "mimetype") {
@@ -91,11 +92,11 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Kind, String> {
                 .read_to_string(&mut mime);
         }
         if mime.trim() != "application/vnd.oasis.opendocument.spreadsheet" {
-            return Err("Filen är ett OpenDocument-dokument men inget kalkylark. Använd blanketten från Nära.".into());
+            return Err(Error::NotASpreadsheet("Filen är ett OpenDocument-dokument men inget kalkylark. Använd blanketten från Nära.".into()));
         }
         Kind::Ods
     } else {
-        return Err("Filen är ingen Excelblankett (den saknar arbetsbok). Kontrollera att det är rätt fil och spara den som .xlsx.".into());
+        return Err(Error::NotASpreadsheet("Filen är ingen Excelblankett (den saknar arbetsbok). Kontrollera att det är rätt fil och spara den som .xlsx.".into()));
     };
     // Declared sizes can lie: inflate everything once, counting, and stop at the cap.
     let mut budget = limits.max_inflated_bytes;
@@ -116,11 +117,11 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Kind, String> {
     Ok(kind)
 }
 
-fn big_part(limits: &Limits) -> String {
-    format!(
+fn big_part(limits: &Limits) -> Error {
+    Error::TooLarge(format!(
         "En del av filen packas upp till mer än {} MB och filen avvisas som misstänkt skadlig (en ifylld blankett är några hundra kB).",
         limits.max_part_bytes / (1024 * 1024)
-    )
+    ))
 }
 
 /// How a file is named in messages: `Filen ”namn.xlsx”` with the file's own name (no folder,
@@ -172,7 +173,7 @@ const RECORDS: [&str; 9] = [
 /// it sits, so renaming a part does not hide it. A part that is not XML (a picture) stops being
 /// read at its first error, as calamine would stop there too. `file` is the file's
 /// [`label`]. Returns the text, in bytes, that calamine will hold.
-pub fn scan_xlsx(bytes: &[u8], limits: &Limits, file: &str) -> Result<usize, String> {
+pub fn scan_xlsx(bytes: &[u8], limits: &Limits, file: &str) -> Result<usize, Error> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| damaged())?;
     let (mut strings, mut records, mut text) = (0usize, 0usize, 0usize);
     let (mut formats, mut font_name, mut format_code) = (0usize, 0usize, 0usize);
@@ -237,10 +238,10 @@ pub fn scan_xlsx(bytes: &[u8], limits: &Limits, file: &str) -> Result<usize, Str
                     if RECORDS.contains(&name) {
                         records += 1;
                         if records > limits.max_records {
-                            return Err(format!(
+                            return Err(Error::TooLarge(format!(
                                 "{file} har fler än {} flikar, namn, format eller andra poster och ser inte ut som en blankett. Använd blanketten från Nära.",
                                 limits.max_records
-                            ));
+                            )));
                         }
                     }
                 }
@@ -264,36 +265,36 @@ pub fn scan_xlsx(bytes: &[u8], limits: &Limits, file: &str) -> Result<usize, Str
     Ok(text.saturating_add(formats.saturating_mul(font_name.saturating_add(format_code))))
 }
 
-fn too_many_strings(file: &str, limits: &Limits) -> String {
-    format!(
+fn too_many_strings(file: &str, limits: &Limits) -> Error {
+    Error::TooLarge(format!(
         "{file} har fler än {} olika texter och ser inte ut som en blankett. Använd blanketten från Nära.",
         limits.max_shared_strings
-    )
+    ))
 }
 
 /// The refusal of a file whose text exceeds [`Limits::max_text_bytes`]; `file` is its [`label`].
-pub fn too_much_text(file: &str, limits: &Limits) -> String {
-    format!(
+pub fn too_much_text(file: &str, limits: &Limits) -> Error {
+    Error::TooLarge(format!(
         "{file} innehåller mer än {} MB text och ser inte ut som en blankett (en ifylld blankett har några hundra kB). Kontrollera att det är rätt fil och spara blanketten på nytt.",
         limits.max_text_bytes / (1024 * 1024)
-    )
+    ))
 }
 
 /// The refusal of a file with more cells than [`Limits::max_cells`]; `file` is its [`label`].
-pub fn too_many_cells(file: &str, limits: &Limits) -> String {
-    format!(
+pub fn too_many_cells(file: &str, limits: &Limits) -> Error {
+    Error::TooLarge(format!(
         "{file} har fler än {} ifyllda celler och ser inte ut som en blankett (en ifylld blankett har några hundra). Kontrollera att det är rätt fil och spara blanketten på nytt.",
         limits.max_cells
-    )
+    ))
 }
 
-fn damaged() -> String {
-    "Filen är skadad eller ofullständig och kan inte öppnas. Spara blanketten på nytt som .xlsx och skicka den igen.".into()
+fn damaged() -> Error {
+    Error::Damaged("Filen är skadad eller ofullständig och kan inte öppnas. Spara blanketten på nytt som .xlsx och skicka den igen.".into())
 }
 
-fn bomb(limits: &Limits) -> String {
-    format!(
+fn bomb(limits: &Limits) -> Error {
+    Error::TooLarge(format!(
         "Filen packas upp till mer än {} MB och avvisas som misstänkt skadlig (en ifylld blankett är några hundra kB).",
         limits.max_inflated_bytes / (1024 * 1024)
-    )
+    ))
 }

@@ -92,9 +92,9 @@ pub fn import_form(
     bytes: &[u8],
     ctx: &ImportContext,
 ) -> Result<Response, Vec<Problem>> {
-    let kind = guard::check(bytes, &ctx.limits).map_err(|m| vec![file_problem(m)])?;
-    let mut book =
-        Book::open_named(file_name, bytes, kind, &ctx.limits).map_err(|m| vec![file_problem(m)])?;
+    let kind = guard::check(bytes, &ctx.limits).map_err(|e| vec![Problem::from(e)])?;
+    let mut book = Book::open_named(file_name, bytes, kind, &ctx.limits)
+        .map_err(|e| vec![Problem::from(e)])?;
     let found = locate(&mut book, ctx)?;
     read_form(&found, &book.properties, ctx)
 }
@@ -106,7 +106,7 @@ fn locate(book: &mut Book, ctx: &ImportContext) -> Result<Found, Vec<Problem>> {
     for name in names {
         let (sheet, _skipped) = book
             .read(&name, &ctx.limits)
-            .map_err(|m| vec![file_problem(m)])?;
+            .map_err(|e| vec![Problem::from(e)])?;
         if let Some((header_row, cols)) = find_header(&sheet) {
             return Ok(Found {
                 sheet,

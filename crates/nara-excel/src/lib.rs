@@ -5,11 +5,13 @@
 use nara_core::{Instrument, Organisations, Response, Round};
 
 pub mod cells;
+mod error;
 pub mod form;
 pub mod guard;
 pub mod import;
 pub mod summary;
 
+pub use error::Error;
 pub use form::{Filled, FormSpec, write_filled_form, write_form};
 
 /// Limits that the importer enforces before and while parsing. Every one is a setting.

@@ -3,16 +3,27 @@
 //! request gets 401 rather than the sign-in page.
 
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::Router;
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use nara_core::{OrgCode, RoundId};
+use axum::routing::get;
+use nara_core::OrgCode;
 use serde::Serialize;
 
 use crate::AppState;
 use crate::access::{county_visible, need_county, need_org, round_visible};
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::extract::{PathOrg, VisibleRound};
+
+/// The JSON API.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/rounds", get(rounds))
+        .route("/api/v1/rounds/{round}/summary", get(summary))
+        .route("/api/v1/rounds/{round}/org/{code}", get(organisation))
+}
 
 /// An error of the API: the same as the pages' but written as JSON.
 pub struct ApiError(pub AppError);
@@ -83,26 +94,45 @@ pub async fn rounds(
     ))
 }
 
-async fn round(state: &AppState, v: &Viewer, id: &str) -> Result<nara_core::Round, ApiError> {
-    let not_found = || ApiError(AppError::NotFound(format!("Omgången {id} finns inte.")));
-    let rid = RoundId::parse(id).map_err(|_| not_found())?;
-    // The one stamp query of the request; the cached results below use the same snapshot.
-    let snap = state.reports.snapshot(state.store.as_ref()).await?;
-    let r = snap.round(rid).cloned().ok_or_else(not_found)?;
-    if round_visible(v, &r) {
-        Ok(r)
-    } else {
-        Err(not_found())
+/// The round of the path the viewer may see ([`VisibleRound`]), with errors as JSON.
+pub struct ApiRound(pub VisibleRound);
+
+impl FromRequestParts<AppState> for ApiRound {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ApiRound(
+            VisibleRound::from_request_parts(parts, state).await?,
+        ))
+    }
+}
+
+/// The organisation code of the path ([`PathOrg`]), with errors as JSON.
+pub struct ApiOrg(pub OrgCode);
+
+impl FromRequestParts<AppState> for ApiOrg {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ApiOrg(PathOrg::from_request_parts(parts, state).await?.0))
     }
 }
 
 /// `GET /api/v1/rounds/{round}/summary`: the whole round report (as `nara report --json`).
 pub async fn summary(
     State(state): State<AppState>,
-    ApiViewer(v): ApiViewer,
-    Path(id): Path<String>,
+    ApiRound(VisibleRound {
+        viewer: v,
+        round: r,
+        ..
+    }): ApiRound,
 ) -> Result<Response, ApiError> {
-    let r = round(&state, &v, &id).await?;
     need_county(&v, &r)?;
     let earlier = crate::access::audience(&v, &r).earlier;
     let snap = crate::snap(&state).await?;
@@ -139,15 +169,13 @@ fn json_of<T: Serialize>(value: &T) -> Result<Response, ApiError> {
 /// `nara report --org CODE --json`).
 pub async fn organisation(
     State(state): State<AppState>,
-    ApiViewer(v): ApiViewer,
-    Path((id, code)): Path<(String, String)>,
+    ApiRound(VisibleRound {
+        viewer: v,
+        round: r,
+        ..
+    }): ApiRound,
+    ApiOrg(code): ApiOrg,
 ) -> Result<Response, ApiError> {
-    let r = round(&state, &v, &id).await?;
-    let code = OrgCode::parse(&code).map_err(|_| {
-        ApiError(AppError::NotFound(format!(
-            "Organisationen {code} finns inte."
-        )))
-    })?;
     need_org(&v, &r, &code)?;
     nara_app::organisation(state.store.as_ref(), &code).await?;
     let rep = state

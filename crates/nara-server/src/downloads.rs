@@ -2,16 +2,39 @@
 //! county summary, the organisation report and the raw answers as CSV. Every file obeys the
 //! same access rules as the pages.
 
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use nara_core::{OrgCode, Organisation, Round, RoundId};
+use axum::routing::get;
+use nara_core::{Organisation, Round};
 
 use crate::AppState;
 use crate::access::{county_visible, need_county, need_org, org_visible};
 use crate::auth::Viewer;
-use crate::error::{AppError, AppResult};
-use crate::pages::Download;
+use crate::error::AppResult;
+use crate::extract::{PathOrg, VisibleRound};
+
+/// The result files.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/omgangar/{round}/export/lanssammanstallning.xlsx",
+            get(summary),
+        )
+        .route("/omgangar/{round}/export/radata.csv", get(raw))
+        .route("/omgangar/{round}/export/org/{code}", get(org))
+}
+
+/// One download.
+pub struct Download {
+    /// Where.
+    pub href: String,
+    /// What.
+    pub label: String,
+    /// What it holds.
+    pub note: String,
+}
 
 /// The media type of an xlsx file.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -72,28 +95,13 @@ pub fn available(v: &Viewer, round: &Round, orgs: &[Organisation]) -> Vec<Downlo
     out
 }
 
-fn round_id(id: &str) -> AppResult<RoundId> {
-    RoundId::parse(id).map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))
-}
-
-async fn visible(state: &AppState, v: &Viewer, id: &str) -> AppResult<Round> {
-    let rid = round_id(id)?;
-    let round = nara_app::rounds::get(state.store.as_ref(), rid)
-        .await
-        .map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))?;
-    if !crate::access::round_visible(v, &round) {
-        return Err(AppError::NotFound(format!("Omgången {id} finns inte.")));
-    }
-    Ok(round)
-}
-
 /// `GET /omgangar/{round}/export/lanssammanstallning.xlsx`.
 pub async fn summary(
     State(state): State<AppState>,
-    v: Viewer,
-    Path(id): Path<String>,
+    VisibleRound {
+        viewer: v, round, ..
+    }: VisibleRound,
 ) -> AppResult<Response> {
-    let round = visible(&state, &v, &id).await?;
     need_county(&v, &round)?;
     let earlier = crate::access::audience(&v, &round).earlier;
     let (name, bytes) = nara_app::exports::summary(state.store.as_ref(), round.id, earlier).await?;
@@ -103,10 +111,10 @@ pub async fn summary(
 /// `GET /omgangar/{round}/export/radata.csv`.
 pub async fn raw(
     State(state): State<AppState>,
-    v: Viewer,
-    Path(id): Path<String>,
+    VisibleRound {
+        viewer: v, round, ..
+    }: VisibleRound,
 ) -> AppResult<Response> {
-    let round = visible(&state, &v, &id).await?;
     need_county(&v, &round)?;
     let (name, bytes) = nara_app::exports::raw_csv(state.store.as_ref(), round.id, None).await?;
     Ok(attachment(bytes, &name, CSV))
@@ -115,12 +123,11 @@ pub async fn raw(
 /// `GET /omgangar/{round}/export/org/{code}`.
 pub async fn org(
     State(state): State<AppState>,
-    v: Viewer,
-    Path((id, code)): Path<(String, String)>,
+    VisibleRound {
+        viewer: v, round, ..
+    }: VisibleRound,
+    PathOrg(code): PathOrg,
 ) -> AppResult<Response> {
-    let round = visible(&state, &v, &id).await?;
-    let code = OrgCode::parse(&code)
-        .map_err(|_| AppError::NotFound(format!("Organisationen {code} finns inte.")))?;
     need_org(&v, &round, &code)?;
     let audience = crate::access::audience(&v, &round);
     let (name, bytes) =

@@ -66,7 +66,9 @@ impl From<nara_app::Error> for AppError {
                     Self::BadRequest(m)
                 }
             }
-            nara_app::Error::Store(nara_store::Error::NotFound(m)) => Self::NotFound(m),
+            e @ nara_app::Error::Store(nara_store::Error::NotFound(_)) => {
+                Self::NotFound(e.to_string())
+            }
             other => Self::Internal(other.to_string()),
         }
     }
@@ -93,7 +95,7 @@ impl IntoResponse for AppError {
             tracing::error!(%detail, "internal error");
         }
         let status = self.status();
-        let page = crate::pages::ErrorPage {
+        let page = crate::layout::ErrorPage {
             title: match status.as_u16() {
                 403 => "Ingen behörighet",
                 404 => "Finns inte",

@@ -4,16 +4,24 @@
 //! which goes into the audit log.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
 use nara_core::{Round, RoundId, RoundStatus};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult};
-use crate::pages::{Layout, Link, NoticeKey};
+use crate::layout::{Layout, Link};
+use crate::pages::NoticeKey;
+
+/// Changing a round's status, with a confirmation page.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/omgangar/{round}/status", get(confirm).post(set_status))
+}
 
 /// The confirmation page.
 #[derive(Template)]
@@ -167,7 +175,7 @@ async fn page(
     let orgs = tracking.organisations.len();
     let (question, verb, confirm, consequences) =
         describe(&round, to, orgs - missing.len(), orgs, tracking.web.len());
-    let layout = crate::pages::layout_for(
+    let layout = crate::layout::layout_for(
         state,
         &a.0,
         &question,

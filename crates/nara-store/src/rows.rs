@@ -1,10 +1,13 @@
-//! Turning stored rows back into core types, shared by both backends.
+//! Turning stored rows back into core types and core types into rows, shared by both backends.
 
 use std::collections::BTreeMap;
 
-use nara_core::{Answer, AnswerSet, AreaId, OrgCode, Response, RoundId, StatementId, UnitName};
+use nara_core::{
+    Answer, AnswerSet, AreaId, OrgCode, Response, RoundId, RoundStatus, StatementId, UnitName,
+};
+use sqlx::Row;
 
-use crate::{Error, Result, StoredResponse};
+use crate::{Error, Result, Role, StoredResponse, User};
 
 /// The columns of a response row, as read.
 pub struct ResponseRow {
@@ -25,8 +28,44 @@ pub struct ResponseRow {
     pub replaced_at: Option<i64>,
 }
 
-fn corrupt(e: impl std::fmt::Display) -> Error {
+/// Stored data that does not read back.
+pub fn corrupt(e: impl std::fmt::Display) -> Error {
     Error::Corrupt(e.to_string())
+}
+
+/// A round status from its stored code.
+pub fn status_of(s: &str) -> Result<RoundStatus> {
+    RoundStatus::parse(s).map_err(corrupt)
+}
+
+/// Whether the database refused a write because a unique key was taken.
+pub fn unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// A user from a row of `id, username, password_hash, role, org_code, disabled, created_at`.
+pub fn user_of<R: Row>(row: &R) -> Result<User>
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let role: String = row.try_get(3)?;
+    let org: Option<String> = row.try_get(4)?;
+    Ok(User {
+        id: row.try_get(0)?,
+        username: row.try_get(1)?,
+        password_hash: row.try_get(2)?,
+        role: Role::parse(&role).ok_or_else(|| corrupt(format!("role {role}")))?,
+        org: org
+            .map(|o| OrgCode::parse(&o))
+            .transpose()
+            .map_err(corrupt)?,
+        disabled: row.try_get(5)?,
+        created_at: row.try_get(6)?,
+    })
 }
 
 /// Builds the stored responses from their rows, answers `(response, statement, level)` and

@@ -1,21 +1,29 @@
 //! Test databases for both backends (feature `testing`): a temporary SQLite file, and a fresh
 //! PostgreSQL schema when the server is reachable. With `NARA_TEST_PG_URL` set, an unreachable
 //! server fails the test; without it, the PostgreSQL half is skipped with a visible notice.
+//! The `_at` variants keep time with a given clock (a [`crate::ManualClock`] in tests that
+//! need to set the time).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::{PgStore, SqliteStore, Store};
+use crate::{Clock, PgStore, SqliteStore, Store, SystemClock};
 
 /// Where the tests look for PostgreSQL when `NARA_TEST_PG_URL` is not set.
 pub const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 /// A store in a temporary SQLite file (kept while the returned folder lives).
 pub async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
+    sqlite_at(Arc::new(SystemClock)).await
+}
+
+/// As [`sqlite`], keeping time with `clock`.
+pub async fn sqlite_at(clock: Arc<dyn Clock>) -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let store = SqliteStore::open(dir.path().join("t.db"))
         .await
-        .expect("a SQLite database");
+        .expect("a SQLite database")
+        .with_clock(clock);
     (Arc::new(store), dir)
 }
 
@@ -40,9 +48,14 @@ pub fn fresh_schema() -> String {
 
 /// A store on PostgreSQL in a fresh schema, or `None` (see the module).
 pub async fn postgres() -> Option<Arc<dyn Store>> {
+    postgres_at(Arc::new(SystemClock)).await
+}
+
+/// As [`postgres`], keeping time with `clock`.
+pub async fn postgres_at(clock: Arc<dyn Clock>) -> Option<Arc<dyn Store>> {
     let (url, required) = pg_url();
     match PgStore::connect(&url, Some(&fresh_schema())).await {
-        Ok(s) => Some(Arc::new(s)),
+        Ok(s) => Some(Arc::new(s.with_clock(clock))),
         Err(e) if !required => {
             eprintln!(
                 "NOTICE: PostgreSQL not reachable at {url} ({e}); this test ran on SQLite only. Set NARA_TEST_PG_URL to require it."
@@ -53,9 +66,30 @@ pub async fn postgres() -> Option<Arc<dyn Store>> {
     }
 }
 
-/// Defines a test module `$name` with one test per backend that runs `$body(store)`.
+/// Defines a test module `$name` with one test per backend that runs `$body(store)`; with
+/// `clock = START`, the store keeps time with a [`crate::ManualClock`] showing `START` (Unix ms)
+/// and the test runs `$body(store, clock)`.
 #[macro_export]
 macro_rules! contract {
+    ($name:ident, clock = $start:expr, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let clock = ::std::sync::Arc::new($crate::ManualClock::new($start));
+                let (store, _dir) = $crate::testing::sqlite_at(clock.clone()).await;
+                ($body)(store, clock).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let clock = ::std::sync::Arc::new($crate::ManualClock::new($start));
+                if let Some(store) = $crate::testing::postgres_at(clock.clone()).await {
+                    ($body)(store, clock).await;
+                }
+            }
+        }
+    };
     ($name:ident, $body:expr) => {
         mod $name {
             #[allow(unused_imports)]

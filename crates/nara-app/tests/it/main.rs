@@ -3,6 +3,8 @@
 mod demo;
 mod exports;
 mod online;
+mod orgs;
 mod pipeline;
 mod results;
+mod store_errors;
 mod support;

@@ -117,3 +117,36 @@ fn an_answer_is_kept_as_the_scale_value_however_it_was_typed() {
         );
     }
 }
+
+/// 2026-03-01 12:00 UTC, in Unix ms.
+const T0: i64 = 1_772_366_400_000;
+
+contract!(
+    a_draft_and_its_submission_are_stamped_by_the_store_clock,
+    clock = T0,
+    |store: Arc<dyn Store>, clock: Arc<nara_store::ManualClock>| async move {
+        let round = open_round(&store, "2026").await;
+        let s = store.as_ref();
+        let org = OrgCode::parse("2080").unwrap();
+        let made = create_links(s, round, &org, "Hemtjänst Öst", &[], false, "admin")
+            .await
+            .unwrap();
+        let LinkState::Open(open) = open_link(s, &made[0].token).await.unwrap() else {
+            panic!("the link is open")
+        };
+        let (link, _, inst) = *open;
+        clock.advance(90_000);
+        let errors = save(s, &link, &inst, &[("svar:D1.1".into(), "3".into())])
+            .await
+            .unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        let t = nara_app::report::response_tracking(s, round).await.unwrap();
+        assert_eq!(t.web[0].saved_at, Some(T0 + 90_000));
+        clock.advance(60_000);
+        submit(s, &link, &inst, "länk").await.unwrap();
+        let links = s.links(round, Some(&org)).await.unwrap();
+        assert_eq!(links[0].submitted_at, Some(T0 + 150_000));
+        let stored = s.responses(round).await.unwrap();
+        assert_eq!(stored[0].created_at, T0 + 150_000);
+    }
+);

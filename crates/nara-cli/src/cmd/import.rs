@@ -74,59 +74,11 @@ pub async fn run(store: &dyn Store, args: &ImportArgs, out: &Out) -> Result<Exit
 }
 
 /// Validates without a database: the forms are checked against the default instrument and
-/// organisations, and against a round of the form's own.
+/// organisations, and against a round of the form's own, in memory.
 pub async fn validate(args: &ValidateArgs, out: &Out) -> Result<ExitCode> {
-    let dir = std::env::temp_dir().join(format!("nara-validate-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let url = format!("sqlite://{}", dir.join("v.db").display());
-    let store = nara_app::open(&url).await?;
-    // Every round a form names is accepted: create the rounds the forms mention, open.
-    let (files, _) = nara_app::import::expand(&args.paths);
-    for f in &files {
-        if let Ok(bytes) = std::fs::read(f)
-            && let Some(round) = round_in(&bytes)
-            && nara_app::rounds::get(store.as_ref(), round).await.is_err()
-        {
-            nara_app::rounds::create(store.as_ref(), round, None, None, None, "validate").await?;
-            nara_app::rounds::set_status(
-                store.as_ref(),
-                round,
-                nara_core::RoundStatus::Open,
-                "validate",
-            )
-            .await?;
-        }
-    }
-    let opts = Options {
-        dry_run: true,
-        actor: "validate".into(),
-        ..Options::default()
-    };
     let report =
-        nara_app::import::import_batch(store.as_ref(), &args.paths, &opts, &|_| {}).await?;
-    drop(store);
-    let _ = std::fs::remove_dir_all(&dir);
+        nara_app::import::validate(&args.paths, nara_app::import::Limits::default()).await?;
     print_report(&report, args.json, out)
-}
-
-/// The round a form names, read leniently for `validate`.
-fn round_in(bytes: &[u8]) -> Option<nara_core::RoundId> {
-    let kind = nara_excel::guard::check(bytes, &nara_excel::Limits::default()).ok()?;
-    let mut book =
-        nara_excel::cells::Book::open(bytes, kind, &nara_excel::Limits::default()).ok()?;
-    for name in book.sheet_names() {
-        let (sheet, _) = book.read(&name, &nara_excel::Limits::default()).ok()?;
-        for ((r, c), text) in &sheet.cells {
-            if text
-                .trim()
-                .trim_end_matches(':')
-                .eq_ignore_ascii_case("omgång")
-            {
-                return nara_core::RoundId::parse(sheet.get(*r, c + 1)).ok();
-            }
-        }
-    }
-    None
 }
 
 fn print_report(report: &BatchReport, json: bool, out: &Out) -> Result<ExitCode> {

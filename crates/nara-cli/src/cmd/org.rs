@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use nara_app::Store;
-use nara_core::{Instrument, Organisations};
+use nara_core::Instrument;
 
 use crate::Out;
 
@@ -62,13 +62,9 @@ pub async fn run_org(store: &dyn Store, cmd: &OrgCmd, out: &Out) -> Result<ExitC
         OrgCmd::Add { file } => {
             let text = std::fs::read_to_string(file)
                 .with_context(|| format!("kan inte läsa {}", file.display()))?;
-            let list = Organisations::from_toml(&text)?;
-            for o in &list.organisations {
-                store.put_organisation(o).await?;
-            }
+            let n = nara_app::import_organisations(store, &text, "cli").await?;
             out.say(format!(
-                "{} organisationer lades till eller uppdaterades.",
-                list.organisations.len()
+                "{n} organisationer lades till eller ändrades (se nara-loggen: organisation.add/update)."
             ));
         }
     }

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::Args;
 use nara_app::Store;
-use nara_excel::FormSpec;
 
 use crate::Out;
 
@@ -30,24 +29,9 @@ pub struct TemplateArgs {
     pub output: PathBuf,
 }
 
-fn file_name(o: &nara_core::Organisation, round: &nara_core::RoundId) -> String {
-    let safe: String = o
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("sjalvskattning-{round}-{}-{safe}.xlsx", o.code)
-}
-
 /// Writes the forms.
 pub async fn run(store: &dyn Store, args: &TemplateArgs, out: &Out) -> Result<ExitCode> {
-    let (round, inst) = nara_app::round_instrument(store, super::round_id(&args.round)?).await?;
+    let (round, _) = nara_app::round_instrument(store, super::round_id(&args.round)?).await?;
     let orgs = nara_app::organisations(store).await?;
     let chosen: Vec<&nara_core::Organisation> = match (&args.org, args.all) {
         (Some(o), _) => vec![orgs.find(o).ok_or_else(|| {
@@ -62,13 +46,10 @@ pub async fn run(store: &dyn Store, args: &TemplateArgs, out: &Out) -> Result<Ex
         std::fs::create_dir_all(&args.output)?;
     }
     for o in chosen {
-        let bytes = nara_excel::write_form(&FormSpec {
-            instrument: &inst,
-            org: o,
-            round: &round,
-        })?;
+        // The same form and file name as the server's download (`blankett-2026-2080.xlsx`).
+        let (name, bytes) = nara_app::blank_form(store, round.id, &o.code).await?;
         let path = if args.all {
-            args.output.join(file_name(o, &round.id))
+            args.output.join(name)
         } else {
             args.output.clone()
         };

@@ -18,6 +18,8 @@ fn a_round_end_to_end_as_the_help_describes() {
         std::fs::read_dir(env.path("blanketter")).unwrap().count(),
         16
     );
+    // One file-name scheme for the CLI and the server's download.
+    assert!(env.path("blanketter/blankett-2026-2080.xlsx").exists());
     env.ok(&[
         "template",
         "--round",
@@ -141,9 +143,12 @@ fn unknown_round_and_organisation_get_swedish_errors() {
 fn validate_needs_no_database_and_another_countys_instrument_works() {
     let env = Env::new();
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    // Checked in memory: not even a temporary database is written.
+    let tmp = tempfile::tempdir().unwrap();
     let out = env
         .cmd()
         .env("NARA_DATABASE_URL", "sqlite:///nonexistent/dir/x.db")
+        .env("TMPDIR", tmp.path())
         .arg("validate")
         .arg(fixtures.join("forms/handskriven-2062.xlsx"))
         .output()
@@ -153,6 +158,15 @@ fn validate_needs_no_database_and_another_countys_instrument_works() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    let broken = env
+        .cmd()
+        .arg("validate")
+        .arg(fixtures.join("forms/fel-2062-dubbla-id.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&broken.stdout).contains("två gånger"));
     let out = env.run(&[
         "instrument",
         "validate",

@@ -3,6 +3,7 @@
 
 mod bombs;
 mod csv;
+mod errors;
 mod expansion;
 mod fixtures;
 mod formulas;
@@ -10,4 +11,5 @@ mod hostile;
 mod office;
 mod readers;
 mod roundtrip;
+mod snapshots;
 mod support;

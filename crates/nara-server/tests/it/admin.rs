@@ -875,8 +875,9 @@ async fn a_form_uploaded_on_another_rounds_page_is_refused_naming_both() {
         r.body
     );
     assert!(
-        r.body.contains("<td>2026</td>"),
-        "the round of the refused file is shown"
+        r.body
+            .contains(r#"<a href="/omgangar/2026/inlasning">2026"#),
+        "the round of the refused file is shown, with the way to its own page"
     );
     assert!(
         r.body.contains("Falun (2080) · Fel omgång"),

@@ -6,7 +6,7 @@ use nara_core::{
     Answer, AnswerSet, AreaId, Instrument, OrgCode, Organisations, Response, Round, RoundId,
     RoundStatus, StatementId, UnitName,
 };
-use nara_store::{Error, Outcome, Role, Session, Store};
+use nara_store::{Error, ManualClock, Outcome, ResponseStore, Role, RoundStore, Session, Store};
 
 use nara_store::contract;
 
@@ -444,5 +444,218 @@ contract!(
         );
         assert!(submitted(store.clone()).await >= first);
         assert_eq!(store.responses(round).await.unwrap().len(), 1);
+    }
+);
+
+/// 2026-03-01 12:00 UTC, in Unix ms: where the clocked tests start.
+const T0: i64 = 1_772_366_400_000;
+
+contract!(
+    every_write_is_stamped_by_the_store_clock,
+    clock = T0,
+    |store: Arc<dyn Store>, clock: Arc<ManualClock>| async move {
+        assert_eq!(store.now(), T0);
+        seeded(&store).await;
+        let round = RoundId::parse("2026").unwrap();
+        store
+            .store_response(&response("Hemsjukvården", "", 3), "h1", "a.xlsx", "cli")
+            .await
+            .unwrap();
+        clock.advance(60_000);
+        assert_eq!(store.now(), T0 + 60_000);
+        store
+            .store_response(&response("Hemsjukvården", "", 4), "h2", "b.xlsx", "cli")
+            .await
+            .unwrap();
+        let history = store.response_history(round).await.unwrap();
+        assert_eq!(
+            history
+                .iter()
+                .map(|r| (r.created_at, r.replaced_at))
+                .collect::<Vec<_>>(),
+            [(T0, Some(T0 + 60_000)), (T0 + 60_000, None)]
+        );
+        let log = store.audit_log(10, None).await.unwrap();
+        let at = |action: &str| log.iter().find(|e| e.action == action).unwrap().at;
+        assert_eq!(
+            (at("round.create"), at("import"), at("replace")),
+            (T0, T0, T0 + 60_000)
+        );
+
+        clock.set(T0 + 3_600_000);
+        let org = OrgCode::parse("2080").unwrap();
+        let link = store
+            .create_link(
+                &nara_store::NewLink {
+                    token_hash: "t",
+                    round,
+                    org: &org,
+                    unit: "Hemsjukvården",
+                    rater: "",
+                    consensus: false,
+                },
+                "admin",
+            )
+            .await
+            .unwrap();
+        clock.advance(1_000);
+        store
+            .store_web_response(&response("Hemsjukvården", "", 2), "h3", link, "web")
+            .await
+            .unwrap();
+        clock.advance(1_000);
+        store.revoke_link(link, "admin").await.unwrap();
+        let l = store.link_by_token("t").await.unwrap().unwrap();
+        assert_eq!(
+            (l.created_at, l.submitted_at, l.revoked_at),
+            (T0 + 3_600_000, Some(T0 + 3_601_000), Some(T0 + 3_602_000))
+        );
+        let id = store
+            .create_user("karin", "$argon2id$x", Role::Admin, None)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.user(id).await.unwrap().unwrap().created_at,
+            T0 + 3_602_000
+        );
+    }
+);
+
+contract!(
+    sessions_expire_by_the_store_clock_without_waiting,
+    clock = T0,
+    |store: Arc<dyn Store>, clock: Arc<ManualClock>| async move {
+        let id = store
+            .create_user("karin", "$argon2id$x", Role::Admin, None)
+            .await
+            .unwrap();
+        let now = store.now();
+        let session = |hash: &str, expires_at: i64| Session {
+            id_hash: hash.into(),
+            user_id: id,
+            csrf: "c".into(),
+            created_at: now,
+            last_seen: now,
+            expires_at,
+        };
+        const IDLE: i64 = 30 * 60_000;
+        store
+            .create_session(&session("short", now + 60_000))
+            .await
+            .unwrap();
+        store
+            .create_session(&session("long", now + 8 * 3_600_000))
+            .await
+            .unwrap();
+        clock.advance(59_999);
+        assert_eq!(
+            store
+                .delete_expired_sessions(store.now(), IDLE)
+                .await
+                .unwrap(),
+            0,
+            "not yet"
+        );
+        clock.advance(2);
+        assert_eq!(
+            store
+                .delete_expired_sessions(store.now(), IDLE)
+                .await
+                .unwrap(),
+            1,
+            "the short one has expired"
+        );
+        assert!(store.session("short").await.unwrap().is_none());
+        // Used now, the long one lives on; left idle longer than IDLE, it ends.
+        store.touch_session("long", store.now()).await.unwrap();
+        clock.advance(IDLE);
+        assert_eq!(
+            store
+                .delete_expired_sessions(store.now(), IDLE)
+                .await
+                .unwrap(),
+            0
+        );
+        clock.advance(1);
+        assert_eq!(
+            store
+                .delete_expired_sessions(store.now(), IDLE)
+                .await
+                .unwrap(),
+            1,
+            "idle too long"
+        );
+        assert!(store.session("long").await.unwrap().is_none());
+    }
+);
+
+contract!(
+    refusals_say_what_and_which,
+    |store: Arc<dyn Store>| async move {
+        use nara_store::Entity;
+        seeded(&store).await;
+        let round = RoundId::parse("2026").unwrap();
+        let existing = store.rounds().await.unwrap().remove(0);
+        assert!(matches!(
+            store.create_round(&existing, "t").await,
+            Err(Error::Conflict(Entity::Round(r))) if r == round
+        ));
+        let missing = RoundId::parse("2031").unwrap();
+        assert!(matches!(
+            store.set_round_status(missing, RoundStatus::Open, "t").await,
+            Err(Error::NotFound(Entity::Round(r))) if r == missing
+        ));
+        let other = Round {
+            id: missing,
+            instrument_version: "9".into(),
+            ..existing
+        };
+        assert!(matches!(
+            store.create_round(&other, "t").await,
+            Err(Error::NotFound(Entity::Instrument { id, version }))
+                if id == "dalarna-gnv" && version == "9"
+        ));
+        store
+            .create_user("karin", "x", Role::Reader, None)
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.create_user(" KARIN", "y", Role::Reader, None).await,
+            Err(Error::Conflict(Entity::Username(n))) if n == "karin"
+        ));
+        assert!(matches!(
+            store.set_password(999, "x").await,
+            Err(Error::NotFound(Entity::User(999)))
+        ));
+        assert!(matches!(
+            store.set_role(999, Role::Admin, None).await,
+            Err(Error::NotFound(Entity::User(999)))
+        ));
+        assert!(matches!(
+            store.revoke_link(999, "admin").await,
+            Err(Error::NotFound(Entity::ActiveLink(999)))
+        ));
+        assert!(matches!(
+            store
+                .store_web_response(&response("Hemsjukvården", "", 1), "x", 999, "web")
+                .await,
+            Err(Error::NotFound(Entity::Link(999)))
+        ));
+        // What the store says is for logs: it names the thing and writes no Swedish.
+        let e = store.set_password(999, "x").await.unwrap_err().to_string();
+        assert_eq!(e, "user 999 not found");
+        if store.backend() == "postgres" {
+            let e = store
+                .backup_to(std::path::Path::new("/tmp/x.db"))
+                .await
+                .unwrap_err();
+            assert!(matches!(
+                e,
+                Error::Unsupported {
+                    operation: nara_store::Operation::Backup,
+                    backend: "postgres"
+                }
+            ));
+        }
     }
 );

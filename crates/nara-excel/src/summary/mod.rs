@@ -1,0 +1,93 @@
+//! The result workbooks: the county summary that the region brings to the steering group, the
+//! organisation report, and the raw answers as CSV. Every number comes from core (the
+//! [`RoundReport`], the trend, the raw rows); this module lays them out, one function per sheet
+//! ([`county`], [`county_detail`], [`org`]) over the shared styles ([`style`]). Numbers are
+//! stored as numbers with formats (Excel shows decimal commas in a Swedish locale); where core
+//! says an area has too few answers the cell says "för få svar", never 0. Free text is always
+//! written as a string, never as a formula. A round that is not closed or published is marked
+//! preliminary on every sheet.
+
+use std::collections::BTreeMap;
+
+use nara_core::fmt::TOO_FEW;
+use nara_core::report::{RawRow, RoundReport, TrendRound};
+use nara_core::{Instrument, fmt};
+
+use crate::Error;
+
+mod county;
+mod county_detail;
+mod csv;
+mod org;
+mod style;
+
+pub use csv::{csv_table, raw_csv};
+
+/// What the county summary is made from.
+pub struct SummaryInput<'a> {
+    /// The round's instrument version.
+    pub instrument: &'a Instrument,
+    /// The round's results.
+    pub report: &'a RoundReport,
+    /// Every round of the family up to this one, oldest first.
+    pub trend: &'a [TrendRound],
+    /// Every answer of the round and of the earlier rounds of its family (the Rådata sheet).
+    pub raw: &'a [RawRow],
+    /// Organisation names by code (for organisations that answered only earlier rounds).
+    pub org_names: &'a BTreeMap<String, String>,
+    /// When it was made (`2026-11-25 10:15 UTC`).
+    pub generated_at: &'a str,
+}
+
+/// What the organisation report is made from.
+pub struct OrgInput<'a> {
+    /// The round's instrument version.
+    pub instrument: &'a Instrument,
+    /// The round's results for the whole county (the county mean is shown beside the
+    /// organisation's).
+    pub report: &'a RoundReport,
+    /// The organisation's code.
+    pub org: &'a str,
+    /// Whether the county's numbers may be shown (the row "Länets medel" and the county series
+    /// of the radar); `false` for a reader who may not see the county yet.
+    pub county: bool,
+    /// Earlier rounds' scores; the previous round's is used for the change table.
+    pub trend: &'a [TrendRound],
+    /// When it was made.
+    pub generated_at: &'a str,
+}
+
+/// The scoring method in three Swedish sentences.
+pub fn method_sentences(inst: &Instrument) -> [String; 3] {
+    let s = &inst.scoring;
+    [
+        format!(
+            "Varje svar ger ett värde på skalan {}–{}; ”{}” räknas inte, och ett delmål får ett medelvärde bara om minst {} % av dess påståenden har besvarats, annars står det ”{TOO_FEW}”.",
+            fmt::decimal(inst.scale_min().unwrap_or(0.0), 0),
+            fmt::decimal(inst.scale_max().unwrap_or(0.0), 0),
+            inst.scale.not_applicable.label,
+            fmt::decimal(s.min_answered_share * 100.0, 0)
+        ),
+        "Flera bedömare i en verksamhet vägs samman med medianen per påstående (ett samsynssvar går före), en organisation är medelvärdet av sina verksamheter, och länet är medelvärdet av organisationerna, där varje organisation räknas en gång.".to_string(),
+        format!(
+            "Index är medelvärdet av delmålen och visas bara när minst {} av {} delmål har ett medelvärde, annars står det ”{}”; en förändring mindre än {} steg sedan förra omgången visas som ”oförändrad”.",
+            inst.min_scored_areas(),
+            inst.areas.len(),
+            fmt::NO_INDEX,
+            fmt::decimal(s.change_threshold, 2)
+        ),
+    ]
+}
+
+/// The county summary workbook.
+pub fn summary_workbook(input: &SummaryInput) -> Result<Vec<u8>, Error> {
+    Ok(county::workbook(input)?)
+}
+
+/// The organisation report workbook.
+pub fn org_workbook(input: &OrgInput) -> Result<Vec<u8>, Error> {
+    let Some(o) = input.report.org(input.org) else {
+        return Err(Error::NotAnswered(input.org.to_string()));
+    };
+    Ok(org::workbook(input, o)?)
+}

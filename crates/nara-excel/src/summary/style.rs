@@ -1,0 +1,274 @@
+//! The styles and cell helpers that the summary's and the report's sheets share: formats,
+//! the heading of every sheet, print setup, score cells and band colours.
+
+use nara_core::fmt::TOO_FEW;
+use nara_core::report::RoundReport;
+use nara_core::scoring::Change;
+use nara_core::{Instrument, fmt};
+use rust_xlsxwriter::{
+    Color, ConditionalFormatCell, ConditionalFormatCellRule, Format, FormatAlign, FormatBorder,
+    Worksheet, XlsxError,
+};
+
+/// The note under every sheet's title.
+pub(super) const NOTE: &str = "Små skillnader mellan organisationer säger lite: talen bygger på självskattningar av ett fåtal personer. Läs dem tillsammans med kommentarerna.";
+
+/// A band: from, to (exclusive), its fill, its label, its range in words.
+pub(super) type BandStyle = (Option<f64>, Option<f64>, Format, String, String);
+
+/// Picks one statistic.
+pub(super) type StatOf = fn(&nara_core::scoring::Stats) -> f64;
+
+/// A line of the trend table: name, code, what, one value per round (`None`: not answered;
+/// `Some(None)`: too few answers).
+pub(super) type TrendLine = (String, String, String, Vec<Option<Option<f64>>>);
+
+pub(super) struct Styles {
+    pub(super) title: Format,
+    pub(super) prelim: Format,
+    pub(super) note: Format,
+    pub(super) header: Format,
+    pub(super) text: Format,
+    pub(super) wrap: Format,
+    pub(super) num: Format,
+    pub(super) int: Format,
+    pub(super) missing: Format,
+    pub(super) bold: Format,
+    pub(super) bands: Vec<BandStyle>,
+}
+
+/// A light tint of a `#rrggbb` colour (mixed with white), so black text on it keeps its
+/// contrast.
+pub(super) fn tint(hex: &str, keep: f64) -> u32 {
+    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0x00cc_cccc);
+    let mix = |c: u32| -> u32 { (f64::from(c) * keep + 255.0 * (1.0 - keep)).round() as u32 };
+    (mix((v >> 16) & 0xff) << 16) | (mix((v >> 8) & 0xff) << 8) | mix(v & 0xff)
+}
+
+pub(super) fn styles(inst: &Instrument) -> Styles {
+    let border = FormatBorder::Thin;
+    let bands = &inst.scoring.bands;
+    Styles {
+        title: Format::new().set_bold().set_font_size(14),
+        prelim: Format::new()
+            .set_bold()
+            .set_font_color(Color::RGB(0x007a_1d12))
+            .set_background_color(Color::RGB(0x00ff_f4d6)),
+        note: Format::new()
+            .set_italic()
+            .set_font_color(Color::RGB(0x004a_5560)),
+        header: Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_background_color(Color::RGB(0x00e8_ecf0))
+            .set_border(border)
+            .set_align(FormatAlign::Top),
+        text: Format::new().set_border(border),
+        wrap: Format::new()
+            .set_text_wrap()
+            .set_border(border)
+            .set_align(FormatAlign::Top),
+        num: Format::new().set_num_format("0.00").set_border(border),
+        int: Format::new().set_num_format("0").set_border(border),
+        missing: Format::new()
+            .set_italic()
+            .set_font_color(Color::RGB(0x004a_5560))
+            .set_align(FormatAlign::Right)
+            .set_border(border),
+        bold: Format::new().set_bold().set_border(border),
+        bands: bands
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let from = b.from;
+                let to = bands.get(i + 1).and_then(|n| n.from);
+                let range = match (from.or(inst.scale_min()), to) {
+                    (Some(f), Some(t)) => format!("{}–{}", fmt::decimal(f, 1), fmt::decimal(t, 1)),
+                    (Some(f), None) => format!("från {}", fmt::decimal(f, 1)),
+                    _ => String::new(),
+                };
+                (
+                    from,
+                    to,
+                    Format::new().set_background_color(Color::RGB(tint(&b.color, 0.35))),
+                    b.label.clone(),
+                    range,
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Title, the preliminary marking (or the status) and the note: rows 0–2. Returns the next
+/// free row.
+pub(super) fn heading(
+    ws: &mut Worksheet,
+    st: &Styles,
+    title: &str,
+    report: &RoundReport,
+) -> Result<u32, XlsxError> {
+    ws.write_string_with_format(0, 0, title, &st.title)?;
+    if report.preliminary() {
+        ws.write_string_with_format(
+            1,
+            0,
+            format!(
+                "PRELIMINÄRT – omgång {} är {} och siffrorna kan ändras.",
+                report.round.id,
+                report.round.status.label()
+            ),
+            &st.prelim,
+        )?;
+    } else {
+        ws.write_string_with_format(
+            1,
+            0,
+            format!(
+                "Omgång {} är {}.",
+                report.round.id,
+                report.round.status.label()
+            ),
+            &st.note,
+        )?;
+    }
+    ws.write_string_with_format(2, 0, NOTE, &st.note)?;
+    Ok(4)
+}
+
+pub(super) fn print_setup(
+    ws: &mut Worksheet,
+    landscape: bool,
+    header_row: u32,
+) -> Result<(), XlsxError> {
+    ws.set_paper_size(9);
+    if landscape {
+        ws.set_landscape();
+    }
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(header_row, header_row)?;
+    Ok(())
+}
+
+/// A score or "för få svar".
+pub(super) fn score_cell(
+    ws: &mut Worksheet,
+    st: &Styles,
+    row: u32,
+    col: u16,
+    v: Option<f64>,
+) -> Result<(), XlsxError> {
+    match v {
+        Some(x) => ws.write_number_with_format(row, col, x, &st.num)?,
+        None => ws.write_string_with_format(row, col, TOO_FEW, &st.missing)?,
+    };
+    Ok(())
+}
+
+/// An index cell: the number, or "inget index" where too few areas are scored (the method
+/// sentences say why, [`method_sentences`]).
+pub(super) fn index_cell(
+    ws: &mut Worksheet,
+    st: &Styles,
+    row: u32,
+    col: u16,
+    v: Option<f64>,
+) -> Result<(), XlsxError> {
+    match v {
+        Some(x) => ws.write_number_with_format(row, col, x, &st.num)?,
+        None => ws.write_string_with_format(row, col, fmt::NO_INDEX, &st.missing)?,
+    };
+    Ok(())
+}
+
+pub(super) fn band_label(inst: &Instrument, v: Option<f64>) -> String {
+    v.map(|x| inst.band(x).label.clone()).unwrap_or_default()
+}
+
+/// Colours a block of score cells by band (conditional formatting), so a change of the
+/// numbers in Excel keeps the colours right.
+pub(super) fn band_colours(
+    ws: &mut Worksheet,
+    st: &Styles,
+    r1: u32,
+    c1: u16,
+    r2: u32,
+    c2: u16,
+) -> Result<(), XlsxError> {
+    if r2 < r1 {
+        return Ok(());
+    }
+    for (from, to, format, _, _) in &st.bands {
+        let rule = match (from, to) {
+            (Some(f), Some(t)) => ConditionalFormatCellRule::Between(*f, *t - 1e-9),
+            (Some(f), None) => ConditionalFormatCellRule::GreaterThanOrEqualTo(*f),
+            (None, Some(t)) => ConditionalFormatCellRule::LessThan(*t),
+            (None, None) => ConditionalFormatCellRule::GreaterThanOrEqualTo(f64::MIN),
+        };
+        let cf = ConditionalFormatCell::new()
+            .set_rule(rule)
+            .set_format(format.clone());
+        ws.add_conditional_format(r1, c1, r2, c2, &cf)?;
+    }
+    Ok(())
+}
+
+pub(super) fn legend(ws: &mut Worksheet, st: &Styles, row: u32) -> Result<u32, XlsxError> {
+    ws.write_string_with_format(
+        row,
+        0,
+        "Färgförklaring (färgen följer talet; läget står också i text):",
+        &st.note,
+    )?;
+    for (i, (_, _, format, label, range)) in st.bands.iter().enumerate() {
+        let r = row + 1 + i as u32;
+        ws.write_string_with_format(r, 0, format!("{label} ({range})"), format)?;
+    }
+    Ok(row + 1 + st.bands.len() as u32)
+}
+
+/// A unit's comments on one area: the free text on the delmål (`delmålet`), then the comments
+/// on its statements (by statement id).
+pub(super) fn unit_comments<'a>(
+    area: &'a nara_core::instrument::Area,
+    unit: &'a nara_core::report::UnitReport,
+) -> impl Iterator<Item = (String, &'a String)> + 'a {
+    let on_area = unit
+        .comments
+        .get(area.id.as_str())
+        .into_iter()
+        .flatten()
+        .map(|t| ("delmålet".to_string(), t));
+    let on_statements = area.statements.iter().flat_map(move |s| {
+        unit.notes
+            .get(s.id.as_str())
+            .into_iter()
+            .flatten()
+            .map(move |t| (s.id.to_string(), t))
+    });
+    on_area.chain(on_statements)
+}
+
+pub(super) fn change_text(c: Option<&Change>) -> String {
+    c.map(|c| {
+        format!(
+            "{} {} ({})",
+            c.direction.arrow(),
+            fmt::signed(c.delta, 2),
+            c.direction.label()
+        )
+    })
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tints_are_lighter_than_the_colour() {
+        assert_eq!(tint("#000000", 0.0), 0xffffff);
+        assert_eq!(tint("#ffffff", 0.35), 0xffffff);
+        let t = tint("#1e8449", 0.35);
+        assert!((t >> 16) & 0xff > 0x1e && (t >> 8) & 0xff > 0x84);
+    }
+}

@@ -1,0 +1,73 @@
+//! The audit log.
+
+use super::*;
+
+/// The audit log.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/admin/logg", get(audit))
+}
+
+/// The audit log page.
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    /// The frame.
+    pub layout: Layout,
+    /// The entries: when, who, what, on what, details.
+    pub rows: Vec<(String, String, String, String, String)>,
+    /// The actions to filter by, and whether each is selected.
+    pub actions: Vec<(String, bool)>,
+}
+
+/// The filter.
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    handling: String,
+}
+
+/// `GET /admin/logg?handling=import`.
+pub async fn audit(
+    State(state): State<AppState>,
+    a: Admin,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Html<String>> {
+    let s = state.store.as_ref();
+    let filter = (!q.handling.is_empty()).then_some(q.handling.as_str());
+    let rows = s
+        .audit_log(500, filter)
+        .await?
+        .into_iter()
+        .map(|e| (when(e.at), e.actor, e.action, e.subject, e.details))
+        .collect();
+    let mut actions: Vec<String> = s
+        .audit_log(5000, None)
+        .await?
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    actions.sort();
+    actions.dedup();
+    let actions = actions
+        .into_iter()
+        .map(|x| {
+            let sel = x == q.handling;
+            (x, sel)
+        })
+        .collect();
+    let layout = layout(
+        &state,
+        &a,
+        "Händelselogg",
+        vec![link("/admin/logg", "Händelselogg")],
+    )
+    .await?;
+    Ok(Html(
+        AuditPage {
+            layout,
+            rows,
+            actions,
+        }
+        .render()?,
+    ))
+}

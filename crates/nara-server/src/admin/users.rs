@@ -1,0 +1,162 @@
+//! Accounts: create, reset, remove.
+
+use super::*;
+
+/// Accounts.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/admin/anvandare", get(users).post(user_action))
+}
+
+/// The accounts page.
+#[derive(Template)]
+#[template(path = "users.html")]
+pub struct UsersPage {
+    /// The frame.
+    pub layout: Layout,
+    /// The accounts: name, role label, role code, org, active.
+    pub users: Vec<(String, String, String, String, bool)>,
+    /// Organisations for the select: code, name.
+    pub orgs: Vec<(String, String)>,
+    /// What just happened (a new password is shown here once).
+    pub notice: String,
+    /// What went wrong.
+    pub error: String,
+    /// The CSRF token.
+    pub csrf: String,
+}
+
+fn role_label(r: Role) -> &'static str {
+    match r {
+        Role::Admin => "samordnare",
+        Role::Respondent => "respondent",
+        Role::Reader => "läsare",
+    }
+}
+
+async fn users_page(
+    state: &AppState,
+    a: &Admin,
+    notice: String,
+    error: String,
+) -> AppResult<Html<String>> {
+    let s = state.store.as_ref();
+    let users = nara_app::users::list(s)
+        .await?
+        .into_iter()
+        .map(|u| {
+            (
+                u.username,
+                role_label(u.role).to_string(),
+                u.role.code().to_string(),
+                u.org.map(|o| o.to_string()).unwrap_or_default(),
+                !u.disabled,
+            )
+        })
+        .collect();
+    let orgs = s
+        .organisations()
+        .await?
+        .into_iter()
+        .map(|o| (o.code.to_string(), o.name))
+        .collect();
+    let layout = layout(state, a, "Konton", vec![link("/admin/anvandare", "Konton")]).await?;
+    Ok(Html(
+        UsersPage {
+            layout,
+            users,
+            orgs,
+            notice,
+            error,
+            csrf: a.0.csrf.clone(),
+        }
+        .render()?,
+    ))
+}
+
+/// `GET /admin/anvandare`.
+pub async fn users(State(state): State<AppState>, a: Admin) -> AppResult<Html<String>> {
+    users_page(&state, &a, String::new(), String::new()).await
+}
+
+/// A change to accounts.
+#[derive(Deserialize)]
+pub struct UserForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /admin/anvandare`: add, reset password, disable, enable, set role.
+pub async fn user_action(
+    State(state): State<AppState>,
+    a: Admin,
+    Form(f): Form<UserForm>,
+) -> AppResult<Html<String>> {
+    a.0.check_csrf(&f.csrf)?;
+    let s = state.store.as_ref();
+    let me = a.0.user.username.clone();
+    let org = if f.org.trim().is_empty() {
+        None
+    } else {
+        OrgCode::parse(&f.org).ok()
+    };
+    let role = Role::parse(&f.role);
+    // The account acted on, by id: the name as typed may differ in case or spaces.
+    let me_id = a.0.user.id;
+    let outcome: Result<String, nara_app::Error> = async {
+        match f.action.as_str() {
+            "add" => {
+                let role = role.ok_or_else(|| nara_app::Error::User("Välj en roll.".into()))?;
+                let pw = nara_app::users::random_password()?;
+                let u = nara_app::users::add(s, &f.username, &pw, role, org.as_ref(), &me).await?;
+                Ok(format!("Kontot {} är skapat. Lösenord: {pw} (visas bara nu; lämna det på ett säkert sätt).", u.username))
+            }
+            "password" => {
+                let target = nara_app::users::get(s, &f.username).await?;
+                let pw = nara_app::users::random_password()?;
+                nara_app::users::set_password(s, &target.username, &pw, &me).await?;
+                // A reset unlocks the account.
+                state.limiter.forget_user(target.id);
+                Ok(format!("Nytt lösenord för {}: {pw} (visas bara nu).", target.username))
+            }
+            "disable" | "enable" => {
+                let target = nara_app::users::get(s, &f.username).await?;
+                if target.id == me_id {
+                    return Err(nara_app::Error::User("Du kan inte stänga av ditt eget konto.".into()));
+                }
+                let disable = f.action == "disable";
+                nara_app::users::set_disabled(s, &target.username, disable, &me).await?;
+                if !disable {
+                    // Enabling unlocks the account.
+                    state.limiter.forget_user(target.id);
+                }
+                Ok(format!("Kontot {} är {}.", target.username, if disable { "avstängt" } else { "aktivt igen" }))
+            }
+            "role" => {
+                let role = role.ok_or_else(|| nara_app::Error::User("Välj en roll.".into()))?;
+                let target = nara_app::users::get(s, &f.username).await?;
+                if target.id == me_id && role != Role::Admin {
+                    return Err(nara_app::Error::User("Du kan inte ta bort din egen samordnarroll.".into()));
+                }
+                nara_app::users::set_role(s, &target.username, role, org.as_ref(), &me).await?;
+                Ok(format!("{} är nu {}.", target.username, role_label(role)))
+            }
+            _ => Err(nara_app::Error::User("Okänd åtgärd.".into())),
+        }
+    }
+    .await;
+    match outcome {
+        Ok(notice) => users_page(&state, &a, notice, String::new()).await,
+        Err(e) => {
+            let m = user_err(e)?;
+            users_page(&state, &a, String::new(), m).await
+        }
+    }
+}

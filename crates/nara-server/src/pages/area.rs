@@ -1,0 +1,198 @@
+//! One delmål (area) across the county.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use axum::routing::get;
+use nara_core::report::{OrgReport, RoundReport};
+use nara_core::{Instrument, fmt};
+
+use super::{Cell, LegendItem, cell, legend};
+use crate::AppState;
+use crate::access::{audience, need_county};
+use crate::error::{AppError, AppResult};
+use crate::extract::VisibleRound;
+use crate::layout::{Layout, layout_for, link};
+use crate::svg::{self, Bar};
+
+/// A delmål's page.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/omgangar/{round}/delmal/{area}", get(area))
+}
+
+/// One statement's distribution.
+pub struct DistRow {
+    /// Id.
+    pub id: String,
+    /// Text.
+    pub text: String,
+    /// Count per level.
+    pub levels: Vec<usize>,
+    /// Vet ej.
+    pub not_applicable: usize,
+    /// Blank.
+    pub blank: usize,
+    /// Mean.
+    pub mean: String,
+    /// The distribution as a stacked bar (SVG).
+    pub bar: String,
+}
+
+/// One organisation's mean on the area.
+pub struct AreaOrgRow {
+    /// Its name.
+    pub name: String,
+    /// Its page.
+    pub href: String,
+    /// Its mean on the area.
+    pub cell: Cell,
+}
+
+/// The delmål page.
+#[derive(Template)]
+#[template(path = "area.html")]
+pub struct AreaPage {
+    /// The frame.
+    pub layout: Layout,
+    /// Whether the numbers may still change.
+    pub preliminary: bool,
+    /// `D1 Nära för mig`.
+    pub title: String,
+    /// The goal.
+    pub goal: String,
+    /// The description.
+    pub description: String,
+    /// The level labels.
+    pub levels: Vec<String>,
+    /// The statements.
+    pub rows: Vec<DistRow>,
+    /// Organisations' scores on the area.
+    pub orgs: Vec<AreaOrgRow>,
+    /// Bars of the organisations.
+    pub bars: String,
+    /// The band legend.
+    pub legend: Vec<LegendItem>,
+}
+
+/// A stacked bar of one statement's answer counts per level, then "vet ej" and blank.
+fn stacked(levels: &[usize], na: usize, blank: usize, title: &str) -> String {
+    let total: usize = levels.iter().sum::<usize>() + na + blank;
+    if total == 0 {
+        return String::new();
+    }
+    let mut x = 0.0;
+    let mut out = format!(
+        r#"<svg class="chart stack" viewBox="0 0 200 14" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        svg::esc(title)
+    );
+    for (i, n) in levels.iter().chain([&na, &blank]).enumerate() {
+        let w = 200.0 * *n as f64 / total as f64;
+        if w > 0.0 {
+            out.push_str(&format!(
+                r#"<rect class="lvl lvl{i}" x="{x:.1}" y="0" width="{w:.1}" height="14"/>"#
+            ));
+        }
+        x += w;
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// `GET /omgangar/{round}/delmal/{area}`.
+#[tracing::instrument(skip_all, fields(round = %round.id, area = %area))]
+pub async fn area(
+    State(state): State<AppState>,
+    VisibleRound {
+        viewer,
+        round,
+        instrument,
+    }: VisibleRound,
+    Path((_, area)): Path<(String, String)>,
+) -> AppResult<Html<String>> {
+    need_county(&viewer, &round)?;
+    let ai = (instrument.areas.iter())
+        .position(|a| a.id.as_str().eq_ignore_ascii_case(&area))
+        .ok_or_else(|| AppError::NotFound(format!("Delmålet {area} finns inte i instrumentet.")))?;
+    let snap = crate::snap(&state).await?;
+    let earlier = audience(&viewer, &round).earlier;
+    let r = (state.reports)
+        .report(state.store.as_ref(), &snap, round.id, None, earlier)
+        .await?;
+    let a = &instrument.areas[ai];
+    let (rid, title) = (round.id, format!("{} {}", a.id, a.name));
+    let crumbs = vec![
+        link("/omgangar", "Omgångar"),
+        link(format!("/omgangar/{rid}"), format!("Länsöversikt {rid}")),
+        link(format!("/omgangar/{rid}/delmal/{}", a.id), title.clone()),
+    ];
+    let page_title = format!("{title} {rid}");
+    let layout = layout_for(&state, &viewer, &page_title, Some(&round), crumbs).await?;
+    let page = view(layout, &instrument, &r, ai);
+    Ok(Html(page.render()?))
+}
+
+/// The page of the instrument's area number `ai` (which must exist) from the round's report.
+fn view(layout: Layout, inst: &Instrument, r: &RoundReport, ai: usize) -> AreaPage {
+    let a = &inst.areas[ai];
+    let rid = r.round.id;
+    let rows = (a.statements.iter())
+        .filter_map(|st| {
+            let d = r.distribution.iter().find(|d| d.statement == st.id)?;
+            Some(DistRow {
+                id: st.id.to_string(),
+                text: st.text.clone(),
+                bar: stacked(
+                    &d.levels,
+                    d.not_applicable,
+                    d.blank,
+                    &format!("Fördelning av svaren på {}", st.id),
+                ),
+                levels: d.levels.clone(),
+                not_applicable: d.not_applicable,
+                blank: d.blank,
+                mean: fmt::score(d.mean),
+            })
+        })
+        .collect();
+    let mean_of = |o: &OrgReport| o.scores.areas.get(ai).and_then(|x| x.mean);
+    let orgs = (r.organisations.iter())
+        .map(|o| AreaOrgRow {
+            name: o.name.clone(),
+            href: format!("/omgangar/{rid}/org/{}", o.code),
+            cell: cell(inst, mean_of(o), o.change.get(ai).and_then(|c| c.as_ref())),
+        })
+        .collect();
+    let colors: Vec<String> = (r.organisations.iter())
+        .map(|o| {
+            mean_of(o)
+                .map(|x| inst.band(x).color.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    let bars: Vec<Bar> = (r.organisations.iter().zip(&colors))
+        .map(|(o, color)| Bar {
+            label: &o.name,
+            score: mean_of(o),
+            color,
+        })
+        .collect();
+    AreaPage {
+        layout,
+        preliminary: r.preliminary(),
+        title: format!("{} {}", a.id, a.name),
+        goal: a.goal.clone(),
+        description: a.description.clone(),
+        levels: (inst.scale.levels.iter())
+            .map(|l| format!("{} {}", l.value, l.label))
+            .collect(),
+        rows,
+        orgs,
+        bars: svg::bars(
+            inst,
+            &format!("{} {} per organisation", a.id, a.name),
+            &bars,
+        ),
+        legend: legend(inst),
+    }
+}

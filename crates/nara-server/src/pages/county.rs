@@ -1,0 +1,254 @@
+//! A round's county overview: the heat map of organisations and areas.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Html;
+use axum::routing::get;
+use nara_core::report::{OrgReport, RoundReport};
+use nara_core::scoring::Stats;
+use nara_core::{Instrument, fmt};
+
+use super::{Cell, LegendItem, cell, change_text, index_cell, legend, no_index_note};
+use crate::AppState;
+use crate::access::{audience, need_county};
+use crate::error::AppResult;
+use crate::extract::VisibleRound;
+use crate::layout::{Layout, layout_for, link};
+use crate::svg::{self, Series};
+
+/// The county overview.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/omgangar/{round}", get(county))
+}
+
+/// One organisation's row in the heat map.
+pub struct OrgRow {
+    /// Name.
+    pub name: String,
+    /// Code.
+    pub code: String,
+    /// Its page.
+    pub href: String,
+    /// Units that answered.
+    pub units: usize,
+    /// The index.
+    pub index: Cell,
+    /// One cell per area.
+    pub cells: Vec<Cell>,
+}
+
+/// A row of statistics.
+pub struct StatRow {
+    /// What (`Medel`).
+    pub label: String,
+    /// The overall value.
+    pub overall: String,
+    /// One per area.
+    pub cells: Vec<String>,
+}
+
+/// An area heading.
+pub struct AreaHead {
+    /// `D1`.
+    pub id: String,
+    /// The name.
+    pub name: String,
+    /// Its page.
+    pub href: String,
+}
+
+/// A row of a chart's data table.
+pub struct DataRow {
+    /// The area.
+    pub label: String,
+    /// The values, one per series.
+    pub values: Vec<String>,
+}
+
+/// The county overview.
+#[derive(Template)]
+#[template(path = "county.html")]
+pub struct CountyPage {
+    /// The frame.
+    pub layout: Layout,
+    /// The round.
+    pub round: String,
+    /// Whether the numbers may still change.
+    pub preliminary: bool,
+    /// The round's status.
+    pub status: String,
+    /// The previous round, if any.
+    pub previous: String,
+    /// The areas.
+    pub areas: Vec<AreaHead>,
+    /// The organisations.
+    pub rows: Vec<OrgRow>,
+    /// Mean, median, min, max.
+    pub stats: Vec<StatRow>,
+    /// Why an index is missing, said once under the table; empty when none is.
+    pub no_index: String,
+    /// The county mean's change per area.
+    pub county_change: Vec<String>,
+    /// How many organisations were scored / answered / exist.
+    pub answered: String,
+    /// Organisations that have not answered.
+    pub not_answered: Vec<String>,
+    /// The radar (SVG).
+    pub radar: String,
+    /// The radar's series names.
+    pub series: Vec<String>,
+    /// The radar's numbers.
+    pub radar_rows: Vec<DataRow>,
+    /// The band legend.
+    pub legend: Vec<LegendItem>,
+}
+
+/// An organisation's row in a heat map: its index and area means with their changes.
+pub(super) fn heat_row(inst: &Instrument, round: &str, o: &OrgReport) -> OrgRow {
+    OrgRow {
+        name: o.name.clone(),
+        code: o.code.clone(),
+        href: format!("/omgangar/{round}/org/{}", o.code),
+        units: o.units.len(),
+        index: index_cell(inst, o.scores.overall, o.overall_change.as_ref()),
+        cells: o
+            .scores
+            .areas
+            .iter()
+            .zip(&o.change)
+            .map(|(a, c)| cell(inst, a.mean, c.as_ref()))
+            .collect(),
+    }
+}
+
+/// The county's mean, median, lowest and highest, overall and per area.
+pub(super) fn county_stats(r: &RoundReport) -> Vec<StatRow> {
+    let row = |label: &str, f: &dyn Fn(&Stats) -> f64| StatRow {
+        label: label.into(),
+        overall: fmt::index(r.county.overall.map(|s| f(&s))),
+        cells: r
+            .county
+            .areas
+            .iter()
+            .map(|a| fmt::score(a.stats.map(|s| f(&s))))
+            .collect(),
+    };
+    vec![
+        row("Medel", &|s| s.mean),
+        row("Median", &|s| s.median),
+        row("Lägst", &|s| s.min),
+        row("Högst", &|s| s.max),
+    ]
+}
+
+/// `GET /omgangar/{round}`: the county overview.
+#[tracing::instrument(skip_all, fields(round = %round.id))]
+pub async fn county(
+    State(state): State<AppState>,
+    VisibleRound {
+        viewer,
+        round,
+        instrument,
+    }: VisibleRound,
+) -> AppResult<Html<String>> {
+    need_county(&viewer, &round)?;
+    let snap = crate::snap(&state).await?;
+    let earlier = audience(&viewer, &round).earlier;
+    let r = (state.reports)
+        .report(state.store.as_ref(), &snap, round.id, None, earlier)
+        .await?;
+    let rid = round.id;
+    let crumbs = vec![
+        link("/omgangar", "Omgångar"),
+        link(format!("/omgangar/{rid}"), format!("Länsöversikt {rid}")),
+    ];
+    let title = format!("Länsöversikt {rid}");
+    let layout = layout_for(&state, &viewer, &title, Some(&round), crumbs).await?;
+    let page = view(layout, &instrument, &r, snap.organisations.len());
+    Ok(Html(page.render()?))
+}
+
+/// The county's area means in a summary, one per area.
+fn means(c: &nara_core::rollup::CountySummary) -> Vec<Option<f64>> {
+    c.areas.iter().map(|a| a.stats.map(|s| s.mean)).collect()
+}
+
+/// A chart's numbers as a table: one row per area, one value per series.
+pub(super) fn data_rows(r: &RoundReport, series: &[Series]) -> Vec<DataRow> {
+    (r.areas.iter().enumerate())
+        .map(|(i, a)| DataRow {
+            label: format!("{} {}", a.id, a.name),
+            values: (series.iter())
+                .map(|s| fmt::score(s.scores.get(i).copied().flatten()))
+                .collect(),
+        })
+        .collect()
+}
+
+/// `3 av 5 organisationer har svarat (…)`: `total` is how many organisations exist.
+fn answered(r: &RoundReport, total: usize) -> String {
+    let units: usize = r.organisations.iter().map(|o| o.units.len()).sum();
+    format!(
+        "{} av {total} organisationer har svarat ({} enheter, {} blanketter); {} har index.",
+        r.organisations.len(),
+        r.county.units_scored.max(units),
+        r.forms,
+        r.county.orgs_scored
+    )
+}
+
+/// The county page from the round's report; `total` is how many organisations exist.
+fn view(layout: Layout, inst: &Instrument, r: &RoundReport, total: usize) -> CountyPage {
+    let rid = r.round.id.to_string();
+    let now_name = format!("Länet {rid}");
+    let prev_name = r.previous.map(|p| format!("Länet {p}")).unwrap_or_default();
+    let mut series = vec![Series {
+        name: &now_name,
+        scores: means(&r.county),
+        class: "s1",
+    }];
+    if let Some(p) = &r.previous_county {
+        series.push(Series {
+            name: &prev_name,
+            scores: means(p),
+            class: "s2",
+        });
+    }
+    let labels: Vec<String> = r.areas.iter().map(|a| a.id.clone()).collect();
+    let title = format!("Länets medel per delmål {rid}");
+    CountyPage {
+        layout,
+        preliminary: r.preliminary(),
+        status: r.round.status.label().into(),
+        previous: r.previous.map(|p| p.to_string()).unwrap_or_default(),
+        areas: (r.areas.iter())
+            .map(|a| AreaHead {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                href: format!("/omgangar/{rid}/delmal/{}", a.id),
+            })
+            .collect(),
+        rows: (r.organisations.iter())
+            .map(|o| heat_row(inst, &rid, o))
+            .collect(),
+        stats: county_stats(r),
+        no_index: no_index_note(
+            inst,
+            r.county.no_index(inst),
+            r.organisations.iter().any(|o| o.scores.overall.is_none()),
+        ),
+        county_change: (r.county_change.iter())
+            .map(|c| c.as_ref().map(change_text).unwrap_or_default())
+            .collect(),
+        answered: answered(r, total),
+        not_answered: (r.not_answered.iter())
+            .map(|o| format!("{} ({})", o.name, o.id))
+            .collect(),
+        radar: svg::radar(inst, &title, &labels, &series),
+        series: series.iter().map(|s| s.name.to_string()).collect(),
+        radar_rows: data_rows(r, &series),
+        legend: legend(inst),
+        round: rid,
+    }
+}

@@ -1,0 +1,87 @@
+//! The downloads page and the blank forms.
+
+use super::*;
+use crate::downloads::Download;
+
+/// The downloads page and blank forms.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/omgangar/{round}/nedladdningar", get(downloads))
+        .route("/omgangar/{round}/blankett/{code}", get(blank_form))
+}
+
+/// The downloads page.
+#[derive(Template)]
+#[template(path = "downloads.html")]
+pub struct DownloadsPage {
+    /// The frame.
+    pub layout: Layout,
+    /// Whether the numbers may still change.
+    pub preliminary: bool,
+    /// The files.
+    pub files: Vec<Download>,
+    /// Blank forms, one per organisation.
+    pub forms: Vec<Download>,
+}
+
+/// `GET /omgangar/{round}/nedladdningar`.
+pub async fn downloads(
+    State(state): State<AppState>,
+    VisibleRound {
+        viewer: v, round, ..
+    }: VisibleRound,
+) -> AppResult<Html<String>> {
+    let rid = round.id.to_string();
+    let orgs = state.store.organisations().await?;
+    let forms = orgs
+        .iter()
+        .filter(|o| v.is_admin() || v.org() == Some(&o.code))
+        .map(|o| Download {
+            href: format!("/omgangar/{rid}/blankett/{}", o.code),
+            label: format!("Blankett för {} ({})", o.name, o.code),
+            note: "Excel, att fylla i".into(),
+        })
+        .collect();
+    let files = crate::downloads::available(&v, &round, &orgs);
+    let layout = layout_for(
+        &state,
+        &v,
+        &format!("Nedladdningar {rid}"),
+        Some(&round),
+        vec![
+            link("/omgangar", "Omgångar"),
+            link(
+                format!("/omgangar/{rid}/nedladdningar"),
+                format!("Nedladdningar {rid}"),
+            ),
+        ],
+    )
+    .await?;
+    let page = DownloadsPage {
+        layout,
+        preliminary: !round.status.is_final(),
+        files,
+        forms,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// `GET /omgangar/{round}/blankett/{code}`: a blank form (the coordinator, or a respondent for
+/// their own organisation).
+pub async fn blank_form(
+    State(state): State<AppState>,
+    VisibleRound {
+        viewer: v, round, ..
+    }: VisibleRound,
+    PathOrg(code): PathOrg,
+) -> AppResult<Response> {
+    if !(v.is_admin() || v.org() == Some(&code)) {
+        return Err(AppError::Forbidden);
+    }
+    let (name, bytes) = nara_app::blank_form(state.store.as_ref(), round.id, &code).await?;
+    Ok(crate::downloads::attachment(
+        bytes,
+        &name,
+        crate::downloads::XLSX,
+    ))
+}

@@ -1,0 +1,163 @@
+//! Sign-in and sign-out.
+
+use super::*;
+
+/// Sign-in and sign-out.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/logga-in", get(login_form).post(login))
+        .route("/logga-ut", post(logout))
+}
+
+/// The sign-in page.
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    /// What went wrong last time.
+    pub error: String,
+    /// The double-submit token.
+    pub csrf: String,
+    /// The name typed last time.
+    pub username: String,
+}
+
+/// `GET /logga-in`.
+pub async fn login_form(State(state): State<AppState>, jar: CookieJar) -> AppResult<Response> {
+    if auth::session_user(&state, &jar).await?.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    login_page(&state, "", "", StatusCode::OK)
+}
+
+fn login_page(
+    state: &AppState,
+    error: &str,
+    username: &str,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let token = nara_app::users::random_token(16)?;
+    let page = LoginPage {
+        error: error.into(),
+        csrf: token.clone(),
+        username: username.into(),
+    };
+    let jar = CookieJar::new().add(auth::new_cookie(state, LOGIN_CSRF_COOKIE, token));
+    Ok((status, jar, Html(page.render()?)).into_response())
+}
+
+/// The sign-in form.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /logga-in`. A name that cannot be an account's, or a password over 1,024 bytes, is
+/// refused at once (counted against the address, nothing hashed). Otherwise the attempt is
+/// counted against the account and the address *before* the password is verified, and given
+/// back only when it succeeds, so parallel guesses cannot exceed the limit. Logs and the audit
+/// get at most 64 characters of the name, without control characters.
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> AppResult<Response> {
+    use nara_app::users;
+    const WRONG: &str = "Fel användarnamn eller lösenord.";
+    const LIMITED: &str = "För många misslyckade försök. Vänta en kvart och försök igen, eller be samordnaren återställa lösenordet.";
+    let expected = auth::cookie(&jar, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || expected != form.csrf {
+        return Err(auth::csrf_error());
+    }
+    let name = form.username.trim();
+    let shown = users::loggable_name(name);
+    let limited = |first: bool| {
+        if first {
+            tracing::warn!(user = %shown, %addr, "sign-in rate limited");
+        } else {
+            tracing::debug!(user = %shown, %addr, "sign-in rate limited");
+        }
+        login_page(&state, LIMITED, &shown, StatusCode::TOO_MANY_REQUESTS)
+    };
+    if !users::valid_username(name) || form.password.len() > users::MAX_PASSWORD_BYTES {
+        if let auth::Reservation::Refused { first } = state.limiter.reserve_address(&addr) {
+            return limited(first);
+        }
+        let _ = state
+            .store
+            .audit(
+                &shown,
+                "sign-in.failed",
+                &shown,
+                &format!("adress: {addr}; ogiltigt användarnamn eller för långt lösenord"),
+            )
+            .await;
+        return login_page(&state, WRONG, &shown, StatusCode::UNAUTHORIZED);
+    }
+    let user = state.store.user_by_name(name).await?;
+    let ticket = match state
+        .limiter
+        .reserve(&auth::Account::of(name, user.as_ref()), &addr)
+    {
+        auth::Reservation::Go(t) => t,
+        auth::Reservation::Refused { first } => return limited(first),
+    };
+    state.limiter.count_verification();
+    match users::check_sign_in(user, &form.password).await {
+        Some(user) => {
+            state.limiter.succeeded(ticket);
+            // A new session id at every sign-in; the old one, if any, ends.
+            if let Some(old) = auth::cookie(&jar, SESSION_COOKIE) {
+                let _ = state.store.delete_session(&auth::hash_id(&old)).await;
+            }
+            let id = auth::start_session(&state, &user).await?;
+            state
+                .store
+                .audit(
+                    &user.username,
+                    "sign-in",
+                    &user.username,
+                    &format!("adress: {addr}"),
+                )
+                .await?;
+            let jar = CookieJar::new()
+                .add(auth::new_cookie(&state, SESSION_COOKIE, id))
+                .add(auth::removal(&state, LOGIN_CSRF_COOKIE));
+            Ok((jar, Redirect::to("/")).into_response())
+        }
+        None => {
+            // The reservation stays: it is the failure.
+            drop(ticket);
+            let _ = state
+                .store
+                .audit(&shown, "sign-in.failed", &shown, &format!("adress: {addr}"))
+                .await;
+            login_page(&state, WRONG, &shown, StatusCode::UNAUTHORIZED)
+        }
+    }
+}
+
+/// A form that only carries the CSRF token.
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /logga-ut`.
+pub async fn logout(
+    State(state): State<AppState>,
+    v: Viewer,
+    jar: CookieJar,
+    Form(f): Form<CsrfForm>,
+) -> AppResult<Response> {
+    v.check_csrf(&f.csrf)?;
+    if let Some(id) = auth::cookie(&jar, SESSION_COOKIE) {
+        state.store.delete_session(&auth::hash_id(&id)).await?;
+    }
+    let jar = CookieJar::new().add(auth::removal(&state, SESSION_COOKIE));
+    Ok((jar, Redirect::to("/logga-in")).into_response())
+}

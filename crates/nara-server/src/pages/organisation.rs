@@ -1,0 +1,456 @@
+//! One organisation's page in a round.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Html;
+use axum::routing::get;
+use nara_core::report::{OrgReport, RoundReport, TrendRound};
+use nara_core::scoring::Highlight;
+use nara_core::{Instrument, OrgCode, RoundId, UnitName, fmt};
+
+use super::county::{AreaHead, DataRow, OrgRow, StatRow, county_stats, data_rows, heat_row};
+use super::{Cell, LegendItem, cell, index_cell, legend, no_index_note};
+use crate::AppState;
+use crate::access::{audience, county_visible, need_org, org_visible};
+use crate::error::{AppError, AppResult};
+use crate::extract::{PathOrg, VisibleRound};
+use crate::layout::{Layout, Link, layout_for, link, seg};
+use crate::svg::{self, Bar, Series};
+
+/// An organisation's page.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/omgangar/{round}/org/{code}", get(organisation))
+}
+
+/// A unit's row on the organisation page.
+pub struct UnitRow {
+    /// Name.
+    pub name: String,
+    /// Its page.
+    pub href: String,
+    /// Raters (`2 bedömare + samsyn`).
+    pub raters: String,
+    /// Index.
+    pub index: Cell,
+    /// Per area.
+    pub cells: Vec<Cell>,
+}
+
+/// A statement named as high or low.
+pub struct HighlightRow {
+    /// `D1.2`.
+    pub id: String,
+    /// The text.
+    pub text: String,
+    /// The value.
+    pub value: String,
+}
+
+/// Raters that disagree on a statement.
+pub struct DisagreementRow {
+    /// The unit.
+    pub unit: String,
+    /// The statement id.
+    pub id: String,
+    /// Its text.
+    pub text: String,
+    /// `1–4`.
+    pub range: String,
+    /// The median.
+    pub median: String,
+}
+
+/// Comments on one area.
+pub struct CommentGroup {
+    /// The area.
+    pub area: String,
+    /// The comments, each with its unit.
+    pub items: Vec<Comment>,
+}
+
+/// One comment and the unit that wrote it.
+pub struct Comment {
+    /// The unit.
+    pub unit: String,
+    /// The text.
+    pub text: String,
+}
+
+/// The index of one round on the trend chart's table.
+pub struct TrendRow {
+    /// The round.
+    pub round: String,
+    /// The index as text.
+    pub index: String,
+}
+
+/// The organisation page.
+#[derive(Template)]
+#[template(path = "org.html")]
+pub struct OrgPage {
+    /// The frame.
+    pub layout: Layout,
+    /// The round.
+    pub round: String,
+    /// Whether the numbers may still change.
+    pub preliminary: bool,
+    /// Name and code.
+    pub name: String,
+    /// The areas.
+    pub areas: Vec<AreaHead>,
+    /// Its units.
+    pub units: Vec<UnitRow>,
+    /// The organisation's row.
+    pub total: OrgRow,
+    /// The county mean row, when the viewer may see it.
+    pub county: Option<StatRow>,
+    /// Why an index is missing, said once under the table; empty when none is.
+    pub no_index: String,
+    /// Radar of the organisation against the county.
+    pub radar: String,
+    /// Its series names.
+    pub series: Vec<String>,
+    /// Its numbers.
+    pub radar_rows: Vec<DataRow>,
+    /// Bars per area.
+    pub bars: String,
+    /// Highest statements.
+    pub top: Vec<HighlightRow>,
+    /// Lowest statements.
+    pub bottom: Vec<HighlightRow>,
+    /// The index over rounds (SVG).
+    pub trend: String,
+    /// Its numbers.
+    pub trend_rows: Vec<TrendRow>,
+    /// Disagreements between raters.
+    pub disagreements: Vec<DisagreementRow>,
+    /// The instrument's disagreement rule in words: `två steg eller mer`.
+    pub disagreement_rule: String,
+    /// Comments.
+    pub comments: Vec<CommentGroup>,
+    /// The band legend.
+    pub legend: Vec<LegendItem>,
+    /// Link to the organisation report download (empty when not available).
+    pub download: String,
+}
+
+fn statement_text(inst: &Instrument, id: &str) -> String {
+    inst.statements()
+        .find(|(_, s)| s.id.as_str() == id)
+        .map(|(_, s)| s.text.clone())
+        .unwrap_or_default()
+}
+
+/// `GET /omgangar/{round}/org/{code}`.
+#[tracing::instrument(skip_all, fields(round = %round.id, org = %code))]
+pub async fn organisation(
+    State(state): State<AppState>,
+    VisibleRound {
+        viewer,
+        round,
+        instrument,
+    }: VisibleRound,
+    PathOrg(code): PathOrg,
+) -> AppResult<Html<String>> {
+    need_org(&viewer, &round, &code)?;
+    let snap = crate::snap(&state).await?;
+    let org_name = snap
+        .organisation(&code)
+        .map(|o| o.name.clone())
+        .ok_or_else(|| AppError::NotFound(format!("Organisationen {code} finns inte.")))?;
+    let earlier = audience(&viewer, &round).earlier;
+    let store = state.store.as_ref();
+    let report = (state.reports)
+        .report(store, &snap, round.id, None, earlier)
+        .await?;
+    let Some(org) = report.org(code.as_str()) else {
+        return Err(AppError::NotFound(format!(
+            "{org_name} har inte svarat i omgången {}.",
+            round.id
+        )));
+    };
+    let trend = state.reports.trend(store, &snap, round.id, earlier).await?;
+    let trend = trend_points(&trend, &code, |id| {
+        snap.rounds
+            .iter()
+            .any(|x| x.id == id && org_visible(&viewer, x, &code))
+    });
+    let see_county = county_visible(&viewer, &round);
+    let title = format!("{org_name} {}", round.id);
+    let crumbs = crumbs(round.id, &code, &org_name, see_county);
+    let layout = layout_for(&state, &viewer, &title, Some(&round), crumbs).await?;
+    let page = view(OrgView {
+        layout,
+        inst: &instrument,
+        report: &report,
+        org,
+        code: &code,
+        name: &org_name,
+        trend,
+        see_county,
+    });
+    Ok(Html(page.render()?))
+}
+
+/// The breadcrumbs: the county overview only for a viewer who may see it.
+fn crumbs(rid: RoundId, code: &OrgCode, name: &str, see_county: bool) -> Vec<Link> {
+    vec![
+        link("/omgangar", "Omgångar"),
+        if see_county {
+            link(format!("/omgangar/{rid}"), format!("Länsöversikt {rid}"))
+        } else {
+            link("/omgangar", rid.to_string())
+        },
+        link(format!("/omgangar/{rid}/org/{code}"), name.to_string()),
+    ]
+}
+
+/// The organisation's index in each round of the trend that `visible` lets the viewer see.
+fn trend_points(
+    trend: &[TrendRound],
+    code: &OrgCode,
+    visible: impl Fn(RoundId) -> bool,
+) -> Vec<(String, Option<f64>)> {
+    trend
+        .iter()
+        .filter(|t| visible(t.round))
+        .map(|t| {
+            let index = t.organisations.get(code.as_str()).and_then(|s| s.overall);
+            (t.round.to_string(), index)
+        })
+        .collect()
+}
+
+/// What the organisation page is built from.
+struct OrgView<'a> {
+    layout: Layout,
+    inst: &'a Instrument,
+    report: &'a RoundReport,
+    org: &'a OrgReport,
+    code: &'a OrgCode,
+    /// The organisation's name.
+    name: &'a str,
+    /// The index per visible round of the family.
+    trend: Vec<(String, Option<f64>)>,
+    /// Whether the viewer may see the county's numbers.
+    see_county: bool,
+}
+
+/// The radar's series: the organisation (`own`), and the county mean only for a viewer who may
+/// see it.
+fn radar_series(
+    name: &str,
+    own: Vec<Option<f64>>,
+    county: Option<Vec<Option<f64>>>,
+) -> Vec<Series<'_>> {
+    let mut series = vec![Series {
+        name,
+        scores: own,
+        class: "s1",
+    }];
+    if let Some(scores) = county {
+        series.push(Series {
+            name: "Länets medel",
+            scores,
+            class: "s2",
+        });
+    }
+    series
+}
+
+/// The page from the report: pure, no access checks (the handler made them).
+fn view(v: OrgView<'_>) -> OrgPage {
+    let (inst, r, o) = (v.inst, v.report, v.org);
+    let rid = r.round.id.to_string();
+    let own = o.scores.areas.iter().map(|a| a.mean).collect();
+    let county = (r.county.areas.iter()).map(|a| a.stats.map(|s| s.mean));
+    let series = radar_series(v.name, own, v.see_county.then(|| county.collect()));
+    let labels: Vec<String> = r.areas.iter().map(|a| a.id.clone()).collect();
+    let radar = svg::radar(
+        inst,
+        &format!("{} per delmål {rid}", v.name),
+        &labels,
+        &series,
+    );
+    let radar_rows = data_rows(r, &series);
+    let highlight = |h: &Highlight| HighlightRow {
+        id: h.statement.to_string(),
+        text: statement_text(inst, h.statement.as_str()),
+        value: fmt::score(Some(h.value)),
+    };
+    let no_index = no_index_note(
+        inst,
+        o.scores.no_index(inst),
+        o.units.iter().any(|u| u.result.scores.overall.is_none())
+            || (v.see_county && r.county.overall.is_none())
+            || v.trend.iter().any(|(_, i)| i.is_none()),
+    );
+    OrgPage {
+        preliminary: r.preliminary(),
+        name: format!("{} ({})", v.name, v.code),
+        areas: area_heads(r, v.see_county),
+        units: (o.units.iter())
+            .map(|u| unit_row(inst, &rid, v.code, u))
+            .collect(),
+        no_index,
+        total: heat_row(inst, &rid, o),
+        county: v.see_county.then(|| county_stats(r).remove(0)),
+        radar,
+        series: series.iter().map(|s| s.name.to_string()).collect(),
+        radar_rows,
+        bars: area_bars(inst, v.name, r, o),
+        top: o.scores.top.iter().map(highlight).collect(),
+        bottom: o.scores.bottom.iter().map(highlight).collect(),
+        trend: svg::line(
+            inst,
+            &format!("Index för {} över omgångarna", v.name),
+            &v.trend,
+        ),
+        trend_rows: (v.trend.iter())
+            .map(|(round, i)| TrendRow {
+                round: round.clone(),
+                index: fmt::index(*i),
+            })
+            .collect(),
+        disagreements: disagreements(inst, o),
+        disagreement_rule: inst.scoring.disagreement_rule(),
+        comments: comment_groups(inst, o),
+        legend: legend(inst),
+        download: format!("/omgangar/{rid}/export/org/{}", v.code),
+        round: rid,
+        layout: v.layout,
+    }
+}
+
+/// The table's area headings; linked to the area pages only for a viewer who sees the county.
+fn area_heads(r: &RoundReport, see_county: bool) -> Vec<AreaHead> {
+    let rid = r.round.id;
+    (r.areas.iter())
+        .map(|a| AreaHead {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            href: if see_county {
+                format!("/omgangar/{rid}/delmal/{}", a.id)
+            } else {
+                String::new()
+            },
+        })
+        .collect()
+}
+
+/// The bars of the organisation's area means, in the bands' colours.
+fn area_bars(inst: &Instrument, name: &str, r: &RoundReport, o: &OrgReport) -> String {
+    let rows: Vec<(String, Option<f64>, String)> = (r.areas.iter())
+        .zip(&o.scores.areas)
+        .map(|(a, s)| {
+            let color = s.mean.map(|x| inst.band(x).color.clone());
+            (
+                format!("{} {}", a.id, a.name),
+                s.mean,
+                color.unwrap_or_default(),
+            )
+        })
+        .collect();
+    let bars: Vec<Bar> = (rows.iter())
+        .map(|(label, score, color)| Bar {
+            label,
+            score: *score,
+            color,
+        })
+        .collect();
+    svg::bars(inst, &format!("{name} per delmål"), &bars)
+}
+
+/// A unit's row: its link, its raters in words, its index and area cells.
+fn unit_row(
+    inst: &Instrument,
+    rid: &str,
+    code: &OrgCode,
+    u: &nara_core::report::UnitReport,
+) -> UnitRow {
+    let raters = u.raters.iter().filter(|r| !r.is_empty()).count();
+    let key = UnitName::parse(&u.name)
+        .map(|n| n.key())
+        .unwrap_or_default();
+    UnitRow {
+        name: u.name.clone(),
+        href: format!("/omgangar/{rid}/org/{code}/enhet/{}", seg(&key)),
+        raters: match (raters, u.consensus) {
+            (0 | 1, false) => String::new(),
+            (n, true) => format!("{n} bedömare + samsyn"),
+            (n, false) => format!("{n} bedömare"),
+        },
+        index: index_cell(inst, u.result.scores.overall, None),
+        cells: (u.result.scores.areas.iter())
+            .zip(&u.change)
+            .map(|(a, c)| cell(inst, a.mean, c.as_ref()))
+            .collect(),
+    }
+}
+
+/// The statements where a unit's raters disagree.
+fn disagreements(inst: &Instrument, o: &OrgReport) -> Vec<DisagreementRow> {
+    let mut rows = Vec::new();
+    for u in &o.units {
+        for a in u.result.rollup.agreement.iter().filter(|a| a.disagreement) {
+            rows.push(DisagreementRow {
+                unit: u.name.clone(),
+                id: a.statement.to_string(),
+                text: statement_text(inst, a.statement.as_str()),
+                range: format!("{}–{}", fmt::score(a.min), fmt::score(a.max)),
+                median: fmt::score(a.median),
+            });
+        }
+    }
+    rows
+}
+
+/// The units' comments per area, areas without comments left out.
+fn comment_groups(inst: &Instrument, o: &OrgReport) -> Vec<CommentGroup> {
+    (inst.areas.iter())
+        .map(|a| CommentGroup {
+            area: format!("{} {}", a.id, a.name),
+            items: (o.units.iter())
+                .flat_map(|u| {
+                    let texts = u.comments.get(a.id.as_str()).into_iter().flatten();
+                    texts.map(|t| Comment {
+                        unit: u.name.clone(),
+                        text: t.clone(),
+                    })
+                })
+                .collect(),
+        })
+        .filter(|g| !g.items.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn radar_shows_the_county_only_to_a_viewer_who_may_see_it() {
+        let own = vec![Some(3.0), None, Some(2.5)];
+        let alone = radar_series("Borås", own.clone(), None);
+        assert_eq!(alone.len(), 1);
+        assert_eq!((alone[0].name, alone[0].class), ("Borås", "s1"));
+        assert_eq!(alone[0].scores, own);
+        let both = radar_series("Borås", own, Some(vec![Some(2.0), Some(3.0), None]));
+        let names: Vec<&str> = both.iter().map(|s| s.name).collect();
+        assert_eq!(names, ["Borås", "Länets medel"]);
+        assert_eq!(both[1].scores, [Some(2.0), Some(3.0), None]);
+    }
+
+    #[test]
+    fn crumbs_lead_to_the_county_overview_only_for_a_viewer_who_may_see_it() {
+        let rid = RoundId::parse("2026").unwrap();
+        let code = OrgCode::parse("1490").unwrap();
+        let hidden = crumbs(rid, &code, "Borås", false);
+        assert!(hidden.iter().all(|l| l.href != "/omgangar/2026"));
+        assert_eq!(hidden[2].href, "/omgangar/2026/org/1490");
+        let shown = crumbs(rid, &code, "Borås", true);
+        assert_eq!(shown[1].href, "/omgangar/2026");
+        assert_eq!(shown[1].label, "Länsöversikt 2026");
+    }
+}

@@ -1,0 +1,227 @@
+//! The rounds page: every visible round, its status and the coordinator's actions.
+
+use super::*;
+
+/// The rounds page (creating a round is the coordinator's, in `admin`).
+pub fn router() -> Router<AppState> {
+    Router::new().route("/omgangar", get(rounds))
+}
+
+/// One row of the rounds page.
+pub struct RoundRow {
+    /// The id.
+    pub id: String,
+    /// Its status in Swedish.
+    pub status: String,
+    /// What the status means.
+    pub meaning: String,
+    /// The instrument.
+    pub instrument: String,
+    /// `12 av 16`, or empty when the viewer may not see the county.
+    pub answered: String,
+    /// Units that answered.
+    pub units: String,
+    /// Where its overview is.
+    pub href: String,
+    /// The status changes the coordinator can make now: (status code, button text).
+    pub actions: Vec<(String, String)>,
+}
+
+/// The rounds page.
+#[derive(Template)]
+#[template(path = "rounds.html")]
+pub struct RoundsPage {
+    /// The frame.
+    pub layout: Layout,
+    /// The rounds, newest first.
+    pub rows: Vec<RoundRow>,
+    /// What just happened.
+    pub notice: String,
+    /// What went wrong (beside the form).
+    pub error: String,
+    /// The id typed in the new-round form.
+    pub new_id: String,
+    /// Instruments to choose for a new round: (`id@version`, label).
+    pub instruments: Vec<(String, String)>,
+}
+
+fn meaning(s: nara_core::RoundStatus) -> &'static str {
+    match s {
+        nara_core::RoundStatus::Draft => "förbereds; ingen kan svara än",
+        nara_core::RoundStatus::Open => "organisationerna svarar; resultaten är preliminära",
+        nara_core::RoundStatus::Closed => "svaren är inne; resultaten granskas",
+        nara_core::RoundStatus::Published => "resultaten är klara och synliga för alla",
+    }
+}
+
+fn actions(s: nara_core::RoundStatus) -> Vec<(String, String)> {
+    use nara_core::RoundStatus as R;
+    let a = |code: &str, label: &str| (code.to_string(), label.to_string());
+    match s {
+        R::Draft => vec![a("open", "Öppna för svar")],
+        R::Open => vec![a("closed", "Stäng")],
+        R::Closed => vec![a("published", "Publicera"), a("open", "Öppna igen")],
+        R::Published => vec![a("closed", "Ta tillbaka publiceringen")],
+    }
+}
+
+/// Renders the rounds page, with a notice or an error from the last action.
+pub async fn rounds_page(
+    state: &AppState,
+    v: &Viewer,
+    error: Option<String>,
+    new_id: Option<&str>,
+) -> AppResult<Html<String>> {
+    rounds_page_with(
+        state,
+        v,
+        String::new(),
+        error.unwrap_or_default(),
+        new_id.unwrap_or_default(),
+    )
+    .await
+}
+
+async fn rounds_page_with(
+    state: &AppState,
+    v: &Viewer,
+    notice: String,
+    error: String,
+    new_id: &str,
+) -> AppResult<Html<String>> {
+    let s = state.store.as_ref();
+    let orgs = s.organisations().await?.len();
+    let mut rows = Vec::new();
+    for r in s
+        .rounds()
+        .await?
+        .into_iter()
+        .rev()
+        .filter(|r| round_visible(v, r))
+    {
+        let (answered, units) = if county_visible(v, &r) {
+            let t = nara_app::report::response_tracking(s, r.id).await?;
+            let done = t
+                .organisations
+                .iter()
+                .filter(|o| !o.units.is_empty())
+                .count();
+            let units: usize = t.organisations.iter().map(|o| o.units.len()).sum();
+            (format!("{done} av {orgs}"), units.to_string())
+        } else {
+            (String::new(), String::new())
+        };
+        let href = if county_visible(v, &r) {
+            format!("/omgangar/{}", r.id)
+        } else {
+            v.org()
+                .map_or_else(String::new, |o| format!("/omgangar/{}/org/{o}", r.id))
+        };
+        rows.push(RoundRow {
+            id: r.id.to_string(),
+            status: r.status.label().to_string(),
+            meaning: meaning(r.status).to_string(),
+            instrument: format!("{} {}", r.instrument_id, r.instrument_version),
+            answered,
+            units,
+            href,
+            actions: if v.is_admin() {
+                actions(r.status)
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    let instruments = if v.is_admin() {
+        s.instruments()
+            .await?
+            .into_iter()
+            .rev()
+            .map(|i| {
+                (
+                    format!("{}@{}", i.id, i.version),
+                    format!("{} (version {})", i.name, i.version),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let layout = layout_for(
+        state,
+        v,
+        "Omgångar",
+        None,
+        vec![link("/omgangar", "Omgångar")],
+    )
+    .await?;
+    Ok(Html(
+        RoundsPage {
+            layout,
+            rows,
+            notice,
+            error,
+            new_id: new_id.to_string(),
+            instruments,
+        }
+        .render()?,
+    ))
+}
+
+/// What a redirect after an action says: a fixed key and the round it concerns.
+#[derive(Deserialize)]
+pub struct Notice {
+    #[serde(default)]
+    klart: String,
+    #[serde(default)]
+    omgang: String,
+}
+
+/// The notices the rounds page knows; anything else in `?klart=` is ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKey {
+    /// A round was created.
+    Created,
+    /// A round's status changed.
+    Status,
+}
+
+impl NoticeKey {
+    /// The key in the address.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKey::Created => "skapad",
+            NoticeKey::Status => "status",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        [NoticeKey::Created, NoticeKey::Status]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// The sentence for a notice, from the round as stored now.
+fn notice_text(key: NoticeKey, round: &Round) -> String {
+    match key {
+        NoticeKey::Created => format!("Omgången {} är skapad som utkast.", round.id),
+        NoticeKey::Status => format!("Omgången {} är nu {}.", round.id, round.status.label()),
+    }
+}
+
+/// `GET /omgangar`.
+pub async fn rounds(
+    State(state): State<AppState>,
+    v: Viewer,
+    axum::extract::Query(n): axum::extract::Query<Notice>,
+) -> AppResult<Html<String>> {
+    // Only the coordinator's own actions redirect here with a notice.
+    let mut notice = String::new();
+    if v.is_admin()
+        && let (Some(key), Ok(id)) = (NoticeKey::parse(&n.klart), RoundId::parse(&n.omgang))
+        && let Some(round) = crate::snap(&state).await?.round(id)
+    {
+        notice = notice_text(key, round);
+    }
+    rounds_page_with(&state, &v, notice, String::new(), "").await
+}

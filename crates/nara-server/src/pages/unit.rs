@@ -1,0 +1,241 @@
+//! One unit's page in a round.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use axum::routing::get;
+use nara_core::report::UnitReport;
+use nara_core::scoring::Value;
+use nara_core::{Instrument, Response, UnitName, fmt};
+
+use super::county::DataRow;
+use super::{Cell, LegendItem, cell, index_cell, legend};
+use crate::AppState;
+use crate::access::{audience, need_org};
+use crate::error::{AppError, AppResult};
+use crate::extract::{PathOrg, VisibleRound};
+use crate::layout::{Layout, layout_for, link, seg};
+use crate::svg::{self, Series};
+
+/// A unit's page.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/omgangar/{round}/org/{code}/enhet/{unit}", get(unit))
+}
+
+/// One statement on the unit page.
+pub struct StatementRow {
+    /// Id.
+    pub id: String,
+    /// Text.
+    pub text: String,
+    /// One answer per form (rater order as in `raters`).
+    pub answers: Vec<String>,
+    /// The unit's value after roll-up.
+    pub value: String,
+    /// Whether the raters disagree.
+    pub disagreement: bool,
+    /// Comments on the statement.
+    pub notes: Vec<String>,
+}
+
+/// One area on the unit page.
+pub struct UnitArea {
+    /// `D1 Nära för mig`.
+    pub title: String,
+    /// The area's score.
+    pub score: Cell,
+    /// The statements.
+    pub statements: Vec<StatementRow>,
+    /// The free text.
+    pub comments: Vec<String>,
+}
+
+/// The unit page.
+#[derive(Template)]
+#[template(path = "unit.html")]
+pub struct UnitPage {
+    /// The frame.
+    pub layout: Layout,
+    /// Whether the numbers may still change.
+    pub preliminary: bool,
+    /// The unit's name.
+    pub name: String,
+    /// The organisation.
+    pub org: String,
+    /// The forms' column heads (`Enhetschef`, `Samsyn`, or `Svar`).
+    pub raters: Vec<String>,
+    /// The index.
+    pub index: Cell,
+    /// Why there is no index (`Inget index: bara 1 av 5 delmål …`); empty when there is one.
+    pub no_index: String,
+    /// The areas.
+    pub areas: Vec<UnitArea>,
+    /// The radar.
+    pub radar: String,
+    /// Its numbers.
+    pub radar_rows: Vec<DataRow>,
+    /// The band legend.
+    pub legend: Vec<LegendItem>,
+}
+
+/// `GET /omgangar/{round}/org/{code}/enhet/{unit}`.
+#[tracing::instrument(skip_all, fields(round = %round.id, org = %code))]
+pub async fn unit(
+    State(state): State<AppState>,
+    VisibleRound {
+        viewer,
+        round,
+        instrument,
+    }: VisibleRound,
+    PathOrg(code): PathOrg,
+    Path((_, _, unit)): Path<(String, String, String)>,
+) -> AppResult<Html<String>> {
+    need_org(&viewer, &round, &code)?;
+    let store = state.store.as_ref();
+    let org = nara_app::organisation(store, &code).await?;
+    let key = unit_key(&unit);
+    let not_found = || {
+        AppError::NotFound(format!(
+            "Verksamheten \"{unit}\" har inte svarat i omgången {}.",
+            round.id
+        ))
+    };
+    let snap = crate::snap(&state).await?;
+    let earlier = audience(&viewer, &round).earlier;
+    let r = (state.reports)
+        .report(store, &snap, round.id, Some(&code), earlier)
+        .await?;
+    let o = r.org(code.as_str()).ok_or_else(not_found)?;
+    let u = (o.units.iter())
+        .find(|u| unit_key(&u.name) == key)
+        .ok_or_else(not_found)?;
+    let loaded = nara_app::report::load(store, round.id).await?;
+    let forms = unit_forms(loaded.responses.iter().map(|f| &f.response), |f| {
+        f.org == code && f.unit.key() == key
+    });
+    let rid = round.id;
+    let crumbs = vec![
+        link("/omgangar", "Omgångar"),
+        link(
+            format!("/omgangar/{rid}/org/{code}"),
+            format!("{} {rid}", org.name),
+        ),
+        link(
+            format!("/omgangar/{rid}/org/{code}/enhet/{}", seg(&key)),
+            u.name.clone(),
+        ),
+    ];
+    let title = format!("{} – {} {rid}", u.name, org.name);
+    let layout = layout_for(&state, &viewer, &title, Some(&round), crumbs).await?;
+    let org = format!("{} ({})", org.name, org.code);
+    let page = view(layout, &instrument, (org, r.preliminary()), u, &forms);
+    Ok(Html(page.render()?))
+}
+
+/// A unit name's comparison key (empty when it is no valid name).
+fn unit_key(name: &str) -> String {
+    UnitName::parse(name).map(|n| n.key()).unwrap_or_default()
+}
+
+/// The unit's forms in column order: raters by name, then the consensus.
+fn unit_forms<'a>(
+    all: impl Iterator<Item = &'a Response>,
+    mine: impl Fn(&Response) -> bool,
+) -> Vec<&'a Response> {
+    let mut forms: Vec<&Response> = all.filter(|f| mine(f)).collect();
+    forms.sort_by_key(|f| (f.consensus, f.rater.to_lowercase()));
+    forms
+}
+
+/// A form's column head: `Samsyn`, the rater's name, or `Svar` for a unit answering as one.
+fn rater_head(f: &Response) -> String {
+    if f.consensus {
+        "Samsyn".to_string()
+    } else if f.rater.is_empty() {
+        "Svar".to_string()
+    } else {
+        f.rater.clone()
+    }
+}
+
+/// The page from the unit's report and its forms; `org` is the organisation's name and code and
+/// whether the round's numbers are preliminary.
+fn view(
+    layout: Layout,
+    inst: &Instrument,
+    (org, preliminary): (String, bool),
+    u: &UnitReport,
+    forms: &[&Response],
+) -> UnitPage {
+    let labels: Vec<String> = inst.areas.iter().map(|a| a.id.to_string()).collect();
+    let scores: Vec<Option<f64>> = u.result.scores.areas.iter().map(|a| a.mean).collect();
+    let series = [Series {
+        name: &u.name,
+        scores: scores.clone(),
+        class: "s1",
+    }];
+    let radar = svg::radar(inst, &format!("{} per delmål", u.name), &labels, &series);
+    UnitPage {
+        layout,
+        preliminary,
+        name: u.name.clone(),
+        org,
+        raters: forms.iter().map(|f| rater_head(f)).collect(),
+        index: index_cell(inst, u.result.scores.overall, None),
+        no_index: u.result.scores.no_index(inst).unwrap_or_default(),
+        areas: (0..inst.areas.len())
+            .map(|ai| unit_area(inst, u, forms, ai))
+            .collect(),
+        radar,
+        radar_rows: (inst.areas.iter())
+            .zip(&scores)
+            .map(|(a, s)| DataRow {
+                label: format!("{} {}", a.id, a.name),
+                values: vec![fmt::score(*s)],
+            })
+            .collect(),
+        legend: legend(inst),
+    }
+}
+
+/// One area of the unit page: its score, each statement's answers per form, and the comments.
+fn unit_area(inst: &Instrument, u: &UnitReport, forms: &[&Response], ai: usize) -> UnitArea {
+    let a = &inst.areas[ai];
+    let statements = (a.statements.iter())
+        .map(|st| {
+            let agreement = (u.result.rollup.agreement.iter()).find(|g| g.statement == st.id);
+            StatementRow {
+                id: st.id.to_string(),
+                text: st.text.clone(),
+                answers: (forms.iter())
+                    .map(|f| {
+                        f.set.get(&st.id).map_or_else(
+                            || "–".to_string(),
+                            |ans| inst.answer_label(ans).to_string(),
+                        )
+                    })
+                    .collect(),
+                value: match u.result.rollup.values.get(&st.id) {
+                    Some(Value::Scored(x)) => fmt::decimal(*x, 1),
+                    Some(Value::NotApplicable) => "vet ej".into(),
+                    None => "–".into(),
+                },
+                disagreement: agreement.is_some_and(|g| g.disagreement),
+                notes: (forms.iter())
+                    .filter_map(|f| f.set.notes.get(&st.id).cloned())
+                    .collect(),
+            }
+        })
+        .collect();
+    UnitArea {
+        title: format!("{} {}", a.id, a.name),
+        score: cell(
+            inst,
+            u.result.scores.areas.get(ai).and_then(|x| x.mean),
+            u.change.get(ai).and_then(|c| c.as_ref()),
+        ),
+        statements,
+        comments: u.comments.get(a.id.as_str()).cloned().unwrap_or_default(),
+    }
+}

@@ -1,0 +1,279 @@
+//! The responses of a round and their history. Compiled once per backend (see the crate's
+//! notes).
+
+use async_trait::async_trait;
+use nara_core::{Response, RoundId};
+use sqlx::Row;
+
+use super::DbStore;
+use crate::rows::{ResponseRow, answer_rows, assemble, comment_rows, unique_violation};
+use crate::{Entity, Error, Outcome, ResponseStore, Result, StoredResponse};
+
+/// How often a write that lost a race for a new form (a unique violation) is tried again.
+const RETRIES: u32 = 3;
+
+impl DbStore {
+    /// One attempt at storing a response (and, for a web answer, marking its link submitted).
+    async fn try_store_response(
+        &self,
+        r: &Response,
+        hash: &str,
+        source: &str,
+        actor: &str,
+        link: Option<i64>,
+    ) -> Result<Outcome> {
+        let mut tx = self.write().await?;
+        let now = self.clock.now_ms();
+        // A web answer's link is marked submitted in the same transaction as the answer is
+        // stored: both happen, or neither.
+        if let Some(link_id) = link {
+            let done = sqlx::query("UPDATE answer_links SET submitted_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(link_id)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(Error::NotFound(Entity::Link(link_id)));
+            }
+        }
+        sqlx::query(
+            "INSERT INTO units (org_code, key, name) VALUES ($1, $2, $3)
+             ON CONFLICT (org_code, key) DO NOTHING",
+        )
+        .bind(r.org.as_str())
+        .bind(r.unit.key())
+        .bind(r.unit.as_str())
+        .execute(&mut *tx)
+        .await?;
+        let unit_id: i64 =
+            sqlx::query_scalar("SELECT id FROM units WHERE org_code = $1 AND key = $2")
+                .bind(r.org.as_str())
+                .bind(r.unit.key())
+                .fetch_one(&mut *tx)
+                .await?;
+        let key = r.identity();
+        let current: Option<(i64, String)> = sqlx::query_as(
+            "SELECT id, content_hash FROM responses
+             WHERE round_id = $1 AND unit_id = $2 AND rater_key = $3 AND consensus = $4
+               AND replaced_at IS NULL",
+        )
+        .bind(r.round.to_string())
+        .bind(unit_id)
+        .bind(&key.rater_key)
+        .bind(r.consensus)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((_, h)) = &current
+            && h == hash
+        {
+            if link.is_some() {
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            return Ok(Outcome::Unchanged);
+        }
+        if let Some((old, _)) = &current {
+            sqlx::query("UPDATE responses SET replaced_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO responses (round_id, unit_id, rater, rater_key, consensus, participants,
+                 form_date, instrument_id, instrument_version, content_hash, source, actor, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        )
+        .bind(r.round.to_string())
+        .bind(unit_id)
+        .bind(&r.rater)
+        .bind(&key.rater_key)
+        .bind(r.consensus)
+        .bind(&r.participants)
+        .bind(&r.date)
+        .bind(&r.instrument_id)
+        .bind(&r.instrument_version)
+        .bind(hash)
+        .bind(source)
+        .bind(actor)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some((old, _)) = &current {
+            sqlx::query("UPDATE responses SET replaced_by = $1 WHERE id = $2")
+                .bind(id)
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // One multi-row INSERT each for the answers and the comments: a form is one round trip
+        // per table rather than one per statement.
+        let answers: Vec<_> = answer_rows(&r.set).collect();
+        if !answers.is_empty() {
+            sqlx::QueryBuilder::new("INSERT INTO answers (response_id, statement_id, level) ")
+                .push_values(answers, |mut b, (sid, level)| {
+                    b.push_bind(id).push_bind(sid).push_bind(level);
+                })
+                .build()
+                .execute(&mut *tx)
+                .await?;
+        }
+        let comments: Vec<_> = comment_rows(&r.set).collect();
+        if !comments.is_empty() {
+            sqlx::QueryBuilder::new("INSERT INTO comments (response_id, kind, target, body) ")
+                .push_values(comments, |mut b, (kind, target, body)| {
+                    b.push_bind(id)
+                        .push_bind(kind)
+                        .push_bind(target)
+                        .push_bind(body.to_string());
+                })
+                .build()
+                .execute(&mut *tx)
+                .await?;
+        }
+        let (outcome, action) = match current {
+            Some(_) => (Outcome::Replaced, "replace"),
+            None => (Outcome::Imported, "import"),
+        };
+        // The details are data in the audit log (shown as written), kept in the words the log
+        // has always used.
+        let details = format!(
+            "källa: {source}; bedömare: {}; samsyn: {}",
+            if r.rater.is_empty() { "–" } else { &r.rater },
+            if r.consensus { "ja" } else { "nej" }
+        );
+        sqlx::query(
+            "INSERT INTO audit (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(now)
+        .bind(actor)
+        .bind(action)
+        .bind(format!("{} {} {}", r.round, r.org, r.unit))
+        .bind(details)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Stores a response, trying again when two writers raced for the same new form
+    /// (PostgreSQL): the loser sees a unique violation, then finds the winner's row.
+    async fn store_with_retry(
+        &self,
+        r: &Response,
+        hash: &str,
+        source: &str,
+        actor: &str,
+        link: Option<i64>,
+    ) -> Result<Outcome> {
+        let mut tries = 0;
+        loop {
+            match self.try_store_response(r, hash, source, actor, link).await {
+                Err(Error::Db(e)) if unique_violation(&e) && tries < RETRIES => tries += 1,
+                other => return other,
+            }
+        }
+    }
+
+    /// The responses of a round: the current ones, or every version.
+    async fn load_responses(
+        &self,
+        round: RoundId,
+        current_only: bool,
+    ) -> Result<Vec<StoredResponse>> {
+        let filter = if current_only {
+            " AND r.replaced_at IS NULL"
+        } else {
+            ""
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT r.id, r.round_id, u.org_code, u.name, r.rater, r.consensus, r.participants,
+                    r.form_date, r.instrument_id, r.instrument_version, r.content_hash, r.source,
+                    r.actor, r.created_at, r.replaced_at
+             FROM responses r JOIN units u ON u.id = r.unit_id
+             WHERE r.round_id = $1{filter} ORDER BY r.id"
+        )))
+        .bind(round.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let rows = rows
+            .iter()
+            .map(|row| {
+                Ok(ResponseRow {
+                    id: row.try_get(0)?,
+                    round: row.try_get(1)?,
+                    org: row.try_get(2)?,
+                    unit: row.try_get(3)?,
+                    rater: row.try_get(4)?,
+                    consensus: row.try_get(5)?,
+                    participants: row.try_get(6)?,
+                    date: row.try_get(7)?,
+                    instrument_id: row.try_get(8)?,
+                    instrument_version: row.try_get(9)?,
+                    content_hash: row.try_get(10)?,
+                    source: row.try_get(11)?,
+                    actor: row.try_get(12)?,
+                    created_at: row.try_get(13)?,
+                    replaced_at: row.try_get(14)?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let answers: Vec<(i64, String, Option<i64>)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT a.response_id, a.statement_id, a.level
+                 FROM answers a JOIN responses r ON r.id = a.response_id
+                 WHERE r.round_id = $1{filter}"
+            )))
+            .bind(round.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        let comments: Vec<(i64, String, String, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT c.response_id, c.kind, c.target, c.body
+                 FROM comments c JOIN responses r ON r.id = c.response_id
+                 WHERE r.round_id = $1{filter}"
+            )))
+            .bind(round.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        assemble(rows, answers, comments)
+    }
+}
+
+#[async_trait]
+impl ResponseStore for DbStore {
+    #[tracing::instrument(skip_all, fields(round = %response.round, org = %response.org))]
+    async fn store_response(
+        &self,
+        response: &Response,
+        content_hash: &str,
+        source: &str,
+        actor: &str,
+    ) -> Result<Outcome> {
+        self.store_with_retry(response, content_hash, source, actor, None)
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(round = %response.round, org = %response.org, link = link_id))]
+    async fn store_web_response(
+        &self,
+        response: &Response,
+        content_hash: &str,
+        link_id: i64,
+        actor: &str,
+    ) -> Result<Outcome> {
+        self.store_with_retry(response, content_hash, "web", actor, Some(link_id))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(round = %round))]
+    async fn responses(&self, round: RoundId) -> Result<Vec<StoredResponse>> {
+        self.load_responses(round, true).await
+    }
+
+    #[tracing::instrument(skip_all, fields(round = %round))]
+    async fn response_history(&self, round: RoundId) -> Result<Vec<StoredResponse>> {
+        self.load_responses(round, false).await
+    }
+}

@@ -1,0 +1,97 @@
+//! The embedded default: one SQLite file, created when missing, in WAL mode. The SQL is in
+//! `sql/`, shared with PostgreSQL (see the crate's notes); here is what differs: connecting,
+//! how a write transaction begins (`BEGIN IMMEDIATE`) and the backup.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::{Clock, Entity, Error, Result, Store, SystemClock};
+
+/// The embedded default: one SQLite file, created when missing, in WAL mode.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    clock: Arc<dyn Clock>,
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database file and runs the migrations. The store keeps time with
+    /// the system clock; see [`SqliteStore::with_clock`].
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Self {
+            pool,
+            clock: Arc::new(SystemClock),
+        })
+    }
+
+    /// The same store, keeping time with `clock`.
+    #[must_use]
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        Self { clock, ..self }
+    }
+
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        // A deferred transaction that reads and then writes fails at once with SQLITE_BUSY.
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn backup_to(&self, path: &Path) -> Result<()> {
+        if path.exists() {
+            return Err(Error::Conflict(Entity::BackupFile(path.to_path_buf())));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(path.display().to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The backend the shared SQL files implement the concerns for.
+type DbStore = SqliteStore;
+
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql/accounts.rs"]
+mod accounts;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql/audit.rs"]
+mod audit;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql/links.rs"]
+mod links;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql/responses.rs"]
+mod responses;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql/rounds.rs"]
+mod rounds;

@@ -1,0 +1,142 @@
+//! What the store offers, by concern. [`Store`] is all of them at once: the use cases take
+//! `&dyn Store`, and any of its methods can be called on it without importing the smaller traits.
+
+use std::path::Path;
+
+use async_trait::async_trait;
+use nara_core::{Instrument, OrgCode, Organisation, Response, Round, RoundId, RoundStatus};
+
+use crate::{
+    AnswerLink, AuditEntry, NewLink, Outcome, Result, Role, Session, StoredResponse, User,
+};
+
+/// Instruments, organisations and rounds: what responses are given against.
+#[async_trait]
+pub trait RoundStore: Send + Sync {
+    /// Stores an instrument version; storing the same again is a no-op, different content under
+    /// the same id and version is a conflict.
+    async fn put_instrument(&self, inst: &Instrument) -> Result<()>;
+    /// Every stored instrument version.
+    async fn instruments(&self) -> Result<Vec<Instrument>>;
+
+    /// Adds an organisation or updates its name and kind.
+    async fn put_organisation(&self, org: &Organisation) -> Result<()>;
+    /// Every organisation, by code.
+    async fn organisations(&self) -> Result<Vec<Organisation>>;
+
+    /// Creates a round; a conflict if it exists.
+    async fn create_round(&self, round: &Round, actor: &str) -> Result<()>;
+    /// Every round, oldest first.
+    async fn rounds(&self) -> Result<Vec<Round>>;
+    /// Sets a round's status (the caller checks the change with core) and audits it.
+    async fn set_round_status(&self, id: RoundId, status: RoundStatus, actor: &str) -> Result<()>;
+}
+
+/// The responses of a round, with their history. Every write that stores a response is one
+/// transaction.
+#[async_trait]
+pub trait ResponseStore: Send + Sync {
+    /// Stores a response in one transaction: the unit is created on first use; the same
+    /// content again is `Unchanged`; new content for the same identity replaces the current one
+    /// (kept as history). Audited.
+    async fn store_response(
+        &self,
+        response: &Response,
+        content_hash: &str,
+        source: &str,
+        actor: &str,
+    ) -> Result<Outcome>;
+    /// Stores a web answer (as [`ResponseStore::store_response`], source `web`) and marks its
+    /// answer link submitted, in one transaction: both happen or neither.
+    async fn store_web_response(
+        &self,
+        response: &Response,
+        content_hash: &str,
+        link_id: i64,
+        actor: &str,
+    ) -> Result<Outcome>;
+    /// The current responses of a round.
+    async fn responses(&self, round: RoundId) -> Result<Vec<StoredResponse>>;
+    /// Every response of a round, replaced ones included, oldest first.
+    async fn response_history(&self, round: RoundId) -> Result<Vec<StoredResponse>>;
+}
+
+/// User accounts and their sessions.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Creates a user; a conflict if the name is taken.
+    async fn create_user(
+        &self,
+        username: &str,
+        password_hash: &str,
+        role: Role,
+        org: Option<&OrgCode>,
+    ) -> Result<i64>;
+    /// A user by name (case-insensitive).
+    async fn user_by_name(&self, username: &str) -> Result<Option<User>>;
+    /// A user by id.
+    async fn user(&self, id: i64) -> Result<Option<User>>;
+    /// Every user.
+    async fn users(&self) -> Result<Vec<User>>;
+    /// Sets a user's password hash (ends their sessions).
+    async fn set_password(&self, id: i64, password_hash: &str) -> Result<()>;
+    /// Disables or enables a user (disabling ends their sessions).
+    async fn set_disabled(&self, id: i64, disabled: bool) -> Result<()>;
+    /// Sets a user's role and organisation (ends their sessions, so the new rights apply at
+    /// once).
+    async fn set_role(&self, id: i64, role: Role, org: Option<&OrgCode>) -> Result<()>;
+
+    /// Stores a new session.
+    async fn create_session(&self, session: &Session) -> Result<()>;
+    /// A session by the hash of its id.
+    async fn session(&self, id_hash: &str) -> Result<Option<Session>>;
+    /// Marks a session as used at `now`.
+    async fn touch_session(&self, id_hash: &str, now: i64) -> Result<()>;
+    /// Ends a session.
+    async fn delete_session(&self, id_hash: &str) -> Result<()>;
+    /// Ends every session that expired before `now` or was idle longer than `idle_ms`;
+    /// returns how many.
+    async fn delete_expired_sessions(&self, now: i64, idle_ms: i64) -> Result<u64>;
+}
+
+/// Answer links for the web form, and their drafts.
+#[async_trait]
+pub trait LinkStore: Send + Sync {
+    /// Makes an answer link (audited).
+    async fn create_link(&self, link: &NewLink<'_>, actor: &str) -> Result<i64>;
+    /// The links of a round, of one organisation or all.
+    async fn links(&self, round: RoundId, org: Option<&OrgCode>) -> Result<Vec<AnswerLink>>;
+    /// The link with this token hash.
+    async fn link_by_token(&self, token_hash: &str) -> Result<Option<AnswerLink>>;
+    /// Revokes a link (audited).
+    async fn revoke_link(&self, id: i64, actor: &str) -> Result<()>;
+    /// Saves fields of a link's draft; each field is written whole, the last write wins.
+    async fn save_draft(&self, link_id: i64, fields: &[(String, String)], now: i64) -> Result<()>;
+    /// The saved fields of a link's draft.
+    async fn draft(&self, link_id: i64) -> Result<Vec<(String, String)>>;
+    /// Records that the link's answers were submitted.
+    async fn mark_submitted(&self, link_id: i64, now: i64) -> Result<()>;
+}
+
+/// The audit log, and the stamp that tells caches when results may have changed.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Writes an audit entry.
+    async fn audit(&self, actor: &str, action: &str, subject: &str, details: &str) -> Result<()>;
+    /// The newest audit entries first, at most `limit`, optionally only one action.
+    async fn audit_log(&self, limit: i64, action: Option<&str>) -> Result<Vec<AuditEntry>>;
+    /// A value that changes whenever data that results are computed from changes (responses,
+    /// round status, organisations, instruments): for caches of computed results. Cheap.
+    async fn data_stamp(&self) -> Result<String>;
+}
+
+/// The persistence Nära needs: every concern, plus what is about the database as a whole.
+#[async_trait]
+pub trait Store: RoundStore + ResponseStore + AccountStore + LinkStore + AuditStore {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// Now, in Unix milliseconds, from the store's clock (the one its writes are stamped with).
+    fn now(&self) -> i64;
+    /// Copies the whole database to a file while it is in use (SQLite `VACUUM INTO`).
+    async fn backup_to(&self, path: &Path) -> Result<()>;
+}
