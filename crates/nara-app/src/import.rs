@@ -207,20 +207,39 @@ pub async fn context(store: &dyn Store, limits: Limits) -> Result<ImportContext>
     })
 }
 
-fn rejected(file: String, problems: Vec<Problem>) -> FileReport {
+/// A file that was not stored: its problems, and what it names (organisation, unit, round) as
+/// far as it could be read, so the report says which form it was.
+#[derive(Debug, Clone, Default)]
+pub struct Rejected {
+    /// Every problem.
+    pub problems: Vec<Problem>,
+    /// What the form names.
+    pub named: nara_excel::import::Named,
+}
+
+impl From<Vec<Problem>> for Rejected {
+    fn from(problems: Vec<Problem>) -> Self {
+        Self {
+            problems,
+            named: Default::default(),
+        }
+    }
+}
+
+fn rejected(file: String, r: Rejected) -> FileReport {
     FileReport {
         file,
         status: Status::Rejected,
-        org: None,
-        unit: None,
-        round: None,
+        org: r.named.org,
+        unit: r.named.unit,
+        round: r.named.round,
         rater: None,
-        problems,
+        problems: r.problems,
         scores: None,
     }
 }
 
-fn parse_one(path: &Path, ctx: &ImportContext) -> std::result::Result<Response, Vec<Problem>> {
+fn parse_one(path: &Path, ctx: &ImportContext) -> std::result::Result<Response, Rejected> {
     let too_big = |size: u64| {
         vec![Problem {
             sheet: None,
@@ -233,23 +252,27 @@ fn parse_one(path: &Path, ctx: &ImportContext) -> std::result::Result<Response, 
         }]
     };
     let meta = std::fs::metadata(path).map_err(|e| {
-        vec![Problem {
+        Rejected::from(vec![Problem {
             sheet: None,
             cell: None,
             message: format!("Filen kan inte läsas: {e}."),
-        }]
+        }])
     })?;
     if meta.len() > ctx.limits.max_file_bytes {
-        return Err(too_big(meta.len()));
+        return Err(too_big(meta.len()).into());
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        vec![Problem {
+        Rejected::from(vec![Problem {
             sheet: None,
             cell: None,
             message: format!("Filen kan inte läsas: {e}."),
-        }]
+        }])
     })?;
-    nara_excel::import_form(&path.display().to_string(), &bytes, ctx)
+    let name = path.display().to_string();
+    nara_excel::import_form(&name, &bytes, ctx).map_err(|problems| Rejected {
+        problems,
+        named: nara_excel::import::named_in(&name, &bytes, ctx),
+    })
 }
 
 /// Parses files in parallel, bounded to the cores, off the async runtime; results in order.
@@ -257,7 +280,7 @@ pub async fn parse_files(
     files: &[PathBuf],
     ctx: Arc<ImportContext>,
     progress: &(dyn Fn(Progress) + Send + Sync),
-) -> Vec<std::result::Result<Response, Vec<Problem>>> {
+) -> Vec<std::result::Result<Response, Rejected>> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let limit = Arc::new(tokio::sync::Semaphore::new(workers));
     let mut handles = Vec::with_capacity(files.len());
@@ -272,7 +295,7 @@ pub async fn parse_files(
     for h in handles {
         let r = match h.await {
             Ok(Ok(r)) => r,
-            _ => Err(vec![Problem { sheet: None, cell: None, message: "Filen kunde inte läsas (internt fel). Försök igen; kvarstår felet, kontakta förvaltaren.".into() }]),
+            _ => Err(vec![Problem { sheet: None, cell: None, message: "Filen kunde inte läsas (internt fel). Försök igen; kvarstår felet, kontakta förvaltaren.".into() }].into()),
         };
         progress(Progress::Done);
         out.push(r);
@@ -317,8 +340,8 @@ pub async fn import_batch(
         let file = path.display().to_string();
         let response = match result {
             Ok(r) => r,
-            Err(problems) => {
-                reports.push(rejected(file, problems));
+            Err(r) => {
+                reports.push(rejected(file, r));
                 continue;
             }
         };
@@ -490,7 +513,7 @@ pub async fn validate(paths: &[std::path::PathBuf], limits: Limits) -> Result<Ba
         .map(|(path, result)| {
             let file = path.display().to_string();
             match result {
-                Err(problems) => rejected(file, problems),
+                Err(r) => rejected(file, r),
                 Ok(r) => FileReport {
                     file,
                     status: Status::Imported,

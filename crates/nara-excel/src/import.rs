@@ -126,16 +126,10 @@ struct Field {
     cell: String,
 }
 
-fn read_form(
-    found: &Found,
-    properties: &std::collections::HashMap<String, String>,
-    ctx: &ImportContext,
-) -> Result<Response, Vec<Problem>> {
+/// The background fields above the answer table: a label cell and the value in the cell to its
+/// right.
+fn background(found: &Found) -> BTreeMap<&'static str, Field> {
     let sheet = &found.sheet;
-    let sname = sheet.name.as_str();
-    let mut problems = Vec::new();
-
-    // Background fields: a label cell and the value in the cell to its right.
     let mut fields: BTreeMap<&'static str, Field> = BTreeMap::new();
     for ((r, c), text) in sheet.cells.range(..(found.header_row, 0)) {
         let t = norm(text);
@@ -146,6 +140,61 @@ fn read_form(
             });
         }
     }
+    fields
+}
+
+/// What a form names in its background fields, read again to name a rejected file in a report:
+/// the organisation (its code when Nära knows it, else as written), the unit and the round as
+/// written. Empty where the file cannot be read that far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Named {
+    /// The organisation.
+    pub org: Option<String>,
+    /// The unit.
+    pub unit: Option<String>,
+    /// The round.
+    pub round: Option<String>,
+}
+
+/// Reads what a form names (see [`Named`]); never fails.
+pub fn named_in(file_name: &str, bytes: &[u8], ctx: &ImportContext) -> Named {
+    let Ok(kind) = guard::check(bytes, &ctx.limits) else {
+        return Named::default();
+    };
+    let Ok(mut book) = Book::open_named(file_name, bytes, kind, &ctx.limits) else {
+        return Named::default();
+    };
+    let Ok(found) = locate(&mut book, ctx) else {
+        return Named::default();
+    };
+    let fields = background(&found);
+    let value = |label: &str| {
+        fields
+            .get(label)
+            .map(|f| short(&f.value))
+            .filter(|v| !v.is_empty())
+    };
+    Named {
+        org: fields.get("Organisation").and_then(|f| {
+            ctx.organisations
+                .find(&f.value)
+                .map(|o| o.code.to_string())
+                .or_else(|| value("Organisation"))
+        }),
+        unit: value("Verksamhet"),
+        round: value("Omgång"),
+    }
+}
+
+fn read_form(
+    found: &Found,
+    properties: &std::collections::HashMap<String, String>,
+    ctx: &ImportContext,
+) -> Result<Response, Vec<Problem>> {
+    let sheet = &found.sheet;
+    let sname = sheet.name.as_str();
+    let mut problems = Vec::new();
+    let fields = background(found);
     for label in &LABELS[..5] {
         if !fields.contains_key(label) {
             problems.push(problem(

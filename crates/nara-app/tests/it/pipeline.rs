@@ -356,3 +356,31 @@ contract!(
         assert_eq!(r.files[0].status, Status::Imported);
     }
 );
+
+contract!(
+    a_rejected_form_is_still_named_by_what_it_says,
+    |store: Arc<dyn Store>| async move {
+        open_round(&store, "2026").await;
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/forms/fel-2062-dubbla-id.xlsx");
+        let r = import_batch(store.as_ref(), &[fixture], &opts(), &|_| {})
+            .await
+            .unwrap();
+        let f = &r.files[0];
+        assert_eq!(f.status, Status::Rejected);
+        assert!(!f.problems.is_empty());
+        assert_eq!(f.org.as_deref(), Some("2062"));
+        assert!(f.round.is_some() && f.unit.is_some(), "{f:?}");
+        // A file that cannot be read that far names nothing.
+        let dir = tempfile::tempdir().unwrap();
+        let junk = dir.path().join("x.xlsx");
+        std::fs::write(&junk, b"PK\x03\x04 not a workbook").unwrap();
+        let r = import_batch(store.as_ref(), &[junk], &opts(), &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.files[0].org.as_ref(), r.files[0].round.as_ref()),
+            (None, None)
+        );
+    }
+);
