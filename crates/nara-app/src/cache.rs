@@ -1,5 +1,5 @@
 //! A cache of computed results for the server. A [`Snapshot`] holds the rounds, instruments
-//! and organisations as of one data stamp (the store's cheap [`Store::data_stamp`], which moves
+//! and organisations as of one data stamp (the store's cheap [`nara_store::AuditStore::data_stamp`], which moves
 //! with any import, replacement, status change, new organisation or instrument, from this
 //! process or another on the same database); the round reports, trends and serialised bodies
 //! computed under a stamp are kept until it moves. A page view then costs one stamp query

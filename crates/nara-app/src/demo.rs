@@ -92,13 +92,13 @@ const IMPROVE: &[&str] = &[
 /// never mixes demo answers into real ones.
 pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
     if opts.rounds == 0 || opts.rounds > 50 {
-        return Err(Error::User(format!(
+        return Err(Error::Invalid(format!(
             "Antalet omgångar måste vara mellan 1 och 50, inte {}.",
             opts.rounds
         )));
     }
     if let Some(r) = store.rounds().await?.first() {
-        return Err(Error::User(format!(
+        return Err(Error::Conflict(format!(
             "Databasen har redan omgången {}. Demon fyller bara en tom databas; ange en ny fil med --database-url.",
             r.id
         )));
@@ -116,7 +116,7 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
     let instruments = store.instruments().await?;
     let inst = instruments
         .last()
-        .ok_or_else(|| Error::User("Det finns inget instrument.".into()))?
+        .ok_or_else(|| Error::NotFound("Det finns inget instrument.".into()))?
         .clone();
     let (lo, hi) = (
         inst.scale_min().unwrap_or(1.0),

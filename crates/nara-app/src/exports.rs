@@ -24,8 +24,8 @@ pub fn utc(ms: i64) -> String {
     )
 }
 
-fn xlsx_err(e: impl std::fmt::Display) -> Error {
-    Error::Io(format!("arbetsboken kunde inte skrivas: {e}"))
+fn xlsx_err(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
+    Error::internal("Arbetsboken kunde inte skrivas", e)
 }
 
 /// The county summary workbook and its file name (`lanssammanstallning-2026.xlsx`), drawing
@@ -74,7 +74,7 @@ pub async fn org(
     let (report, previous) =
         crate::report::round_report_and_previous(store, round, audience.earlier).await?;
     if report.org(code.as_str()).is_none() {
-        return Err(Error::User(format!(
+        return Err(Error::NotFound(format!(
             "{} ({code}) har inte svarat i omgången {round}; det finns ingen rapport att skriva.",
             o.name
         )));

@@ -19,24 +19,91 @@ pub mod users;
 
 pub use nara_store::{Outcome, Role, Store};
 
-/// Errors of the use cases. The messages of `User` are Swedish sentences for people.
+/// Errors of the use cases, by what the caller does with them: the first four carry a Swedish
+/// sentence for people (what is wrong and what to do); [`Error::Internal`] is a failure inside
+/// (the database, a file, a workbook) that people cannot fix: callers log its chain and show a
+/// generic sentence. The server maps each variant to a status in one place; no caller reads the
+/// text to decide.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Something the user asked for cannot be done; the sentence says why and what to do.
+    /// What was asked for does not exist (a round, an organisation, an account, a link).
     #[error("{0}")]
-    User(String),
-    /// The store failed, or refused (something missing or taken); the message is Swedish for
-    /// what people can act on (see [`store_error::sentence`]).
-    #[error("{}", store_error::sentence(.0))]
-    Store(#[from] nara_store::Error),
-    /// A file could not be read or written.
+    NotFound(String),
+    /// The user's input or file is wrong; the sentence says what and how to put it right.
     #[error("{0}")]
-    Io(String),
+    Invalid(String),
+    /// It cannot be done in the current state: a name taken, a round that exists or is closed.
+    #[error("{0}")]
+    Conflict(String),
+    /// The one asking may not do this (e.g. lock themselves out).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Something failed inside; `context` says what was being done.
+    #[error("{context}")]
+    Internal {
+        /// What was being done, in Swedish ("Databasfel", "Blanketten kunde inte skrivas").
+        context: std::borrow::Cow<'static, str>,
+        /// Why it failed.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl Error {
+    /// An internal failure while doing `context`.
+    pub fn internal(
+        context: impl Into<std::borrow::Cow<'static, str>>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self::Internal {
+            context: context.into(),
+            source: source.into(),
+        }
+    }
+
+    /// The sentence to show people, or `None` for an internal error (show a generic sentence
+    /// and log the error instead).
+    pub fn user_message(&self) -> Option<&str> {
+        match self {
+            Self::NotFound(m) | Self::Invalid(m) | Self::Conflict(m) | Self::Forbidden(m) => {
+                Some(m)
+            }
+            Self::Internal { .. } => None,
+        }
+    }
+
+    /// The error and its sources, outermost first, joined by `: ` (for logs).
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut next = std::error::Error::source(self);
+        while let Some(e) = next {
+            out.push_str(": ");
+            out.push_str(&e.to_string());
+            next = e.source();
+        }
+        out
+    }
+}
+
+impl From<nara_store::Error> for Error {
+    /// Missing and taken things become [`Error::NotFound`] and [`Error::Conflict`] with their
+    /// Swedish sentence (see [`store_error::sentence`]); an operation the backend does not offer
+    /// is [`Error::Invalid`]; a failing database is [`Error::Internal`] with the store error as
+    /// its source.
+    fn from(e: nara_store::Error) -> Self {
+        use nara_store::Error as S;
+        match e {
+            S::NotFound(_) => Self::NotFound(store_error::sentence(&e)),
+            S::Conflict(_) => Self::Conflict(store_error::sentence(&e)),
+            S::Unsupported { .. } => Self::Invalid(store_error::sentence(&e)),
+            S::Db(_) | S::Migrate(_) | S::Corrupt(_) => Self::internal("Databasfel", e),
+        }
+    }
 }
 
 impl From<nara_core::Error> for Error {
     fn from(e: nara_core::Error) -> Self {
-        Self::User(e.to_string())
+        Self::Invalid(e.to_string())
     }
 }
 
@@ -83,7 +150,7 @@ pub async fn organisation(store: &dyn Store, code: &OrgCode) -> Result<nara_core
         .into_iter()
         .find(|o| &o.code == code)
         .ok_or_else(|| {
-            Error::User(format!(
+            Error::NotFound(format!(
                 "Organisationen {code} finns inte. Se nara org list för koderna."
             ))
         })
@@ -99,10 +166,7 @@ pub async fn import_instrument(store: &dyn Store, toml: &str, actor: &str) -> Re
         .await?
         .iter()
         .any(|i| i.id == inst.id && i.version == inst.version);
-    store
-        .put_instrument(&inst)
-        .await
-        .map_err(store_error::conflict_is_user)?;
+    store.put_instrument(&inst).await?;
     if !existed {
         store
             .audit(
@@ -160,7 +224,7 @@ pub async fn blank_form(
         org: &org,
         round: &round,
     })
-    .map_err(|e| Error::Io(format!("blanketten kunde inte skrivas: {e}")))?;
+    .map_err(|e| Error::internal("Blanketten kunde inte skrivas", e))?;
     Ok((format!("blankett-{}-{}.xlsx", round.id, org.code), bytes))
 }
 
@@ -171,19 +235,21 @@ pub async fn forms_zip(store: &dyn Store, round: RoundId) -> Result<(String, Vec
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    let io = |e: &dyn std::fmt::Display| Error::Io(format!("zip-filen kunde inte skrivas: {e}"));
+    let io = |e: Box<dyn std::error::Error + Send + Sync>| {
+        Error::internal("Zip-filen kunde inte skrivas", e)
+    };
     for org in store.organisations().await? {
         let bytes = nara_excel::write_form(&nara_excel::FormSpec {
             instrument: &inst,
             org: &org,
             round: &round,
         })
-        .map_err(|e| io(&e))?;
+        .map_err(|e| io(e.into()))?;
         zip.start_file(format!("blankett-{}-{}.xlsx", round.id, org.code), opts)
-            .map_err(|e| io(&e))?;
-        zip.write_all(&bytes).map_err(|e| io(&e))?;
+            .map_err(|e| io(e.into()))?;
+        zip.write_all(&bytes).map_err(|e| io(e.into()))?;
     }
-    let bytes = zip.finish().map_err(|e| io(&e))?.into_inner();
+    let bytes = zip.finish().map_err(|e| io(e.into()))?.into_inner();
     Ok((format!("blanketter-{}.zip", round.id), bytes))
 }
 
@@ -199,7 +265,7 @@ pub async fn round_instrument(
         .into_iter()
         .find(|i| i.id == r.instrument_id && i.version == r.instrument_version)
         .ok_or_else(|| {
-            Error::User(format!(
+            Error::NotFound(format!(
                 "Omgången {round} använder instrumentet {} {}, som saknas.",
                 r.instrument_id, r.instrument_version
             ))

@@ -48,13 +48,13 @@ pub async fn create_links(
 ) -> Result<Vec<Made>> {
     let r = crate::rounds::get(store, round).await?;
     if r.status.is_final() {
-        return Err(Error::User(format!(
+        return Err(Error::Conflict(format!(
             "Omgången {round} är {}; svarslänkar går bara att skapa för en omgång som inte är stängd.",
             r.status.label()
         )));
     }
     crate::organisation(store, org).await?;
-    let unit = UnitName::parse(unit).map_err(|e| Error::User(format!("Verksamhet: {e}")))?;
+    let unit = UnitName::parse(unit).map_err(|e| Error::Invalid(format!("Verksamhet: {e}")))?;
     let mut names: Vec<String> = raters
         .iter()
         .map(|r| nara_core::ids::fold_spaces(r))
@@ -62,10 +62,10 @@ pub async fn create_links(
         .collect();
     names.dedup();
     if names.iter().any(|n| n.chars().count() > MAX_FIELD_CHARS) {
-        return Err(Error::User("Ett bedömarnamn är för långt.".into()));
+        return Err(Error::Invalid("Ett bedömarnamn är för långt.".into()));
     }
     if names.len() > 20 {
-        return Err(Error::User(
+        return Err(Error::Invalid(
             "Högst 20 bedömare per verksamhet och gång.".into(),
         ));
     }
@@ -97,7 +97,9 @@ pub async fn create_links(
             .link_by_token(&hash)
             .await?
             .filter(|l| l.id == id)
-            .ok_or_else(|| Error::Io("länken försvann".into()))?;
+            .ok_or_else(|| {
+                Error::internal("Länken försvann", "the link just made was not found")
+            })?;
         made.push(Made { link, token });
     }
     Ok(made)
@@ -220,7 +222,7 @@ pub async fn save(
     let mut ok = Vec::new();
     let mut errors = Vec::new();
     if fields.len() > inst.statement_count() + inst.areas.len() + 10 {
-        return Err(Error::User("För många fält i formuläret.".into()));
+        return Err(Error::Invalid("För många fält i formuläret.".into()));
     }
     for (name, value) in fields {
         match check_field(inst, name, value) {
@@ -302,7 +304,7 @@ pub async fn submit(
     let d = draft(store, link).await?;
     let r = response(inst, link, &d)?;
     if r.set.answers.is_empty() {
-        return Err(Error::User(
+        return Err(Error::Invalid(
             "Inget påstående är besvarat ännu. Svara på påståendena och skicka sedan.".into(),
         ));
     }

@@ -181,7 +181,11 @@ pub async fn family_for(
     let data: Vec<RoundData> = loaded.iter().map(Loaded::data).collect();
     let n = data.len();
     let report = match n {
-        0 => return Err(crate::Error::User(format!("Omgången {round} finns inte."))),
+        0 => {
+            return Err(crate::Error::NotFound(format!(
+                "Omgången {round} finns inte."
+            )));
+        }
         1 => nara_core::report::round_report(&data[0], None, &orgs, None),
         _ => nara_core::report::round_report(&data[n - 1], Some(&data[n - 2]), &orgs, None),
     };

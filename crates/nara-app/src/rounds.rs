@@ -14,7 +14,7 @@ pub async fn get(store: &dyn Store, id: RoundId) -> Result<Round> {
         .into_iter()
         .find(|r| r.id == id)
         .ok_or_else(|| {
-            Error::User(format!(
+            Error::NotFound(format!(
                 "Omgången {id} finns inte. Skapa den först (nara round create {id})."
             ))
         })
@@ -35,13 +35,13 @@ pub async fn create(
         Some((iid, ver)) => instruments
             .iter()
             .find(|i| i.id == iid && i.version == ver)
-            .ok_or_else(|| Error::User(format!("Instrumentet {iid} version {ver} finns inte. Importera det först (nara instrument import FIL).")))?,
-        None => instruments.last().ok_or_else(|| Error::User("Det finns inget instrument. Importera ett först.".into()))?,
+            .ok_or_else(|| Error::NotFound(format!("Instrumentet {iid} version {ver} finns inte. Importera det först (nara instrument import FIL).")))?,
+        None => instruments.last().ok_or_else(|| Error::NotFound("Det finns inget instrument. Importera ett först.".into()))?,
     };
     if let (Some(o), Some(c)) = (opens, closes)
         && c < o
     {
-        return Err(Error::User(format!(
+        return Err(Error::Invalid(format!(
             "Slutdatum {c} ligger före startdatum {o}."
         )));
     }
@@ -53,10 +53,7 @@ pub async fn create(
         opens,
         closes,
     };
-    store
-        .create_round(&round, actor)
-        .await
-        .map_err(crate::store_error::conflict_is_user)?;
+    store.create_round(&round, actor).await?;
     Ok(round)
 }
 
@@ -88,18 +85,18 @@ pub async fn change_status(
     let reason = reason.trim();
     if round.status.needs_reason(to) {
         if reason.is_empty() {
-            return Err(Error::User(format!(
+            return Err(Error::Invalid(format!(
                 "Skriv varför publiceringen av omgång {id} tas tillbaka; skälet sparas i loggen."
             )));
         }
         if reason.chars().count() > MAX_REASON_CHARS {
-            return Err(Error::User(format!(
+            return Err(Error::Invalid(format!(
                 "Skälet är längre än {MAX_REASON_CHARS} tecken; korta det."
             )));
         }
     }
     if to == RoundStatus::Published && store.responses(id).await?.is_empty() {
-        return Err(Error::User(format!(
+        return Err(Error::Conflict(format!(
             "Omgång {id} har inga svar och kan inte publiceras. Läs in blanketter eller vänta på webbsvar först."
         )));
     }

@@ -3,8 +3,6 @@
 
 use nara_store::{Entity, Error as StoreError, Operation};
 
-use crate::Error;
-
 /// The Swedish sentence for a store error: a sentence for what is missing, taken or not
 /// available; the technical text for the rest (a failing database is not the user's to fix).
 pub fn sentence(e: &StoreError) -> String {
@@ -48,15 +46,6 @@ fn conflict(what: &Entity) -> String {
             "Filen {} finns redan; välj ett nytt namn för säkerhetskopian.",
             path.display()
         ),
-    }
-}
-
-/// A conflict is the user's to resolve (a taken name, an existing round): it becomes
-/// [`Error::User`] with its sentence; anything else stays a store error.
-pub(crate) fn conflict_is_user(e: StoreError) -> Error {
-    match e {
-        StoreError::Conflict(_) => Error::User(sentence(&e)),
-        other => Error::Store(other),
     }
 }
 
@@ -121,21 +110,40 @@ mod tests {
         for (e, want) in cases {
             assert_eq!(sentence(&e), want);
             assert_eq!(
-                Error::Store(e).to_string(),
-                want,
+                crate::Error::from(e).user_message(),
+                Some(want),
                 "the app error reads the same"
             );
         }
     }
 
     #[test]
-    fn only_a_conflict_becomes_the_users_to_resolve() {
-        let taken = conflict_is_user(StoreError::Conflict(Entity::Username("bo".into())));
-        assert!(matches!(&taken, Error::User(m) if m == "Användarnamnet bo är upptaget."));
-        let missing = conflict_is_user(StoreError::NotFound(Entity::User(1)));
+    fn each_store_error_becomes_its_variant() {
+        use crate::Error;
+        let round = nara_core::RoundId::parse("2026").unwrap();
         assert!(matches!(
-            missing,
-            Error::Store(StoreError::NotFound(Entity::User(1)))
+            Error::from(StoreError::NotFound(Entity::Round(round))),
+            Error::NotFound(m) if m == "Omgången 2026 finns inte."
         ));
+        assert!(matches!(
+            Error::from(StoreError::Conflict(Entity::Username("bo".into()))),
+            Error::Conflict(m) if m == "Användarnamnet bo är upptaget."
+        ));
+        assert!(matches!(
+            Error::from(StoreError::Unsupported {
+                operation: Operation::Backup,
+                backend: "postgres"
+            }),
+            Error::Invalid(_)
+        ));
+        // A failing database is internal: no sentence for people, the store error as source.
+        let e = Error::from(StoreError::Corrupt("round 2026".into()));
+        assert!(matches!(&e, Error::Internal { .. }), "{e:?}");
+        assert_eq!(e.user_message(), None);
+        assert_eq!(
+            e.chain(),
+            "Databasfel: stored data is invalid: round 2026",
+            "the chain keeps the store's detail for the log"
+        );
     }
 }

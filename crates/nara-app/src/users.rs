@@ -92,10 +92,15 @@ pub async fn hash_password(password: &str) -> Result<String> {
         argon2()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
-            .map_err(|e| Error::Io(format!("lösenordet kunde inte hashas: {e}")))
+            .map_err(|e| Error::internal("Lösenordet kunde inte hashas", e.to_string()))
     })
     .await
-    .unwrap_or_else(|| Err(Error::Io("lösenordet kunde inte hashas".into())))
+    .unwrap_or_else(|| {
+        Err(Error::internal(
+            "Lösenordet kunde inte hashas",
+            "the hashing task did not finish",
+        ))
+    })
 }
 
 /// Whether `password` matches the stored hash, off the async runtime. A malformed hash, or a
@@ -172,12 +177,12 @@ pub async fn dummy_verify(password: &str) {
 
 fn check_password(password: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(Error::User(format!(
+        return Err(Error::Invalid(format!(
             "Lösenordet måste ha minst {MIN_PASSWORD_LEN} tecken."
         )));
     }
     if password.len() > MAX_PASSWORD_BYTES {
-        return Err(Error::User(format!(
+        return Err(Error::Invalid(format!(
             "Lösenordet får vara högst {MAX_PASSWORD_BYTES} byte långt."
         )));
     }
@@ -221,7 +226,7 @@ fn is_bidi_or_invisible(c: char) -> bool {
 
 fn check_username(name: &str) -> Result<()> {
     if !valid_username(name) {
-        return Err(Error::User(format!(
+        return Err(Error::Invalid(format!(
             "Användarnamnet \"{}\" går inte att använda: 1–64 tecken, bokstäver, siffror och . - _ @.",
             loggable_name(name)
         )));
@@ -244,7 +249,7 @@ pub async fn add(
     check_password(password)?;
     match (role, org) {
         (Role::Respondent, None) => {
-            return Err(Error::User(
+            return Err(Error::Invalid(
                 "En respondent hör till en organisation: ange den (--org 2080).".into(),
             ));
         }
@@ -252,17 +257,14 @@ pub async fn add(
             crate::organisation(store, code).await?;
         }
         (_, Some(_)) => {
-            return Err(Error::User(
+            return Err(Error::Invalid(
                 "Bara respondenter hör till en organisation; ta bort --org.".into(),
             ));
         }
         _ => {}
     }
     let hash = hash_password(password).await?;
-    let id = store
-        .create_user(username, &hash, role, org)
-        .await
-        .map_err(crate::store_error::conflict_is_user)?;
+    let id = store.create_user(username, &hash, role, org).await?;
     store
         .audit(
             actor,
@@ -274,7 +276,7 @@ pub async fn add(
     store
         .user(id)
         .await?
-        .ok_or_else(|| Error::Io("kontot försvann".into()))
+        .ok_or_else(|| Error::internal("Kontot försvann", "the account just created was not found"))
 }
 
 /// Every account.
@@ -285,7 +287,7 @@ pub async fn list(store: &dyn Store) -> Result<Vec<User>> {
 /// The account with this name, or a Swedish error.
 pub async fn get(store: &dyn Store, username: &str) -> Result<User> {
     store.user_by_name(username.trim()).await?.ok_or_else(|| {
-        Error::User(format!(
+        Error::NotFound(format!(
             "Det finns inget konto som heter \"{}\".",
             loggable_name(username.trim())
         ))
@@ -356,7 +358,7 @@ pub async fn check_sign_in(user: Option<User>, password: &str) -> Option<User> {
 /// links, CSRF tokens.
 pub fn random_token(bytes: usize) -> Result<String> {
     let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).map_err(|e| Error::Io(format!("slumptal saknas: {e}")))?;
+    getrandom::fill(&mut buf).map_err(|e| Error::internal("Slumptal saknas", e.to_string()))?;
     Ok(hex::encode(buf))
 }
 
@@ -364,7 +366,7 @@ pub fn random_token(bytes: usize) -> Result<String> {
 pub fn random_password() -> Result<String> {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut buf = [0u8; 16];
-    getrandom::fill(&mut buf).map_err(|e| Error::Io(format!("slumptal saknas: {e}")))?;
+    getrandom::fill(&mut buf).map_err(|e| Error::internal("Slumptal saknas", e.to_string()))?;
     Ok(buf
         .iter()
         .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
@@ -383,7 +385,7 @@ pub async fn set_role(
     let user = get(store, username).await?;
     match (role, org) {
         (Role::Respondent, None) => {
-            return Err(Error::User(
+            return Err(Error::Invalid(
                 "En respondent hör till en organisation: välj den.".into(),
             ));
         }

@@ -72,6 +72,7 @@ pub struct RoundItem {
 }
 
 /// `GET /api/v1/rounds`.
+#[tracing::instrument(skip_all, fields(user = %v.user.username))]
 pub async fn rounds(
     State(state): State<AppState>,
     ApiViewer(v): ApiViewer,
@@ -125,6 +126,7 @@ impl FromRequestParts<AppState> for ApiOrg {
 }
 
 /// `GET /api/v1/rounds/{round}/summary`: the whole round report (as `nara report --json`).
+#[tracing::instrument(skip_all, fields(round = %r.id))]
 pub async fn summary(
     State(state): State<AppState>,
     ApiRound(VisibleRound {
@@ -144,7 +146,7 @@ pub async fn summary(
     let body = state
         .reports
         .body(&snap, &format!("summary:{}:{earlier:?}", r.id), || {
-            serde_json::to_vec(&*rep).map_err(|e| nara_app::Error::Io(e.to_string()))
+            serde_json::to_vec(&*rep).map_err(|e| nara_app::Error::internal("JSON", e))
         })
         .await?;
     Ok((
@@ -167,6 +169,7 @@ fn json_of<T: Serialize>(value: &T) -> Result<Response, ApiError> {
 
 /// `GET /api/v1/rounds/{round}/org/{code}`: one organisation's results (as
 /// `nara report --org CODE --json`).
+#[tracing::instrument(skip_all, fields(round = %r.id, org = %code))]
 pub async fn organisation(
     State(state): State<AppState>,
     ApiRound(VisibleRound {

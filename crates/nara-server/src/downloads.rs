@@ -96,6 +96,7 @@ pub fn available(v: &Viewer, round: &Round, orgs: &[Organisation]) -> Vec<Downlo
 }
 
 /// `GET /omgangar/{round}/export/lanssammanstallning.xlsx`.
+#[tracing::instrument(skip_all, fields(round = %round.id))]
 pub async fn summary(
     State(state): State<AppState>,
     VisibleRound {
@@ -109,6 +110,7 @@ pub async fn summary(
 }
 
 /// `GET /omgangar/{round}/export/radata.csv`.
+#[tracing::instrument(skip_all, fields(round = %round.id))]
 pub async fn raw(
     State(state): State<AppState>,
     VisibleRound {
@@ -121,6 +123,7 @@ pub async fn raw(
 }
 
 /// `GET /omgangar/{round}/export/org/{code}`.
+#[tracing::instrument(skip_all, fields(round = %round.id, org = %code))]
 pub async fn org(
     State(state): State<AppState>,
     VisibleRound {

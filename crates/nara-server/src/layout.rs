@@ -28,6 +28,15 @@ pub fn link(href: impl Into<String>, label: impl Into<String>) -> Link {
     }
 }
 
+/// One option in a list to choose from: the value sent, the text shown (an organisation's
+/// code and name, an instrument's id and name).
+pub struct Choice {
+    /// The value sent.
+    pub value: String,
+    /// What it says.
+    pub label: String,
+}
+
 /// What every signed-in page shows around its content.
 pub struct Layout {
     /// The page title.

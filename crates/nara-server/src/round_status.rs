@@ -5,17 +5,18 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use nara_core::{Round, RoundId, RoundStatus};
+use nara_core::{Round, RoundStatus};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult};
-use crate::layout::{Layout, Link};
+use crate::extract::VisibleRound;
+use crate::layout::{Layout, link};
 use crate::pages::NoticeKey;
 
 /// Changing a round's status, with a confirmation page.
@@ -153,62 +154,40 @@ fn describe(
     }
 }
 
-async fn page(
-    state: &AppState,
-    a: &Admin,
-    id: RoundId,
+/// What the page needs to know about the round's answers.
+struct Answers {
+    /// Organisations that have not answered (names).
+    missing: Vec<String>,
+    /// How many organisations there are.
+    orgs: usize,
+    /// Answer links not yet submitted.
+    web: usize,
+}
+
+/// The confirmation page's model (pure).
+fn status_view(
+    layout: Layout,
+    round: &Round,
     to: RoundStatus,
+    answers: Answers,
     reason: &str,
     error: String,
-) -> AppResult<Response> {
-    let store = state.store.as_ref();
-    let round = nara_app::rounds::get(store, id)
-        .await
-        .map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))?;
-    if let Err(e) = round.status.change_to(to) {
-        return crate::pages::rounds_page(state, &a.0, Some(e.to_string()), None)
-            .await
-            .map(IntoResponse::into_response);
-    }
-    let tracking = nara_app::report::response_tracking(store, id).await?;
-    let missing: Vec<String> = tracking.missing().map(|o| o.name.clone()).collect();
-    let orgs = tracking.organisations.len();
+) -> StatusPage {
+    let answered = answers.orgs - answers.missing.len();
     let (question, verb, confirm, consequences) =
-        describe(&round, to, orgs - missing.len(), orgs, tracking.web.len());
-    let layout = crate::layout::layout_for(
-        state,
-        &a.0,
-        &question,
-        Some(&round),
-        vec![
-            Link {
-                href: "/omgangar".into(),
-                label: "Omgångar".into(),
-            },
-            Link {
-                href: String::new(),
-                label: format!("Ändra status för {id}"),
-            },
-        ],
-    )
-    .await?;
-    let status = if error.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let body = StatusPage {
+        describe(round, to, answered, answers.orgs, answers.web);
+    let shows_missing = matches!(to, RoundStatus::Closed | RoundStatus::Published)
+        && round.status != RoundStatus::Published;
+    StatusPage {
         layout,
-        round: id.to_string(),
+        round: round.id.to_string(),
         from: round.status.label().to_string(),
         to: to.code().to_string(),
         question,
         verb,
         consequences,
-        missing: if matches!(to, RoundStatus::Closed | RoundStatus::Published)
-            && round.status != RoundStatus::Published
-        {
-            missing
+        missing: if shows_missing {
+            answers.missing
         } else {
             Vec::new()
         },
@@ -217,15 +196,45 @@ async fn page(
         reason: reason.to_string(),
         error,
     }
-    .render()?;
+}
+
+async fn page(
+    state: &AppState,
+    a: &Admin,
+    round: &Round,
+    to: RoundStatus,
+    reason: &str,
+    error: String,
+) -> AppResult<Response> {
+    if let Err(e) = round.status.change_to(to) {
+        return crate::pages::rounds_page(state, &a.0, Some(e.to_string()), None)
+            .await
+            .map(IntoResponse::into_response);
+    }
+    let id = round.id;
+    let tracking = nara_app::report::response_tracking(state.store.as_ref(), id).await?;
+    let answers = Answers {
+        missing: tracking.missing().map(|o| o.name.clone()).collect(),
+        orgs: tracking.organisations.len(),
+        web: tracking.web.len(),
+    };
+    let question = describe(round, to, 0, 0, 0).0;
+    let crumbs = vec![
+        link("/omgangar", "Omgångar"),
+        link(String::new(), format!("Ändra status för {id}")),
+    ];
+    let layout = crate::layout::layout_for(state, &a.0, &question, Some(round), crumbs).await?;
+    let status = if error.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let body = status_view(layout, round, to, answers, reason, error).render()?;
     Ok((status, Html(body)).into_response())
 }
 
-fn parse(id: &str, to: &str) -> AppResult<(RoundId, RoundStatus)> {
-    let rid =
-        RoundId::parse(id).map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))?;
-    let to = RoundStatus::parse(to).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    Ok((rid, to))
+fn parse(to: &str) -> AppResult<RoundStatus> {
+    RoundStatus::parse(to).map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
 /// `?till=` on the confirmation page.
@@ -236,14 +245,15 @@ pub struct Till {
 }
 
 /// `GET /omgangar/{round}/status?till=…`: what the change would do, and the form that makes it.
+#[tracing::instrument(skip_all, fields(round = %r.round.id, to = %q.till))]
 pub async fn confirm(
     State(state): State<AppState>,
     a: Admin,
-    Path(id): Path<String>,
+    r: VisibleRound,
     Query(q): Query<Till>,
 ) -> AppResult<Response> {
-    let (rid, to) = parse(&id, &q.till)?;
-    page(&state, &a, rid, to, "", String::new()).await
+    let to = parse(&q.till)?;
+    page(&state, &a, &r.round, to, "", String::new()).await
 }
 
 /// The status change form.
@@ -261,16 +271,18 @@ pub struct StatusForm {
 }
 
 /// `POST /omgangar/{round}/status`: without `bekrafta=ja` it only shows the confirmation page.
+#[tracing::instrument(skip_all, fields(round = %r.round.id, to = %f.to))]
 pub async fn set_status(
     State(state): State<AppState>,
     a: Admin,
-    Path(id): Path<String>,
+    r: VisibleRound,
     Form(f): Form<StatusForm>,
 ) -> AppResult<Response> {
     a.0.check_csrf(&f.csrf)?;
-    let (rid, to) = parse(&id, &f.to)?;
+    let to = parse(&f.to)?;
+    let (round, rid) = (&r.round, r.round.id);
     if f.bekrafta != "ja" {
-        return page(&state, &a, rid, to, &f.skal, String::new()).await;
+        return page(&state, &a, round, to, &f.skal, String::new()).await;
     }
     let store = state.store.as_ref();
     match nara_app::rounds::change_status(store, rid, to, &f.skal, &a.0.user.username).await {
@@ -280,7 +292,10 @@ pub async fn set_status(
             r.id
         ))
         .into_response()),
-        Err(nara_app::Error::User(m)) => page(&state, &a, rid, to, &f.skal, m).await,
+        Err(e) if e.user_message().is_some() => {
+            let m = e.user_message().unwrap_or_default().to_string();
+            page(&state, &a, round, to, &f.skal, m).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -17,7 +17,7 @@ contract!(refusals_from_the_store_read_in_swedish, |store: Arc<
     let again = nara_app::rounds::create(s, round, None, None, None, "t")
         .await
         .unwrap_err();
-    assert!(matches!(&again, nara_app::Error::User(_)), "{again:?}");
+    assert!(matches!(&again, nara_app::Error::Conflict(_)), "{again:?}");
     assert_eq!(again.to_string(), "Omgången 2026 finns redan.");
 
     let missing = RoundId::parse("2031").unwrap();
@@ -34,7 +34,7 @@ contract!(refusals_from_the_store_read_in_swedish, |store: Arc<
     let taken = nara_app::users::add(s, "Karin", "Sommarstugan-2026!", Role::Reader, None, "t")
         .await
         .unwrap_err();
-    assert!(matches!(&taken, nara_app::Error::User(_)), "{taken:?}");
+    assert!(matches!(&taken, nara_app::Error::Conflict(_)), "{taken:?}");
     assert_eq!(taken.to_string(), "Användarnamnet karin är upptaget.");
 
     let e = s

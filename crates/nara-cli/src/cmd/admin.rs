@@ -232,7 +232,7 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxy: Vec<std::net::IpAddr>,
-    /// The address people use to reach Nära, e.g. https://nara.regiondalarna.se: answer links
+    /// The address people use to reach Nära, e.g. `https://nara.regiondalarna.se`: answer links
     /// are shown and sent with it.
     #[arg(long = "public-url", value_name = "URL", env = "NARA_PUBLIC_URL", value_parser = nara_server::parse_public_url)]
     pub public_url: Option<String>,

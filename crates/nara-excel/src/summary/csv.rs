@@ -101,7 +101,7 @@ pub fn csv_table(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
 
 /// The raw answers as CSV for statistics tools and Excel: UTF-8 with a byte-order mark (so
 /// Excel reads åäö), `;` between fields and a decimal comma (as Swedish Excel expects), CRLF line
-/// ends, every field quoted and neutralised (see [`neutralise`]).
+/// ends, every field quoted and neutralised (a `'` before a formula character, see the module).
 pub fn raw_csv(rows: &[RawRow]) -> Vec<u8> {
     let values: Vec<String> = rows
         .iter()

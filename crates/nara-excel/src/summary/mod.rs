@@ -1,7 +1,7 @@
 //! The result workbooks: the county summary that the region brings to the steering group, the
 //! organisation report, and the raw answers as CSV. Every number comes from core (the
 //! [`RoundReport`], the trend, the raw rows); this module lays them out, one function per sheet
-//! ([`county`], [`county_detail`], [`org`]) over the shared styles ([`style`]). Numbers are
+//! (`county`, `county_detail`, `org`) over the shared styles (`style`). Numbers are
 //! stored as numbers with formats (Excel shows decimal commas in a Swedish locale); where core
 //! says an area has too few answers the cell says "för få svar", never 0. Free text is always
 //! written as a string, never as a formula. A round that is not closed or published is marked

@@ -1,6 +1,16 @@
 //! The audit log.
 
-use super::*;
+use super::layout;
+use crate::AppState;
+use crate::auth::Admin;
+use crate::error::AppResult;
+use crate::layout::{Layout, link, when};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use serde::Deserialize;
 
 /// The audit log.
 pub fn router() -> Router<AppState> {
@@ -27,6 +37,7 @@ pub struct AuditQuery {
 }
 
 /// `GET /admin/logg?handling=import`.
+#[tracing::instrument(skip_all, fields(action = %q.handling))]
 pub async fn audit(
     State(state): State<AppState>,
     a: Admin,

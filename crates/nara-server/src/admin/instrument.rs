@@ -1,6 +1,16 @@
 //! Uploading an instrument: validated and previewed before it is stored.
 
-use super::*;
+use super::layout;
+use crate::AppState;
+use crate::auth::Admin;
+use crate::error::AppResult;
+use crate::layout::{Layout, link};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Multipart, State};
+use axum::response::Html;
+use axum::routing::get;
+use nara_core::Instrument;
 
 /// The instrument page (the upload takes a file: see `crate::file_routes`).
 pub fn router() -> Router<AppState> {
@@ -67,6 +77,7 @@ async fn instrument_page(
 }
 
 /// `GET /admin/instrument`.
+#[tracing::instrument(skip_all, fields(user = %a.0.user.username))]
 pub async fn instrument(State(state): State<AppState>, a: Admin) -> AppResult<Html<String>> {
     instrument_page(
         &state,
@@ -81,6 +92,7 @@ pub async fn instrument(State(state): State<AppState>, a: Admin) -> AppResult<Ht
 
 /// `POST /admin/instrument` (multipart): `steg=granska` with a file previews it; `steg=spara` with
 /// the previewed TOML stores it as a new version.
+#[tracing::instrument(skip_all, fields(user = %a.0.user.username))]
 pub async fn instrument_post(
     State(state): State<AppState>,
     a: Admin,

@@ -4,20 +4,12 @@
 //! pipeline, parsing off the runtime), follow who has answered, manage accounts, read the audit
 //! log. Every handler takes [`Admin`], and every form carries the session's CSRF token.
 
-use askama::Template;
-use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use nara_core::{Instrument, OrgCode, RoundId};
-use nara_store::Role;
-use serde::Deserialize;
-
 use axum::Router;
-use axum::routing::{get, post};
 
 use crate::AppState;
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult};
-use crate::layout::{Layout, Link, layout_for, link, when};
+use crate::layout::{Layout, Link, layout_for};
 
 async fn layout(state: &AppState, a: &Admin, title: &str, crumbs: Vec<Link>) -> AppResult<Layout> {
     layout_for(state, &a.0, title, None, crumbs).await
@@ -34,10 +26,11 @@ async fn round_layout(
     layout_for(state, &a.0, title, Some(round), crumbs).await
 }
 
+/// The sentence to show beside a form, or (an internal error) the error page.
 fn user_err(e: nara_app::Error) -> Result<String, AppError> {
-    match e {
-        nara_app::Error::User(m) => Ok(m),
-        other => Err(other.into()),
+    match e.user_message() {
+        Some(m) => Ok(m.to_string()),
+        None => Err(e.into()),
     }
 }
 

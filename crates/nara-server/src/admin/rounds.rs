@@ -1,6 +1,14 @@
 //! Creating a round, and every blank form of a round as one zip.
 
-use super::*;
+use crate::AppState;
+use crate::auth::Admin;
+use crate::error::{AppError, AppResult};
+use axum::Router;
+use axum::extract::{Form, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use nara_core::RoundId;
+use serde::Deserialize;
 
 /// Creating a round, the forms zip.
 pub fn router() -> Router<AppState> {
@@ -24,6 +32,7 @@ pub struct NewRound {
 }
 
 /// `POST /omgangar`: creates a round (draft). Errors go back to the rounds page beside the form.
+#[tracing::instrument(skip_all, fields(user = %a.0.user.username))]
 pub async fn create_round(
     State(state): State<AppState>,
     a: Admin,
@@ -31,31 +40,35 @@ pub async fn create_round(
 ) -> AppResult<Response> {
     a.0.check_csrf(&f.csrf)?;
     let s = state.store.as_ref();
-    let result: Result<RoundId, String> = async {
-        let id = RoundId::parse(&f.id).map_err(|e| format!("Omgång: {e}"))?;
-        let date = |x: &str, what: &str| -> Result<Option<nara_core::round::Date>, String> {
-            if x.trim().is_empty() {
-                Ok(None)
-            } else {
-                nara_core::round::Date::parse(x)
-                    .map(Some)
-                    .map_err(|e| format!("{what}: {e}"))
-            }
-        };
+    let result: Result<RoundId, nara_app::Error> = async {
+        let id =
+            RoundId::parse(&f.id).map_err(|e| nara_app::Error::Invalid(format!("Omgång: {e}")))?;
+        let date =
+            |x: &str, what: &str| -> Result<Option<nara_core::round::Date>, nara_app::Error> {
+                if x.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    nara_core::round::Date::parse(x)
+                        .map(Some)
+                        .map_err(|e| nara_app::Error::Invalid(format!("{what}: {e}")))
+                }
+            };
         let opens = date(&f.opens, "Öppnar")?;
         let closes = date(&f.closes, "Stänger")?;
         let inst = f.instrument.split_once('@');
-        nara_app::rounds::create(s, id, inst, opens, closes, &a.0.user.username)
-            .await
-            .map_err(|e| e.to_string())?;
+        nara_app::rounds::create(s, id, inst, opens, closes, &a.0.user.username).await?;
         Ok(id)
     }
     .await;
     match result {
         Ok(id) => Ok(notice_redirect(crate::pages::NoticeKey::Created, id).into_response()),
-        Err(m) => crate::pages::rounds_page(&state, &a.0, Some(m), Some(&f.id))
-            .await
-            .map(IntoResponse::into_response),
+        Err(e) => {
+            // The sentence beside the form; an internal error is the error page.
+            let m = super::user_err(e)?;
+            crate::pages::rounds_page(&state, &a.0, Some(m), Some(&f.id))
+                .await
+                .map(IntoResponse::into_response)
+        }
     }
 }
 
@@ -66,6 +79,7 @@ fn notice_redirect(key: crate::pages::NoticeKey, round: RoundId) -> Redirect {
 }
 
 /// `GET /omgangar/{round}/blanketter.zip`.
+#[tracing::instrument(skip_all, fields(round = %id))]
 pub async fn forms_zip(
     State(state): State<AppState>,
     _a: Admin,

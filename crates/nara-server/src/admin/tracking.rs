@@ -1,7 +1,16 @@
 //! Who has answered in a round.
 
-use super::*;
+use super::round_layout;
+use crate::AppState;
+use crate::auth::Admin;
+use crate::error::AppResult;
 use crate::extract::VisibleRound;
+use crate::layout::{Layout, link, when};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Html;
+use axum::routing::get;
 
 /// Who has answered.
 pub fn router() -> Router<AppState> {

@@ -1,6 +1,18 @@
 //! Accounts: create, reset, remove.
 
-use super::*;
+use super::{layout, user_err};
+use crate::AppState;
+use crate::auth::Admin;
+use crate::error::AppResult;
+use crate::layout::{Layout, link};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, State};
+use axum::response::Html;
+use axum::routing::get;
+use nara_core::OrgCode;
+use nara_store::Role;
+use serde::Deserialize;
 
 /// Accounts.
 pub fn router() -> Router<AppState> {
@@ -74,6 +86,7 @@ async fn users_page(
 }
 
 /// `GET /admin/anvandare`.
+#[tracing::instrument(skip_all, fields(user = %a.0.user.username))]
 pub async fn users(State(state): State<AppState>, a: Admin) -> AppResult<Html<String>> {
     users_page(&state, &a, String::new(), String::new()).await
 }
@@ -94,6 +107,7 @@ pub struct UserForm {
 }
 
 /// `POST /admin/anvandare`: add, reset password, disable, enable, set role.
+#[tracing::instrument(skip_all, fields(user = %a.0.user.username, action = %f.action))]
 pub async fn user_action(
     State(state): State<AppState>,
     a: Admin,
@@ -113,7 +127,7 @@ pub async fn user_action(
     let outcome: Result<String, nara_app::Error> = async {
         match f.action.as_str() {
             "add" => {
-                let role = role.ok_or_else(|| nara_app::Error::User("Välj en roll.".into()))?;
+                let role = role.ok_or_else(|| nara_app::Error::Invalid("Välj en roll.".into()))?;
                 let pw = nara_app::users::random_password()?;
                 let u = nara_app::users::add(s, &f.username, &pw, role, org.as_ref(), &me).await?;
                 Ok(format!("Kontot {} är skapat. Lösenord: {pw} (visas bara nu; lämna det på ett säkert sätt).", u.username))
@@ -129,7 +143,7 @@ pub async fn user_action(
             "disable" | "enable" => {
                 let target = nara_app::users::get(s, &f.username).await?;
                 if target.id == me_id {
-                    return Err(nara_app::Error::User("Du kan inte stänga av ditt eget konto.".into()));
+                    return Err(nara_app::Error::Forbidden("Du kan inte stänga av ditt eget konto.".into()));
                 }
                 let disable = f.action == "disable";
                 nara_app::users::set_disabled(s, &target.username, disable, &me).await?;
@@ -140,15 +154,15 @@ pub async fn user_action(
                 Ok(format!("Kontot {} är {}.", target.username, if disable { "avstängt" } else { "aktivt igen" }))
             }
             "role" => {
-                let role = role.ok_or_else(|| nara_app::Error::User("Välj en roll.".into()))?;
+                let role = role.ok_or_else(|| nara_app::Error::Invalid("Välj en roll.".into()))?;
                 let target = nara_app::users::get(s, &f.username).await?;
                 if target.id == me_id && role != Role::Admin {
-                    return Err(nara_app::Error::User("Du kan inte ta bort din egen samordnarroll.".into()));
+                    return Err(nara_app::Error::Forbidden("Du kan inte ta bort din egen samordnarroll.".into()));
                 }
                 nara_app::users::set_role(s, &target.username, role, org.as_ref(), &me).await?;
                 Ok(format!("{} är nu {}.", target.username, role_label(role)))
             }
-            _ => Err(nara_app::Error::User("Okänd åtgärd.".into())),
+            _ => Err(nara_app::Error::Invalid("Okänd åtgärd.".into())),
         }
     }
     .await;

@@ -1,6 +1,22 @@
 //! The form behind an answer link: show, save a draft, submit.
 
-use super::*;
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Form, FromRequest, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use nara_app::online::{self, FieldError, LinkState};
+use nara_core::instrument::{Area, Statement};
+use nara_core::rollup::UnitRollup;
+use nara_core::{AnswerSet, Instrument, Round};
+use nara_store::AnswerLink;
+
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::layout::when;
 
 /// The answer form.
 pub fn router() -> Router<AppState> {
@@ -82,8 +98,10 @@ pub struct AnswerPage {
     pub participants: String,
     /// Date.
     pub date: String,
-    /// Problems with the background fields: participants, date.
-    pub bg_errors: (String, String),
+    /// A problem with the participants field.
+    pub participants_error: String,
+    /// A problem with the date field.
+    pub date_error: String,
     /// A message at the top (saved, or what to fix).
     pub notice: String,
     /// Whether the notice is an error.
@@ -108,10 +126,7 @@ pub(super) fn gone(status: StatusCode, title: &str, message: String) -> AppResul
     Ok((status, Html(page.render()?)).into_response())
 }
 
-pub(super) async fn open(
-    state: &AppState,
-    token: &str,
-) -> AppResult<Result<(AnswerLink, nara_core::Round, Instrument), Response>> {
+pub(super) async fn open(state: &AppState, token: &str) -> AppResult<Result<Opened, Response>> {
     Ok(match online::open_link(state.store.as_ref(), token).await? {
         LinkState::Open(b) => Ok(*b),
         LinkState::Unknown => Err(gone(StatusCode::NOT_FOUND, "Länken finns inte", "Länken finns inte. Kontrollera att hela adressen kom med, eller be den som skickade den om en ny.".into())?),
@@ -124,109 +139,122 @@ pub(super) async fn open(
     })
 }
 
-async fn render_form(
-    state: &AppState,
-    token: &str,
-    opened: &(AnswerLink, nara_core::Round, Instrument),
-    draft: &BTreeMap<String, String>,
-    errors: &[online::FieldError],
+/// What the form shows of a link's stored state: the draft, problems with it, the notice.
+struct FormState<'a> {
+    draft: &'a BTreeMap<String, String>,
+    errors: &'a [FieldError],
     notice: String,
     notice_error: bool,
-) -> AppResult<Html<String>> {
-    let (l, round, inst) = (&opened.0, &opened.1, &opened.2);
-    let err = |f: &str| {
-        errors
-            .iter()
-            .find(|e| e.field == f)
+}
+
+impl FormState<'_> {
+    /// The saved value of a field (empty when none).
+    fn value(&self, field: &str) -> String {
+        self.draft.get(field).cloned().unwrap_or_default()
+    }
+
+    /// The problem with a field (empty when none).
+    fn error(&self, field: &str) -> String {
+        (self.errors.iter())
+            .find(|e| e.field == field)
             .map(|e| e.message.clone())
             .unwrap_or_default()
-    };
-    let raters = if l.consensus {
-        online::raters_of(state.store.as_ref(), l).await?
-    } else {
-        Vec::new()
-    };
-    let rollup = (!raters.is_empty()).then(|| {
-        let sets: Vec<&nara_core::AnswerSet> = raters.iter().map(|(_, s)| s).collect();
-        nara_core::rollup::roll_up_unit(inst, &sets, None)
-    });
-    let mut answered = 0;
-    let areas = inst
-        .areas
-        .iter()
-        .map(|a| FormArea {
-            title: format!("{} {}", a.id, a.name),
-            description: a.description.clone(),
-            statements: a
-                .statements
-                .iter()
-                .map(|s| {
-                    let field = online::answer_field(s.id.as_str());
-                    let current = draft.get(&field).cloned().unwrap_or_default();
-                    if !current.is_empty() {
-                        answered += 1;
-                    }
-                    let mut options: Vec<Opt> = inst
-                        .scale
-                        .levels
-                        .iter()
-                        .map(|lv| Opt {
-                            value: lv.value.to_string(),
-                            label: format!("{} {}", lv.value, lv.label),
-                            checked: current == lv.value.to_string(),
-                        })
-                        .collect();
-                    options.push(Opt {
-                        value: "na".into(),
-                        label: inst.scale.not_applicable.label.clone(),
-                        checked: current == "na",
-                    });
-                    options.push(Opt {
-                        value: String::new(),
-                        label: "Inget svar".into(),
-                        checked: current.is_empty(),
-                    });
-                    FormStatement {
-                        id: s.id.to_string(),
-                        text: s.text.clone(),
-                        options,
-                        raters: raters
-                            .iter()
-                            .map(|(who, set)| {
-                                format!(
-                                    "{who}: {}",
-                                    set.get(&s.id).map_or("–".to_string(), |x| inst
-                                        .answer_label(x)
-                                        .to_string())
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                        disagree: rollup.as_ref().is_some_and(|r| {
-                            r.agreement
-                                .iter()
-                                .any(|g| g.statement == s.id && g.disagreement)
-                        }),
-                        error: err(&field),
-                        field,
-                    }
-                })
-                .collect(),
-            comment_field: online::comment_field(a.id.as_str()),
-            comment: draft
-                .get(&online::comment_field(a.id.as_str()))
-                .cloned()
-                .unwrap_or_default(),
-            comment_error: err(&online::comment_field(a.id.as_str())),
-            min: nara_core::scoring::min_answered(inst, a.statements.len()),
+    }
+}
+
+/// The options of a statement: the scale, "vet ej", no answer; the current value checked.
+fn options(inst: &Instrument, current: &str) -> Vec<Opt> {
+    let mut options: Vec<Opt> = (inst.scale.levels.iter())
+        .map(|lv| Opt {
+            value: lv.value.to_string(),
+            label: format!("{} {}", lv.value, lv.label),
+            checked: current == lv.value.to_string(),
         })
         .collect();
-    let org = nara_app::organisation(state.store.as_ref(), &l.org).await?;
-    let page = AnswerPage {
+    options.push(Opt {
+        value: "na".into(),
+        label: inst.scale.not_applicable.label.clone(),
+        checked: current == "na",
+    });
+    options.push(Opt {
+        value: String::new(),
+        label: "Inget svar".into(),
+        checked: current.is_empty(),
+    });
+    options
+}
+
+/// The raters' answers to a statement, for the consensus form: `Anna: 3; Bo: –`.
+fn raters_line(inst: &Instrument, raters: &[(String, AnswerSet)], s: &Statement) -> String {
+    (raters.iter())
+        .map(|(who, set)| {
+            let answer = set
+                .get(&s.id)
+                .map_or("–".to_string(), |x| inst.answer_label(x).to_string());
+            format!("{who}: {answer}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// What the consensus form knows of the raters: their answers and where they disagree.
+struct Raters<'a> {
+    answers: &'a [(String, AnswerSet)],
+    rollup: Option<UnitRollup>,
+}
+
+/// One statement of the form (pure).
+fn statement_view(inst: &Instrument, s: &Statement, st: &FormState, r: &Raters) -> FormStatement {
+    let field = online::answer_field(s.id.as_str());
+    FormStatement {
+        id: s.id.to_string(),
+        text: s.text.clone(),
+        options: options(inst, &st.value(&field)),
+        raters: raters_line(inst, r.answers, s),
+        disagree: (r.rollup.as_ref())
+            .is_some_and(|r| (r.agreement.iter()).any(|g| g.statement == s.id && g.disagreement)),
+        error: st.error(&field),
+        field,
+    }
+}
+
+/// One area of the form (pure).
+fn area_view(inst: &Instrument, a: &Area, st: &FormState, r: &Raters) -> FormArea {
+    let comment_field = online::comment_field(a.id.as_str());
+    FormArea {
+        title: format!("{} {}", a.id, a.name),
+        description: a.description.clone(),
+        statements: (a.statements.iter())
+            .map(|s| statement_view(inst, s, st, r))
+            .collect(),
+        comment: st.value(&comment_field),
+        comment_error: st.error(&comment_field),
+        comment_field,
+        min: nara_core::scoring::min_answered(inst, a.statements.len()),
+    }
+}
+
+/// The answer form's model (pure); `org` is how the organisation is named.
+fn form_view(
+    token: &str,
+    opened: &Opened,
+    org: String,
+    st: FormState,
+    raters: &Raters,
+) -> AnswerPage {
+    let (l, round, inst) = (&opened.0, &opened.1, &opened.2);
+    let areas: Vec<FormArea> = (inst.areas.iter())
+        .map(|a| area_view(inst, a, &st, raters))
+        .collect();
+    let answered = (areas.iter())
+        .flat_map(|a| &a.statements)
+        .filter(|s| !st.value(&s.field).is_empty())
+        .count();
+    AnswerPage {
         token: token.to_string(),
         instrument: inst.name.clone(),
         round: round.id.to_string(),
-        org: format!("{} ({})", org.name, org.code),
+        org,
         unit: l.unit.clone(),
         who: if l.consensus {
             "samsyn".into()
@@ -236,20 +264,48 @@ async fn render_form(
         consensus: l.consensus,
         disagreement_rule: inst.scoring.disagreement_rule(),
         areas,
-        participants: draft.get(online::PARTICIPANTS).cloned().unwrap_or_default(),
-        date: draft.get(online::DATE).cloned().unwrap_or_default(),
-        bg_errors: (err(online::PARTICIPANTS), err(online::DATE)),
-        notice,
-        notice_error,
+        participants: st.value(online::PARTICIPANTS),
+        date: st.value(online::DATE),
+        participants_error: st.error(online::PARTICIPANTS),
+        date_error: st.error(online::DATE),
+        notice: st.notice,
+        notice_error: st.notice_error,
         submitted: l.submitted_at.map(when).unwrap_or_default(),
         answered,
         total: inst.statement_count(),
+    }
+}
+
+/// An open link: the link, its round, the round's instrument.
+type Opened = (AnswerLink, Round, Instrument);
+
+async fn render_form(
+    state: &AppState,
+    token: &str,
+    opened: &Opened,
+    st: FormState<'_>,
+) -> AppResult<Html<String>> {
+    let (l, inst) = (&opened.0, &opened.2);
+    let answers = if l.consensus {
+        online::raters_of(state.store.as_ref(), l).await?
+    } else {
+        Vec::new()
     };
-    Ok(Html(page.render()?))
+    let rollup = (!answers.is_empty()).then(|| {
+        let sets: Vec<&AnswerSet> = answers.iter().map(|(_, s)| s).collect();
+        nara_core::rollup::roll_up_unit(inst, &sets, None)
+    });
+    let raters = Raters {
+        answers: &answers,
+        rollup,
+    };
+    let org = nara_app::organisation(state.store.as_ref(), &l.org).await?;
+    let org = format!("{} ({})", org.name, org.code);
+    Ok(Html(form_view(token, opened, org, st, &raters).render()?))
 }
 
 /// The delmål that would get no score ("för få svar"): (title, answered, needed, total).
-fn too_few_answers(inst: &Instrument, set: &nara_core::AnswerSet) -> Vec<ShortArea> {
+fn too_few_answers(inst: &Instrument, set: &AnswerSet) -> Vec<ShortArea> {
     let scores = nara_core::scoring::score_answers(inst, set);
     inst.areas
         .iter()
@@ -292,11 +348,10 @@ pub struct ConfirmPage {
     pub areas: usize,
 }
 
-async fn confirm_short(
-    _state: &AppState,
+fn confirm_short(
     token: &str,
     l: &AnswerLink,
-    round: &nara_core::Round,
+    round: &Round,
     inst: &Instrument,
     short: Vec<ShortArea>,
 ) -> AppResult<Response> {
@@ -310,29 +365,29 @@ async fn confirm_short(
     Ok(Html(page.render()?).into_response())
 }
 
-/// `GET /svar/{token}`.
+/// `GET /svar/{token}` (the token is the secret: never a span field).
+#[tracing::instrument(skip_all, fields(link = tracing::field::Empty))]
 pub async fn form(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
-    let (l, round, inst) = match open(&state, &token).await? {
+    let opened = match open(&state, &token).await? {
         Ok(x) => x,
         Err(r) => return Ok(r),
     };
-    let draft = online::draft(state.store.as_ref(), &l).await?;
-    let notice = if l.saved_at.is_some() {
+    tracing::Span::current().record("link", opened.0.id);
+    let draft = online::draft(state.store.as_ref(), &opened.0).await?;
+    let notice = if opened.0.saved_at.is_some() {
         "Välkommen tillbaka: dina sparade svar är ifyllda.".to_string()
     } else {
         String::new()
     };
-    Ok(render_form(
-        &state,
-        &token,
-        &(l.clone(), round.clone(), inst.clone()),
-        &draft,
-        &[],
+    let st = FormState {
+        draft: &draft,
+        errors: &[],
         notice,
-        false,
-    )
-    .await?
-    .into_response())
+        notice_error: false,
+    };
+    Ok(render_form(&state, &token, &opened, st)
+        .await?
+        .into_response())
 }
 
 /// The fields of an answer form, read only once the link is known to be open (so a body sent
@@ -345,19 +400,83 @@ async fn answer_fields(
     Ok(fields)
 }
 
+/// What a posted answer form asks for, besides its answers.
+struct Posted {
+    /// `handling`: `skicka` to submit.
+    action: String,
+    /// `bekrafta=ja`: submit even with delmål that get no score.
+    confirmed: bool,
+    /// The answer fields.
+    data: Vec<(String, String)>,
+}
+
+/// Splits a posted form into what it asks for and the answers (pure).
+fn posted(fields: Vec<(String, String)>) -> Posted {
+    let action = (fields.iter())
+        .find(|(k, _)| k == "handling")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let confirmed = fields.iter().any(|(k, v)| k == "bekrafta" && v == "ja");
+    let data = (fields.into_iter())
+        .filter(|(k, _)| k != "handling" && k != "bekrafta")
+        .collect();
+    Posted {
+        action,
+        confirmed,
+        data,
+    }
+}
+
+/// The form again with a problem at the top (422).
+async fn rejected(
+    state: &AppState,
+    token: &str,
+    opened: &Opened,
+    st: FormState<'_>,
+) -> AppResult<Response> {
+    let page = render_form(state, token, opened, st).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// Submits a saved form: to the result, or the form again with why not.
+async fn submit(
+    state: &AppState,
+    token: &str,
+    opened: &Opened,
+    draft: &BTreeMap<String, String>,
+) -> AppResult<Response> {
+    let (l, inst) = (&opened.0, &opened.2);
+    let actor = format!("länk {}", l.id);
+    match online::submit(state.store.as_ref(), l, inst, &actor).await {
+        Ok(_) => Ok(Redirect::to(&format!("/svar/{token}/resultat")).into_response()),
+        Err(e) if e.user_message().is_some() => {
+            let st = FormState {
+                draft,
+                errors: &[],
+                notice: e.user_message().unwrap_or_default().to_string(),
+                notice_error: true,
+            };
+            rejected(state, token, opened, st).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// `POST /svar/{token}`: saves every field; with `handling=skicka` also submits. The link is
-/// checked before the body is read.
+/// checked before the body is read (the token is the secret: never a span field).
+#[tracing::instrument(skip_all, fields(link = tracing::field::Empty))]
 pub async fn post(
     State(state): State<AppState>,
     Path(token): Path<String>,
     req: axum::extract::Request,
 ) -> AppResult<Response> {
-    let (l, round, inst) = match open(&state, &token).await? {
+    let opened = match open(&state, &token).await? {
         Ok(x) => x,
         Err(r) => return Ok(r),
     };
-    let fields = match answer_fields(&state, req).await {
-        Ok(f) => f,
+    tracing::Span::current().record("link", opened.0.id);
+    let p = match answer_fields(&state, req).await {
+        Ok(f) => posted(f),
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(e.into_response()),
         Err(_) => {
             return Err(AppError::BadRequest(
@@ -365,85 +484,48 @@ pub async fn post(
             ));
         }
     };
-    let action = fields
-        .iter()
-        .find(|(k, _)| k == "handling")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let confirmed = fields.iter().any(|(k, v)| k == "bekrafta" && v == "ja");
-    let data: Vec<(String, String)> = fields
-        .into_iter()
-        .filter(|(k, _)| k != "handling" && k != "bekrafta")
-        .collect();
-    let s = state.store.as_ref();
-    let errors = online::save(s, &l, &inst, &data)
-        .await
-        .map_err(AppError::from)?;
-    let draft = online::draft(s, &l).await?;
+    let (s, l, round, inst) = (state.store.as_ref(), &opened.0, &opened.1, &opened.2);
+    let errors = (online::save(s, l, inst, &p.data).await).map_err(AppError::from)?;
+    let draft = online::draft(s, l).await?;
     if !errors.is_empty() {
         let n = errors.len();
-        let page = render_form(
-            &state,
-            &token,
-            &(l.clone(), round.clone(), inst.clone()),
-            &draft,
-            &errors,
-            format!("{n} fält behöver rättas (se markeringarna). Övriga svar är sparade."),
-            true,
-        )
-        .await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        let st = FormState {
+            draft: &draft,
+            errors: &errors,
+            notice: format!("{n} fält behöver rättas (se markeringarna). Övriga svar är sparade."),
+            notice_error: true,
+        };
+        return rejected(&state, &token, &opened, st).await;
     }
-    if action == "skicka" && !confirmed {
-        let response = online::response(&inst, &l, &draft)?;
-        let short = too_few_answers(&inst, &response.set);
+    if p.action == "skicka" && !p.confirmed {
+        let short = too_few_answers(inst, &online::response(inst, l, &draft)?.set);
         if !short.is_empty() {
-            return confirm_short(&state, &token, &l, &round, &inst, short).await;
+            return confirm_short(&token, l, round, inst, short);
         }
     }
-    if action == "skicka" {
-        let actor = format!("länk {}", l.id);
-        return match online::submit(s, &l, &inst, &actor).await {
-            Ok(_) => Ok(Redirect::to(&format!("/svar/{token}/resultat")).into_response()),
-            Err(nara_app::Error::User(m)) => {
-                let page = render_form(
-                    &state,
-                    &token,
-                    &(l.clone(), round.clone(), inst.clone()),
-                    &draft,
-                    &[],
-                    m,
-                    true,
-                )
-                .await?;
-                Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-            }
-            Err(e) => Err(e.into()),
-        };
+    if p.action == "skicka" {
+        return submit(&state, &token, &opened, &draft).await;
     }
-    let l = state
-        .store
-        .link_by_token(&online::token_hash(&token))
+    let l = (s.link_by_token(&online::token_hash(&token)).await?).unwrap_or_else(|| l.clone());
+    let notice = format!(
+        "Sparat {}. Du kan stänga sidan och fortsätta senare med samma länk.",
+        l.saved_at.map(when).unwrap_or_default()
+    );
+    let opened = (l, opened.1, opened.2);
+    let st = FormState {
+        draft: &draft,
+        errors: &[],
+        notice,
+        notice_error: false,
+    };
+    Ok(render_form(&state, &token, &opened, st)
         .await?
-        .unwrap_or(l);
-    Ok(render_form(
-        &state,
-        &token,
-        &(l.clone(), round.clone(), inst.clone()),
-        &draft,
-        &[],
-        format!(
-            "Sparat {}. Du kan stänga sidan och fortsätta senare med samma länk.",
-            l.saved_at.map(when).unwrap_or_default()
-        ),
-        false,
-    )
-    .await?
-    .into_response())
+        .into_response())
 }
 
 /// `POST /svar/{token}/utkast`: what autosave sends (the changed fields); answers JSON. The
-/// link is checked before the body is read.
+/// link is checked before the body is read (the token is the secret: never a span field).
+#[tracing::instrument(skip_all)]
 pub async fn autosave(
     State(state): State<AppState>,
     Path(token): Path<String>,

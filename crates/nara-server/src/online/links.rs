@@ -1,6 +1,21 @@
 //! Managing answer links: list, make, revoke.
 
-use super::*;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use nara_app::online;
+use nara_core::{OrgCode, Organisation, Round};
+use nara_store::AnswerLink;
+use serde::Deserialize;
+
+use super::form_path;
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::extract::VisibleRound;
+use crate::layout::{Choice, Layout, layout_for, link, seg, when};
 
 /// Answer links.
 pub fn router() -> Router<AppState> {
@@ -31,10 +46,12 @@ pub struct LinksPage {
     pub layout: Layout,
     /// The round.
     pub round: String,
-    /// The organisation shown: code and name.
-    pub org: (String, String),
+    /// The organisation shown: its code.
+    pub org_code: String,
+    /// The organisation shown: its name.
+    pub org_name: String,
     /// Organisations the viewer may choose (coordinator: all).
-    pub orgs: Vec<(String, String)>,
+    pub orgs: Vec<Choice>,
     /// The links.
     pub rows: Vec<LinkRow>,
     /// Links just made (their addresses are shown this once).
@@ -80,144 +97,159 @@ pub struct OrgQuery {
     org: String,
 }
 
-async fn link_scope(
-    state: &AppState,
-    v: &Viewer,
-    id: &str,
-    org: &str,
-) -> AppResult<(nara_core::Round, OrgCode)> {
-    let not_found = || AppError::NotFound(format!("Omgången {id} finns inte."));
-    let rid = RoundId::parse(id).map_err(|_| not_found())?;
-    let round = nara_app::rounds::get(state.store.as_ref(), rid)
-        .await
-        .map_err(|_| not_found())?;
-    if !round_visible(v, &round) {
-        return Err(not_found());
-    }
-    let code = match (v.is_admin(), v.org()) {
+/// The organisation whose links the viewer works with: the one asked for (the coordinator:
+/// any, else the first; others: their own only).
+async fn org_scope(state: &AppState, v: &Viewer, org: &str) -> AppResult<OrgCode> {
+    match (v.is_admin(), v.org()) {
         (true, _) => match OrgCode::parse(org) {
-            Ok(c) => c,
+            Ok(c) => Ok(c),
             Err(_) => state
                 .store
                 .organisations()
                 .await?
                 .first()
                 .map(|o| o.code.clone())
-                .ok_or(AppError::Forbidden)?,
+                .ok_or(AppError::Forbidden),
         },
         (false, Some(own)) => {
             if !org.is_empty() && org != own.as_str() {
                 return Err(AppError::Forbidden);
             }
-            own.clone()
+            Ok(own.clone())
         }
-        (false, None) => return Err(AppError::Forbidden),
-    };
-    Ok((round, code))
+        (false, None) => Err(AppError::Forbidden),
+    }
+}
+
+/// Who a link is for, as the page says it: the rater, `hela enheten` or `samsyn`.
+fn who(consensus: bool, rater: &str) -> String {
+    if consensus {
+        "samsyn".into()
+    } else if rater.is_empty() {
+        "hela enheten".into()
+    } else {
+        rater.to_string()
+    }
+}
+
+/// Where a link stands: revoked, submitted, a draft saved, or not started.
+fn link_state(l: &AnswerLink) -> String {
+    match (l.revoked_at, l.submitted_at, l.saved_at) {
+        (Some(t), _, _) => format!("återkallad {}", when(t)),
+        (None, Some(t), _) => format!("inskickad {}", when(t)),
+        (None, None, Some(t)) => format!("utkast sparat {}", when(t)),
+        _ => "ej påbörjad".into(),
+    }
+}
+
+/// A stored link as a row of the list.
+fn link_row(l: &AnswerLink) -> LinkRow {
+    LinkRow {
+        id: l.id,
+        unit: l.unit.clone(),
+        who: who(l.consensus, &l.rater),
+        state: link_state(l),
+        active: l.revoked_at.is_none(),
+    }
+}
+
+/// The links just made as a CSV file in a `data:` address (empty when none were made).
+fn made_csv(made: &[MadeLink]) -> String {
+    if made.is_empty() {
+        return String::new();
+    }
+    let rows: Vec<[String; 4]> = made
+        .iter()
+        .map(|m| {
+            [
+                m.unit.clone(),
+                m.rater.clone(),
+                m.url.clone(),
+                m.message.clone(),
+            ]
+        })
+        .collect();
+    format!(
+        "data:text/csv;charset=utf-8,{}",
+        seg(&String::from_utf8_lossy(&online::links_csv(&rows)))
+    )
+}
+
+/// What the links page shows, from what was loaded.
+struct LinksInput<'a> {
+    viewer: &'a Viewer,
+    round: &'a Round,
+    org: &'a OrgCode,
+    orgs: &'a [Organisation],
+    links: &'a [AnswerLink],
+    made: Vec<MadeLink>,
+    error: String,
+}
+
+/// The links page's model (pure).
+fn links_view(layout: Layout, i: LinksInput<'_>) -> LinksPage {
+    let rid = i.round.id.to_string();
+    LinksPage {
+        layout,
+        made_csv_name: format!("svarslankar-{rid}-{}.csv", i.org),
+        round: rid,
+        org_code: i.org.to_string(),
+        org_name: (i.orgs.iter())
+            .find(|o| &o.code == i.org)
+            .map(|o| o.name.clone())
+            .unwrap_or_default(),
+        orgs: (i.orgs.iter())
+            .filter(|o| i.viewer.is_admin() || i.viewer.org() == Some(&o.code))
+            .map(|o| Choice {
+                value: o.code.to_string(),
+                label: o.name.clone(),
+            })
+            .collect(),
+        rows: i.links.iter().map(link_row).collect(),
+        made_csv: made_csv(&i.made),
+        made: i.made,
+        error: i.error,
+    }
 }
 
 async fn links_page(
     state: &AppState,
     v: &Viewer,
-    round: &nara_core::Round,
+    round: &Round,
     org: &OrgCode,
     made: Vec<MadeLink>,
     error: String,
 ) -> AppResult<Html<String>> {
-    let s = state.store.as_ref();
-    let all = s.organisations().await?;
-    let name = all
-        .iter()
-        .find(|o| &o.code == org)
-        .map(|o| o.name.clone())
-        .unwrap_or_default();
-    let orgs = all
-        .iter()
-        .filter(|o| v.is_admin() || v.org() == Some(&o.code))
-        .map(|o| (o.code.to_string(), o.name.clone()))
-        .collect();
-    let rows = s
-        .links(round.id, Some(org))
-        .await?
-        .into_iter()
-        .map(|l| LinkRow {
-            id: l.id,
-            unit: l.unit.clone(),
-            who: if l.consensus {
-                "samsyn".into()
-            } else if l.rater.is_empty() {
-                "hela enheten".into()
-            } else {
-                l.rater.clone()
-            },
-            state: match (l.revoked_at, l.submitted_at, l.saved_at) {
-                (Some(t), _, _) => format!("återkallad {}", when(t)),
-                (None, Some(t), _) => format!("inskickad {}", when(t)),
-                (None, None, Some(t)) => format!("utkast sparat {}", when(t)),
-                _ => "ej påbörjad".into(),
-            },
-            active: l.revoked_at.is_none(),
-        })
-        .collect();
-    let rid = round.id.to_string();
-    let layout = layout_for(
-        state,
-        v,
-        &format!("Svarslänkar {rid}"),
-        Some(round),
-        vec![
-            link("/omgangar", "Omgångar"),
-            link(
-                format!("/omgangar/{rid}/lankar?org={org}"),
-                format!("Svarslänkar {rid}"),
-            ),
-        ],
-    )
-    .await?;
-    let made_csv = if made.is_empty() {
-        String::new()
-    } else {
-        let rows: Vec<[String; 4]> = made
-            .iter()
-            .map(|m| {
-                [
-                    m.unit.clone(),
-                    m.rater.clone(),
-                    m.url.clone(),
-                    m.message.clone(),
-                ]
-            })
-            .collect();
-        format!(
-            "data:text/csv;charset=utf-8,{}",
-            seg(&String::from_utf8_lossy(&online::links_csv(&rows)))
-        )
+    let orgs = state.store.organisations().await?;
+    let links = state.store.links(round.id, Some(org)).await?;
+    let rid = round.id;
+    let title = format!("Svarslänkar {rid}");
+    let crumbs = vec![
+        link("/omgangar", "Omgångar"),
+        link(format!("/omgangar/{rid}/lankar?org={org}"), title.clone()),
+    ];
+    let layout = layout_for(state, v, &title, Some(round), crumbs).await?;
+    let input = LinksInput {
+        viewer: v,
+        round,
+        org,
+        orgs: &orgs,
+        links: &links,
+        made,
+        error,
     };
-    Ok(Html(
-        LinksPage {
-            layout,
-            made_csv_name: format!("svarslankar-{rid}-{org}.csv"),
-            round: rid,
-            org: (org.to_string(), name),
-            orgs,
-            rows,
-            made,
-            made_csv,
-            error,
-        }
-        .render()?,
-    ))
+    Ok(Html(links_view(layout, input).render()?))
 }
 
 /// `GET /omgangar/{round}/lankar?org=2080`.
+#[tracing::instrument(skip_all, fields(round = %r.round.id, org = %q.org))]
 pub async fn links(
     State(state): State<AppState>,
-    v: Viewer,
-    Path(id): Path<String>,
+    r: VisibleRound,
     Query(q): Query<OrgQuery>,
 ) -> AppResult<Html<String>> {
-    let (round, org) = link_scope(&state, &v, &id, &q.org).await?;
-    links_page(&state, &v, &round, &org, Vec::new(), String::new()).await
+    let org = org_scope(&state, &r.viewer, &q.org).await?;
+    links_page(&state, &r.viewer, &r.round, &org, Vec::new(), String::new()).await
 }
 
 /// The new-links form.
@@ -235,59 +267,56 @@ pub struct NewLinks {
     csrf: String,
 }
 
+/// A link just made, with its address and message, as the page shows it once.
+fn made_link(
+    m: &online::Made,
+    round: &Round,
+    org_name: &str,
+    base: &str,
+    sender: &str,
+) -> MadeLink {
+    let rater = who(m.link.consensus, &m.link.rater);
+    let who = format!("{} – {rater}", m.link.unit);
+    let url = format!("{base}{}", form_path(&m.token));
+    MadeLink {
+        message: message(round, org_name, &who, &url, sender),
+        unit: m.link.unit.clone(),
+        rater,
+        who,
+        url,
+    }
+}
+
 /// `POST /omgangar/{round}/lankar`.
+#[tracing::instrument(skip_all, fields(round = %r.round.id, org = %f.org))]
 pub async fn create(
     State(state): State<AppState>,
-    v: Viewer,
-    Path(id): Path<String>,
+    r: VisibleRound,
     headers: axum::http::HeaderMap,
     Form(f): Form<NewLinks>,
 ) -> AppResult<Html<String>> {
+    let (v, round) = (&r.viewer, &r.round);
     v.check_csrf(&f.csrf)?;
-    let (round, org) = link_scope(&state, &v, &id, &f.org).await?;
+    let org = org_scope(&state, v, &f.org).await?;
     let base = crate::public_base(&state, &headers);
     let org_name = nara_app::organisation(state.store.as_ref(), &org)
         .await
         .map(|o| o.name)
         .unwrap_or_else(|_| org.to_string());
     let raters: Vec<String> = f.raters.lines().map(str::to_string).collect();
-    match online::create_links(
-        state.store.as_ref(),
-        round.id,
-        &org,
-        &f.unit,
-        &raters,
-        f.consensus.is_some(),
-        &v.user.username,
-    )
-    .await
-    {
+    let (store, user) = (state.store.as_ref(), &v.user.username);
+    let consensus = f.consensus.is_some();
+    match online::create_links(store, round.id, &org, &f.unit, &raters, consensus, user).await {
         Ok(made) => {
-            let made = made
-                .into_iter()
-                .map(|m| {
-                    let who = if m.link.consensus {
-                        "samsyn".to_string()
-                    } else if m.link.rater.is_empty() {
-                        "hela enheten".to_string()
-                    } else {
-                        m.link.rater.clone()
-                    };
-                    let rater = who;
-                    let who = format!("{} – {rater}", m.link.unit);
-                    let url = format!("{base}{}", form_path(&m.token));
-                    MadeLink {
-                        message: message(&round, &org_name, &who, &url, &v.user.username),
-                        unit: m.link.unit.clone(),
-                        rater,
-                        who,
-                        url,
-                    }
-                })
+            let made = (made.iter())
+                .map(|m| made_link(m, round, &org_name, &base, user))
                 .collect();
-            links_page(&state, &v, &round, &org, made, String::new()).await
+            links_page(&state, v, round, &org, made, String::new()).await
         }
-        Err(nara_app::Error::User(m)) => links_page(&state, &v, &round, &org, Vec::new(), m).await,
+        Err(e) if e.user_message().is_some() => {
+            let m = e.user_message().unwrap_or_default().to_string();
+            links_page(&state, v, round, &org, Vec::new(), m).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -300,17 +329,18 @@ pub struct Csrf {
 }
 
 /// `POST /omgangar/{round}/lankar/{id}/aterkalla`.
+#[tracing::instrument(skip_all, fields(round = %r.round.id, link = link_id))]
 pub async fn revoke(
     State(state): State<AppState>,
-    v: Viewer,
-    Path((id, link_id)): Path<(String, i64)>,
+    r: VisibleRound,
+    Path((_, link_id)): Path<(String, i64)>,
     Form(f): Form<Csrf>,
 ) -> AppResult<Response> {
+    let v = &r.viewer;
     v.check_csrf(&f.csrf)?;
-    let (round, _) = link_scope(&state, &v, &id, "").await?;
     let l = state
         .store
-        .links(round.id, None)
+        .links(r.round.id, None)
         .await?
         .into_iter()
         .find(|l| l.id == link_id)
@@ -319,5 +349,58 @@ pub async fn revoke(
         return Err(AppError::Forbidden);
     }
     state.store.revoke_link(l.id, &v.user.username).await?;
-    Ok(Redirect::to(&format!("/omgangar/{}/lankar?org={}", round.id, l.org)).into_response())
+    Ok(Redirect::to(&format!("/omgangar/{}/lankar?org={}", r.round.id, l.org)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(revoked: Option<i64>, submitted: Option<i64>, saved: Option<i64>) -> AnswerLink {
+        AnswerLink {
+            id: 7,
+            round: nara_core::RoundId::parse("2026").unwrap(),
+            org: OrgCode::parse("2080").unwrap(),
+            unit: "Hemtjänsten".into(),
+            rater: String::new(),
+            consensus: false,
+            created_by: "admin".into(),
+            created_at: 0,
+            revoked_at: revoked,
+            saved_at: saved,
+            submitted_at: submitted,
+        }
+    }
+
+    #[test]
+    fn a_link_is_for_a_rater_the_whole_unit_or_the_consensus() {
+        assert_eq!(who(false, "Anna"), "Anna");
+        assert_eq!(who(false, ""), "hela enheten");
+        assert_eq!(who(true, "Anna"), "samsyn");
+    }
+
+    #[test]
+    fn a_revoked_link_says_so_before_anything_else() {
+        assert!(link_state(&stored(Some(1), Some(2), Some(3))).starts_with("återkallad "));
+        assert!(link_state(&stored(None, Some(2), Some(3))).starts_with("inskickad "));
+        assert!(link_state(&stored(None, None, Some(3))).starts_with("utkast sparat "));
+        assert_eq!(link_state(&stored(None, None, None)), "ej påbörjad");
+        assert!(link_row(&stored(None, None, None)).active);
+        assert!(!link_row(&stored(Some(1), None, None)).active);
+    }
+
+    #[test]
+    fn no_links_made_no_csv() {
+        assert_eq!(made_csv(&[]), "");
+        let m = MadeLink {
+            unit: "Hemtjänsten".into(),
+            rater: "Anna".into(),
+            who: "Hemtjänsten – Anna".into(),
+            url: "https://x/svar/abc".into(),
+            message: "Hej".into(),
+        };
+        let csv = made_csv(&[m]);
+        assert!(csv.starts_with("data:text/csv;charset=utf-8,"), "{csv}");
+        assert!(!csv.contains(' '), "the address is percent-encoded: {csv}");
+    }
 }

@@ -4,27 +4,10 @@
 //! it is given and shows "Sparat". The token in the URL is the secret that authorises the form,
 //! so a page elsewhere cannot post to it without knowing the token.
 
-use std::collections::BTreeMap;
-
-use askama::Template;
-use axum::Json;
-use axum::extract::{Form, FromRequest, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use nara_app::online::{self, LinkState};
-use nara_core::{Instrument, OrgCode, RoundId, fmt};
-use nara_store::AnswerLink;
-use serde::Deserialize;
-
 use axum::Router;
-use axum::routing::{get, post};
 
 use crate::AppState;
-use crate::access::round_visible;
-use crate::auth::Viewer;
-use crate::error::{AppError, AppResult};
-use crate::layout::{Layout, layout_for, link, seg, when};
-use crate::svg::{self, Series};
+use crate::layout::seg;
 
 mod form;
 mod links;

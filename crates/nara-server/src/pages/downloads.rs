@@ -1,7 +1,15 @@
 //! The downloads page and the blank forms.
 
-use super::*;
+use crate::AppState;
 use crate::downloads::Download;
+use crate::error::{AppError, AppResult};
+use crate::extract::{PathOrg, VisibleRound};
+use crate::layout::{Layout, layout_for, link};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{Html, Response};
+use axum::routing::get;
 
 /// The downloads page and blank forms.
 pub fn router() -> Router<AppState> {
@@ -25,6 +33,7 @@ pub struct DownloadsPage {
 }
 
 /// `GET /omgangar/{round}/nedladdningar`.
+#[tracing::instrument(skip_all, fields(round = %round.id))]
 pub async fn downloads(
     State(state): State<AppState>,
     VisibleRound {
@@ -68,6 +77,7 @@ pub async fn downloads(
 
 /// `GET /omgangar/{round}/blankett/{code}`: a blank form (the coordinator, or a respondent for
 /// their own organisation).
+#[tracing::instrument(skip_all, fields(round = %round.id, org = %code))]
 pub async fn blank_form(
     State(state): State<AppState>,
     VisibleRound {

@@ -1,6 +1,15 @@
 //! The start page: a redirect to the newest round with results.
 
-use super::*;
+use crate::AppState;
+use crate::access::{county_visible, round_visible};
+use crate::auth;
+use crate::error::AppResult;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum_extra::extract::cookie::CookieJar;
+use nara_core::Round;
 
 /// The start page.
 pub fn router() -> Router<AppState> {
@@ -10,6 +19,7 @@ pub fn router() -> Router<AppState> {
 /// `GET /`: the newest round the viewer may see that has answers (at the level they may see:
 /// the county, or their own organisation), else the newest they may see at all; never a fresh
 /// draft or an empty round when there is one with results.
+#[tracing::instrument(skip_all)]
 pub async fn home(State(state): State<AppState>, jar: CookieJar) -> AppResult<Response> {
     let Some(v) = auth::session_user(&state, &jar).await? else {
         return Ok(Redirect::to("/logga-in").into_response());

@@ -1,6 +1,16 @@
 //! Sign-in and sign-out.
 
-use super::*;
+use crate::AppState;
+use crate::auth::{self, ClientAddr, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Viewer};
+use crate::error::AppResult;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
 
 /// Sign-in and sign-out.
 pub fn router() -> Router<AppState> {
@@ -22,6 +32,7 @@ pub struct LoginPage {
 }
 
 /// `GET /logga-in`.
+#[tracing::instrument(skip_all)]
 pub async fn login_form(State(state): State<AppState>, jar: CookieJar) -> AppResult<Response> {
     if auth::session_user(&state, &jar).await?.is_some() {
         return Ok(Redirect::to("/").into_response());
@@ -59,6 +70,7 @@ pub struct LoginForm {
 /// counted against the account and the address *before* the password is verified, and given
 /// back only when it succeeds, so parallel guesses cannot exceed the limit. Logs and the audit
 /// get at most 64 characters of the name, without control characters.
+#[tracing::instrument(skip_all, fields(client = %addr))]
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -148,6 +160,7 @@ pub struct CsrfForm {
 }
 
 /// `POST /logga-ut`.
+#[tracing::instrument(skip_all, fields(user = %v.user.username))]
 pub async fn logout(
     State(state): State<AppState>,
     v: Viewer,

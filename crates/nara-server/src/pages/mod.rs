@@ -2,23 +2,12 @@
 //! turns core's numbers into text (decimal comma, "för få svar", band as text beside its
 //! colour) and renders an askama template from `templates/`.
 
-use askama::Template;
-use axum::extract::{Form, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::cookie::CookieJar;
-use nara_core::scoring::Change;
-use nara_core::{Instrument, Round, RoundId, fmt};
-use serde::Deserialize;
-
 use axum::Router;
-use axum::routing::{get, post};
+use nara_core::scoring::Change;
+use nara_core::{Instrument, fmt};
 
 use crate::AppState;
-use crate::access::{county_visible, round_visible};
-use crate::auth::{self, ClientAddr, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Viewer};
-use crate::error::{AppError, AppResult};
-use crate::extract::{PathOrg, VisibleRound};
+use crate::error::AppError;
 pub use crate::layout::{ErrorPage, Layout, Link, layout_for, link, no_store, seg};
 use crate::svg;
 

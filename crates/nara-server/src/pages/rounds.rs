@@ -1,6 +1,17 @@
 //! The rounds page: every visible round, its status and the coordinator's actions.
 
-use super::*;
+use crate::AppState;
+use crate::access::{county_visible, round_visible};
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use crate::layout::{Layout, layout_for, link};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Html;
+use axum::routing::get;
+use nara_core::{Round, RoundId};
+use serde::Deserialize;
 
 /// The rounds page (creating a round is the coordinator's, in `admin`).
 pub fn router() -> Router<AppState> {
@@ -210,6 +221,7 @@ fn notice_text(key: NoticeKey, round: &Round) -> String {
 }
 
 /// `GET /omgangar`.
+#[tracing::instrument(skip_all, fields(user = %v.user.username))]
 pub async fn rounds(
     State(state): State<AppState>,
     v: Viewer,

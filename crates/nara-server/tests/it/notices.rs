@@ -9,14 +9,15 @@ async fn a_crafted_address_puts_no_words_in_the_notice() {
     let w = world().await;
     let mut a = Client::new(&w);
     a.sign_in("admin").await;
+    // The attacker's words are Swedish text, which no random token on the page can contain.
     for query in [
-        "klart=Ditt%20l%C3%B6senord%20har%20g%C3%A5tt%20ut%2C%20ring%20070-123%2045%2067",
-        "klart=status&omgang=2026%20Ring%20070",
-        "klart=Ring%20070&omgang=2026",
+        "klart=Ditt%20l%C3%B6senord%20har%20g%C3%A5tt%20ut%2C%20ring%20supporten",
+        "klart=status&omgang=2026%20ring%20supporten",
+        "klart=ring%20supporten&omgang=2026",
     ] {
         let r = a.get(&format!("/omgangar?{query}")).await;
         assert_eq!(r.status, StatusCode::OK);
-        assert!(!r.body.contains("070"), "{query}");
+        assert!(!r.body.contains("supporten"), "{query}");
         assert!(
             !r.body.contains("class=\"notice"),
             "{query}: no notice at all"
