@@ -240,20 +240,7 @@ pub(super) fn raw_data(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> 
             &st.note,
         )?;
     }
-    let heads = [
-        "Omgång",
-        "Kod",
-        "Organisation",
-        "Verksamhet",
-        "Bedömare",
-        "Delmål",
-        "Delmålets namn",
-        "Påstående-ID",
-        "Påstående",
-        "Värde",
-        "Svar",
-        "Kommentar",
-    ];
+    let heads = super::csv::RAW_HEADERS;
     let hr = 2u32;
     let last = hr + input.raw.len().max(1) as u32;
     let columns: Vec<TableColumn> = heads

@@ -12,8 +12,8 @@ use nara_core::report::RawRow;
 /// The characters that make a spreadsheet read a field as a formula (OWASP's list).
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
-/// The column headers of the raw CSV.
-const RAW_HEADERS: [&str; 12] = [
+/// The column headers of the raw answers, in the CSV and on the Rådata sheet.
+pub(crate) const RAW_HEADERS: [&str; 12] = [
     "Omgång",
     "Kod",
     "Organisation",
