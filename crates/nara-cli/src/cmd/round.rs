@@ -41,10 +41,14 @@ pub enum RoundCmd {
         /// The round.
         id: String,
     },
-    /// Close a round (no more answers; results preliminary until published).
+    /// Close a round (no more answers; results preliminary until published). A published round
+    /// is taken back to closed this way, with --reason (kept in the audit log).
     Close {
         /// The round.
         id: String,
+        /// Why a published round is taken back (required then; kept in the audit log).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Publish a round's results to every reader.
     Publish {
@@ -106,10 +110,16 @@ pub async fn run(store: &dyn Store, cmd: &RoundCmd, out: &Out) -> Result<ExitCod
             return Ok(ExitCode::SUCCESS);
         }
         RoundCmd::Open { id } => (id, RoundStatus::Open),
-        RoundCmd::Close { id } => (id, RoundStatus::Closed),
+        RoundCmd::Close { id, .. } => (id, RoundStatus::Closed),
         RoundCmd::Publish { id } => (id, RoundStatus::Published),
     };
-    let r = nara_app::rounds::set_status(store, super::round_id(id)?, to, "cli").await?;
+    let reason = match cmd {
+        RoundCmd::Close {
+            reason: Some(r), ..
+        } => r.as_str(),
+        _ => "",
+    };
+    let r = nara_app::rounds::change_status(store, super::round_id(id)?, to, reason, "cli").await?;
     out.say(format!("Omgången {} är nu {}.", r.id, r.status.label()));
     Ok(ExitCode::SUCCESS)
 }

@@ -62,6 +62,18 @@ fn a_round_end_to_end_as_the_help_describes() {
     assert!(list.contains("publicerad"), "{list}");
     let report = env.ok(&["report", "--round", "2026"]);
     assert!(!report.contains("PRELIMINÄRT"));
+    // A publication is taken back only with a reason, which the log keeps.
+    let refused = env.run(&["round", "close", "2026"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Skriv varför"));
+    env.ok(&[
+        "round",
+        "close",
+        "2026",
+        "--reason",
+        "En rättad blankett från Mora",
+    ]);
+    assert!(env.ok(&["round", "list"]).contains("stängd"));
     env.ok(&["backup", "-o", "kopia.db"]);
     assert!(env.path("kopia.db").exists());
 }
