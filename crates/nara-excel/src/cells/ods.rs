@@ -422,7 +422,9 @@ fn read_tables<R: BufRead>(
                         _ => {}
                     }
                 }
-                let (sheet, skipped) = sheets.last_mut().expect("in a table");
+                let Some((sheet, skipped)) = sheets.last_mut() else {
+                    return Err(damaged_xml());
+                };
                 let last = row.saturating_add(row_repeats);
                 let inside = last.min(max_rows).saturating_sub(row);
                 let per_row: u64 = values.iter().map(|(a, b, _)| u64::from(b - a)).sum();
