@@ -1,5 +1,7 @@
 //! Hygiene checks that run as part of `cargo xtask ci`: every crate starts with a `//!`
-//! paragraph, no trailing white space in sources, and no scoring code outside `nara-core`.
+//! paragraph, no trailing white space in sources, no scoring code outside `nara-core`, no source
+//! file over [`MAX_FILE_LINES`] lines (its unit tests left out) and no web handler over
+//! [`MAX_HANDLER_LINES`] lines (issue 16: a handler is extract → one use case → a view → render).
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +46,25 @@ pub fn check(root: &Path) -> Result<()> {
                 problems.push(format!("{}:{}: trailing white space", rel(root, f), n + 1));
             }
         }
+        let r = rel(root, f);
+        if (r.starts_with("crates/") || r.starts_with("xtask/"))
+            && r.contains("/src/")
+            && r.ends_with(".rs")
+        {
+            let n = code_lines(&text);
+            if n > MAX_FILE_LINES {
+                problems.push(format!(
+                    "{r}: {n} lines outside its tests (at most {MAX_FILE_LINES}): split it by concern"
+                ));
+            }
+        }
+        if r.starts_with("crates/nara-server/src/") && r.ends_with(".rs") {
+            for (line, name, n) in long_handlers(&text) {
+                problems.push(format!(
+                    "{r}:{line}: handler `{name}` has {n} lines (at most {MAX_HANDLER_LINES}): move work into nara-app or a view function"
+                ));
+            }
+        }
         if is_library_source_outside_core(root, f) {
             for (n, line) in text.lines().enumerate() {
                 let code = line.split("//").next().unwrap_or("");
@@ -68,6 +89,54 @@ pub fn check(root: &Path) -> Result<()> {
         }
         bail!("hygiene: {} problem(s)", problems.len())
     }
+}
+
+/// The most lines a source file may have outside its `#[cfg(test)]` module.
+pub const MAX_FILE_LINES: usize = 600;
+/// The most lines a web handler (a function taking `State(..)`) may have.
+pub const MAX_HANDLER_LINES: usize = 60;
+
+/// The lines of a source file before its unit tests.
+fn code_lines(text: &str) -> usize {
+    text.lines()
+        .take_while(|l| !l.trim_start().starts_with("#[cfg(test)]"))
+        .count()
+}
+
+/// The handlers over [`MAX_HANDLER_LINES`]: (first line, name, lines). A handler is a function
+/// at the top level of a module whose parameters extract `State(..)`; it ends at the first `}`
+/// in the first column after it.
+fn long_handlers(text: &str) -> Vec<(usize, String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let l = lines[i];
+        let is_fn = ["pub async fn ", "async fn ", "pub fn ", "fn "]
+            .iter()
+            .any(|p| l.starts_with(p));
+        if !is_fn {
+            i += 1;
+            continue;
+        }
+        let Some(end) = (i..lines.len()).find(|&j| lines[j] == "}") else {
+            break;
+        };
+        let sig_end = (i..=end).find(|&j| lines[j].ends_with('{')).unwrap_or(end);
+        let takes_state = lines[i..=sig_end].iter().any(|s| s.contains("State("));
+        let n = end - i + 1;
+        if takes_state && n > MAX_HANDLER_LINES {
+            let name = l
+                .split("fn ")
+                .nth(1)
+                .and_then(|r| r.split(['(', '<']).next())
+                .unwrap_or("?")
+                .to_string();
+            out.push((i + 1, name, n));
+        }
+        i = end + 1;
+    }
+    out
 }
 
 /// Code shapes that compute scores; they belong in nara-core only.
@@ -110,4 +179,27 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn rel(root: &Path, p: &Path) -> String {
     p.strip_prefix(root).unwrap_or(p).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_handler_is_found_and_a_long_helper_is_not() {
+        let body = "    let x = 1;\n".repeat(MAX_HANDLER_LINES);
+        let text = format!(
+            "pub async fn page(\n    State(state): State<AppState>,\n) -> R {{\n{body}}}\n\n\
+             fn helper(a: u8) -> u8 {{\n{body}}}\n\n\
+             async fn short(State(s): State<AppState>) {{\n    x\n}}\n"
+        );
+        let found = long_handlers(&text);
+        assert_eq!(found, vec![(1, "page".to_string(), MAX_HANDLER_LINES + 4)]);
+    }
+
+    #[test]
+    fn unit_tests_do_not_count_toward_a_file_s_length() {
+        let text = "fn a() {}\nfn b() {}\n#[cfg(test)]\nmod tests {\n}\n";
+        assert_eq!(code_lines(text), 2);
+    }
 }

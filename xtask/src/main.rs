@@ -20,6 +20,7 @@ usage: cargo xtask <task>
 tasks:
   ci                 every check the CI runs: fmt, clippy, hygiene, crate arrows, tests (SQLite and PostgreSQL), docs
   arrows             the allowed dependencies between our crates (part of ci)
+  hygiene            sources: doc paragraphs, white space, scoring only in core, file and handler length (part of ci)
   bench              the benchmarks in release mode; prints a table and writes target/bench/report.{md,json}
   e2e                the browser journeys with axe-core (Chromium, part of ci)
   screenshots        the journeys, writing the user guide's screenshots to docs/img/
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("bench") => bench::run(&root()),
         Some("arrows") => arrows::check(&root()),
+        Some("hygiene") => hygiene::check(&root()),
         Some("fixtures") => fixtures(),
         Some("e2e") => e2e::run_journeys(false),
         Some("screenshots") => e2e::run_journeys(true),

@@ -40,16 +40,14 @@ fn rt() -> tokio::runtime::Runtime {
 
 fn make(db: &Path) -> Result<(), Box<dyn std::error::Error>> {
     rt().block_on(async {
-        let store = nara_app::open(&format!("sqlite://{}", db.display())).await?;
-        let s = nara_app::demo::run(
-            store.as_ref(),
-            &nara_app::demo::Options {
+        let app = nara_app::App::open(&format!("sqlite://{}", db.display())).await?;
+        let s = app
+            .demo(&nara_app::demo::Options {
                 units: Some(300),
                 rounds: 10,
                 ..Default::default()
-            },
-        )
-        .await?;
+            })
+            .await?;
         println!("{} {}", s.units, s.forms);
         Ok(())
     })
@@ -58,7 +56,8 @@ fn make(db: &Path) -> Result<(), Box<dyn std::error::Error>> {
 /// Runs one export; prints `wall_s rss_mb bytes rows`.
 fn export(db: &Path, what: &str) -> Result<(), Box<dyn std::error::Error>> {
     rt().block_on(async {
-        let store = nara_app::open(&format!("sqlite://{}", db.display())).await?;
+        let store = nara_store::open_store(&format!("sqlite://{}", db.display())).await?;
+        let app = nara_app::App::new(store.clone());
         let round = RoundId::parse("2026")?;
         let t0 = Instant::now();
         let rows = nara_app::report::family(store.as_ref(), round)
@@ -77,13 +76,12 @@ fn export(db: &Path, what: &str) -> Result<(), Box<dyn std::error::Error>> {
         let start = Instant::now();
         let bytes = match what {
             "summary" => {
-                nara_app::exports::summary(store.as_ref(), round, nara_app::report::Earlier::All)
+                app.export_summary(round, nara_app::report::Earlier::All)
                     .await?
                     .1
             }
             _ => {
-                nara_app::exports::org(
-                    store.as_ref(),
+                app.export_org(
                     round,
                     &OrgCode::parse(&code)?,
                     nara_app::report::Audience::ALL,

@@ -76,7 +76,7 @@ fn import(dir: &Path, from: usize, to: usize, url: &str) -> Result<(), Box<dyn s
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let store = nara_app::open(url).await?;
+        let app = nara_app::App::open(url).await?;
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
             .flatten()
             .map(|e| e.path())
@@ -84,13 +84,9 @@ fn import(dir: &Path, from: usize, to: usize, url: &str) -> Result<(), Box<dyn s
         files.sort();
         let files = &files[from..to];
         let start = Instant::now();
-        let report = nara_app::import::import_batch(
-            store.as_ref(),
-            files,
-            &nara_app::import::Options::default(),
-            &|_| {},
-        )
-        .await?;
+        let report = app
+            .import_batch(files, &nara_app::import::Options::default(), &|_| {})
+            .await?;
         let wall = start.elapsed().as_secs_f64();
         if !report.all_ok() || report.files.len() != files.len() {
             return Err(format!(
@@ -119,10 +115,11 @@ fn prepare(url: &str, schema: Option<&str>) -> Result<String, Box<dyn std::error
             }
             None => url.to_string(),
         };
-        let store = nara_app::open(&url).await?;
+        let app = nara_app::App::open(&url).await?;
         let round = RoundId::parse("2026")?;
-        nara_app::rounds::create(store.as_ref(), round, None, None, None, "bench").await?;
-        nara_app::rounds::set_status(store.as_ref(), round, RoundStatus::Open, "bench").await?;
+        app.create_round(round, None, None, None, "bench").await?;
+        app.change_status(round, RoundStatus::Open, "", "bench")
+            .await?;
         Ok(url)
     })
 }
@@ -133,8 +130,8 @@ fn count(url: &str) -> Result<(usize, usize), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let store = nara_app::open(url).await?;
-        let rs = store.responses(RoundId::parse("2026")?).await?;
+        let app = nara_app::App::open(url).await?;
+        let rs = app.load(RoundId::parse("2026")?).await?.responses;
         let units: std::collections::BTreeSet<String> = rs
             .iter()
             .map(|r| r.response.unit.as_str().to_string())

@@ -11,16 +11,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     rt.block_on(async {
         let dir = tempfile::tempdir()?;
-        let store = nara_app::open(&format!(
+        let app = nara_app::App::open(&format!(
             "sqlite://{}",
             dir.path().join("demo.db").display()
         ))
         .await?;
-        nara_app::demo::run(store.as_ref(), &nara_app::demo::Options::default()).await?;
+        app.demo(&nara_app::demo::Options::default()).await?;
         let round = nara_core::RoundId::parse("2026")?;
-        let (_, bytes) =
-            nara_app::exports::summary(store.as_ref(), round, nara_app::report::Earlier::All)
-                .await?;
+        let (_, bytes) = app
+            .export_summary(round, nara_app::report::Earlier::All)
+            .await?;
         if let Some(parent) = std::path::Path::new(&out).parent() {
             std::fs::create_dir_all(parent)?;
         }

@@ -1,12 +1,16 @@
 //! `nara-app` holds the use cases that the command line and the server share: opening the
 //! database with its defaults, import batches, rounds, results (the one [`report::RoundReport`]
-//! that every view renders), response tracking and backup. Each use case is one function;
-//! neither the CLI nor the server writes one again. Every score comes from `nara-core`.
+//! that every view renders), response tracking, accounts and sessions, answer links, exports and
+//! backup. [`App`] is the door: it holds the store and the cache, and its methods are the use
+//! cases, so neither the CLI nor the server touches the store or writes a use case again. Every
+//! score comes from `nara-core`.
 
 use std::sync::Arc;
 
 use nara_core::{Instrument, OrgCode, Organisations, RoundId};
+use nara_store::Store;
 
+mod app;
 pub mod cache;
 pub mod demo;
 pub mod exports;
@@ -14,10 +18,13 @@ pub mod import;
 pub mod online;
 pub mod report;
 pub mod rounds;
+pub mod sessions;
 pub mod store_error;
 pub mod users;
 
-pub use nara_store::{Outcome, Role, Store};
+pub use app::App;
+pub use nara_core::{AnswerLink, Role, Session, User};
+pub use nara_store::{AuditEntry, Outcome, now_ms};
 
 /// Errors of the use cases, by what the caller does with them: the first four carry a Swedish
 /// sentence for people (what is wrong and what to do); [`Error::Internal`] is a failure inside
@@ -115,7 +122,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://nara.db";
 
 /// Opens the database at `url` (creating a SQLite file when missing) and, on first use, loads
 /// the default instrument and organisations (Dalarna).
-pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+pub(crate) async fn open(url: &str) -> Result<Arc<dyn Store>> {
     let store = nara_store::open_store(url).await?;
     seed_defaults(store.as_ref()).await?;
     Ok(store)

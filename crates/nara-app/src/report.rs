@@ -272,6 +272,21 @@ impl Tracking {
     pub fn missing(&self) -> impl Iterator<Item = &OrgTracking> {
         self.organisations.iter().filter(|o| o.units.is_empty())
     }
+
+    /// The organisations that have answered (at least one unit).
+    pub fn answered(&self) -> impl Iterator<Item = &OrgTracking> {
+        self.organisations.iter().filter(|o| !o.units.is_empty())
+    }
+
+    /// How many organisations have answered.
+    pub fn answered_count(&self) -> usize {
+        self.answered().count()
+    }
+
+    /// How many units have answered, in all organisations.
+    pub fn unit_count(&self) -> usize {
+        self.organisations.iter().map(|o| o.units.len()).sum()
+    }
 }
 
 /// Who has answered the round, per organisation and unit.

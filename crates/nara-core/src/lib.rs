@@ -6,6 +6,7 @@
 //! It is pure: no files, no database, no HTTP, no clock. Everything that scores an answer lives
 //! here and nowhere else; the other crates call it.
 
+pub mod account;
 pub mod answer;
 pub mod chart;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod rollup;
 pub mod round;
 pub mod scoring;
 
+pub use account::{AnswerLink, Role, Session, User};
 pub use answer::{Answer, AnswerSet, Response};
 pub use error::{Error, Result};
 pub use ids::{AreaId, OrgCode, RoundId, StatementId, UnitName};

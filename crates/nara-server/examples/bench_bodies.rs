@@ -34,18 +34,18 @@ fn serve(db: &str, port: u16) -> Result<(), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let store = nara_app::open(&format!("sqlite://{db}")).await?;
-        nara_app::demo::run(store.as_ref(), &nara_app::demo::Options::default()).await?;
-        let user = nara_app::users::add(
-            store.as_ref(),
-            "samordnare",
-            "ett-langt-losenord",
-            nara_store::Role::Admin,
-            None,
-            "bench",
-        )
-        .await?;
-        let state = nara_server::AppState::new(store.clone(), nara_server::Config::default());
+        let app = nara_app::App::open(&format!("sqlite://{db}")).await?;
+        app.demo(&nara_app::demo::Options::default()).await?;
+        let user = app
+            .add_user(
+                "samordnare",
+                "ett-langt-losenord",
+                nara_app::Role::Admin,
+                None,
+                "bench",
+            )
+            .await?;
+        let state = nara_server::AppState::new(app.clone(), nara_server::Config::default());
         let cookie = nara_server::auth::start_session(&state, &user)
             .await
             .map_err(|e| e.message())?;

@@ -26,35 +26,33 @@ fn serve(db: &str, port: u16) -> Result<(), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let store = nara_app::open(&format!("sqlite://{db}")).await?;
-        nara_app::demo::run(
-            store.as_ref(),
-            &nara_app::demo::Options {
-                units: Some(300),
-                rounds: 10,
-                ..Default::default()
-            },
-        )
+        let app = nara_app::App::open(&format!("sqlite://{db}")).await?;
+        app.demo(&nara_app::demo::Options {
+            units: Some(300),
+            rounds: 10,
+            ..Default::default()
+        })
         .await?;
-        let user = nara_app::users::add(
-            store.as_ref(),
-            "last",
-            "ett-langt-losenord",
-            nara_store::Role::Admin,
-            None,
-            "bench",
-        )
-        .await?;
-        let state = nara_server::AppState::new(store.clone(), nara_server::Config::default());
+        let user = app
+            .add_user(
+                "last",
+                "ett-langt-losenord",
+                nara_app::Role::Admin,
+                None,
+                "bench",
+            )
+            .await?;
+        let state = nara_server::AppState::new(app.clone(), nara_server::Config::default());
         let cookie = nara_server::auth::start_session(&state, &user)
             .await
             .map_err(|e| e.message())?;
-        let rep = nara_app::report::round_report(
-            store.as_ref(),
-            nara_core::RoundId::parse("2026")?,
-            None,
-        )
-        .await?;
+        let rep = app
+            .round_report(
+                nara_core::RoundId::parse("2026")?,
+                None,
+                nara_app::report::Earlier::All,
+            )
+            .await?;
         println!("{cookie} {}", rep.organisations[0].code);
         nara_server::serve(state, SocketAddr::from(([127, 0, 0, 1], port))).await?;
         Ok(())

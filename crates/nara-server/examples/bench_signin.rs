@@ -76,17 +76,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("signin.db");
-    let store = nara_app::open(&format!("sqlite://{}", db.display())).await?;
-    nara_app::users::add(
-        store.as_ref(),
-        USER,
-        PASSWORD,
-        nara_store::Role::Admin,
-        None,
-        "bench",
-    )
-    .await?;
-    let state = nara_server::AppState::new(store, nara_server::Config::default());
+    let app = nara_app::App::open(&format!("sqlite://{}", db.display())).await?;
+    app.add_user(USER, PASSWORD, nara_app::Role::Admin, None, "bench")
+        .await?;
+    let state = nara_server::AppState::new(app, nara_server::Config::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let app =

@@ -3,7 +3,7 @@
 //! county and other organisations once a round is published. Every page, API route and
 //! download asks these functions; the authorization matrix test walks them all.
 
-use nara_core::{OrgCode, Round, RoundStatus};
+use nara_core::{OrgCode, Role, Round, RoundStatus};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -11,9 +11,9 @@ use crate::error::AppError;
 /// Whether the viewer may know the round exists (list it, open its pages).
 pub fn round_visible(v: &Viewer, round: &Round) -> bool {
     match v.user.role {
-        nara_store::Role::Admin => true,
-        nara_store::Role::Reader => round.status == RoundStatus::Published,
-        nara_store::Role::Respondent => round.status != RoundStatus::Draft,
+        Role::Admin => true,
+        Role::Reader => round.status == RoundStatus::Published,
+        Role::Respondent => round.status != RoundStatus::Draft,
     }
 }
 

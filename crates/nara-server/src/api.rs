@@ -79,7 +79,7 @@ pub async fn rounds(
 ) -> ApiResult<Vec<RoundItem>> {
     Ok(Json(
         state
-            .store
+            .app
             .rounds()
             .await?
             .into_iter()
@@ -138,14 +138,11 @@ pub async fn summary(
     need_county(&v, &r)?;
     let earlier = crate::access::audience(&v, &r).earlier;
     let snap = crate::snap(&state).await?;
-    let rep = state
-        .reports
-        .report(state.store.as_ref(), &snap, r.id, None, earlier)
-        .await?;
+    let rep = state.app.report(&snap, r.id, None, earlier).await?;
     // The serialised document is cached too: it is the same for everyone who may read it.
     let body = state
-        .reports
-        .body(&snap, &format!("summary:{}:{earlier:?}", r.id), || {
+        .app
+        .cached_body(&snap, &format!("summary:{}:{earlier:?}", r.id), || {
             serde_json::to_vec(&*rep).map_err(|e| nara_app::Error::internal("JSON", e))
         })
         .await?;
@@ -180,11 +177,10 @@ pub async fn organisation(
     ApiOrg(code): ApiOrg,
 ) -> Result<Response, ApiError> {
     need_org(&v, &r, &code)?;
-    nara_app::organisation(state.store.as_ref(), &code).await?;
+    state.app.organisation(&code).await?;
     let rep = state
-        .reports
+        .app
         .report(
-            state.store.as_ref(),
             &*crate::snap(&state).await?,
             r.id,
             Some(&code),

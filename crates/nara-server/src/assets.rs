@@ -37,7 +37,7 @@ async fn style() -> impl IntoResponse {
 /// colour cells by the instrument's own bands without inline styles (which the CSP forbids).
 async fn band_css(State(state): State<AppState>) -> Response {
     let mut css = String::new();
-    for inst in state.store.instruments().await.unwrap_or_default() {
+    for inst in state.app.instruments().await.unwrap_or_default() {
         for b in &inst.scoring.bands {
             let id: String =
                 b.id.chars()
@@ -67,7 +67,7 @@ async fn healthz() -> &'static str {
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.store.rounds().await {
+    match state.app.rounds().await {
         Ok(_) => "ok".into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");

@@ -105,7 +105,7 @@ pub async fn summary(
 ) -> AppResult<Response> {
     need_county(&v, &round)?;
     let earlier = crate::access::audience(&v, &round).earlier;
-    let (name, bytes) = nara_app::exports::summary(state.store.as_ref(), round.id, earlier).await?;
+    let (name, bytes) = state.app.export_summary(round.id, earlier).await?;
     Ok(attachment(bytes, &name, XLSX))
 }
 
@@ -118,7 +118,7 @@ pub async fn raw(
     }: VisibleRound,
 ) -> AppResult<Response> {
     need_county(&v, &round)?;
-    let (name, bytes) = nara_app::exports::raw_csv(state.store.as_ref(), round.id, None).await?;
+    let (name, bytes) = state.app.export_raw_csv(round.id, None).await?;
     Ok(attachment(bytes, &name, CSV))
 }
 
@@ -133,7 +133,6 @@ pub async fn org(
 ) -> AppResult<Response> {
     need_org(&v, &round, &code)?;
     let audience = crate::access::audience(&v, &round);
-    let (name, bytes) =
-        nara_app::exports::org(state.store.as_ref(), round.id, &code, audience).await?;
+    let (name, bytes) = state.app.export_org(round.id, &code, audience).await?;
     Ok(attachment(bytes, &name, XLSX))
 }

@@ -103,12 +103,6 @@ impl From<nara_app::Error> for AppError {
     }
 }
 
-impl From<nara_store::Error> for AppError {
-    fn from(e: nara_store::Error) -> Self {
-        nara_app::Error::from(e).into()
-    }
-}
-
 impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
         Self::Internal(format!("template: {e}"))

@@ -80,9 +80,9 @@ pub async fn layout_for(
     crumbs: Vec<Link>,
 ) -> AppResult<Layout> {
     // The menu may use the request's snapshot (taken a moment ago) rather than ask again.
-    let rounds = match state.reports.current() {
+    let rounds = match state.app.current_snapshot() {
         Some(s) => s.rounds.clone(),
-        None => state.store.rounds().await?,
+        None => state.app.rounds().await?,
     }
     .into_iter()
     .rev()

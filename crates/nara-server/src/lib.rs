@@ -11,7 +11,6 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::routing::{MethodRouter, post};
-use nara_app::Store;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -99,24 +98,21 @@ impl Default for Config {
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database.
-    pub store: Arc<dyn Store>,
+    /// The use cases (the database and the results computed from it).
+    pub app: nara_app::App,
     /// The configuration.
     pub config: Arc<Config>,
     /// Failed sign-ins.
     pub limiter: Arc<auth::RateLimiter>,
-    /// Computed results, until the data changes.
-    pub reports: Arc<nara_app::cache::ReportCache>,
 }
 
 impl AppState {
-    /// A state over a store.
-    pub fn new(store: Arc<dyn Store>, config: Config) -> Self {
+    /// A state over the application.
+    pub fn new(app: nara_app::App, config: Config) -> Self {
         Self {
-            store,
+            app,
             config: Arc::new(config),
             limiter: Arc::new(auth::RateLimiter::default()),
-            reports: Arc::new(nara_app::cache::ReportCache::new()),
         }
     }
 }
@@ -125,7 +121,7 @@ impl AppState {
 /// reused while the stamp has not moved. Never an older one, so a result shown right after an
 /// answer is stored includes it.
 pub async fn snap(state: &AppState) -> Result<Arc<nara_app::cache::Snapshot>, error::AppError> {
-    Ok(state.reports.snapshot(state.store.as_ref()).await?)
+    Ok(state.app.snapshot().await?)
 }
 
 /// Checks a public address for `--public-url`: `http://` or `https://` and a host, no query or

@@ -212,7 +212,7 @@ async fn page(
             .map(IntoResponse::into_response);
     }
     let id = round.id;
-    let tracking = nara_app::report::response_tracking(state.store.as_ref(), id).await?;
+    let tracking = state.app.response_tracking(id).await?;
     let answers = Answers {
         missing: tracking.missing().map(|o| o.name.clone()).collect(),
         orgs: tracking.organisations.len(),
@@ -284,8 +284,11 @@ pub async fn set_status(
     if f.bekrafta != "ja" {
         return page(&state, &a, round, to, &f.skal, String::new()).await;
     }
-    let store = state.store.as_ref();
-    match nara_app::rounds::change_status(store, rid, to, &f.skal, &a.0.user.username).await {
+    let app = &state.app;
+    match app
+        .change_status(rid, to, &f.skal, &a.0.user.username)
+        .await
+    {
         Ok(r) => Ok(Redirect::to(&format!(
             "/omgangar?klart={}&omgang={}",
             NoticeKey::Status.as_str(),

@@ -3,9 +3,9 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use nara_app::Store;
 use nara_app::demo::{Options, run};
 use nara_core::{RoundId, RoundStatus};
+use nara_store::Store;
 use nara_store::contract;
 
 contract!(demo_is_realistic_and_deterministic, |store: Arc<

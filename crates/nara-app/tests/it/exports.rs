@@ -7,9 +7,9 @@ use std::io::Cursor;
 use std::sync::Arc;
 
 use calamine::{Data, Reader, Xlsx};
-use nara_app::Store;
 use nara_app::demo::{Options, run};
 use nara_core::{AnswerSet, OrgCode, Response, RoundId, RoundStatus, UnitName};
+use nara_store::Store;
 use nara_store::contract;
 
 fn book(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {

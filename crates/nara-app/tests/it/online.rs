@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use nara_app::Store;
 use nara_app::online::{LinkState, create_links, open_link, save, submit};
 use nara_core::{OrgCode, RoundId};
+use nara_store::Store;
 use nara_store::contract;
 
 use crate::support::open_round;

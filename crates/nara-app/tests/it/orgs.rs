@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use nara_app::Store;
+use nara_store::Store;
 use nara_store::contract;
 
 contract!(

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use nara_app::Store;
 use nara_app::import::{Options, Status, import_batch};
 use nara_core::RoundStatus;
+use nara_store::Store;
 use nara_store::contract;
 
 use crate::support::{filled, open_round, write_form};

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use nara_app::Store;
 use nara_app::import::{Options, import_batch};
 use nara_core::scoring::Direction;
 use nara_core::{Instrument, RoundStatus};
+use nara_store::Store;
 use nara_store::contract;
 
 use crate::support::{filled, open_round, write_form};

@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
-use nara_app::{Role, Store};
+use nara_app::Role;
 use nara_core::{RoundId, RoundStatus};
+use nara_store::Store;
 use nara_store::contract;
 
 use crate::support::open_round;

@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use nara_app::Store;
 use nara_core::{Answer, AnswerSet, Instrument, Organisations, RoundId, RoundStatus};
 use nara_excel::{Filled, FormSpec};
+use nara_store::Store;
 
 pub async fn open_round(store: &Arc<dyn Store>, id: &str) -> RoundId {
     let s = store.as_ref();

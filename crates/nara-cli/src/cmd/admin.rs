@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use clap::{Args, CommandFactory, Subcommand};
-use nara_app::{Role, Store};
+use nara_app::{App, Role};
 use nara_core::OrgCode;
 
 use crate::Out;
@@ -31,14 +31,14 @@ pub struct DemoArgs {
 }
 
 /// Fills an empty database with the demo.
-pub async fn demo(store: &dyn Store, args: &DemoArgs, out: &Out) -> Result<ExitCode> {
+pub async fn demo(app: &App, args: &DemoArgs, out: &Out) -> Result<ExitCode> {
     let opts = nara_app::demo::Options {
         seed: args.seed,
         rounds: args.rounds,
         last_round: args.last_round,
         units: args.units,
     };
-    let s = nara_app::demo::run(store, &opts).await?;
+    let s = app.demo(&opts).await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&s)?);
     } else {
@@ -114,7 +114,7 @@ fn password(from_stdin: bool) -> Result<(String, bool)> {
 }
 
 /// Runs an account command.
-pub async fn user(store: &dyn Store, cmd: &UserCmd, out: &Out) -> Result<ExitCode> {
+pub async fn user(app: &App, cmd: &UserCmd, out: &Out) -> Result<ExitCode> {
     match cmd {
         UserCmd::Add {
             username,
@@ -124,7 +124,9 @@ pub async fn user(store: &dyn Store, cmd: &UserCmd, out: &Out) -> Result<ExitCod
         } => {
             let org = org.as_deref().map(OrgCode::parse).transpose()?;
             let (pw, made) = password(*password_stdin)?;
-            let u = nara_app::users::add(store, username, &pw, *role, org.as_ref(), "cli").await?;
+            let u = app
+                .add_user(username, &pw, *role, org.as_ref(), "cli")
+                .await?;
             out.say(format!(
                 "Kontot {} ({}) är skapat.",
                 u.username,
@@ -136,7 +138,7 @@ pub async fn user(store: &dyn Store, cmd: &UserCmd, out: &Out) -> Result<ExitCod
             }
         }
         UserCmd::List { json } => {
-            let users = nara_app::users::list(store).await?;
+            let users = app.users().await?;
             if *json {
                 println!("{}", serde_json::to_string_pretty(&users)?);
             } else if users.is_empty() {
@@ -159,14 +161,14 @@ pub async fn user(store: &dyn Store, cmd: &UserCmd, out: &Out) -> Result<ExitCod
             password_stdin,
         } => {
             let (pw, made) = password(*password_stdin)?;
-            nara_app::users::set_password(store, username, &pw, "cli").await?;
+            app.set_password(username, &pw, "cli").await?;
             out.say(format!("Nytt lösenord för {username}."));
             if made {
                 println!("{username}\t{pw}");
             }
         }
         UserCmd::Disable { username, enable } => {
-            nara_app::users::set_disabled(store, username, !enable, "cli").await?;
+            app.set_disabled(username, !enable, "cli").await?;
             out.say(if *enable {
                 format!("Kontot {username} är aktivt igen.")
             } else {
@@ -254,15 +256,10 @@ fn slug(name: &str) -> String {
 }
 
 /// Starts the web server.
-pub async fn serve(
-    store: std::sync::Arc<dyn Store>,
-    args: &ServeArgs,
-    out: &Out,
-) -> Result<ExitCode> {
+pub async fn serve(app: App, args: &ServeArgs, out: &Out) -> Result<ExitCode> {
     if args.demo {
-        if store.rounds().await?.is_empty() {
-            let s =
-                nara_app::demo::run(store.as_ref(), &nara_app::demo::Options::default()).await?;
+        if app.rounds().await?.is_empty() {
+            let s = app.demo(&nara_app::demo::Options::default()).await?;
             out.say(format!(
                 "Demo inläst: omgångarna {} ({} blanketter).",
                 s.rounds.join(", "),
@@ -271,13 +268,14 @@ pub async fn serve(
         } else {
             out.say("Databasen har redan omgångar; demon läses inte in igen.");
         }
-        if store.users().await?.is_empty() {
+        if app.users().await?.is_empty() {
             // The respondent belongs to an organisation that answered the newest round, so
             // their start page has numbers: the first in code order (in Dalarna, Falun when it
             // answered).
-            let rounds = store.rounds().await?;
+            let rounds = app.rounds().await?;
             let answered = match rounds.last() {
-                Some(r) => nara_app::report::response_tracking(store.as_ref(), r.id)
+                Some(r) => app
+                    .response_tracking(r.id)
                     .await?
                     .organisations
                     .into_iter()
@@ -312,12 +310,11 @@ pub async fn serve(
             for (name, role, org, what) in accounts {
                 let pw = nara_app::users::random_password()?;
                 let org = org.as_deref().map(OrgCode::parse).transpose()?;
-                nara_app::users::add(store.as_ref(), &name, &pw, role, org.as_ref(), "demo")
-                    .await?;
+                app.add_user(&name, &pw, role, org.as_ref(), "demo").await?;
                 println!("  {name:<11} {pw}  ({what})");
             }
         }
-    } else if store.users().await?.is_empty() {
+    } else if app.users().await?.is_empty() {
         out.say("Det finns inga konton ännu: skapa ett med nara user add NAMN --role admin.");
     }
     let defaults = nara_server::Config::default();
@@ -338,6 +335,6 @@ pub async fn serve(
         "Nära svarar på http://{} (Ctrl-C avslutar).",
         args.bind
     ));
-    nara_server::serve(nara_server::AppState::new(store, config), args.bind).await?;
+    nara_server::serve(nara_server::AppState::new(app, config), args.bind).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use nara_app::Store;
+use nara_app::App;
 use nara_core::OrgCode;
 
 use crate::Out;
@@ -72,16 +72,17 @@ fn write(path: &PathBuf, bytes: &[u8], out: &Out) -> Result<()> {
 }
 
 /// Runs an export command.
-pub async fn run(store: &dyn Store, cmd: &ExportCmd, out: &Out) -> Result<ExitCode> {
+pub async fn run(app: &App, cmd: &ExportCmd, out: &Out) -> Result<ExitCode> {
     let preliminary = |round| async move {
-        let r = nara_app::rounds::get(store, round).await?;
+        let r = app.round(round).await?;
         anyhow::Ok(!r.status.is_final())
     };
     match cmd {
         ExportCmd::Summary { round, output } => {
             let round = super::round_id(round)?;
-            let (name, bytes) =
-                nara_app::exports::summary(store, round, nara_app::report::Earlier::All).await?;
+            let (name, bytes) = app
+                .export_summary(round, nara_app::report::Earlier::All)
+                .await?;
             write(&output.clone().unwrap_or_else(|| name.into()), &bytes, out)?;
             if preliminary(round).await? {
                 out.say(format!(
@@ -92,9 +93,9 @@ pub async fn run(store: &dyn Store, cmd: &ExportCmd, out: &Out) -> Result<ExitCo
         ExportCmd::Org { round, org, output } => {
             let round = super::round_id(round)?;
             let code = OrgCode::parse(org)?;
-            let (name, bytes) =
-                nara_app::exports::org(store, round, &code, nara_app::report::Audience::ALL)
-                    .await?;
+            let (name, bytes) = app
+                .export_org(round, &code, nara_app::report::Audience::ALL)
+                .await?;
             write(&output.clone().unwrap_or_else(|| name.into()), &bytes, out)?;
         }
         ExportCmd::Raw {
@@ -108,7 +109,7 @@ pub async fn run(store: &dyn Store, cmd: &ExportCmd, out: &Out) -> Result<ExitCo
             }
             let round = super::round_id(round)?;
             let code = org.as_deref().map(OrgCode::parse).transpose()?;
-            let (name, bytes) = nara_app::exports::raw_csv(store, round, code.as_ref()).await?;
+            let (name, bytes) = app.export_raw_csv(round, code.as_ref()).await?;
             write(&output.clone().unwrap_or_else(|| name.into()), &bytes, out)?;
         }
     }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use nara_app::Store;
+use nara_app::App;
 use nara_app::import::{BatchReport, Options, Progress, Status};
 
 use crate::Out;
@@ -51,7 +51,7 @@ fn progress_bar(out: &Out) -> Option<ProgressBar> {
 }
 
 /// Imports.
-pub async fn run(store: &dyn Store, args: &ImportArgs, out: &Out) -> Result<ExitCode> {
+pub async fn run(app: &App, args: &ImportArgs, out: &Out) -> Result<ExitCode> {
     let pb = progress_bar(out);
     let progress = |p: Progress| {
         if let Some(pb) = &pb {
@@ -66,7 +66,7 @@ pub async fn run(store: &dyn Store, args: &ImportArgs, out: &Out) -> Result<Exit
         actor: "cli".into(),
         ..Options::default()
     };
-    let report = nara_app::import::import_batch(store, &args.paths, &opts, &progress).await?;
+    let report = app.import_batch(&args.paths, &opts, &progress).await?;
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }

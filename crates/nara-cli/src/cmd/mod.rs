@@ -25,23 +25,23 @@ pub async fn run(cli: &Cli, out: &Out) -> Result<ExitCode> {
     if let Command::Instrument(org::InstrumentCmd::Validate { file }) = &cli.command {
         return org::validate_instrument(file, out);
     }
-    let shared = nara_app::open(&cli.database_url).await?;
+    let app = nara_app::App::open(&cli.database_url).await?;
     if let Command::Serve(args) = &cli.command {
-        return admin::serve(shared, args, out).await;
+        return admin::serve(app, args, out).await;
     }
-    let store = shared.as_ref();
+    let app = &app;
     match &cli.command {
-        Command::Import(args) => import::run(store, args, out).await,
-        Command::Round(c) => round::run(store, c, out).await,
-        Command::Template(args) => template::run(store, args, out).await,
-        Command::Status(args) => report::status(store, args, out).await,
-        Command::Report(args) => report::report(store, args, out).await,
-        Command::Org(c) => org::run_org(store, c, out).await,
-        Command::Instrument(c) => org::run_instrument(store, c, out).await,
-        Command::Backup(args) => report::backup(store, args, out).await,
-        Command::Export(c) => export::run(store, c, out).await,
-        Command::Demo(args) => admin::demo(store, args, out).await,
-        Command::User(c) => admin::user(store, c, out).await,
+        Command::Import(args) => import::run(app, args, out).await,
+        Command::Round(c) => round::run(app, c, out).await,
+        Command::Template(args) => template::run(app, args, out).await,
+        Command::Status(args) => report::status(app, args, out).await,
+        Command::Report(args) => report::report(app, args, out).await,
+        Command::Org(c) => org::run_org(app, c, out).await,
+        Command::Instrument(c) => org::run_instrument(app, c, out).await,
+        Command::Backup(args) => report::backup(app, args, out).await,
+        Command::Export(c) => export::run(app, c, out).await,
+        Command::Demo(args) => admin::demo(app, args, out).await,
+        Command::User(c) => admin::user(app, c, out).await,
         Command::Validate(_) | Command::Completions(_) | Command::Serve(_) => {
             unreachable!("handled above")
         }

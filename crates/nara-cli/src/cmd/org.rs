@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use nara_app::Store;
+use nara_app::App;
 use nara_core::Instrument;
 
 use crate::Out;
@@ -47,10 +47,10 @@ pub enum InstrumentCmd {
 }
 
 /// Runs an organisation command.
-pub async fn run_org(store: &dyn Store, cmd: &OrgCmd, out: &Out) -> Result<ExitCode> {
+pub async fn run_org(app: &App, cmd: &OrgCmd, out: &Out) -> Result<ExitCode> {
     match cmd {
         OrgCmd::List { json } => {
-            let orgs = store.organisations().await?;
+            let orgs = app.organisations().await?.organisations;
             if *json {
                 println!("{}", serde_json::to_string_pretty(&orgs)?);
             } else {
@@ -62,7 +62,7 @@ pub async fn run_org(store: &dyn Store, cmd: &OrgCmd, out: &Out) -> Result<ExitC
         OrgCmd::Add { file } => {
             let text = std::fs::read_to_string(file)
                 .with_context(|| format!("kan inte läsa {}", file.display()))?;
-            let n = nara_app::import_organisations(store, &text, "cli").await?;
+            let n = app.import_organisations(&text, "cli").await?;
             out.say(format!(
                 "{n} organisationer lades till eller ändrades (se nara-loggen: organisation.add/update)."
             ));
@@ -98,10 +98,10 @@ pub fn validate_instrument(file: &PathBuf, out: &Out) -> Result<ExitCode> {
 }
 
 /// Runs an instrument command.
-pub async fn run_instrument(store: &dyn Store, cmd: &InstrumentCmd, out: &Out) -> Result<ExitCode> {
+pub async fn run_instrument(app: &App, cmd: &InstrumentCmd, out: &Out) -> Result<ExitCode> {
     match cmd {
         InstrumentCmd::Show { which: None } => {
-            for i in store.instruments().await? {
+            for i in app.instruments().await? {
                 println!(
                     "{}@{}  {} ({} delmål, {} påståenden)",
                     i.id,
@@ -116,7 +116,7 @@ pub async fn run_instrument(store: &dyn Store, cmd: &InstrumentCmd, out: &Out) -
             let (id, ver) = w
                 .split_once('@')
                 .ok_or_else(|| anyhow::anyhow!("Skriv instrumentet som ID@VERSION."))?;
-            let i = store
+            let i = app
                 .instruments()
                 .await?
                 .into_iter()
@@ -128,7 +128,7 @@ pub async fn run_instrument(store: &dyn Store, cmd: &InstrumentCmd, out: &Out) -
         InstrumentCmd::Import { file } => {
             let text = std::fs::read_to_string(file)
                 .with_context(|| format!("kan inte läsa {}", file.display()))?;
-            let i = nara_app::import_instrument(store, &text, "cli").await?;
+            let i = app.import_instrument(&text, "cli").await?;
             out.say(format!("Instrumentet {} version {} är sparat. Skapa en omgång med det: nara round create ÅR --instrument {}@{}", i.id, i.version, i.id, i.version));
         }
     }

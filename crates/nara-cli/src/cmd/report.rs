@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Args;
-use nara_app::Store;
+use nara_app::App;
 use nara_core::fmt;
 
 use crate::Out;
@@ -47,17 +47,13 @@ pub struct BackupArgs {
 }
 
 /// Who has answered.
-pub async fn status(store: &dyn Store, args: &StatusArgs, out: &Out) -> Result<ExitCode> {
-    let t = nara_app::report::response_tracking(store, super::round_id(&args.round)?).await?;
+pub async fn status(app: &App, args: &StatusArgs, out: &Out) -> Result<ExitCode> {
+    let t = app.response_tracking(super::round_id(&args.round)?).await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&t)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let answered = t
-        .organisations
-        .iter()
-        .filter(|o| !o.units.is_empty())
-        .count();
+    let answered = t.answered_count();
     println!(
         "Omgång {}: {answered} av {} organisationer har svarat.",
         t.round,
@@ -117,11 +113,11 @@ pub async fn status(store: &dyn Store, args: &StatusArgs, out: &Out) -> Result<E
 }
 
 /// The scores of a round.
-pub async fn report(store: &dyn Store, args: &ReportArgs, out: &Out) -> Result<ExitCode> {
+pub async fn report(app: &App, args: &ReportArgs, out: &Out) -> Result<ExitCode> {
     let round = super::round_id(&args.round)?;
     let org = match &args.org {
         Some(o) => Some(
-            nara_app::organisations(store)
+            app.organisations()
                 .await?
                 .find(o)
                 .map(|o| o.code.clone())
@@ -131,7 +127,9 @@ pub async fn report(store: &dyn Store, args: &ReportArgs, out: &Out) -> Result<E
         ),
         None => None,
     };
-    let r = nara_app::report::round_report(store, round, org.as_ref()).await?;
+    let r = app
+        .round_report(round, org.as_ref(), nara_app::report::Earlier::All)
+        .await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(ExitCode::SUCCESS);
@@ -227,7 +225,7 @@ pub async fn report(store: &dyn Store, args: &ReportArgs, out: &Out) -> Result<E
         }
     }
     if no_index {
-        let (_, inst) = nara_app::round_instrument(store, round).await?;
+        let (_, inst) = app.round_instrument(round).await?;
         println!(
             "– i kolumnen index: {}",
             nara_core::scoring::no_index_rule(&inst)
@@ -245,8 +243,8 @@ fn index_cell(x: Option<f64>, missing: &mut bool) -> String {
 }
 
 /// Copies the database.
-pub async fn backup(store: &dyn Store, args: &BackupArgs, out: &Out) -> Result<ExitCode> {
-    nara_app::backup(store, &args.output, "cli").await?;
+pub async fn backup(app: &App, args: &BackupArgs, out: &Out) -> Result<ExitCode> {
+    app.backup(&args.output, "cli").await?;
     out.say(format!(
         "Säkerhetskopian skrevs till {}.",
         args.output.display()

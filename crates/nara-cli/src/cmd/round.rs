@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Subcommand;
-use nara_app::Store;
+use nara_app::App;
 use nara_core::RoundStatus;
 use nara_core::round::Date;
 
@@ -58,7 +58,7 @@ pub enum RoundCmd {
 }
 
 /// Runs a round command.
-pub async fn run(store: &dyn Store, cmd: &RoundCmd, out: &Out) -> Result<ExitCode> {
+pub async fn run(app: &App, cmd: &RoundCmd, out: &Out) -> Result<ExitCode> {
     let date = |d: &Option<String>| d.as_deref().map(Date::parse).transpose();
     let (id, to) = match cmd {
         RoundCmd::Create {
@@ -77,20 +77,20 @@ pub async fn run(store: &dyn Store, cmd: &RoundCmd, out: &Out) -> Result<ExitCod
                     })
                 })
                 .transpose()?;
-            let r = nara_app::rounds::create(
-                store,
-                super::round_id(id)?,
-                inst,
-                date(opens)?,
-                date(closes)?,
-                "cli",
-            )
-            .await?;
+            let r = app
+                .create_round(
+                    super::round_id(id)?,
+                    inst,
+                    date(opens)?,
+                    date(closes)?,
+                    "cli",
+                )
+                .await?;
             out.say(format!("Omgången {} skapades (utkast) med instrumentet {} {}. Öppna den med: nara round open {}", r.id, r.instrument_id, r.instrument_version, r.id));
             return Ok(ExitCode::SUCCESS);
         }
         RoundCmd::List { json } => {
-            let rounds = store.rounds().await?;
+            let rounds = app.rounds().await?;
             if *json {
                 println!("{}", serde_json::to_string_pretty(&rounds)?);
             } else if rounds.is_empty() {
@@ -119,7 +119,9 @@ pub async fn run(store: &dyn Store, cmd: &RoundCmd, out: &Out) -> Result<ExitCod
         } => r.as_str(),
         _ => "",
     };
-    let r = nara_app::rounds::change_status(store, super::round_id(id)?, to, reason, "cli").await?;
+    let r = app
+        .change_status(super::round_id(id)?, to, reason, "cli")
+        .await?;
     out.say(format!("Omgången {} är nu {}.", r.id, r.status.label()));
     Ok(ExitCode::SUCCESS)
 }

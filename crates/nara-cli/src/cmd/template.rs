@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use clap::Args;
-use nara_app::Store;
+use nara_app::App;
 
 use crate::Out;
 
@@ -30,9 +30,9 @@ pub struct TemplateArgs {
 }
 
 /// Writes the forms.
-pub async fn run(store: &dyn Store, args: &TemplateArgs, out: &Out) -> Result<ExitCode> {
-    let (round, _) = nara_app::round_instrument(store, super::round_id(&args.round)?).await?;
-    let orgs = nara_app::organisations(store).await?;
+pub async fn run(app: &App, args: &TemplateArgs, out: &Out) -> Result<ExitCode> {
+    let (round, _) = app.round_instrument(super::round_id(&args.round)?).await?;
+    let orgs = app.organisations().await?;
     let chosen: Vec<&nara_core::Organisation> = match (&args.org, args.all) {
         (Some(o), _) => vec![orgs.find(o).ok_or_else(|| {
             anyhow::anyhow!("Organisationen ”{o}” finns inte. Se nara org list.")
@@ -47,7 +47,7 @@ pub async fn run(store: &dyn Store, args: &TemplateArgs, out: &Out) -> Result<Ex
     }
     for o in chosen {
         // The same form and file name as the server's download (`blankett-2026-2080.xlsx`).
-        let (name, bytes) = nara_app::blank_form(store, round.id, &o.code).await?;
+        let (name, bytes) = app.blank_form(round.id, &o.code).await?;
         let path = if args.all {
             args.output.join(name)
         } else {

@@ -43,15 +43,15 @@ pub async fn audit(
     a: Admin,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Html<String>> {
-    let s = state.store.as_ref();
+    let app = &state.app;
     let filter = (!q.handling.is_empty()).then_some(q.handling.as_str());
-    let rows = s
+    let rows = app
         .audit_log(500, filter)
         .await?
         .into_iter()
         .map(|e| (when(e.at), e.actor, e.action, e.subject, e.details))
         .collect();
-    let mut actions: Vec<String> = s
+    let mut actions: Vec<String> = app
         .audit_log(5000, None)
         .await?
         .into_iter()

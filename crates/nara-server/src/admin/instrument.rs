@@ -46,7 +46,7 @@ async fn instrument_page(
     notice: String,
 ) -> AppResult<Html<String>> {
     let stored = state
-        .store
+        .app
         .instruments()
         .await?
         .into_iter()
@@ -96,91 +96,71 @@ pub async fn instrument(State(state): State<AppState>, a: Admin) -> AppResult<Ht
 pub async fn instrument_post(
     State(state): State<AppState>,
     a: Admin,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> AppResult<Html<String>> {
-    let (mut csrf, mut step, mut toml) = (String::new(), String::new(), String::new());
+    let upload = read_upload(mp).await;
+    a.0.check_csrf(&upload.csrf)?;
+    let refuse = |msg: String| instrument_page(&state, &a, None, String::new(), msg, String::new());
+    let toml = match upload.toml {
+        Ok(t) if !t.trim().is_empty() => t,
+        Ok(_) => return refuse("Välj en instrumentfil (.toml).".into()).await,
+        Err(msg) => return refuse(msg.into()).await,
+    };
+    let inst = match Instrument::from_toml(&toml) {
+        Ok(i) => i,
+        Err(e) => return refuse(e.to_string()).await,
+    };
+    if upload.step != "spara" {
+        return instrument_page(&state, &a, Some(inst), toml, String::new(), String::new()).await;
+    }
+    let stored = state.app.instruments().await?;
+    if (stored.iter()).any(|i| i.id == inst.id && i.version == inst.version) {
+        let (id, v) = (&inst.id, &inst.version);
+        return refuse(format!("Instrumentet {id} version {v} finns redan. Ge den nya versionen ett nytt versionsnummer.")).await;
+    }
+    // Stored by the same use case as `nara instrument import`.
+    let inst = (state.app)
+        .import_instrument(&toml, &a.0.user.username)
+        .await?;
+    let notice = format!(
+        "{} version {} är sparat och kan väljas för nya omgångar.",
+        inst.name, inst.version
+    );
+    instrument_page(&state, &a, None, String::new(), String::new(), notice).await
+}
+
+/// What the instrument form sent: its CSRF token, the step, and the file's text (or why it
+/// cannot be one).
+struct Upload {
+    csrf: String,
+    step: String,
+    toml: Result<String, &'static str>,
+}
+
+/// Reads the instrument form; a file over 1 MB or not UTF-8 is refused by its sentence.
+async fn read_upload(mut mp: Multipart) -> Upload {
+    let mut up = Upload {
+        csrf: String::new(),
+        step: String::new(),
+        toml: Ok(String::new()),
+    };
     while let Ok(Some(field)) = mp.next_field().await {
         match field.name() {
-            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("steg") => step = field.text().await.unwrap_or_default(),
-            Some("fil") | Some("toml") => {
+            Some("csrf") => up.csrf = field.text().await.unwrap_or_default(),
+            Some("steg") => up.step = field.text().await.unwrap_or_default(),
+            // The last file or text sent counts; once one is refused, the refusal stands.
+            Some("fil") | Some("toml") if up.toml.is_ok() => {
                 let bytes = field.bytes().await.unwrap_or_default();
-                if !bytes.is_empty() {
-                    if bytes.len() > 1024 * 1024 {
-                        return instrument_page(
-                            &state,
-                            &a,
-                            None,
-                            String::new(),
-                            "Filen är större än 1 MB; ett instrument är en liten textfil (TOML)."
-                                .into(),
-                            String::new(),
-                        )
-                        .await;
-                    }
-                    toml = match String::from_utf8(bytes.to_vec()) {
-                        Ok(t) => t,
-                        Err(_) => {
-                            return instrument_page(
-                                &state,
-                                &a,
-                                None,
-                                String::new(),
-                                "Filen är inte text (UTF-8). Ett instrument är en TOML-fil.".into(),
-                                String::new(),
-                            )
-                            .await;
-                        }
-                    };
+                if bytes.len() > 1024 * 1024 {
+                    up.toml =
+                        Err("Filen är större än 1 MB; ett instrument är en liten textfil (TOML).");
+                } else if !bytes.is_empty() {
+                    up.toml = String::from_utf8(bytes.to_vec())
+                        .map_err(|_| "Filen är inte text (UTF-8). Ett instrument är en TOML-fil.");
                 }
             }
             _ => {}
         }
     }
-    a.0.check_csrf(&csrf)?;
-    if toml.trim().is_empty() {
-        return instrument_page(
-            &state,
-            &a,
-            None,
-            String::new(),
-            "Välj en instrumentfil (.toml).".into(),
-            String::new(),
-        )
-        .await;
-    }
-    let inst = match Instrument::from_toml(&toml) {
-        Ok(i) => i,
-        Err(e) => {
-            return instrument_page(
-                &state,
-                &a,
-                None,
-                String::new(),
-                e.to_string(),
-                String::new(),
-            )
-            .await;
-        }
-    };
-    if step == "spara" {
-        let exists = state
-            .store
-            .instruments()
-            .await?
-            .iter()
-            .any(|i| i.id == inst.id && i.version == inst.version);
-        if exists {
-            return instrument_page(&state, &a, None, String::new(), format!("Instrumentet {} version {} finns redan. Ge den nya versionen ett nytt versionsnummer.", inst.id, inst.version), String::new()).await;
-        }
-        // Stored by the same function as `nara instrument import`.
-        let inst =
-            nara_app::import_instrument(state.store.as_ref(), &toml, &a.0.user.username).await?;
-        let notice = format!(
-            "{} version {} är sparat och kan väljas för nya omgångar.",
-            inst.name, inst.version
-        );
-        return instrument_page(&state, &a, None, String::new(), String::new(), notice).await;
-    }
-    instrument_page(&state, &a, Some(inst), toml, String::new(), String::new()).await
+    up
 }

@@ -39,7 +39,7 @@ pub async fn create_round(
     Form(f): Form<NewRound>,
 ) -> AppResult<Response> {
     a.0.check_csrf(&f.csrf)?;
-    let s = state.store.as_ref();
+    let app = &state.app;
     let result: Result<RoundId, nara_app::Error> = async {
         let id =
             RoundId::parse(&f.id).map_err(|e| nara_app::Error::Invalid(format!("Omgång: {e}")))?;
@@ -56,7 +56,8 @@ pub async fn create_round(
         let opens = date(&f.opens, "Öppnar")?;
         let closes = date(&f.closes, "Stänger")?;
         let inst = f.instrument.split_once('@');
-        nara_app::rounds::create(s, id, inst, opens, closes, &a.0.user.username).await?;
+        app.create_round(id, inst, opens, closes, &a.0.user.username)
+            .await?;
         Ok(id)
     }
     .await;
@@ -87,7 +88,7 @@ pub async fn forms_zip(
 ) -> AppResult<Response> {
     let rid = RoundId::parse(&id)
         .map_err(|_| AppError::NotFound(format!("Omgången {id} finns inte.")))?;
-    let (name, bytes) = nara_app::forms_zip(state.store.as_ref(), rid).await?;
+    let (name, bytes) = state.app.forms_zip(rid).await?;
     Ok(crate::downloads::attachment(
         bytes,
         &name,

@@ -54,7 +54,7 @@ pub async fn tracking(
     VisibleRound { round, .. }: VisibleRound,
 ) -> AppResult<Html<String>> {
     let rid = round.id;
-    let t = nara_app::report::response_tracking(state.store.as_ref(), rid).await?;
+    let t = state.app.response_tracking(rid).await?;
     let layout = round_layout(
         &state,
         &a,
@@ -77,9 +77,7 @@ pub async fn tracking(
 /// not, and the web answers under way.
 fn view(layout: Layout, t_round: String, t: &nara_app::report::Tracking) -> TrackingPage {
     let answered: Vec<TrackRow> = t
-        .organisations
-        .iter()
-        .filter(|o| !o.units.is_empty())
+        .answered()
         .map(|o| TrackRow {
             name: format!("{} ({})", o.name, o.code),
             units: o

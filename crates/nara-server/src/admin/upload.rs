@@ -441,8 +441,8 @@ pub async fn upload(
         round: Some(round.id),
         ..Default::default()
     };
-    let store = state.store.as_ref();
-    let imported = nara_app::import::import_batch(store, &got.paths, &opts, &|_| {}).await;
+    let app = &state.app;
+    let imported = app.import_batch(&got.paths, &opts, &|_| {}).await;
     drop(got.dir);
     let (rows, summary) = match imported {
         Ok(report) => {

@@ -10,8 +10,8 @@ use axum::Router;
 use axum::extract::{Form, State};
 use axum::response::Html;
 use axum::routing::get;
+use nara_app::{Role, User};
 use nara_core::OrgCode;
-use nara_store::Role;
 use serde::Deserialize;
 
 /// Accounts.
@@ -51,8 +51,9 @@ async fn users_page(
     notice: String,
     error: String,
 ) -> AppResult<Html<String>> {
-    let s = state.store.as_ref();
-    let users = nara_app::users::list(s)
+    let app = &state.app;
+    let users = app
+        .users()
         .await?
         .into_iter()
         .map(|u| {
@@ -65,9 +66,10 @@ async fn users_page(
             )
         })
         .collect();
-    let orgs = s
+    let orgs = app
         .organisations()
         .await?
+        .organisations
         .into_iter()
         .map(|o| (o.code.to_string(), o.name))
         .collect();
@@ -114,63 +116,85 @@ pub async fn user_action(
     Form(f): Form<UserForm>,
 ) -> AppResult<Html<String>> {
     a.0.check_csrf(&f.csrf)?;
-    let s = state.store.as_ref();
-    let me = a.0.user.username.clone();
-    let org = if f.org.trim().is_empty() {
-        None
-    } else {
-        OrgCode::parse(&f.org).ok()
-    };
-    let role = Role::parse(&f.role);
-    // The account acted on, by id: the name as typed may differ in case or spaces.
-    let me_id = a.0.user.id;
-    let outcome: Result<String, nara_app::Error> = async {
-        match f.action.as_str() {
-            "add" => {
-                let role = role.ok_or_else(|| nara_app::Error::Invalid("Välj en roll.".into()))?;
-                let pw = nara_app::users::random_password()?;
-                let u = nara_app::users::add(s, &f.username, &pw, role, org.as_ref(), &me).await?;
-                Ok(format!("Kontot {} är skapat. Lösenord: {pw} (visas bara nu; lämna det på ett säkert sätt).", u.username))
-            }
-            "password" => {
-                let target = nara_app::users::get(s, &f.username).await?;
-                let pw = nara_app::users::random_password()?;
-                nara_app::users::set_password(s, &target.username, &pw, &me).await?;
-                // A reset unlocks the account.
-                state.limiter.forget_user(target.id);
-                Ok(format!("Nytt lösenord för {}: {pw} (visas bara nu).", target.username))
-            }
-            "disable" | "enable" => {
-                let target = nara_app::users::get(s, &f.username).await?;
-                if target.id == me_id {
-                    return Err(nara_app::Error::Forbidden("Du kan inte stänga av ditt eget konto.".into()));
-                }
-                let disable = f.action == "disable";
-                nara_app::users::set_disabled(s, &target.username, disable, &me).await?;
-                if !disable {
-                    // Enabling unlocks the account.
-                    state.limiter.forget_user(target.id);
-                }
-                Ok(format!("Kontot {} är {}.", target.username, if disable { "avstängt" } else { "aktivt igen" }))
-            }
-            "role" => {
-                let role = role.ok_or_else(|| nara_app::Error::Invalid("Välj en roll.".into()))?;
-                let target = nara_app::users::get(s, &f.username).await?;
-                if target.id == me_id && role != Role::Admin {
-                    return Err(nara_app::Error::Forbidden("Du kan inte ta bort din egen samordnarroll.".into()));
-                }
-                nara_app::users::set_role(s, &target.username, role, org.as_ref(), &me).await?;
-                Ok(format!("{} är nu {}.", target.username, role_label(role)))
-            }
-            _ => Err(nara_app::Error::Invalid("Okänd åtgärd.".into())),
-        }
-    }
-    .await;
-    match outcome {
+    match apply(&state, &a.0.user, &f).await {
         Ok(notice) => users_page(&state, &a, notice, String::new()).await,
         Err(e) => {
             let m = user_err(e)?;
             users_page(&state, &a, String::new(), m).await
+        }
+    }
+}
+
+/// Carries out one change to accounts for the coordinator `me`; the sentence to show comes
+/// back (with a new password, shown once). A coordinator cannot disable their own account or
+/// take away their own coordinator role. A new password or enabling an account unlocks its
+/// sign-in.
+async fn apply(state: &AppState, me: &User, f: &UserForm) -> Result<String, nara_app::Error> {
+    let app = &state.app;
+    let me_name = me.username.as_str();
+    let org = match f.org.trim() {
+        "" => None,
+        o => OrgCode::parse(o).ok(),
+    };
+    let role =
+        || Role::parse(&f.role).ok_or_else(|| nara_app::Error::Invalid("Välj en roll.".into()));
+    if f.action == "add" {
+        let role = role()?;
+        let pw = nara_app::users::random_password()?;
+        let u = app
+            .add_user(&f.username, &pw, role, org.as_ref(), me_name)
+            .await?;
+        return Ok(format!(
+            "Kontot {} är skapat. Lösenord: {pw} (visas bara nu; lämna det på ett säkert sätt).",
+            u.username
+        ));
+    }
+    if !matches!(
+        f.action.as_str(),
+        "password" | "disable" | "enable" | "role"
+    ) {
+        return Err(nara_app::Error::Invalid("Okänd åtgärd.".into()));
+    }
+    // The account acted on, by id: the name as typed may differ in case or spaces.
+    let target = app.user(&f.username).await?;
+    match f.action.as_str() {
+        "password" => {
+            let pw = nara_app::users::random_password()?;
+            app.set_password(&target.username, &pw, me_name).await?;
+            state.limiter.forget_user(target.id);
+            Ok(format!(
+                "Nytt lösenord för {}: {pw} (visas bara nu).",
+                target.username
+            ))
+        }
+        "disable" | "enable" => {
+            if target.id == me.id {
+                return Err(nara_app::Error::Forbidden(
+                    "Du kan inte stänga av ditt eget konto.".into(),
+                ));
+            }
+            let disable = f.action == "disable";
+            app.set_disabled(&target.username, disable, me_name).await?;
+            if !disable {
+                state.limiter.forget_user(target.id);
+            }
+            Ok(format!(
+                "Kontot {} är {}.",
+                target.username,
+                if disable { "avstängt" } else { "aktivt igen" }
+            ))
+        }
+        // "role", the only action left (checked above).
+        _ => {
+            let role = role()?;
+            if target.id == me.id && role != Role::Admin {
+                return Err(nara_app::Error::Forbidden(
+                    "Du kan inte ta bort din egen samordnarroll.".into(),
+                ));
+            }
+            app.set_role(&target.username, role, org.as_ref(), me_name)
+                .await?;
+            Ok(format!("{} är nu {}.", target.username, role_label(role)))
         }
     }
 }

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use nara_store::{User, now_ms};
+use nara_app::{User, now_ms};
 use sha2::{Digest, Sha256};
 
 /// The account a sign-in is for, as the limiter counts it.

@@ -11,9 +11,8 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use nara_app::{Role, User};
 use nara_core::OrgCode;
-use nara_store::{Role, Session, User, now_ms};
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::error::AppError;
@@ -88,11 +87,6 @@ fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The SHA-256 of a session id, as stored.
-pub fn hash_id(id: &str) -> String {
-    hex::encode(Sha256::digest(id.as_bytes()))
-}
-
 /// A cookie's value from the request.
 pub fn cookie(jar: &CookieJar, name: &str) -> Option<String> {
     jar.get(name).map(|c| c.value().to_string())
@@ -115,34 +109,25 @@ pub fn removal(state: &AppState, name: &'static str) -> Cookie<'static> {
     c
 }
 
+/// How long sessions live, from the configuration.
+pub fn limits(state: &AppState) -> nara_app::sessions::Limits {
+    nara_app::sessions::Limits {
+        idle: state.config.session_idle,
+        absolute: state.config.session_absolute,
+    }
+}
+
 /// Looks up the session of a request; `None` when absent, unknown, expired or its account is
-/// disabled. Touches `last_seen`.
+/// disabled (see [`nara_app::sessions::resume`]).
 pub async fn session_user(state: &AppState, jar: &CookieJar) -> Result<Option<Viewer>, AppError> {
     let Some(id) = cookie(jar, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let hash = hash_id(&id);
-    let Some(s) = state.store.session(&hash).await? else {
-        return Ok(None);
-    };
-    let now = now_ms();
-    let idle = state.config.session_idle.as_millis() as i64;
-    if now >= s.expires_at || now - s.last_seen >= idle {
-        state.store.delete_session(&hash).await?;
-        return Ok(None);
-    }
-    let Some(user) = state.store.user(s.user_id).await? else {
-        return Ok(None);
-    };
-    if user.disabled {
-        state.store.delete_session(&hash).await?;
-        return Ok(None);
-    }
-    // Touch at most once a minute, so reading pages does not write on every request.
-    if now - s.last_seen > 60_000 {
-        state.store.touch_session(&hash, now).await?;
-    }
-    Ok(Some(Viewer { user, csrf: s.csrf }))
+    let resumed = state.app.resume_session(&id, limits(state)).await?;
+    Ok(resumed.map(|r| Viewer {
+        user: r.user,
+        csrf: r.csrf,
+    }))
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -182,21 +167,5 @@ impl FromRequestParts<AppState> for Admin {
 /// Starts a session for a user: a new id (never one the browser brought), stored hashed.
 /// Returns the cookie's value.
 pub async fn start_session(state: &AppState, user: &User) -> Result<String, AppError> {
-    let id = nara_app::users::random_token(32)?;
-    let now = now_ms();
-    let session = Session {
-        id_hash: hash_id(&id),
-        user_id: user.id,
-        csrf: nara_app::users::random_token(32)?,
-        created_at: now,
-        last_seen: now,
-        expires_at: now + state.config.session_absolute.as_millis() as i64,
-    };
-    state.store.create_session(&session).await?;
-    // Sessions past their time are removed now and then, here.
-    let _ = state
-        .store
-        .delete_expired_sessions(now, state.config.session_idle.as_millis() as i64)
-        .await;
-    Ok(id)
+    Ok(state.app.start_session(user, limits(state)).await?)
 }

@@ -8,11 +8,11 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use nara_app::AnswerLink;
 use nara_app::online::{self, FieldError, LinkState};
 use nara_core::instrument::{Area, Statement};
 use nara_core::rollup::UnitRollup;
 use nara_core::{AnswerSet, Instrument, Round};
-use nara_store::AnswerLink;
 
 use crate::AppState;
 use crate::error::{AppError, AppResult};
@@ -127,7 +127,7 @@ pub(super) fn gone(status: StatusCode, title: &str, message: String) -> AppResul
 }
 
 pub(super) async fn open(state: &AppState, token: &str) -> AppResult<Result<Opened, Response>> {
-    Ok(match online::open_link(state.store.as_ref(), token).await? {
+    Ok(match state.app.open_link(token).await? {
         LinkState::Open(b) => Ok(*b),
         LinkState::Unknown => Err(gone(StatusCode::NOT_FOUND, "Länken finns inte", "Länken finns inte. Kontrollera att hela adressen kom med, eller be den som skickade den om en ny.".into())?),
         LinkState::Revoked => Err(gone(StatusCode::GONE, "Länken är återkallad", "Den här svarslänken har återkallats. Be samordnaren eller din organisations kontaktperson om en ny.".into())?),
@@ -287,7 +287,7 @@ async fn render_form(
 ) -> AppResult<Html<String>> {
     let (l, inst) = (&opened.0, &opened.2);
     let answers = if l.consensus {
-        online::raters_of(state.store.as_ref(), l).await?
+        state.app.raters_of(l).await?
     } else {
         Vec::new()
     };
@@ -299,7 +299,7 @@ async fn render_form(
         answers: &answers,
         rollup,
     };
-    let org = nara_app::organisation(state.store.as_ref(), &l.org).await?;
+    let org = state.app.organisation(&l.org).await?;
     let org = format!("{} ({})", org.name, org.code);
     Ok(Html(form_view(token, opened, org, st, &raters).render()?))
 }
@@ -373,7 +373,7 @@ pub async fn form(State(state): State<AppState>, Path(token): Path<String>) -> A
         Err(r) => return Ok(r),
     };
     tracing::Span::current().record("link", opened.0.id);
-    let draft = online::draft(state.store.as_ref(), &opened.0).await?;
+    let draft = state.app.draft(&opened.0).await?;
     let notice = if opened.0.saved_at.is_some() {
         "Välkommen tillbaka: dina sparade svar är ifyllda.".to_string()
     } else {
@@ -447,7 +447,7 @@ async fn submit(
 ) -> AppResult<Response> {
     let (l, inst) = (&opened.0, &opened.2);
     let actor = format!("länk {}", l.id);
-    match online::submit(state.store.as_ref(), l, inst, &actor).await {
+    match state.app.submit(l, inst, &actor).await {
         Ok(_) => Ok(Redirect::to(&format!("/svar/{token}/resultat")).into_response()),
         Err(e) if e.user_message().is_some() => {
             let st = FormState {
@@ -484,9 +484,9 @@ pub async fn post(
             ));
         }
     };
-    let (s, l, round, inst) = (state.store.as_ref(), &opened.0, &opened.1, &opened.2);
-    let errors = (online::save(s, l, inst, &p.data).await).map_err(AppError::from)?;
-    let draft = online::draft(s, l).await?;
+    let (app, l, round, inst) = (&state.app, &opened.0, &opened.1, &opened.2);
+    let errors = (app.save_draft(l, inst, &p.data).await).map_err(AppError::from)?;
+    let draft = app.draft(l).await?;
     if !errors.is_empty() {
         let n = errors.len();
         let st = FormState {
@@ -506,7 +506,7 @@ pub async fn post(
     if p.action == "skicka" {
         return submit(&state, &token, &opened, &draft).await;
     }
-    let l = (s.link_by_token(&online::token_hash(&token)).await?).unwrap_or_else(|| l.clone());
+    let l = (app.link_by_token(&token).await?).unwrap_or_else(|| l.clone());
     let notice = format!(
         "Sparat {}. Du kan stänga sidan och fortsätta senare med samma länk.",
         l.saved_at.map(when).unwrap_or_default()
@@ -531,7 +531,7 @@ pub async fn autosave(
     Path(token): Path<String>,
     req: axum::extract::Request,
 ) -> AppResult<Response> {
-    let (l, _, inst) = match online::open_link(state.store.as_ref(), &token).await? {
+    let (l, _, inst) = match state.app.open_link(&token).await? {
         LinkState::Open(b) => *b,
         _ => {
             return Ok((
@@ -556,7 +556,9 @@ pub async fn autosave(
             return Ok((status, Json(serde_json::json!({ "fel": fel }))).into_response());
         }
     };
-    let errors = online::save(state.store.as_ref(), &l, &inst, &fields)
+    let errors = state
+        .app
+        .save_draft(&l, &inst, &fields)
         .await
         .map_err(AppError::from)?;
     let body = serde_json::json!({

@@ -5,9 +5,9 @@ use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use nara_app::AnswerLink;
 use nara_app::online;
 use nara_core::{OrgCode, Organisation, Round};
-use nara_store::AnswerLink;
 use serde::Deserialize;
 
 use super::form_path;
@@ -104,9 +104,10 @@ async fn org_scope(state: &AppState, v: &Viewer, org: &str) -> AppResult<OrgCode
         (true, _) => match OrgCode::parse(org) {
             Ok(c) => Ok(c),
             Err(_) => state
-                .store
+                .app
                 .organisations()
                 .await?
+                .organisations
                 .first()
                 .map(|o| o.code.clone())
                 .ok_or(AppError::Forbidden),
@@ -220,8 +221,8 @@ async fn links_page(
     made: Vec<MadeLink>,
     error: String,
 ) -> AppResult<Html<String>> {
-    let orgs = state.store.organisations().await?;
-    let links = state.store.links(round.id, Some(org)).await?;
+    let orgs = state.app.organisations().await?.organisations;
+    let links = state.app.links(round.id, Some(org)).await?;
     let rid = round.id;
     let title = format!("Svarslänkar {rid}");
     let crumbs = vec![
@@ -299,14 +300,19 @@ pub async fn create(
     v.check_csrf(&f.csrf)?;
     let org = org_scope(&state, v, &f.org).await?;
     let base = crate::public_base(&state, &headers);
-    let org_name = nara_app::organisation(state.store.as_ref(), &org)
+    let org_name = state
+        .app
+        .organisation(&org)
         .await
         .map(|o| o.name)
         .unwrap_or_else(|_| org.to_string());
     let raters: Vec<String> = f.raters.lines().map(str::to_string).collect();
-    let (store, user) = (state.store.as_ref(), &v.user.username);
+    let (app, user) = (&state.app, &v.user.username);
     let consensus = f.consensus.is_some();
-    match online::create_links(store, round.id, &org, &f.unit, &raters, consensus, user).await {
+    match app
+        .create_links(round.id, &org, &f.unit, &raters, consensus, user)
+        .await
+    {
         Ok(made) => {
             let made = (made.iter())
                 .map(|m| made_link(m, round, &org_name, &base, user))
@@ -339,7 +345,7 @@ pub async fn revoke(
     let v = &r.viewer;
     v.check_csrf(&f.csrf)?;
     let l = state
-        .store
+        .app
         .links(r.round.id, None)
         .await?
         .into_iter()
@@ -348,7 +354,7 @@ pub async fn revoke(
     if !(v.is_admin() || v.org() == Some(&l.org)) {
         return Err(AppError::Forbidden);
     }
-    state.store.revoke_link(l.id, &v.user.username).await?;
+    state.app.revoke_link(l.id, &v.user.username).await?;
     Ok(Redirect::to(&format!("/omgangar/{}/lankar?org={}", r.round.id, l.org)).into_response())
 }
 

@@ -90,9 +90,10 @@ pub async fn result(
     };
     tracing::Span::current().record("link", l.id);
     let snap = crate::snap(&state).await?;
-    let (store, earlier) = (state.store.as_ref(), nara_app::report::Earlier::NotDraft);
-    let rep = (state.reports)
-        .report(store, &snap, round.id, Some(&l.org), earlier)
+    let (app, earlier) = (&state.app, nara_app::report::Earlier::NotDraft);
+    let rep = state
+        .app
+        .report(&snap, round.id, Some(&l.org), earlier)
         .await?;
     let unit = rep
         .org(l.org.as_str())
@@ -108,7 +109,7 @@ pub async fn result(
         class: "s1",
     }];
     let radar = svg::radar(&inst, &format!("{} per delmål", u.name), &labels, &series);
-    let org = nara_app::organisation(store, &l.org).await?;
+    let org = app.organisation(&l.org).await?;
     let page = ResultPage {
         token,
         unit: u.name.clone(),

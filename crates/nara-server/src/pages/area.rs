@@ -116,9 +116,7 @@ pub async fn area(
         .ok_or_else(|| AppError::NotFound(format!("Delmålet {area} finns inte i instrumentet.")))?;
     let snap = crate::snap(&state).await?;
     let earlier = audience(&viewer, &round).earlier;
-    let r = (state.reports)
-        .report(state.store.as_ref(), &snap, round.id, None, earlier)
-        .await?;
+    let r = state.app.report(&snap, round.id, None, earlier).await?;
     let a = &instrument.areas[ai];
     let (rid, title) = (round.id, format!("{} {}", a.id, a.name));
     let crumbs = vec![

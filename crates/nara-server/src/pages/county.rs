@@ -155,9 +155,7 @@ pub async fn county(
     need_county(&viewer, &round)?;
     let snap = crate::snap(&state).await?;
     let earlier = audience(&viewer, &round).earlier;
-    let r = (state.reports)
-        .report(state.store.as_ref(), &snap, round.id, None, earlier)
-        .await?;
+    let r = state.app.report(&snap, round.id, None, earlier).await?;
     let rid = round.id;
     let crumbs = vec![
         link("/omgangar", "Omgångar"),

@@ -41,7 +41,7 @@ pub async fn downloads(
     }: VisibleRound,
 ) -> AppResult<Html<String>> {
     let rid = round.id.to_string();
-    let orgs = state.store.organisations().await?;
+    let orgs = state.app.organisations().await?.organisations;
     let forms = orgs
         .iter()
         .filter(|o| v.is_admin() || v.org() == Some(&o.code))
@@ -88,7 +88,7 @@ pub async fn blank_form(
     if !(v.is_admin() || v.org() == Some(&code)) {
         return Err(AppError::Forbidden);
     }
-    let (name, bytes) = nara_app::blank_form(state.store.as_ref(), round.id, &code).await?;
+    let (name, bytes) = state.app.blank_form(round.id, &code).await?;
     Ok(crate::downloads::attachment(
         bytes,
         &name,

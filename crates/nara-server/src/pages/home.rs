@@ -39,14 +39,8 @@ pub async fn home(State(state): State<AppState>, jar: CookieJar) -> AppResult<Re
             continue;
         }
         let rep = state
-            .reports
-            .report(
-                state.store.as_ref(),
-                &snap,
-                r.id,
-                own,
-                crate::access::audience(&v, r).earlier,
-            )
+            .app
+            .report(&snap, r.id, own, crate::access::audience(&v, r).earlier)
             .await?;
         if !rep.organisations.is_empty() {
             newest = Some(r);

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::CookieJar;
+use nara_app::User;
 use serde::Deserialize;
 
 /// Sign-in and sign-out.
@@ -78,78 +79,74 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     use nara_app::users;
-    const WRONG: &str = "Fel användarnamn eller lösenord.";
-    const LIMITED: &str = "För många misslyckade försök. Vänta en kvart och försök igen, eller be samordnaren återställa lösenordet.";
     let expected = auth::cookie(&jar, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || expected != form.csrf {
         return Err(auth::csrf_error());
     }
     let name = form.username.trim();
     let shown = users::loggable_name(name);
-    let limited = |first: bool| {
-        if first {
-            tracing::warn!(user = %shown, %addr, "sign-in rate limited");
-        } else {
-            tracing::debug!(user = %shown, %addr, "sign-in rate limited");
-        }
-        login_page(&state, LIMITED, &shown, StatusCode::TOO_MANY_REQUESTS)
-    };
     if !users::valid_username(name) || form.password.len() > users::MAX_PASSWORD_BYTES {
         if let auth::Reservation::Refused { first } = state.limiter.reserve_address(&addr) {
-            return limited(first);
+            return limited(&state, &shown, &addr, first);
         }
-        let _ = state
-            .store
-            .audit(
-                &shown,
-                "sign-in.failed",
-                &shown,
-                &format!("adress: {addr}; ogiltigt användarnamn eller för långt lösenord"),
-            )
-            .await;
-        return login_page(&state, WRONG, &shown, StatusCode::UNAUTHORIZED);
+        let why = format!("adress: {addr}; ogiltigt användarnamn eller för långt lösenord");
+        return failed(&state, &shown, &why).await;
     }
-    let user = state.store.user_by_name(name).await?;
-    let ticket = match state
-        .limiter
-        .reserve(&auth::Account::of(name, user.as_ref()), &addr)
-    {
+    let user = state.app.find_user(name).await?;
+    let account = auth::Account::of(name, user.as_ref());
+    let ticket = match state.limiter.reserve(&account, &addr) {
         auth::Reservation::Go(t) => t,
-        auth::Reservation::Refused { first } => return limited(first),
+        auth::Reservation::Refused { first } => return limited(&state, &shown, &addr, first),
     };
     state.limiter.count_verification();
-    match users::check_sign_in(user, &form.password).await {
-        Some(user) => {
-            state.limiter.succeeded(ticket);
-            // A new session id at every sign-in; the old one, if any, ends.
-            if let Some(old) = auth::cookie(&jar, SESSION_COOKIE) {
-                let _ = state.store.delete_session(&auth::hash_id(&old)).await;
-            }
-            let id = auth::start_session(&state, &user).await?;
-            state
-                .store
-                .audit(
-                    &user.username,
-                    "sign-in",
-                    &user.username,
-                    &format!("adress: {addr}"),
-                )
-                .await?;
-            let jar = CookieJar::new()
-                .add(auth::new_cookie(&state, SESSION_COOKIE, id))
-                .add(auth::removal(&state, LOGIN_CSRF_COOKIE));
-            Ok((jar, Redirect::to("/")).into_response())
-        }
-        None => {
-            // The reservation stays: it is the failure.
-            drop(ticket);
-            let _ = state
-                .store
-                .audit(&shown, "sign-in.failed", &shown, &format!("adress: {addr}"))
-                .await;
-            login_page(&state, WRONG, &shown, StatusCode::UNAUTHORIZED)
-        }
+    let Some(user) = users::check_sign_in(user, &form.password).await else {
+        // The reservation stays: it is the failure.
+        drop(ticket);
+        return failed(&state, &shown, &format!("adress: {addr}")).await;
+    };
+    state.limiter.succeeded(ticket);
+    signed_in(&state, &jar, &user, &addr).await
+}
+
+const WRONG: &str = "Fel användarnamn eller lösenord.";
+const LIMITED: &str = "För många misslyckade försök. Vänta en kvart och försök igen, eller be samordnaren återställa lösenordet.";
+
+/// The answer to a refused attempt: logged (at warning level the first time), the form again.
+fn limited(state: &AppState, shown: &str, addr: &str, first: bool) -> AppResult<Response> {
+    if first {
+        tracing::warn!(user = %shown, %addr, "sign-in rate limited");
+    } else {
+        tracing::debug!(user = %shown, %addr, "sign-in rate limited");
     }
+    login_page(state, LIMITED, shown, StatusCode::TOO_MANY_REQUESTS)
+}
+
+/// The answer to a wrong name or password: audited (best effort: a failing audit must not tell
+/// the guesser anything), the form again with one sentence for both.
+async fn failed(state: &AppState, shown: &str, why: &str) -> AppResult<Response> {
+    let _ = state.app.audit(shown, "sign-in.failed", shown, why).await;
+    login_page(state, WRONG, shown, StatusCode::UNAUTHORIZED)
+}
+
+/// A successful sign-in: a new session id (the old one, if any, ends), audited, and home.
+async fn signed_in(
+    state: &AppState,
+    jar: &CookieJar,
+    user: &User,
+    addr: &str,
+) -> AppResult<Response> {
+    if let Some(old) = auth::cookie(jar, SESSION_COOKIE) {
+        let _ = state.app.end_session(&old).await;
+    }
+    let id = auth::start_session(state, user).await?;
+    let name = &user.username;
+    (state.app)
+        .audit(name, "sign-in", name, &format!("adress: {addr}"))
+        .await?;
+    let jar = CookieJar::new()
+        .add(auth::new_cookie(state, SESSION_COOKIE, id))
+        .add(auth::removal(state, LOGIN_CSRF_COOKIE));
+    Ok((jar, Redirect::to("/")).into_response())
 }
 
 /// A form that only carries the CSRF token.
@@ -169,7 +166,7 @@ pub async fn logout(
 ) -> AppResult<Response> {
     v.check_csrf(&f.csrf)?;
     if let Some(id) = auth::cookie(&jar, SESSION_COOKIE) {
-        state.store.delete_session(&auth::hash_id(&id)).await?;
+        state.app.end_session(&id).await?;
     }
     let jar = CookieJar::new().add(auth::removal(&state, SESSION_COOKIE));
     Ok((jar, Redirect::to("/logga-in")).into_response())

@@ -160,17 +160,14 @@ pub async fn organisation(
         .map(|o| o.name.clone())
         .ok_or_else(|| AppError::NotFound(format!("Organisationen {code} finns inte.")))?;
     let earlier = audience(&viewer, &round).earlier;
-    let store = state.store.as_ref();
-    let report = (state.reports)
-        .report(store, &snap, round.id, None, earlier)
-        .await?;
+    let report = state.app.report(&snap, round.id, None, earlier).await?;
     let Some(org) = report.org(code.as_str()) else {
         return Err(AppError::NotFound(format!(
             "{org_name} har inte svarat i omgången {}.",
             round.id
         )));
     };
-    let trend = state.reports.trend(store, &snap, round.id, earlier).await?;
+    let trend = state.app.trend(&snap, round.id, earlier).await?;
     let trend = trend_points(&trend, &code, |id| {
         snap.rounds
             .iter()

@@ -100,83 +100,80 @@ async fn rounds_page_with(
     error: String,
     new_id: &str,
 ) -> AppResult<Html<String>> {
-    let s = state.store.as_ref();
-    let orgs = s.organisations().await?.len();
+    let app = &state.app;
+    let orgs = app.organisations().await?.organisations.len();
     let mut rows = Vec::new();
-    for r in s
-        .rounds()
-        .await?
-        .into_iter()
-        .rev()
-        .filter(|r| round_visible(v, r))
-    {
-        let (answered, units) = if county_visible(v, &r) {
-            let t = nara_app::report::response_tracking(s, r.id).await?;
-            let done = t
-                .organisations
-                .iter()
-                .filter(|o| !o.units.is_empty())
-                .count();
-            let units: usize = t.organisations.iter().map(|o| o.units.len()).sum();
-            (format!("{done} av {orgs}"), units.to_string())
-        } else {
-            (String::new(), String::new())
+    for r in (app.rounds().await?.into_iter().rev()).filter(|r| round_visible(v, r)) {
+        let tracking = match county_visible(v, &r) {
+            true => Some(app.response_tracking(r.id).await?),
+            false => None,
         };
-        let href = if county_visible(v, &r) {
-            format!("/omgangar/{}", r.id)
-        } else {
-            v.org()
-                .map_or_else(String::new, |o| format!("/omgangar/{}/org/{o}", r.id))
-        };
-        rows.push(RoundRow {
-            id: r.id.to_string(),
-            status: r.status.label().to_string(),
-            meaning: meaning(r.status).to_string(),
-            instrument: format!("{} {}", r.instrument_id, r.instrument_version),
-            answered,
-            units,
-            href,
-            actions: if v.is_admin() {
-                actions(r.status)
-            } else {
-                Vec::new()
-            },
-        });
+        rows.push(round_row(v, &r, tracking.as_ref(), orgs));
     }
-    let instruments = if v.is_admin() {
-        s.instruments()
-            .await?
-            .into_iter()
-            .rev()
-            .map(|i| {
-                (
-                    format!("{}@{}", i.id, i.version),
-                    format!("{} (version {})", i.name, i.version),
-                )
-            })
-            .collect()
-    } else {
-        Vec::new()
+    let instruments = match v.is_admin() {
+        true => instrument_choices(app.instruments().await?),
+        false => Vec::new(),
     };
-    let layout = layout_for(
-        state,
-        v,
-        "Omgångar",
-        None,
-        vec![link("/omgangar", "Omgångar")],
-    )
-    .await?;
-    Ok(Html(
-        RoundsPage {
-            layout,
-            rows,
-            notice,
-            error,
-            new_id: new_id.to_string(),
-            instruments,
-        }
-        .render()?,
-    ))
+    let crumbs = vec![link("/omgangar", "Omgångar")];
+    let layout = layout_for(state, v, "Omgångar", None, crumbs).await?;
+    let page = RoundsPage {
+        layout,
+        rows,
+        notice,
+        error,
+        new_id: new_id.to_string(),
+        instruments,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// One round in the list: who answered (when the viewer may see the county), where it links,
+/// and the coordinator's actions.
+fn round_row(
+    v: &Viewer,
+    r: &Round,
+    tracking: Option<&nara_app::report::Tracking>,
+    orgs: usize,
+) -> RoundRow {
+    let (answered, units) = match tracking {
+        Some(t) => (
+            format!("{} av {orgs}", t.answered_count()),
+            t.unit_count().to_string(),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let href = if county_visible(v, r) {
+        format!("/omgangar/{}", r.id)
+    } else {
+        v.org()
+            .map_or_else(String::new, |o| format!("/omgangar/{}/org/{o}", r.id))
+    };
+    RoundRow {
+        id: r.id.to_string(),
+        status: r.status.label().to_string(),
+        meaning: meaning(r.status).to_string(),
+        instrument: format!("{} {}", r.instrument_id, r.instrument_version),
+        answered,
+        units,
+        href,
+        actions: if v.is_admin() {
+            actions(r.status)
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// The instrument versions a new round may use, newest first: (`ID@VERSION`, label).
+fn instrument_choices(instruments: Vec<nara_core::Instrument>) -> Vec<(String, String)> {
+    (instruments.into_iter().rev())
+        .map(|i| {
+            (
+                format!("{}@{}", i.id, i.version),
+                format!("{} (version {})", i.name, i.version),
+            )
+        })
+        .collect()
 }
 
 /// What a redirect after an action says: a fixed key and the round it concerns.

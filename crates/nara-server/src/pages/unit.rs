@@ -92,8 +92,8 @@ pub async fn unit(
     Path((_, _, unit)): Path<(String, String, String)>,
 ) -> AppResult<Html<String>> {
     need_org(&viewer, &round, &code)?;
-    let store = state.store.as_ref();
-    let org = nara_app::organisation(store, &code).await?;
+    let app = &state.app;
+    let org = app.organisation(&code).await?;
     let key = unit_key(&unit);
     let not_found = || {
         AppError::NotFound(format!(
@@ -103,14 +103,15 @@ pub async fn unit(
     };
     let snap = crate::snap(&state).await?;
     let earlier = audience(&viewer, &round).earlier;
-    let r = (state.reports)
-        .report(store, &snap, round.id, Some(&code), earlier)
+    let r = state
+        .app
+        .report(&snap, round.id, Some(&code), earlier)
         .await?;
     let o = r.org(code.as_str()).ok_or_else(not_found)?;
     let u = (o.units.iter())
         .find(|u| unit_key(&u.name) == key)
         .ok_or_else(not_found)?;
-    let loaded = nara_app::report::load(store, round.id).await?;
+    let loaded = app.load(round.id).await?;
     let forms = unit_forms(loaded.responses.iter().map(|f| &f.response), |f| {
         f.org == code && f.unit.key() == key
     });

@@ -221,7 +221,7 @@ async fn security_headers_assets_and_health() {
 /// The world with a router whose state the test keeps (to read the limiter).
 async fn world_and_state(config: Config) -> (World, AppState) {
     let w = world().await;
-    let state = AppState::new(w.store.clone(), config);
+    let state = AppState::new(nara_app::App::new(w.store.clone()), config);
     let w = World {
         router: nara_server::router(state.clone()),
         ..w

@@ -8,11 +8,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use nara_app::Store;
 use nara_app::report::RoundReport;
 use nara_core::{OrgCode, RoundId};
 use nara_server::{AppState, Config};
 use nara_store::Role;
+use nara_store::Store;
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "ett-bra-losenord-1";
@@ -63,7 +63,7 @@ async fn world_on(store: Arc<dyn Store>, dir: tempfile::TempDir, config: Config)
             .await
             .unwrap();
     }
-    let router = nara_server::router(AppState::new(store.clone(), config));
+    let router = nara_server::router(AppState::new(nara_app::App::new(store.clone()), config));
     World {
         router,
         store,

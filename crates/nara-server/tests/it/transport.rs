@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use nara_app::Store;
 use nara_server::{AppState, Config};
+use nara_store::Store;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -23,7 +23,7 @@ pub async fn live(store: Arc<dyn Store>, config: Config) -> Live {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState::new(store, config);
+    let state = AppState::new(nara_app::App::new(store), config);
     let task = tokio::spawn(nara_server::serve_on(listener, state, async move {
         let _ = rx.await;
     }));
