@@ -67,8 +67,8 @@ async fn healthz() -> &'static str {
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.app.rounds().await {
-        Ok(_) => "ok".into_response(),
+    match state.app.ready().await {
+        Ok(()) => "ok".into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");
             (

@@ -21,6 +21,13 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Closes the connection pool: every later call fails as a database that has gone away
+    /// does (tests of what people see then).
+    #[cfg(feature = "testing")]
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     /// Opens (or creates) the database file and runs the migrations. The store keeps time with
     /// the system clock; see [`SqliteStore::with_clock`].
     pub async fn open(path: impl AsRef<Path>) -> Result<Self> {

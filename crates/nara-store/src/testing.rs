@@ -27,6 +27,17 @@ pub async fn sqlite_at(clock: Arc<dyn Clock>) -> (Arc<dyn Store>, tempfile::Temp
     (Arc::new(store), dir)
 }
 
+/// A SQLite store whose connections are closed: every call fails like a database that has gone
+/// away. For tests of what people see then.
+pub async fn sqlite_gone() -> (Arc<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let store = SqliteStore::open(dir.path().join("t.db"))
+        .await
+        .expect("a SQLite database");
+    store.close().await;
+    (Arc::new(store), dir)
+}
+
 /// The PostgreSQL URL and whether it is required.
 pub fn pg_url() -> (String, bool) {
     match std::env::var("NARA_TEST_PG_URL") {

@@ -4,6 +4,7 @@
 mod admin;
 mod answer_links;
 mod auth;
+mod gone;
 mod index;
 mod matrix;
 mod notices;
