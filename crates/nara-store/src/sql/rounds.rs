@@ -58,7 +58,8 @@ impl RoundStore for DbStore {
     async fn put_organisation(&self, org: &Organisation) -> Result<()> {
         sqlx::query(
             "INSERT INTO organisations (code, name, kind) VALUES ($1, $2, $3)
-             ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind",
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+                 changes = organisations.changes + 1",
         )
         .bind(org.code.as_str())
         .bind(&org.name)
@@ -184,11 +185,12 @@ impl RoundStore for DbStore {
     #[tracing::instrument(skip_all, fields(round = %id, status = status.code()))]
     async fn set_round_status(&self, id: RoundId, status: RoundStatus, actor: &str) -> Result<()> {
         let mut tx = self.write().await?;
-        let done = sqlx::query("UPDATE rounds SET status = $1 WHERE id = $2")
-            .bind(status.code())
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
+        let done =
+            sqlx::query("UPDATE rounds SET status = $1, changes = changes + 1 WHERE id = $2")
+                .bind(status.code())
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
         if done.rows_affected() == 0 {
             return Err(Error::NotFound(Entity::Round(id)));
         }

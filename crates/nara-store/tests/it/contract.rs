@@ -659,3 +659,69 @@ contract!(
         }
     }
 );
+
+contract!(
+    the_data_stamp_moves_with_the_data_and_only_with_it,
+    |store: Arc<dyn Store>| async move {
+        let inst = seeded(&store).await;
+        let round = RoundId::parse("2026").unwrap();
+        let mut seen = vec![store.data_stamp().await.unwrap()];
+        let mut moved = |s: String, why: &str| {
+            assert!(!seen.contains(&s), "the stamp should move: {why}");
+            seen.push(s);
+        };
+        // Sign-ins and other audit entries are not data: a stranger's failed sign-ins must not
+        // throw the computed results away.
+        let still = store.data_stamp().await.unwrap();
+        store
+            .audit("x", "sign-in.failed", "x", "adress: 1")
+            .await
+            .unwrap();
+        store.audit("anna", "sign-in", "anna", "").await.unwrap();
+        assert_eq!(store.data_stamp().await.unwrap(), still);
+
+        let first = response("Hemsjukvården", "", 3);
+        store
+            .store_response(&first, "h1", "a.xlsx", "cli")
+            .await
+            .unwrap();
+        moved(store.data_stamp().await.unwrap(), "a new form");
+        let before = store.data_stamp().await.unwrap();
+        store
+            .store_response(&first, "h1", "a.xlsx", "cli")
+            .await
+            .unwrap();
+        assert_eq!(
+            store.data_stamp().await.unwrap(),
+            before,
+            "the same form again"
+        );
+        let corrected = response("Hemsjukvården", "", 4);
+        (store
+            .store_response(&corrected, "h2", "b.xlsx", "cli")
+            .await)
+            .unwrap();
+        moved(store.data_stamp().await.unwrap(), "a replaced form");
+        (store
+            .set_round_status(round, RoundStatus::Closed, "anna")
+            .await)
+            .unwrap();
+        moved(store.data_stamp().await.unwrap(), "a status change");
+        (store
+            .set_round_status(round, RoundStatus::Open, "anna")
+            .await)
+            .unwrap();
+        moved(store.data_stamp().await.unwrap(), "a status change back");
+        let mut falun = Organisations::dalarna().organisations[0].clone();
+        falun.name = format!("{} (nytt namn)", falun.name);
+        store.put_organisation(&falun).await.unwrap();
+        moved(store.data_stamp().await.unwrap(), "a renamed organisation");
+        let mut next = inst.clone();
+        next.version = "2027.1".into();
+        store.put_instrument(&next).await.unwrap();
+        moved(
+            store.data_stamp().await.unwrap(),
+            "a new instrument version",
+        );
+    }
+);
