@@ -1,6 +1,7 @@
 //! The import batch: many files and folders, parsed in parallel off the async runtime (bounded
-//! to the cores), each valid file then stored in one transaction. A batch goes on past bad
-//! files and ends with a report per file, in the order given.
+//! to the cores), each valid file then stored whole or not at all (a savepoint per form, one
+//! commit per [`FORMS_PER_COMMIT`] forms). A batch goes on past bad files and ends with a report
+//! per file, in the order given.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use nara_core::scoring::score_answers;
 use nara_core::{Instrument, Response, RoundId, RoundStatus};
 pub use nara_excel::Limits;
 use nara_excel::{ImportContext, Problem};
-use nara_store::{Outcome, Store};
+use nara_store::{NewForm, Outcome, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -324,7 +325,13 @@ fn scores_of(inst: &Instrument, r: &Response) -> FileScores {
     }
 }
 
-/// Imports a batch of files and folders.
+/// How many forms are stored per transaction: one commit for many forms, each inside a
+/// savepoint of its own, so every form is stored whole or not at all and a batch that is
+/// stopped loses at most the forms of its last, uncommitted transaction (run it again).
+pub const FORMS_PER_COMMIT: usize = 64;
+
+/// Imports a batch of files and folders: parsed in parallel, checked against the rounds and
+/// instruments, then stored [`FORMS_PER_COMMIT`] forms per transaction.
 pub async fn import_batch(
     store: &dyn Store,
     paths: &[PathBuf],
@@ -336,16 +343,53 @@ pub async fn import_batch(
     let ctx = Arc::new(context(store, opts.limits.clone()).await?);
     let parsed = parse_files(&files, ctx.clone(), progress).await;
     let mut reports = Vec::with_capacity(files.len());
+    let mut ready = Vec::new();
     for (path, result) in files.iter().zip(parsed) {
         let file = path.display().to_string();
-        let response = match result {
-            Ok(r) => r,
-            Err(r) => {
-                reports.push(rejected(file, r));
-                continue;
+        match result.map(|r| check(&ctx, path, &file, r, opts)) {
+            Err(r) => reports.push(rejected(file, r)),
+            Ok(Checked::Refused(report)) => reports.push(*report),
+            Ok(Checked::Ready(f)) => {
+                let f = *f;
+                ready.push((reports.len(), f.response, f.hash, f.source));
+                reports.push(f.report);
             }
-        };
-        reports.push(store_one(store, &ctx, path, &file, response, opts).await?);
+        }
+    }
+    if opts.dry_run {
+        let mut current = std::collections::HashMap::new();
+        for (i, r, hash, _) in &ready {
+            if let std::collections::hash_map::Entry::Vacant(e) = current.entry(r.round) {
+                e.insert(store.responses(r.round).await?);
+            }
+            let key = r.identity();
+            let now = current[&r.round]
+                .iter()
+                .find(|s| s.response.identity() == key);
+            reports[*i].status = match now {
+                Some(s) if &s.content_hash == hash => Status::Unchanged,
+                Some(_) => Status::Replaced,
+                None => Status::Imported,
+            };
+        }
+    } else {
+        for chunk in ready.chunks(FORMS_PER_COMMIT) {
+            let forms: Vec<NewForm<'_>> = (chunk.iter())
+                .map(|(_, r, hash, source)| NewForm {
+                    response: r,
+                    content_hash: hash,
+                    source,
+                })
+                .collect();
+            let results = store.store_responses(&forms, &opts.actor).await?;
+            for ((i, ..), result) in chunk.iter().zip(results) {
+                reports[*i].status = match result? {
+                    Outcome::Imported => Status::Imported,
+                    Outcome::Replaced => Status::Replaced,
+                    Outcome::Unchanged => Status::Unchanged,
+                };
+            }
+        }
     }
     Ok(BatchReport {
         dry_run: opts.dry_run,
@@ -354,14 +398,24 @@ pub async fn import_batch(
     })
 }
 
-async fn store_one(
-    store: &dyn Store,
-    ctx: &ImportContext,
-    path: &Path,
-    file: &str,
-    r: Response,
-    opts: &Options,
-) -> Result<FileReport> {
+/// A parsed form checked against the rounds and instruments.
+enum Checked {
+    /// Not for storing: the report says why.
+    Refused(Box<FileReport>),
+    /// To be stored.
+    Ready(Box<ReadyForm>),
+}
+
+/// A form ready to store, with its report (status set once stored).
+struct ReadyForm {
+    report: FileReport,
+    response: Response,
+    hash: String,
+    source: String,
+}
+
+/// Checks a parsed form: the round the upload is for, the round's status, the instrument.
+fn check(ctx: &ImportContext, path: &Path, file: &str, r: Response, opts: &Options) -> Checked {
     let round = ctx.rounds.iter().find(|x| x.id == r.round);
     let inst = ctx
         .instruments
@@ -389,20 +443,20 @@ async fn store_one(
             "Blanketten gäller omgång {}, men den lästes in för omgång {expected}. Ingenting sparades: läs in den under omgång {} i stället.",
             r.round, r.round
         )));
-        return Ok(report);
+        return Checked::Refused(Box::new(report));
     }
     match round.map(|x| x.status) {
         Some(RoundStatus::Open) => {}
         Some(RoundStatus::Draft) => {
             report.problems.push(problem(format!("Omgången {} är inte öppnad ännu (status utkast), så svar tas inte emot. Be samordnaren öppna omgången.", r.round)));
-            return Ok(report);
+            return Checked::Refused(Box::new(report));
         }
         Some(RoundStatus::Published) => {
             report.problems.push(problem(format!(
                 "Omgången {} är publicerad och tar inte emot svar. Ska svaret räknas: ta tillbaka publiceringen under Omgångar, öppna omgången igen, läs in filen och publicera på nytt.",
                 r.round
             )));
-            return Ok(report);
+            return Checked::Refused(Box::new(report));
         }
         Some(s) => {
             report.problems.push(problem(format!(
@@ -410,20 +464,20 @@ async fn store_one(
                 r.round,
                 s.label()
             )));
-            return Ok(report);
+            return Checked::Refused(Box::new(report));
         }
         None => {
             report
                 .problems
                 .push(problem(format!("Omgången {} finns inte.", r.round)));
-            return Ok(report);
+            return Checked::Refused(Box::new(report));
         }
     }
     let Some(inst) = inst else {
         report
             .problems
             .push(problem("Instrumentet för omgången saknas.".into()));
-        return Ok(report);
+        return Checked::Refused(Box::new(report));
     };
     let hash = content_hash(&r);
     let source = path
@@ -431,30 +485,13 @@ async fn store_one(
         .and_then(|n| n.to_str())
         .unwrap_or(file)
         .to_string();
-    report.status = if opts.dry_run {
-        let key = r.identity();
-        let current = store
-            .responses(r.round)
-            .await?
-            .into_iter()
-            .find(|s| s.response.identity() == key);
-        match current {
-            Some(s) if s.content_hash == hash => Status::Unchanged,
-            Some(_) => Status::Replaced,
-            None => Status::Imported,
-        }
-    } else {
-        match store
-            .store_response(&r, &hash, &source, &opts.actor)
-            .await?
-        {
-            Outcome::Imported => Status::Imported,
-            Outcome::Replaced => Status::Replaced,
-            Outcome::Unchanged => Status::Unchanged,
-        }
-    };
     report.scores = Some(scores_of(inst, &r));
-    Ok(report)
+    Checked::Ready(Box::new(ReadyForm {
+        report,
+        response: r,
+        hash,
+        source,
+    }))
 }
 
 /// The round a form names, read leniently (the cell beside "Omgång"), for [`validate`].

@@ -48,7 +48,9 @@ pub use error::{Entity, Error, Operation, Result};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{AccountStore, AuditStore, LinkStore, ResponseStore, RoundStore, Store};
-pub use types::{AnswerLink, AuditEntry, NewLink, Outcome, Role, Session, StoredResponse, User};
+pub use types::{
+    AnswerLink, AuditEntry, NewForm, NewLink, Outcome, Role, Session, StoredResponse, User,
+};
 
 /// Opens the store a URL names: `sqlite://FILE` (created when missing), a bare file path, or
 /// `postgres://…`. Migrations run at start. The store keeps time with the system clock.

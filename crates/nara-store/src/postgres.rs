@@ -82,6 +82,8 @@ impl Store for PgStore {
 
 /// The backend the shared SQL files implement the concerns for.
 type DbStore = PgStore;
+/// The sqlx database of this backend.
+type Db = sqlx::Postgres;
 
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql/accounts.rs"]

@@ -86,6 +86,8 @@ impl Store for SqliteStore {
 
 /// The backend the shared SQL files implement the concerns for.
 type DbStore = SqliteStore;
+/// The sqlx database of this backend.
+type Db = sqlx::Sqlite;
 
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql/accounts.rs"]

@@ -46,6 +46,16 @@ pub trait ResponseStore: Send + Sync {
         source: &str,
         actor: &str,
     ) -> Result<Outcome>;
+    /// Stores several forms (as [`ResponseStore::store_response`]) in one transaction, each
+    /// inside a savepoint of its own: a form that fails leaves nothing of itself and the others
+    /// are kept; one commit for them all. A form that lost a race with another writer for the
+    /// same new identity is stored again on its own afterwards. One result per form, in order;
+    /// the outer error is a failure of the transaction itself (nothing of the batch stored).
+    async fn store_responses(
+        &self,
+        forms: &[crate::NewForm<'_>],
+        actor: &str,
+    ) -> Result<Vec<Result<Outcome>>>;
     /// Stores a web answer (as [`ResponseStore::store_response`], source `web`) and marks its
     /// answer link submitted, in one transaction: both happen or neither.
     async fn store_web_response(

@@ -35,6 +35,17 @@ pub struct StoredResponse {
     pub replaced_at: Option<i64>,
 }
 
+/// A form to store in a batch ([`crate::ResponseStore::store_responses`]).
+#[derive(Debug, Clone, Copy)]
+pub struct NewForm<'a> {
+    /// The response read from the form.
+    pub response: &'a Response,
+    /// Its content hash.
+    pub content_hash: &'a str,
+    /// Where it came from (a file name).
+    pub source: &'a str,
+}
+
 /// A new answer link.
 #[derive(Debug, Clone)]
 pub struct NewLink<'a> {

@@ -5,15 +5,16 @@ use async_trait::async_trait;
 use nara_core::{Response, RoundId};
 use sqlx::Row;
 
-use super::DbStore;
+use super::{Db, DbStore};
 use crate::rows::{ResponseRow, answer_rows, assemble, comment_rows, unique_violation};
-use crate::{Entity, Error, Outcome, ResponseStore, Result, StoredResponse};
+use crate::{Entity, Error, NewForm, Outcome, ResponseStore, Result, StoredResponse};
 
 /// How often a write that lost a race for a new form (a unique violation) is tried again.
 const RETRIES: u32 = 3;
 
 impl DbStore {
-    /// One attempt at storing a response (and, for a web answer, marking its link submitted).
+    /// One attempt at storing a response (and, for a web answer, marking its link submitted)
+    /// in a transaction of its own.
     async fn try_store_response(
         &self,
         r: &Response,
@@ -24,136 +25,13 @@ impl DbStore {
     ) -> Result<Outcome> {
         let mut tx = self.write().await?;
         let now = self.clock.now_ms();
-        // A web answer's link is marked submitted in the same transaction as the answer is
-        // stored: both happen, or neither.
-        if let Some(link_id) = link {
-            let done = sqlx::query("UPDATE answer_links SET submitted_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(link_id)
-                .execute(&mut *tx)
-                .await?;
-            if done.rows_affected() == 0 {
-                return Err(Error::NotFound(Entity::Link(link_id)));
-            }
+        let outcome = write_response(&mut tx, now, r, hash, source, actor, link).await?;
+        // The same form again writes nothing, unless a web link was marked submitted.
+        if outcome == Outcome::Unchanged && link.is_none() {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
         }
-        sqlx::query(
-            "INSERT INTO units (org_code, key, name) VALUES ($1, $2, $3)
-             ON CONFLICT (org_code, key) DO NOTHING",
-        )
-        .bind(r.org.as_str())
-        .bind(r.unit.key())
-        .bind(r.unit.as_str())
-        .execute(&mut *tx)
-        .await?;
-        let unit_id: i64 =
-            sqlx::query_scalar("SELECT id FROM units WHERE org_code = $1 AND key = $2")
-                .bind(r.org.as_str())
-                .bind(r.unit.key())
-                .fetch_one(&mut *tx)
-                .await?;
-        let key = r.identity();
-        let current: Option<(i64, String)> = sqlx::query_as(
-            "SELECT id, content_hash FROM responses
-             WHERE round_id = $1 AND unit_id = $2 AND rater_key = $3 AND consensus = $4
-               AND replaced_at IS NULL",
-        )
-        .bind(r.round.to_string())
-        .bind(unit_id)
-        .bind(&key.rater_key)
-        .bind(r.consensus)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some((_, h)) = &current
-            && h == hash
-        {
-            if link.is_some() {
-                tx.commit().await?;
-            } else {
-                tx.rollback().await?;
-            }
-            return Ok(Outcome::Unchanged);
-        }
-        if let Some((old, _)) = &current {
-            sqlx::query("UPDATE responses SET replaced_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(old)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO responses (round_id, unit_id, rater, rater_key, consensus, participants,
-                 form_date, instrument_id, instrument_version, content_hash, source, actor, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-        )
-        .bind(r.round.to_string())
-        .bind(unit_id)
-        .bind(&r.rater)
-        .bind(&key.rater_key)
-        .bind(r.consensus)
-        .bind(&r.participants)
-        .bind(&r.date)
-        .bind(&r.instrument_id)
-        .bind(&r.instrument_version)
-        .bind(hash)
-        .bind(source)
-        .bind(actor)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        if let Some((old, _)) = &current {
-            sqlx::query("UPDATE responses SET replaced_by = $1 WHERE id = $2")
-                .bind(id)
-                .bind(old)
-                .execute(&mut *tx)
-                .await?;
-        }
-        // One multi-row INSERT each for the answers and the comments: a form is one round trip
-        // per table rather than one per statement.
-        let answers: Vec<_> = answer_rows(&r.set).collect();
-        if !answers.is_empty() {
-            sqlx::QueryBuilder::new("INSERT INTO answers (response_id, statement_id, level) ")
-                .push_values(answers, |mut b, (sid, level)| {
-                    b.push_bind(id).push_bind(sid).push_bind(level);
-                })
-                .build()
-                .execute(&mut *tx)
-                .await?;
-        }
-        let comments: Vec<_> = comment_rows(&r.set).collect();
-        if !comments.is_empty() {
-            sqlx::QueryBuilder::new("INSERT INTO comments (response_id, kind, target, body) ")
-                .push_values(comments, |mut b, (kind, target, body)| {
-                    b.push_bind(id)
-                        .push_bind(kind)
-                        .push_bind(target)
-                        .push_bind(body.to_string());
-                })
-                .build()
-                .execute(&mut *tx)
-                .await?;
-        }
-        let (outcome, action) = match current {
-            Some(_) => (Outcome::Replaced, "replace"),
-            None => (Outcome::Imported, "import"),
-        };
-        // The details are data in the audit log (shown as written), kept in the words the log
-        // has always used.
-        let details = format!(
-            "källa: {source}; bedömare: {}; samsyn: {}",
-            if r.rater.is_empty() { "–" } else { &r.rater },
-            if r.consensus { "ja" } else { "nej" }
-        );
-        sqlx::query(
-            "INSERT INTO audit (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(now)
-        .bind(actor)
-        .bind(action)
-        .bind(format!("{} {} {}", r.round, r.org, r.unit))
-        .bind(details)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
         Ok(outcome)
     }
 
@@ -255,6 +133,43 @@ impl ResponseStore for DbStore {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(forms = forms.len()))]
+    async fn store_responses(
+        &self,
+        forms: &[NewForm<'_>],
+        actor: &str,
+    ) -> Result<Vec<Result<Outcome>>> {
+        let mut tx = self.write().await?;
+        let now = self.clock.now_ms();
+        let mut out = Vec::with_capacity(forms.len());
+        for f in forms {
+            sqlx::query("SAVEPOINT form").execute(&mut *tx).await?;
+            let r = f.response;
+            let written =
+                write_response(&mut tx, now, r, f.content_hash, f.source, actor, None).await;
+            let end = match written {
+                Ok(_) => "RELEASE SAVEPOINT form",
+                Err(_) => "ROLLBACK TO SAVEPOINT form",
+            };
+            sqlx::query(end).execute(&mut *tx).await?;
+            if written.is_err() {
+                sqlx::query("RELEASE SAVEPOINT form")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            out.push(written);
+        }
+        tx.commit().await?;
+        for (f, result) in forms.iter().zip(out.iter_mut()) {
+            if matches!(result, Err(Error::Db(e)) if unique_violation(e)) {
+                *result =
+                    (self.store_with_retry(f.response, f.content_hash, f.source, actor, None))
+                        .await;
+            }
+        }
+        Ok(out)
+    }
+
     #[tracing::instrument(skip_all, fields(round = %response.round, org = %response.org, link = link_id))]
     async fn store_web_response(
         &self,
@@ -276,4 +191,146 @@ impl ResponseStore for DbStore {
     async fn response_history(&self, round: RoundId) -> Result<Vec<StoredResponse>> {
         self.load_responses(round, false).await
     }
+}
+
+/// Writes one response on a connection inside a transaction (the caller commits or rolls
+/// back): the link marked submitted (a web answer), the unit created on first use, the current
+/// version replaced or the same content found unchanged, the answers and comments, an audit row.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one form's parts, named at the two call sites"
+)]
+async fn write_response(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    now: i64,
+    r: &Response,
+    hash: &str,
+    source: &str,
+    actor: &str,
+    link: Option<i64>,
+) -> Result<Outcome> {
+    // A web answer's link is marked submitted in the same transaction as the answer is
+    // stored: both happen, or neither.
+    if let Some(link_id) = link {
+        let done = sqlx::query("UPDATE answer_links SET submitted_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(link_id)
+            .execute(&mut *conn)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound(Entity::Link(link_id)));
+        }
+    }
+    sqlx::query(
+        "INSERT INTO units (org_code, key, name) VALUES ($1, $2, $3)
+         ON CONFLICT (org_code, key) DO NOTHING",
+    )
+    .bind(r.org.as_str())
+    .bind(r.unit.key())
+    .bind(r.unit.as_str())
+    .execute(&mut *conn)
+    .await?;
+    let unit_id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE org_code = $1 AND key = $2")
+        .bind(r.org.as_str())
+        .bind(r.unit.key())
+        .fetch_one(&mut *conn)
+        .await?;
+    let key = r.identity();
+    let current: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, content_hash FROM responses
+             WHERE round_id = $1 AND unit_id = $2 AND rater_key = $3 AND consensus = $4
+               AND replaced_at IS NULL",
+    )
+    .bind(r.round.to_string())
+    .bind(unit_id)
+    .bind(&key.rater_key)
+    .bind(r.consensus)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((_, h)) = &current
+        && h == hash
+    {
+        return Ok(Outcome::Unchanged);
+    }
+    if let Some((old, _)) = &current {
+        sqlx::query("UPDATE responses SET replaced_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(old)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let id: i64 = sqlx::query_scalar(
+            "INSERT INTO responses (round_id, unit_id, rater, rater_key, consensus, participants,
+                 form_date, instrument_id, instrument_version, content_hash, source, actor, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        )
+        .bind(r.round.to_string())
+        .bind(unit_id)
+        .bind(&r.rater)
+        .bind(&key.rater_key)
+        .bind(r.consensus)
+        .bind(&r.participants)
+        .bind(&r.date)
+        .bind(&r.instrument_id)
+        .bind(&r.instrument_version)
+        .bind(hash)
+        .bind(source)
+        .bind(actor)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+    if let Some((old, _)) = &current {
+        sqlx::query("UPDATE responses SET replaced_by = $1 WHERE id = $2")
+            .bind(id)
+            .bind(old)
+            .execute(&mut *conn)
+            .await?;
+    }
+    // One multi-row INSERT each for the answers and the comments: a form is one round trip
+    // per table rather than one per statement.
+    let answers: Vec<_> = answer_rows(&r.set).collect();
+    if !answers.is_empty() {
+        sqlx::QueryBuilder::new("INSERT INTO answers (response_id, statement_id, level) ")
+            .push_values(answers, |mut b, (sid, level)| {
+                b.push_bind(id).push_bind(sid).push_bind(level);
+            })
+            .build()
+            .execute(&mut *conn)
+            .await?;
+    }
+    let comments: Vec<_> = comment_rows(&r.set).collect();
+    if !comments.is_empty() {
+        sqlx::QueryBuilder::new("INSERT INTO comments (response_id, kind, target, body) ")
+            .push_values(comments, |mut b, (kind, target, body)| {
+                b.push_bind(id)
+                    .push_bind(kind)
+                    .push_bind(target)
+                    .push_bind(body.to_string());
+            })
+            .build()
+            .execute(&mut *conn)
+            .await?;
+    }
+    let (outcome, action) = match current {
+        Some(_) => (Outcome::Replaced, "replace"),
+        None => (Outcome::Imported, "import"),
+    };
+    // The details are data in the audit log (shown as written), kept in the words the log
+    // has always used.
+    let details = format!(
+        "källa: {source}; bedömare: {}; samsyn: {}",
+        if r.rater.is_empty() { "–" } else { &r.rater },
+        if r.consensus { "ja" } else { "nej" }
+    );
+    sqlx::query(
+        "INSERT INTO audit (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(now)
+    .bind(actor)
+    .bind(action)
+    .bind(format!("{} {} {}", r.round, r.org, r.unit))
+    .bind(details)
+    .execute(&mut *conn)
+    .await?;
+    Ok(outcome)
 }

@@ -725,3 +725,60 @@ contract!(
         );
     }
 );
+
+contract!(
+    a_batch_keeps_each_form_whole_and_the_good_ones_stored,
+    |store: Arc<dyn Store>| async move {
+        seeded(&store).await;
+        let round = RoundId::parse("2026").unwrap();
+        let a = response("Hemsjukvården", "", 3);
+        // An organisation that does not exist: its unit cannot be made, so nothing of it stays.
+        let bad = Response {
+            org: OrgCode::parse("9999").unwrap(),
+            ..response("Okänd", "", 2)
+        };
+        let b = response("Rehab", "Anna", 4);
+        fn form<'a>(r: &'a Response, h: &'a str) -> nara_store::NewForm<'a> {
+            nara_store::NewForm {
+                response: r,
+                content_hash: h,
+                source: "x.xlsx",
+            }
+        }
+        let results = store
+            .store_responses(
+                &[
+                    form(&a, "h-a"),
+                    form(&bad, "h-bad"),
+                    form(&b, "h-b"),
+                    form(&a, "h-a"),
+                ],
+                "cli",
+            )
+            .await
+            .unwrap();
+        assert!(matches!(results[0], Ok(Outcome::Imported)), "{results:?}");
+        assert!(results[1].is_err(), "{results:?}");
+        assert!(matches!(results[2], Ok(Outcome::Imported)), "{results:?}");
+        assert!(
+            matches!(results[3], Ok(Outcome::Unchanged)),
+            "the same form again: {results:?}"
+        );
+        let stored = store.responses(round).await.unwrap();
+        let units: Vec<&str> = stored.iter().map(|s| s.response.unit.as_str()).collect();
+        assert_eq!(units, ["Hemsjukvården", "Rehab"]);
+        let log = store.audit_log(10, Some("import")).await.unwrap();
+        assert_eq!(
+            log.len(),
+            2,
+            "one audit row per stored form, none for the bad one"
+        );
+        // A correction in a later batch replaces, as a single store does.
+        let a2 = response("Hemsjukvården", "", 1);
+        let again = store
+            .store_responses(&[form(&a2, "h-a2")], "cli")
+            .await
+            .unwrap();
+        assert!(matches!(again[0], Ok(Outcome::Replaced)), "{again:?}");
+    }
+);
