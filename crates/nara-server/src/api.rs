@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -125,7 +125,16 @@ impl FromRequestParts<AppState> for ApiOrg {
     }
 }
 
-/// `GET /api/v1/rounds/{round}/summary`: the whole round report (as `nara report --json`).
+/// `?enheter=nej` on the summary: the organisations without their units.
+#[derive(serde::Deserialize, Default)]
+pub struct SummaryQuery {
+    #[serde(default)]
+    enheter: String,
+}
+
+/// `GET /api/v1/rounds/{round}/summary`: the whole round report (as `nara report --json`), or
+/// with `?enheter=nej` the same without the organisations' units (a county's figures need not
+/// carry every unit; read them per organisation, a page at a time).
 #[tracing::instrument(skip_all, fields(round = %r.id))]
 pub async fn summary(
     State(state): State<AppState>,
@@ -134,23 +143,51 @@ pub async fn summary(
         round: r,
         ..
     }): ApiRound,
+    Query(q): Query<SummaryQuery>,
 ) -> Result<Response, ApiError> {
     need_county(&v, &r)?;
+    let units = match q.enheter.as_str() {
+        "" | "ja" => true,
+        "nej" => false,
+        _ => {
+            return Err(ApiError(AppError::BadRequest(
+                "enheter ska vara ja eller nej.".into(),
+            )));
+        }
+    };
     let earlier = crate::access::audience(&v, &r).earlier;
     let snap = crate::snap(&state).await?;
     let rep = state.app.report(&snap, r.id, None, earlier).await?;
     // The serialised document is cached too: it is the same for everyone who may read it.
-    let body = state
-        .app
-        .cached_body(&snap, &format!("summary:{}:{earlier:?}", r.id), || {
-            serde_json::to_vec(&*rep).map_err(|e| nara_app::Error::internal("JSON", e))
+    let key = format!("summary:{}:{earlier:?}:{units}", r.id);
+    let body = (state.app)
+        .cached_body(&snap, &key, || {
+            let json = if units {
+                serde_json::to_vec(&*rep)
+            } else {
+                let mut lean = (*rep).clone();
+                lean.organisations.iter_mut().for_each(|o| o.units.clear());
+                serde_json::to_vec(&lean)
+            };
+            json.map_err(|e| nara_app::Error::internal("JSON", e))
         })
         .await?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        body.as_ref().clone(),
+        shared(body),
     )
         .into_response())
+}
+
+/// A cached body as a response body without copying it: every request shares the one buffer.
+pub(crate) fn shared(body: std::sync::Arc<Vec<u8>>) -> axum::body::Bytes {
+    struct Shared(std::sync::Arc<Vec<u8>>);
+    impl AsRef<[u8]> for Shared {
+        fn as_ref(&self) -> &[u8] {
+            self.0.as_slice()
+        }
+    }
+    axum::body::Bytes::from_owner(Shared(body))
 }
 
 /// Serialises a (cached, shared) value as the JSON response.
@@ -164,8 +201,21 @@ fn json_of<T: Serialize>(value: &T) -> Result<Response, ApiError> {
         .into_response())
 }
 
+/// `?sida=N&per_sida=M` on an organisation's results: one page of its units.
+#[derive(serde::Deserialize, Default)]
+pub struct UnitPage {
+    #[serde(default)]
+    sida: String,
+    #[serde(default)]
+    per_sida: String,
+}
+
+/// The most units one page of the API holds.
+pub const MAX_UNITS_PER_PAGE: usize = 1000;
+
 /// `GET /api/v1/rounds/{round}/org/{code}`: one organisation's results (as
-/// `nara report --org CODE --json`).
+/// `nara report --org CODE --json`); with `?sida=N` (from 1) only that page of its units,
+/// `per_sida` of them (100 unless given; at most [`MAX_UNITS_PER_PAGE`]).
 #[tracing::instrument(skip_all, fields(round = %r.id, org = %code))]
 pub async fn organisation(
     State(state): State<AppState>,
@@ -175,8 +225,23 @@ pub async fn organisation(
         ..
     }): ApiRound,
     ApiOrg(code): ApiOrg,
+    Query(page): Query<UnitPage>,
 ) -> Result<Response, ApiError> {
     need_org(&v, &r, &code)?;
+    let number = |s: &str, default: Option<usize>| match s.trim() {
+        "" => Ok(default),
+        t => t.parse::<usize>().map(Some),
+    };
+    let (sida, per) = match (number(&page.sida, None), number(&page.per_sida, Some(100))) {
+        (Ok(sida), Ok(Some(per))) if sida != Some(0) && (1..=MAX_UNITS_PER_PAGE).contains(&per) => {
+            (sida, per)
+        }
+        _ => {
+            return Err(ApiError(AppError::BadRequest(format!(
+                "sida räknas från 1 och per_sida ska vara 1–{MAX_UNITS_PER_PAGE}."
+            ))));
+        }
+    };
     state.app.organisation(&code).await?;
     let rep = state
         .app
@@ -187,13 +252,21 @@ pub async fn organisation(
             crate::access::audience(&v, &r).earlier,
         )
         .await?;
-    if county_visible(&v, &r) {
+    if county_visible(&v, &r) && sida.is_none() {
         return json_of(&*rep);
     }
-    // A respondent before publication sees their own numbers, not the county's.
     let mut rep = (*rep).clone();
-    rep.county = Default::default();
-    rep.previous_county = None;
-    rep.county_change = vec![None; rep.areas.len()];
+    if let Some(n) = sida {
+        for o in &mut rep.organisations {
+            let from = (n - 1).saturating_mul(per).min(o.units.len());
+            o.units = o.units.drain(from..).take(per).collect();
+        }
+    }
+    if !county_visible(&v, &r) {
+        // A respondent before publication sees their own numbers, not the county's.
+        rep.county = Default::default();
+        rep.previous_county = None;
+        rep.county_change = vec![None; rep.areas.len()];
+    }
     json_of(&rep)
 }

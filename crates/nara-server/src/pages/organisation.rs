@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use nara_core::report::{OrgReport, RoundReport, TrendRound};
@@ -35,6 +35,73 @@ pub struct UnitRow {
     pub index: Cell,
     /// Per area.
     pub cells: Vec<Cell>,
+}
+
+/// How many units the organisation page shows at a time: a page costs what it shows, so an
+/// organisation with hundreds of units is read page by page (links, no JavaScript).
+pub const UNITS_PER_PAGE: usize = 50;
+
+/// `?sida=N` on the organisation page (1 is the first; anything else reads as 1).
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    sida: String,
+}
+
+/// Which units a page shows, and the links to the others; empty when all fit on one page.
+#[derive(Default)]
+pub struct Pager {
+    /// `Verksamhet 51–100 av 190`.
+    pub showing: String,
+    /// The previous page (empty on the first).
+    pub prev: String,
+    /// The next page (empty on the last).
+    pub next: String,
+    /// Every page: number, link, whether it is this one.
+    pub pages: Vec<PageLink>,
+}
+
+/// A link to one page of units.
+pub struct PageLink {
+    /// The page number.
+    pub n: usize,
+    /// Its address.
+    pub href: String,
+    /// Whether it is the page shown.
+    pub current: bool,
+}
+
+/// The units of page `page` (from 1; past the end: the last) of `total`, and its pager.
+fn pager(base: &str, page: usize, total: usize) -> (std::ops::Range<usize>, Pager) {
+    let pages = total.div_ceil(UNITS_PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let from = (page - 1) * UNITS_PER_PAGE;
+    let range = from..(from + UNITS_PER_PAGE).min(total);
+    if pages == 1 {
+        return (range, Pager::default());
+    }
+    let href = |n: usize| format!("{base}?sida={n}#enheter");
+    let pager = Pager {
+        showing: format!("Verksamhet {}–{} av {total}", range.start + 1, range.end),
+        prev: if page > 1 {
+            href(page - 1)
+        } else {
+            String::new()
+        },
+        next: if page < pages {
+            href(page + 1)
+        } else {
+            String::new()
+        },
+        pages: (1..=pages)
+            .map(|n| PageLink {
+                n,
+                href: href(n),
+                current: n == page,
+            })
+            .collect(),
+    };
+    (range, pager)
 }
 
 /// A statement named as high or low.
@@ -99,8 +166,10 @@ pub struct OrgPage {
     pub name: String,
     /// The areas.
     pub areas: Vec<AreaHead>,
-    /// Its units.
+    /// Its units on this page.
     pub units: Vec<UnitRow>,
+    /// The other pages of units (empty when all fit on one).
+    pub pager: Pager,
     /// The organisation's row.
     pub total: OrgRow,
     /// The county mean row, when the viewer may see it.
@@ -152,6 +221,7 @@ pub async fn organisation(
         instrument,
     }: VisibleRound,
     PathOrg(code): PathOrg,
+    Query(q): Query<PageQuery>,
 ) -> AppResult<Html<String>> {
     need_org(&viewer, &round, &code)?;
     let snap = crate::snap(&state).await?;
@@ -186,6 +256,7 @@ pub async fn organisation(
         name: &org_name,
         trend,
         see_county,
+        page: q.sida.trim().parse().unwrap_or(1),
     });
     Ok(Html(page.render()?))
 }
@@ -232,6 +303,8 @@ struct OrgView<'a> {
     trend: Vec<(String, Option<f64>)>,
     /// Whether the viewer may see the county's numbers.
     see_county: bool,
+    /// The page of units asked for (from 1).
+    page: usize,
 }
 
 /// The radar's series: the organisation (`own`), and the county mean only for a viewer who may
@@ -271,6 +344,8 @@ fn view(v: OrgView<'_>) -> OrgPage {
         &series,
     );
     let radar_rows = data_rows(r, &series);
+    let base = format!("/omgangar/{rid}/org/{}", v.code);
+    let (shown, pager) = pager(&base, v.page, o.units.len());
     let highlight = |h: &Highlight| HighlightRow {
         id: h.statement.to_string(),
         text: statement_text(inst, h.statement.as_str()),
@@ -287,9 +362,11 @@ fn view(v: OrgView<'_>) -> OrgPage {
         preliminary: r.preliminary(),
         name: format!("{} ({})", v.name, v.code),
         areas: area_heads(r, v.see_county),
-        units: (o.units.iter())
+        units: o.units[shown]
+            .iter()
             .map(|u| unit_row(inst, &rid, v.code, u))
             .collect(),
+        pager,
         no_index,
         total: heat_row(inst, &rid, o),
         county: v.see_county.then(|| county_stats(r).remove(0)),

@@ -11,6 +11,7 @@ mod notices;
 mod online;
 mod pages;
 mod rounds;
+mod scale;
 mod support;
 mod transport;
 mod visibility;
