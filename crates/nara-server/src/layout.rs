@@ -30,6 +30,7 @@ pub fn link(href: impl Into<String>, label: impl Into<String>) -> Link {
 
 /// One option in a list to choose from: the value sent, the text shown (an organisation's
 /// code and name, an instrument's id and name).
+#[derive(Debug, serde::Serialize)]
 pub struct Choice {
     /// The value sent.
     pub value: String,

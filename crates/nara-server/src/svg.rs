@@ -1,25 +1,53 @@
 //! Charts as inline SVG, drawn from core's chart geometry. Each has a `<title>` and a
 //! `<desc>` (its text alternative) and `role="img"`; the page puts the same numbers in a table
-//! beside it, so nothing is told by the picture alone. All text is escaped here.
+//! beside it, so nothing is told by the picture alone. Each chart is an askama template under
+//! `templates/svg/` (askama escapes every text); a page shows it with `{{ chart|safe }}`.
 
-use std::fmt::Write;
+use std::fmt;
 
+use askama::Template;
 use nara_core::Instrument;
 use nara_core::chart::{Point, bar_length, radar_frame, radar_polygon};
-use nara_core::fmt;
+use serde::{Serialize, Serializer};
 
-/// Escapes text for SVG/HTML.
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+/// A coordinate, written with one decimal (`152.5`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Coord(pub f64);
+
+impl fmt::Display for Coord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.1}", self.0)
+    }
 }
 
+impl Serialize for Coord {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A point of a chart.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Pt {
+    /// Horizontal.
+    pub x: Coord,
+    /// Vertical, downwards.
+    pub y: Coord,
+}
+
+impl From<Point> for Pt {
+    fn from(p: Point) -> Self {
+        Pt {
+            x: Coord(p.x),
+            y: Coord(p.y),
+        }
+    }
+}
+
+/// A polygon's `points` attribute: `x,y x,y …`, numbers only.
 fn points(ps: &[Point]) -> String {
     ps.iter()
-        .map(|p| format!("{:.1},{:.1}", p.x, p.y))
+        .map(|p| format!("{},{}", Coord(p.x), Coord(p.y)))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -34,8 +62,72 @@ pub struct Series<'a> {
     pub class: &'a str,
 }
 
+/// A radar chart of areas (`templates/svg/radar.svg`).
+#[derive(Template, Debug, Serialize)]
+#[template(path = "svg/radar.svg")]
+pub struct Radar {
+    /// The id that ties `aria-labelledby` to the title and description.
+    pub id: String,
+    /// The title.
+    pub title: String,
+    /// The text alternative: every series' value per area.
+    pub desc: String,
+    /// The centre, where the axes start.
+    pub center: Pt,
+    /// The rings of the scale levels, as `points`.
+    pub rings: Vec<String>,
+    /// The axes, one per area.
+    pub axes: Vec<Axis>,
+    /// The series.
+    pub series: Vec<RadarSeries>,
+    /// The legend under the chart.
+    pub legend: Vec<LegendLine>,
+}
+
+/// One axis of a radar chart.
+#[derive(Debug, Serialize)]
+pub struct Axis {
+    /// Where it ends.
+    pub end: Pt,
+    /// Its label, beyond its end.
+    pub label: Option<AxisLabel>,
+}
+
+/// An axis label.
+#[derive(Debug, Serialize)]
+pub struct AxisLabel {
+    /// Where.
+    pub at: Pt,
+    /// `start`, `middle` or `end`: away from the centre.
+    pub anchor: &'static str,
+    /// The area's id.
+    pub text: String,
+}
+
+/// One series drawn on a radar chart.
+#[derive(Debug, Serialize)]
+pub struct RadarSeries {
+    /// The CSS class.
+    pub class: String,
+    /// The polygon, as `points`.
+    pub points: String,
+    /// A dot at each scored area.
+    pub dots: Vec<Pt>,
+}
+
+/// One line of a chart's legend.
+#[derive(Debug, Serialize)]
+pub struct LegendLine {
+    /// The CSS class of the series.
+    pub class: String,
+    /// Where (vertically).
+    pub y: f64,
+    /// The series' name.
+    pub name: String,
+}
+
 /// A radar chart of areas; `labels` are the axis labels (the areas' ids).
-pub fn radar(inst: &Instrument, title: &str, labels: &[String], series: &[Series]) -> String {
+pub fn radar(inst: &Instrument, title: &str, labels: &[String], series: &[Series]) -> Radar {
     let n = labels.len().max(3);
     let center = Point { x: 160.0, y: 150.0 };
     let levels = inst.scale.levels.len().max(1);
@@ -49,76 +141,59 @@ pub fn radar(inst: &Instrument, title: &str, labels: &[String], series: &[Series
                 labels
                     .iter()
                     .zip(&s.scores)
-                    .map(|(l, v)| format!("{l} {}", fmt::score(*v)))
+                    .map(|(l, v)| format!("{l} {}", nara_core::fmt::score(*v)))
                     .collect::<Vec<_>>()
                     .join(", ")
             )
         })
         .collect();
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        r#"<svg class="chart radar" viewBox="0 0 320 330" role="img" aria-labelledby="t-{id} d-{id}" xmlns="http://www.w3.org/2000/svg"><title id="t-{id}">{t}</title><desc id="d-{id}">{d}</desc>"#,
-        id = chart_id(title),
-        t = esc(title),
-        d = esc(&desc.join(". "))
-    );
-    for ring in &frame.rings {
-        let _ = write!(out, r#"<polygon class="ring" points="{}"/>"#, points(ring));
+    let axes = (frame.axes.iter().enumerate())
+        .map(|(i, axis)| Axis {
+            end: (*axis).into(),
+            label: labels
+                .get(i)
+                .zip(frame.labels.get(i))
+                .map(|(l, p)| AxisLabel {
+                    at: (*p).into(),
+                    anchor: if (p.x - center.x).abs() < 5.0 {
+                        "middle"
+                    } else if p.x > center.x {
+                        "start"
+                    } else {
+                        "end"
+                    },
+                    text: l.clone(),
+                }),
+        })
+        .collect();
+    Radar {
+        id: chart_id(title),
+        title: title.to_string(),
+        desc: desc.join(". "),
+        center: center.into(),
+        rings: frame.rings.iter().map(|r| points(r)).collect(),
+        axes,
+        series: (series.iter())
+            .map(|s| {
+                let poly = radar_polygon(inst, &frame, &s.scores);
+                RadarSeries {
+                    class: s.class.to_string(),
+                    points: points(&poly),
+                    dots: (poly.iter().zip(&s.scores))
+                        .filter(|(_, v)| v.is_some())
+                        .map(|(p, _)| (*p).into())
+                        .collect(),
+                }
+            })
+            .collect(),
+        legend: (series.iter().enumerate())
+            .map(|(i, s)| LegendLine {
+                class: s.class.to_string(),
+                y: 300.0 + 16.0 * i as f64,
+                name: s.name.to_string(),
+            })
+            .collect(),
     }
-    for (i, axis) in frame.axes.iter().enumerate() {
-        let _ = write!(
-            out,
-            r#"<line class="axis" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
-            center.x, center.y, axis.x, axis.y
-        );
-        if let (Some(l), Some(p)) = (labels.get(i), frame.labels.get(i)) {
-            let anchor = if (p.x - center.x).abs() < 5.0 {
-                "middle"
-            } else if p.x > center.x {
-                "start"
-            } else {
-                "end"
-            };
-            let _ = write!(
-                out,
-                r#"<text class="label" x="{:.1}" y="{:.1}" text-anchor="{anchor}" dominant-baseline="middle">{}</text>"#,
-                p.x,
-                p.y,
-                esc(l)
-            );
-        }
-    }
-    for s in series {
-        let poly = radar_polygon(inst, &frame, &s.scores);
-        let _ = write!(
-            out,
-            r#"<polygon class="series {}" points="{}"/>"#,
-            s.class,
-            points(&poly)
-        );
-        for (p, v) in poly.iter().zip(&s.scores) {
-            if v.is_some() {
-                let _ = write!(
-                    out,
-                    r#"<circle class="dot {}" cx="{:.1}" cy="{:.1}" r="3"/>"#,
-                    s.class, p.x, p.y
-                );
-            }
-        }
-    }
-    // Legend.
-    for (i, s) in series.iter().enumerate() {
-        let y = 300.0 + 16.0 * i as f64;
-        let _ = write!(
-            out,
-            r#"<line class="series {c}" x1="10" y1="{y}" x2="34" y2="{y}"/><text class="legend" x="40" y="{y}" dominant-baseline="middle">{}</text>"#,
-            esc(s.name),
-            c = s.class
-        );
-    }
-    out.push_str("</svg>");
-    out
 }
 
 /// One bar.
@@ -131,60 +206,140 @@ pub struct Bar<'a> {
     pub color: &'a str,
 }
 
+/// Horizontal bars (`templates/svg/bars.svg`).
+#[derive(Template, Debug, Serialize)]
+#[template(path = "svg/bars.svg")]
+pub struct Bars {
+    /// The id that ties `aria-labelledby` to the title and description.
+    pub id: String,
+    /// The title.
+    pub title: String,
+    /// The text alternative: every label with its value.
+    pub desc: String,
+    /// The height of the drawing.
+    pub height: f64,
+    /// The thickness of a bar.
+    pub thickness: Coord,
+    /// The bars, top down.
+    pub rows: Vec<BarRow>,
+}
+
+/// One bar as drawn.
+#[derive(Debug, Serialize)]
+pub struct BarRow {
+    /// The top of the bar.
+    pub y: Coord,
+    /// The baseline of its texts.
+    pub text_y: Coord,
+    /// The label, shortened to fit.
+    pub label: String,
+    /// The bar itself; `None` when unscored.
+    pub bar: Option<BarLength>,
+    /// Its colour.
+    pub color: String,
+    /// The value, or "för få svar".
+    pub value: String,
+}
+
+/// How long a bar is.
+#[derive(Debug, Serialize)]
+pub struct BarLength {
+    /// Its length.
+    pub length: Coord,
+    /// Where its value is written, right of its end.
+    pub value_x: Coord,
+}
+
 /// Horizontal bars, one per row, with the value written at the end of each.
-pub fn bars(inst: &Instrument, title: &str, rows: &[Bar]) -> String {
+pub fn bars(inst: &Instrument, title: &str, rows: &[Bar]) -> Bars {
     let full = 300.0;
     let h = 26.0;
-    let height = h * rows.len() as f64 + 10.0;
     let desc = rows
         .iter()
-        .map(|b| format!("{} {}", b.label, fmt::score(b.score)))
+        .map(|b| format!("{} {}", b.label, nara_core::fmt::score(b.score)))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        r#"<svg class="chart bars" viewBox="0 0 560 {height}" role="img" aria-labelledby="t-{id} d-{id}" xmlns="http://www.w3.org/2000/svg"><title id="t-{id}">{t}</title><desc id="d-{id}">{d}</desc>"#,
-        id = chart_id(title),
-        t = esc(title),
-        d = esc(&desc)
-    );
-    for (i, b) in rows.iter().enumerate() {
-        let y = 5.0 + h * i as f64;
-        let _ = write!(
-            out,
-            r#"<text class="label" x="175" y="{:.1}" text-anchor="end" dominant-baseline="middle">{}</text>"#,
-            y + h / 2.0 - 2.0,
-            esc(&truncate(b.label, 26))
-        );
-        match bar_length(inst, b.score, full) {
-            Some(len) => {
-                let _ = write!(
-                    out,
-                    r#"<rect x="180" y="{y:.1}" width="{len:.1}" height="{:.1}" fill="{}" class="bar"/><text class="value" x="{:.1}" y="{:.1}" dominant-baseline="middle">{}</text>"#,
-                    h - 6.0,
-                    esc(b.color),
-                    185.0 + len,
-                    y + h / 2.0 - 2.0,
-                    fmt::score(b.score)
-                );
-            }
-            None => {
-                let _ = write!(
-                    out,
-                    r#"<text class="value missing" x="185" y="{:.1}" dominant-baseline="middle">{}</text>"#,
-                    y + h / 2.0 - 2.0,
-                    fmt::TOO_FEW
-                );
-            }
-        }
+    Bars {
+        id: chart_id(title),
+        title: title.to_string(),
+        desc,
+        height: h * rows.len() as f64 + 10.0,
+        thickness: Coord(h - 6.0),
+        rows: (rows.iter().enumerate())
+            .map(|(i, b)| {
+                let y = 5.0 + h * i as f64;
+                let length = bar_length(inst, b.score, full);
+                BarRow {
+                    y: Coord(y),
+                    text_y: Coord(y + h / 2.0 - 2.0),
+                    label: truncate(b.label, 26),
+                    bar: length.map(|len| BarLength {
+                        length: Coord(len),
+                        value_x: Coord(185.0 + len),
+                    }),
+                    color: b.color.to_string(),
+                    value: match length {
+                        Some(_) => nara_core::fmt::score(b.score),
+                        None => nara_core::fmt::TOO_FEW.to_string(),
+                    },
+                }
+            })
+            .collect(),
     }
-    out.push_str("</svg>");
-    out
+}
+
+/// A line chart of one value per round (`templates/svg/line.svg`).
+#[derive(Template, Debug, Serialize)]
+#[template(path = "svg/line.svg")]
+pub struct Line {
+    /// The id that ties `aria-labelledby` to the title and description.
+    pub id: String,
+    /// The title.
+    pub title: String,
+    /// The text alternative: every round with its value.
+    pub desc: String,
+    /// The width of the drawing.
+    pub width: f64,
+    /// The height of the drawing.
+    pub height: f64,
+    /// Where the plot starts (horizontally).
+    pub left: f64,
+    /// Where the grid lines end.
+    pub grid_end: Coord,
+    /// Where the level values are written (horizontally).
+    pub level_x: Coord,
+    /// Where the rounds are written (vertically).
+    pub round_y: Coord,
+    /// One grid line per scale level.
+    pub grid: Vec<GridLine>,
+    /// One point per round.
+    pub points: Vec<LinePoint>,
+    /// The line through the scored rounds (`M x,y L x,y …`); empty when none is.
+    pub path: String,
+}
+
+/// A grid line at a scale level.
+#[derive(Debug, Serialize)]
+pub struct GridLine {
+    /// Where (vertically).
+    pub y: Coord,
+    /// The level's value.
+    pub value: u8,
+}
+
+/// One round on a line chart.
+#[derive(Debug, Serialize)]
+pub struct LinePoint {
+    /// Where (horizontally).
+    pub x: Coord,
+    /// The round.
+    pub round: String,
+    /// Where its value is (vertically); `None` leaves a gap.
+    pub y: Option<Coord>,
 }
 
 /// A line chart of one value per round (`None` leaves a gap).
-pub fn line(inst: &Instrument, title: &str, points_in: &[(String, Option<f64>)]) -> String {
+pub fn line(inst: &Instrument, title: &str, points_in: &[(String, Option<f64>)]) -> Line {
     let (w, h, left, top, plot_h) = (560.0, 220.0, 50.0, 15.0, 160.0);
     let n = points_in.len().max(1);
     let step = if n > 1 {
@@ -195,57 +350,88 @@ pub fn line(inst: &Instrument, title: &str, points_in: &[(String, Option<f64>)])
     let y_of = |v: f64| top + plot_h * (1.0 - nara_core::chart::fraction(inst, v));
     let desc = points_in
         .iter()
-        .map(|(r, v)| format!("{r} {}", fmt::score(*v)))
+        .map(|(r, v)| format!("{r} {}", nara_core::fmt::score(*v)))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        r#"<svg class="chart line" viewBox="0 0 {w} {h}" role="img" aria-labelledby="t-{id} d-{id}" xmlns="http://www.w3.org/2000/svg"><title id="t-{id}">{t}</title><desc id="d-{id}">{d}</desc>"#,
-        id = chart_id(title),
-        t = esc(title),
-        d = esc(&desc)
-    );
-    for l in &inst.scale.levels {
-        let y = y_of(f64::from(l.value));
-        let _ = write!(
-            out,
-            r#"<line class="grid" x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}"/><text class="label" x="{:.1}" y="{y:.1}" text-anchor="end" dominant-baseline="middle">{}</text>"#,
-            w - 20.0,
-            left - 6.0,
-            l.value
-        );
+    let points: Vec<LinePoint> = (points_in.iter().enumerate())
+        .map(|(i, (r, v))| LinePoint {
+            x: Coord(left + step * i as f64),
+            round: r.clone(),
+            y: v.map(|v| Coord(y_of(v))),
+        })
+        .collect();
+    let path = (points.iter())
+        .filter_map(|p| Some((p.x, p.y?)))
+        .enumerate()
+        .map(|(i, (x, y))| format!("{}{x},{y}", if i == 0 { "M" } else { "L" }))
+        .collect::<Vec<_>>()
+        .join(" ");
+    Line {
+        id: chart_id(title),
+        title: title.to_string(),
+        desc,
+        width: w,
+        height: h,
+        left,
+        grid_end: Coord(w - 20.0),
+        level_x: Coord(left - 6.0),
+        round_y: Coord(top + plot_h + 20.0),
+        grid: (inst.scale.levels.iter())
+            .map(|l| GridLine {
+                y: Coord(y_of(f64::from(l.value))),
+                value: l.value,
+            })
+            .collect(),
+        points,
+        path,
     }
-    let mut path = String::new();
-    for (i, (r, v)) in points_in.iter().enumerate() {
-        let x = left + step * i as f64;
-        let _ = write!(
-            out,
-            r#"<text class="label" x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            top + plot_h + 20.0,
-            esc(r)
-        );
-        if let Some(v) = v {
-            let y = y_of(*v);
-            path.push_str(&format!(
-                "{}{x:.1},{y:.1} ",
-                if path.is_empty() { "M" } else { "L" }
-            ));
-            let _ = write!(
-                out,
-                r#"<circle class="dot s1" cx="{x:.1}" cy="{y:.1}" r="3.5"/>"#
-            );
+}
+
+/// A stacked bar of one statement's answer counts (`templates/svg/stack.svg`).
+#[derive(Template, Debug, Serialize)]
+#[template(path = "svg/stack.svg")]
+pub struct Stack {
+    /// What it shows, for screen readers.
+    pub label: String,
+    /// The parts, left to right; empty parts are left out.
+    pub parts: Vec<StackPart>,
+}
+
+/// One part of a stacked bar.
+#[derive(Debug, Serialize)]
+pub struct StackPart {
+    /// Which count: its index among the levels, then "vet ej", then blank (`lvl0`, `lvl1`, …).
+    pub index: usize,
+    /// Where it starts.
+    pub x: Coord,
+    /// How wide it is.
+    pub width: Coord,
+}
+
+/// A stacked bar of one statement's answer counts per level, then "vet ej" and blank; `None`
+/// when nobody answered.
+pub fn stack(levels: &[usize], na: usize, blank: usize, label: &str) -> Option<Stack> {
+    let total: usize = levels.iter().sum::<usize>() + na + blank;
+    if total == 0 {
+        return None;
+    }
+    let mut x = 0.0;
+    let mut parts = Vec::new();
+    for (i, n) in levels.iter().chain([&na, &blank]).enumerate() {
+        let w = 200.0 * *n as f64 / total as f64;
+        if w > 0.0 {
+            parts.push(StackPart {
+                index: i,
+                x: Coord(x),
+                width: Coord(w),
+            });
         }
+        x += w;
     }
-    if !path.is_empty() {
-        let _ = write!(
-            out,
-            r#"<path class="series s1 open" d="{}"/>"#,
-            path.trim_end()
-        );
-    }
-    out.push_str("</svg>");
-    out
+    Some(Stack {
+        label: label.to_string(),
+        parts,
+    })
 }
 
 fn truncate(s: &str, n: usize) -> String {

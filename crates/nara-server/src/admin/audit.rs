@@ -23,10 +23,32 @@ pub fn router() -> Router<AppState> {
 pub struct AuditPage {
     /// The frame.
     pub layout: Layout,
-    /// The entries: when, who, what, on what, details.
-    pub rows: Vec<(String, String, String, String, String)>,
-    /// The actions to filter by, and whether each is selected.
-    pub actions: Vec<(String, bool)>,
+    /// The entries, newest first.
+    pub rows: Vec<AuditRow>,
+    /// The actions to filter by.
+    pub actions: Vec<ActionChoice>,
+}
+
+/// One entry of the log.
+pub struct AuditRow {
+    /// When.
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// What (`round.status`).
+    pub action: String,
+    /// On what.
+    pub subject: String,
+    /// Details.
+    pub details: String,
+}
+
+/// An action to filter the log by.
+pub struct ActionChoice {
+    /// The action.
+    pub action: String,
+    /// Whether the log shows only it now.
+    pub selected: bool,
 }
 
 /// The filter.
@@ -49,7 +71,13 @@ pub async fn audit(
         .audit_log(500, filter)
         .await?
         .into_iter()
-        .map(|e| (when(e.at), e.actor, e.action, e.subject, e.details))
+        .map(|e| AuditRow {
+            at: when(e.at),
+            actor: e.actor,
+            action: e.action,
+            subject: e.subject,
+            details: e.details,
+        })
         .collect();
     let mut actions: Vec<String> = app
         .audit_log(5000, None)
@@ -61,9 +89,9 @@ pub async fn audit(
     actions.dedup();
     let actions = actions
         .into_iter()
-        .map(|x| {
-            let sel = x == q.handling;
-            (x, sel)
+        .map(|action| ActionChoice {
+            selected: action == q.handling,
+            action,
         })
         .collect();
     let layout = layout(

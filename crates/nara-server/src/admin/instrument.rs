@@ -23,8 +23,8 @@ pub fn router() -> Router<AppState> {
 pub struct InstrumentPage {
     /// The frame.
     pub layout: Layout,
-    /// Stored instruments: id, version, name, statements.
-    pub stored: Vec<(String, String, String, usize)>,
+    /// Stored instruments.
+    pub stored: Vec<StoredInstrument>,
     /// The previewed instrument, if any.
     pub preview: Option<Instrument>,
     /// Its TOML (sent back with "store").
@@ -35,6 +35,18 @@ pub struct InstrumentPage {
     pub notice: String,
     /// The CSRF token.
     pub csrf: String,
+}
+
+/// A stored instrument version.
+pub struct StoredInstrument {
+    /// Its id.
+    pub id: String,
+    /// Its version.
+    pub version: String,
+    /// Its name.
+    pub name: String,
+    /// How many statements it has.
+    pub statements: usize,
 }
 
 async fn instrument_page(
@@ -50,9 +62,11 @@ async fn instrument_page(
         .instruments()
         .await?
         .into_iter()
-        .map(|i| {
-            let n = i.statement_count();
-            (i.id, i.version, i.name, n)
+        .map(|i| StoredInstrument {
+            statements: i.statement_count(),
+            id: i.id,
+            version: i.version,
+            name: i.name,
         })
         .collect();
     let layout = layout(

@@ -21,8 +21,34 @@ pub fn router() -> Router<AppState> {
 pub struct TrackRow {
     /// Name and code.
     pub name: String,
-    /// Its units: name, raters, when, from where.
-    pub units: Vec<(String, String, String, String)>,
+    /// Its units.
+    pub units: Vec<TrackUnit>,
+}
+
+/// A unit that has answered.
+pub struct TrackUnit {
+    /// Its name.
+    pub name: String,
+    /// Who rated (`Anna, Bo + samsyn`, `hela enheten`).
+    pub raters: String,
+    /// When its last form came in.
+    pub at: String,
+    /// Where its current forms came from (the files, or the web).
+    pub sources: String,
+}
+
+/// An answer under way on the web, not yet submitted.
+pub struct WebAnswer {
+    /// The organisation's name and code.
+    pub org: String,
+    /// The unit.
+    pub unit: String,
+    /// The rater (`samsyn`, `hela enheten` or a name).
+    pub rater: String,
+    /// `ej påbörjad` or `utkast sparat …`.
+    pub state: String,
+    /// Who made the link.
+    pub made_by: String,
 }
 
 /// Svarsläge.
@@ -41,9 +67,8 @@ pub struct TrackingPage {
     pub missing: String,
     /// How many have not.
     pub missing_count: usize,
-    /// Answers under way on the web: organisation, unit, rater, state (`ej påbörjad`,
-    /// `utkast sparat …`), made by.
-    pub web: Vec<(String, String, String, String, String)>,
+    /// Answers under way on the web.
+    pub web: Vec<WebAnswer>,
 }
 
 /// `GET /omgangar/{round}/svarslage`.
@@ -98,12 +123,12 @@ fn view(layout: Layout, t_round: String, t: &nara_app::report::Tracking) -> Trac
                     if u.consensus {
                         who.push_str(" + samsyn");
                     }
-                    (
-                        u.name.clone(),
-                        who,
-                        when(u.last_import),
-                        u.sources.join(", "),
-                    )
+                    TrackUnit {
+                        name: u.name.clone(),
+                        raters: who,
+                        at: when(u.last_import),
+                        sources: u.sources.join(", "),
+                    }
                 })
                 .collect(),
         })
@@ -122,27 +147,25 @@ fn view(layout: Layout, t_round: String, t: &nara_app::report::Tracking) -> Trac
     let web = t
         .web
         .iter()
-        .map(|l| {
-            (
-                format!(
-                    "{} ({})",
-                    names.get(&l.org).cloned().unwrap_or_default(),
-                    l.org
-                ),
-                l.unit.clone(),
-                if l.consensus {
-                    "samsyn".into()
-                } else if l.rater.is_empty() {
-                    "hela enheten".into()
-                } else {
-                    l.rater.clone()
-                },
-                l.saved_at.map_or_else(
-                    || "ej påbörjad".to_string(),
-                    |t| format!("utkast sparat {}", when(t)),
-                ),
-                l.created_by.clone(),
-            )
+        .map(|l| WebAnswer {
+            org: format!(
+                "{} ({})",
+                names.get(&l.org).cloned().unwrap_or_default(),
+                l.org
+            ),
+            unit: l.unit.clone(),
+            rater: if l.consensus {
+                "samsyn".into()
+            } else if l.rater.is_empty() {
+                "hela enheten".into()
+            } else {
+                l.rater.clone()
+            },
+            state: l.saved_at.map_or_else(
+                || "ej påbörjad".to_string(),
+                |t| format!("utkast sparat {}", when(t)),
+            ),
+            made_by: l.created_by.clone(),
         })
         .collect();
     TrackingPage {

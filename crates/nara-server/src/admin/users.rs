@@ -4,7 +4,7 @@ use super::{layout, user_err};
 use crate::AppState;
 use crate::auth::Admin;
 use crate::error::AppResult;
-use crate::layout::{Layout, link};
+use crate::layout::{Choice, Layout, link};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, State};
@@ -25,16 +25,28 @@ pub fn router() -> Router<AppState> {
 pub struct UsersPage {
     /// The frame.
     pub layout: Layout,
-    /// The accounts: name, role label, role code, org, active.
-    pub users: Vec<(String, String, String, String, bool)>,
-    /// Organisations for the select: code, name.
-    pub orgs: Vec<(String, String)>,
+    /// The accounts.
+    pub users: Vec<UserRow>,
+    /// Organisations for the select: code and name.
+    pub orgs: Vec<Choice>,
     /// What just happened (a new password is shown here once).
     pub notice: String,
     /// What went wrong.
     pub error: String,
     /// The CSRF token.
     pub csrf: String,
+}
+
+/// One account.
+pub struct UserRow {
+    /// The user name.
+    pub name: String,
+    /// The role in Swedish.
+    pub role: String,
+    /// A respondent's organisation (its code); empty for the others.
+    pub org: String,
+    /// Whether the account may sign in.
+    pub active: bool,
 }
 
 fn role_label(r: Role) -> &'static str {
@@ -56,14 +68,11 @@ async fn users_page(
         .users()
         .await?
         .into_iter()
-        .map(|u| {
-            (
-                u.username,
-                role_label(u.role).to_string(),
-                u.role.code().to_string(),
-                u.org.map(|o| o.to_string()).unwrap_or_default(),
-                !u.disabled,
-            )
+        .map(|u| UserRow {
+            name: u.username,
+            role: role_label(u.role).to_string(),
+            org: u.org.map(|o| o.to_string()).unwrap_or_default(),
+            active: !u.disabled,
         })
         .collect();
     let orgs = app
@@ -71,7 +80,10 @@ async fn users_page(
         .await?
         .organisations
         .into_iter()
-        .map(|o| (o.code.to_string(), o.name))
+        .map(|o| Choice {
+            value: o.code.to_string(),
+            label: o.name,
+        })
         .collect();
     let layout = layout(state, a, "Konton", vec![link("/admin/anvandare", "Konton")]).await?;
     Ok(Html(

@@ -30,7 +30,7 @@ pub struct ResultPage {
     /// The round.
     pub round: String,
     /// The radar.
-    pub radar: String,
+    pub radar: svg::Radar,
     /// One row per area.
     pub rows: Vec<AreaRow>,
     /// The index as a sentence (`Index: 2,17.`), or why there is none.

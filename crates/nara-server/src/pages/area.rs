@@ -7,6 +7,7 @@ use axum::response::Html;
 use axum::routing::get;
 use nara_core::report::{OrgReport, RoundReport};
 use nara_core::{Instrument, fmt};
+use serde::Serialize;
 
 use super::{Cell, LegendItem, cell, legend};
 use crate::AppState;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// One statement's distribution.
+#[derive(Debug, Serialize)]
 pub struct DistRow {
     /// Id.
     pub id: String,
@@ -35,11 +37,12 @@ pub struct DistRow {
     pub blank: usize,
     /// Mean.
     pub mean: String,
-    /// The distribution as a stacked bar (SVG).
-    pub bar: String,
+    /// The distribution as a stacked bar; `None` when nobody answered.
+    pub bar: Option<svg::Stack>,
 }
 
 /// One organisation's mean on the area.
+#[derive(Debug, Serialize)]
 pub struct AreaOrgRow {
     /// Its name.
     pub name: String,
@@ -50,10 +53,11 @@ pub struct AreaOrgRow {
 }
 
 /// The delmål page.
-#[derive(Template)]
+#[derive(Template, Serialize)]
 #[template(path = "area.html")]
 pub struct AreaPage {
     /// The frame.
+    #[serde(skip)]
     pub layout: Layout,
     /// Whether the numbers may still change.
     pub preliminary: bool,
@@ -70,33 +74,9 @@ pub struct AreaPage {
     /// Organisations' scores on the area.
     pub orgs: Vec<AreaOrgRow>,
     /// Bars of the organisations.
-    pub bars: String,
+    pub bars: svg::Bars,
     /// The band legend.
     pub legend: Vec<LegendItem>,
-}
-
-/// A stacked bar of one statement's answer counts per level, then "vet ej" and blank.
-fn stacked(levels: &[usize], na: usize, blank: usize, title: &str) -> String {
-    let total: usize = levels.iter().sum::<usize>() + na + blank;
-    if total == 0 {
-        return String::new();
-    }
-    let mut x = 0.0;
-    let mut out = format!(
-        r#"<svg class="chart stack" viewBox="0 0 200 14" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
-        svg::esc(title)
-    );
-    for (i, n) in levels.iter().chain([&na, &blank]).enumerate() {
-        let w = 200.0 * *n as f64 / total as f64;
-        if w > 0.0 {
-            out.push_str(&format!(
-                r#"<rect class="lvl lvl{i}" x="{x:.1}" y="0" width="{w:.1}" height="14"/>"#
-            ));
-        }
-        x += w;
-    }
-    out.push_str("</svg>");
-    out
 }
 
 /// `GET /omgangar/{round}/delmal/{area}`.
@@ -140,7 +120,7 @@ fn view(layout: Layout, inst: &Instrument, r: &RoundReport, ai: usize) -> AreaPa
             Some(DistRow {
                 id: st.id.to_string(),
                 text: st.text.clone(),
-                bar: stacked(
+                bar: svg::stack(
                     &d.levels,
                     d.not_applicable,
                     d.blank,

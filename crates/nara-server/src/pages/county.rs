@@ -8,6 +8,7 @@ use axum::routing::get;
 use nara_core::report::{OrgReport, RoundReport};
 use nara_core::scoring::Stats;
 use nara_core::{Instrument, fmt};
+use serde::Serialize;
 
 use super::{Cell, LegendItem, cell, change_text, index_cell, legend, no_index_note};
 use crate::AppState;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// One organisation's row in the heat map.
+#[derive(Debug, Serialize)]
 pub struct OrgRow {
     /// Name.
     pub name: String,
@@ -39,6 +41,7 @@ pub struct OrgRow {
 }
 
 /// A row of statistics.
+#[derive(Debug, Serialize)]
 pub struct StatRow {
     /// What (`Medel`).
     pub label: String,
@@ -49,6 +52,7 @@ pub struct StatRow {
 }
 
 /// An area heading.
+#[derive(Debug, Serialize)]
 pub struct AreaHead {
     /// `D1`.
     pub id: String,
@@ -59,6 +63,7 @@ pub struct AreaHead {
 }
 
 /// A row of a chart's data table.
+#[derive(Debug, Serialize)]
 pub struct DataRow {
     /// The area.
     pub label: String,
@@ -67,10 +72,11 @@ pub struct DataRow {
 }
 
 /// The county overview.
-#[derive(Template)]
+#[derive(Template, Serialize)]
 #[template(path = "county.html")]
 pub struct CountyPage {
     /// The frame.
+    #[serde(skip)]
     pub layout: Layout,
     /// The round.
     pub round: String,
@@ -94,8 +100,8 @@ pub struct CountyPage {
     pub answered: String,
     /// Organisations that have not answered.
     pub not_answered: Vec<String>,
-    /// The radar (SVG).
-    pub radar: String,
+    /// The radar.
+    pub radar: svg::Radar,
     /// The radar's series names.
     pub series: Vec<String>,
     /// The radar's numbers.
@@ -248,5 +254,24 @@ fn view(layout: Layout, inst: &Instrument, r: &RoundReport, total: usize) -> Cou
         radar_rows: data_rows(r, &series),
         legend: legend(inst),
         round: rid,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::test_support::{demo, layout};
+
+    /// The county overview of the demo's open round, as the page gets it.
+    #[tokio::test]
+    async fn the_county_overview_of_the_demo() {
+        let d = demo().await;
+        let (r, inst) = (d.report("2026").await, d.instrument("2026").await);
+        let total = nara_app::organisations(d.store.as_ref())
+            .await
+            .unwrap()
+            .organisations
+            .len();
+        insta::assert_yaml_snapshot!(view(layout(), &inst, &r, total));
     }
 }

@@ -2,14 +2,15 @@
 //! turns core's numbers into text (decimal comma, "för få svar", band as text beside its
 //! colour) and renders an askama template from `templates/`.
 
+use askama::Template;
 use axum::Router;
 use nara_core::scoring::Change;
 use nara_core::{Instrument, fmt};
+use serde::Serialize;
 
 use crate::AppState;
 use crate::error::AppError;
 pub use crate::layout::{ErrorPage, Layout, Link, layout_for, link, no_store, seg};
-use crate::svg;
 
 mod area;
 mod county;
@@ -18,6 +19,8 @@ mod home;
 mod login;
 mod organisation;
 mod rounds;
+#[cfg(test)]
+mod test_support;
 mod unit;
 
 pub use rounds::{NoticeKey, rounds_page};
@@ -35,7 +38,10 @@ pub fn router() -> Router<AppState> {
         .merge(downloads::router())
 }
 
-/// A score cell: the value, the band as text and as a colour class.
+/// A score cell (`templates/cell.html`): a colour swatch (hidden from screen readers), the
+/// value, the band in words, and the change; a page shows it with `{{ cell|safe }}`.
+#[derive(Template, Debug, Serialize)]
+#[template(path = "cell.html")]
 pub struct Cell {
     /// `3,25` or "för få svar".
     pub text: String,
@@ -45,30 +51,6 @@ pub struct Cell {
     pub class: String,
     /// The change since the previous round, as text (`↑ +0,50 förbättrad`); empty when none.
     pub change: String,
-}
-
-impl Cell {
-    /// The cell as a `<td>`: a colour swatch (hidden from screen readers), the value, the band
-    /// in words, and the change; all text escaped.
-    pub fn html(&self) -> String {
-        if self.class.is_empty() {
-            return format!(r#"<td class="num missing">{}</td>"#, svg::esc(&self.text));
-        }
-        let change = if self.change.is_empty() {
-            String::new()
-        } else {
-            format!(
-                r#"<br><span class="change">{}</span>"#,
-                svg::esc(&self.change)
-            )
-        };
-        format!(
-            r#"<td class="num"><span class="swatch {}" aria-hidden="true"></span>{} <span class="band">{}</span>{change}</td>"#,
-            svg::esc(&self.class),
-            svg::esc(&self.text),
-            svg::esc(&self.band)
-        )
-    }
 }
 
 fn band_class(id: &str) -> String {
@@ -119,6 +101,7 @@ pub fn change_text(c: &Change) -> String {
 }
 
 /// The legend of the bands.
+#[derive(Debug, Serialize)]
 pub struct LegendItem {
     /// The label.
     pub label: String,

@@ -8,6 +8,7 @@ use axum::routing::get;
 use nara_core::report::{OrgReport, RoundReport, TrendRound};
 use nara_core::scoring::Highlight;
 use nara_core::{Instrument, OrgCode, RoundId, UnitName, fmt};
+use serde::Serialize;
 
 use super::county::{AreaHead, DataRow, OrgRow, StatRow, county_stats, data_rows, heat_row};
 use super::{Cell, LegendItem, cell, index_cell, legend, no_index_note};
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A unit's row on the organisation page.
+#[derive(Debug, Serialize)]
 pub struct UnitRow {
     /// Name.
     pub name: String,
@@ -49,7 +51,7 @@ pub struct PageQuery {
 }
 
 /// Which units a page shows, and the links to the others; empty when all fit on one page.
-#[derive(Default)]
+#[derive(Debug, Default, Serialize)]
 pub struct Pager {
     /// `Verksamhet 51–100 av 190`.
     pub showing: String,
@@ -62,6 +64,7 @@ pub struct Pager {
 }
 
 /// A link to one page of units.
+#[derive(Debug, Serialize)]
 pub struct PageLink {
     /// The page number.
     pub n: usize,
@@ -105,6 +108,7 @@ fn pager(base: &str, page: usize, total: usize) -> (std::ops::Range<usize>, Page
 }
 
 /// A statement named as high or low.
+#[derive(Debug, Serialize)]
 pub struct HighlightRow {
     /// `D1.2`.
     pub id: String,
@@ -115,6 +119,7 @@ pub struct HighlightRow {
 }
 
 /// Raters that disagree on a statement.
+#[derive(Debug, Serialize)]
 pub struct DisagreementRow {
     /// The unit.
     pub unit: String,
@@ -129,6 +134,7 @@ pub struct DisagreementRow {
 }
 
 /// Comments on one area.
+#[derive(Debug, Serialize)]
 pub struct CommentGroup {
     /// The area.
     pub area: String,
@@ -137,6 +143,7 @@ pub struct CommentGroup {
 }
 
 /// One comment and the unit that wrote it.
+#[derive(Debug, Serialize)]
 pub struct Comment {
     /// The unit.
     pub unit: String,
@@ -145,6 +152,7 @@ pub struct Comment {
 }
 
 /// The index of one round on the trend chart's table.
+#[derive(Debug, Serialize)]
 pub struct TrendRow {
     /// The round.
     pub round: String,
@@ -153,10 +161,11 @@ pub struct TrendRow {
 }
 
 /// The organisation page.
-#[derive(Template)]
+#[derive(Template, Serialize)]
 #[template(path = "org.html")]
 pub struct OrgPage {
     /// The frame.
+    #[serde(skip)]
     pub layout: Layout,
     /// The round.
     pub round: String,
@@ -177,19 +186,19 @@ pub struct OrgPage {
     /// Why an index is missing, said once under the table; empty when none is.
     pub no_index: String,
     /// Radar of the organisation against the county.
-    pub radar: String,
+    pub radar: svg::Radar,
     /// Its series names.
     pub series: Vec<String>,
     /// Its numbers.
     pub radar_rows: Vec<DataRow>,
     /// Bars per area.
-    pub bars: String,
+    pub bars: svg::Bars,
     /// Highest statements.
     pub top: Vec<HighlightRow>,
     /// Lowest statements.
     pub bottom: Vec<HighlightRow>,
-    /// The index over rounds (SVG).
-    pub trend: String,
+    /// The index over rounds.
+    pub trend: svg::Line,
     /// Its numbers.
     pub trend_rows: Vec<TrendRow>,
     /// Disagreements between raters.
@@ -414,7 +423,7 @@ fn area_heads(r: &RoundReport, see_county: bool) -> Vec<AreaHead> {
 }
 
 /// The bars of the organisation's area means, in the bands' colours.
-fn area_bars(inst: &Instrument, name: &str, r: &RoundReport, o: &OrgReport) -> String {
+fn area_bars(inst: &Instrument, name: &str, r: &RoundReport, o: &OrgReport) -> svg::Bars {
     let rows: Vec<(String, Option<f64>, String)> = (r.areas.iter())
         .zip(&o.scores.areas)
         .map(|(a, s)| {
@@ -502,6 +511,31 @@ fn comment_groups(inst: &Instrument, o: &OrgReport) -> Vec<CommentGroup> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pages::test_support::{Demo, demo, layout};
+
+    /// The page of the demo's first organisation in the open round, with the county beside it.
+    #[tokio::test]
+    async fn the_organisation_page_of_the_demo() {
+        let d = demo().await;
+        let (r, inst) = (d.report("2026").await, d.instrument("2026").await);
+        let o = &r.organisations[0];
+        let code = OrgCode::parse(&o.code).unwrap();
+        let trend = nara_app::report::trend(d.store.as_ref(), Demo::round("2026"))
+            .await
+            .unwrap();
+        let page = view(OrgView {
+            layout: layout(),
+            inst: &inst,
+            report: &r,
+            org: o,
+            code: &code,
+            name: &o.name,
+            trend: trend_points(&trend, &code, |_| true),
+            see_county: true,
+            page: 1,
+        });
+        insta::assert_yaml_snapshot!(page);
+    }
 
     #[test]
     fn radar_shows_the_county_only_to_a_viewer_who_may_see_it() {

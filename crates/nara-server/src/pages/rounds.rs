@@ -4,14 +4,14 @@ use crate::AppState;
 use crate::access::{county_visible, round_visible};
 use crate::auth::Viewer;
 use crate::error::AppResult;
-use crate::layout::{Layout, layout_for, link};
+use crate::layout::{Choice, Layout, layout_for, link};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 use nara_core::{Round, RoundId};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The rounds page (creating a round is the coordinator's, in `admin`).
 pub fn router() -> Router<AppState> {
@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// One row of the rounds page.
+#[derive(Debug, Serialize)]
 pub struct RoundRow {
     /// The id.
     pub id: String,
@@ -34,15 +35,25 @@ pub struct RoundRow {
     pub units: String,
     /// Where its overview is.
     pub href: String,
-    /// The status changes the coordinator can make now: (status code, button text).
-    pub actions: Vec<(String, String)>,
+    /// The status changes the coordinator can make now.
+    pub actions: Vec<StatusAction>,
+}
+
+/// A status change the coordinator can make now: a button on the round's row.
+#[derive(Debug, Serialize)]
+pub struct StatusAction {
+    /// The status it leads to (`closed`).
+    pub to: String,
+    /// The button's text (`Stäng`).
+    pub label: String,
 }
 
 /// The rounds page.
-#[derive(Template)]
+#[derive(Template, Serialize)]
 #[template(path = "rounds.html")]
 pub struct RoundsPage {
     /// The frame.
+    #[serde(skip)]
     pub layout: Layout,
     /// The rounds, newest first.
     pub rows: Vec<RoundRow>,
@@ -52,8 +63,8 @@ pub struct RoundsPage {
     pub error: String,
     /// The id typed in the new-round form.
     pub new_id: String,
-    /// Instruments to choose for a new round: (`id@version`, label).
-    pub instruments: Vec<(String, String)>,
+    /// Instruments to choose for a new round: `id@version` and a label.
+    pub instruments: Vec<Choice>,
 }
 
 fn meaning(s: nara_core::RoundStatus) -> &'static str {
@@ -65,9 +76,12 @@ fn meaning(s: nara_core::RoundStatus) -> &'static str {
     }
 }
 
-fn actions(s: nara_core::RoundStatus) -> Vec<(String, String)> {
+fn actions(s: nara_core::RoundStatus) -> Vec<StatusAction> {
     use nara_core::RoundStatus as R;
-    let a = |code: &str, label: &str| (code.to_string(), label.to_string());
+    let a = |to: &str, label: &str| StatusAction {
+        to: to.to_string(),
+        label: label.to_string(),
+    };
     match s {
         R::Draft => vec![a("open", "Öppna för svar")],
         R::Open => vec![a("closed", "Stäng")],
@@ -100,6 +114,18 @@ async fn rounds_page_with(
     error: String,
     new_id: &str,
 ) -> AppResult<Html<String>> {
+    let page = rounds_view(state, v, notice, error, new_id).await?;
+    Ok(Html(page.render()?))
+}
+
+/// The rounds page for a viewer: the rounds they may see, and the coordinator's forms.
+async fn rounds_view(
+    state: &AppState,
+    v: &Viewer,
+    notice: String,
+    error: String,
+    new_id: &str,
+) -> AppResult<RoundsPage> {
     let app = &state.app;
     let orgs = app.organisations().await?.organisations.len();
     let mut rows = Vec::new();
@@ -116,15 +142,14 @@ async fn rounds_page_with(
     };
     let crumbs = vec![link("/omgangar", "Omgångar")];
     let layout = layout_for(state, v, "Omgångar", None, crumbs).await?;
-    let page = RoundsPage {
+    Ok(RoundsPage {
         layout,
         rows,
         notice,
         error,
         new_id: new_id.to_string(),
         instruments,
-    };
-    Ok(Html(page.render()?))
+    })
 }
 
 /// One round in the list: who answered (when the viewer may see the county), where it links,
@@ -164,14 +189,12 @@ fn round_row(
     }
 }
 
-/// The instrument versions a new round may use, newest first: (`ID@VERSION`, label).
-fn instrument_choices(instruments: Vec<nara_core::Instrument>) -> Vec<(String, String)> {
+/// The instrument versions a new round may use, newest first (`ID@VERSION`, label).
+fn instrument_choices(instruments: Vec<nara_core::Instrument>) -> Vec<Choice> {
     (instruments.into_iter().rev())
-        .map(|i| {
-            (
-                format!("{}@{}", i.id, i.version),
-                format!("{} (version {})", i.name, i.version),
-            )
+        .map(|i| Choice {
+            value: format!("{}@{}", i.id, i.version),
+            label: format!("{} (version {})", i.name, i.version),
         })
         .collect()
 }
@@ -233,4 +256,47 @@ pub async fn rounds(
         notice = notice_text(key, round);
     }
     rounds_page_with(&state, &v, notice, String::new(), "").await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::test_support::demo;
+    use nara_core::OrgCode;
+    use nara_store::Role;
+
+    /// The rounds page of the demo for the coordinator (with the status buttons and the form
+    /// for a new round) and for a respondent (their own organisation's pages only).
+    #[tokio::test]
+    async fn the_rounds_page_of_the_demo() {
+        let d = demo().await;
+        let state = AppState::new(
+            nara_app::App::new(d.store.clone()),
+            crate::Config::default(),
+        );
+        let org = OrgCode::parse("2080").unwrap();
+        for (name, role, org) in [
+            ("samordnare", Role::Admin, None),
+            ("respondent", Role::Respondent, Some(&org)),
+        ] {
+            let user = nara_app::users::add(
+                d.store.as_ref(),
+                name,
+                "ett-bra-losenord-1",
+                role,
+                org,
+                "test",
+            )
+            .await
+            .unwrap();
+            let viewer = Viewer {
+                user,
+                csrf: String::new(),
+            };
+            let page = rounds_view(&state, &viewer, String::new(), String::new(), "")
+                .await
+                .unwrap();
+            insta::assert_yaml_snapshot!(name, page);
+        }
+    }
 }

@@ -8,6 +8,7 @@ use axum::routing::get;
 use nara_core::report::UnitReport;
 use nara_core::scoring::Value;
 use nara_core::{Instrument, Response, UnitName, fmt};
+use serde::Serialize;
 
 use super::county::DataRow;
 use super::{Cell, LegendItem, cell, index_cell, legend};
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// One statement on the unit page.
+#[derive(Debug, Serialize)]
 pub struct StatementRow {
     /// Id.
     pub id: String,
@@ -40,6 +42,7 @@ pub struct StatementRow {
 }
 
 /// One area on the unit page.
+#[derive(Debug, Serialize)]
 pub struct UnitArea {
     /// `D1 Nära för mig`.
     pub title: String,
@@ -52,10 +55,11 @@ pub struct UnitArea {
 }
 
 /// The unit page.
-#[derive(Template)]
+#[derive(Template, Serialize)]
 #[template(path = "unit.html")]
 pub struct UnitPage {
     /// The frame.
+    #[serde(skip)]
     pub layout: Layout,
     /// Whether the numbers may still change.
     pub preliminary: bool,
@@ -72,7 +76,7 @@ pub struct UnitPage {
     /// The areas.
     pub areas: Vec<UnitArea>,
     /// The radar.
-    pub radar: String,
+    pub radar: svg::Radar,
     /// Its numbers.
     pub radar_rows: Vec<DataRow>,
     /// The band legend.
@@ -238,5 +242,33 @@ fn unit_area(inst: &Instrument, u: &UnitReport, forms: &[&Response], ai: usize) 
         ),
         statements,
         comments: u.comments.get(a.id.as_str()).cloned().unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::test_support::{Demo, demo, layout};
+
+    /// The page of a unit of the demo with several raters and a consensus in the published
+    /// round.
+    #[tokio::test]
+    async fn the_unit_page_of_the_demo() {
+        let d = demo().await;
+        let (r, inst) = (d.report("2025").await, d.instrument("2025").await);
+        let (o, u) = (r.organisations.iter())
+            .flat_map(|o| o.units.iter().map(move |u| (o, u)))
+            .find(|(_, u)| u.raters.len() >= 2 && u.consensus)
+            .expect("the demo has a unit with raters and a consensus");
+        let loaded = nara_app::report::load(d.store.as_ref(), Demo::round("2025"))
+            .await
+            .unwrap();
+        let key = unit_key(&u.name);
+        let forms = unit_forms(loaded.responses.iter().map(|f| &f.response), |f| {
+            f.org.as_str() == o.code && f.unit.key() == key
+        });
+        let org = format!("{} ({})", o.name, o.code);
+        let page = view(layout(), &inst, (org, r.preliminary()), u, &forms);
+        insta::assert_yaml_snapshot!(page);
     }
 }

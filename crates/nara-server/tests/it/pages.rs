@@ -396,3 +396,113 @@ async fn raters_two_steps_apart_are_shown_as_disagreeing_in_the_rules_words() {
         "the workbook's heading"
     );
 }
+
+/// A name that tries to be markup: an organisation, a unit and a comment named so show as
+/// text in every chart (title, description, labels) and table, escaped by askama (`&#60;`,
+/// `&#34;`, `&#38;`) as everything else on the page is: no chart writes its own escaping.
+#[tokio::test]
+async fn hostile_names_are_escaped_by_askama_in_the_charts_and_the_tables() {
+    let w = world().await;
+    let hostile = r#"<script>"O'Brien" & Co</script>"#;
+    let escaped = "&#60;script&#62;&#34;O&#39;Brien&#34; &#38; Co&#60;/script&#62;";
+    let own = nara_app::organisation(w.store.as_ref(), &OrgCode::parse(&w.own).unwrap())
+        .await
+        .unwrap();
+    let list = format!(
+        "county = \"Dalarna\"\norganisations = [\n  {{ code = \"{}\", name = '''{hostile}''', kind = \"{}\" }},\n]\n",
+        own.code,
+        own.kind.label()
+    );
+    nara_app::import_organisations(w.store.as_ref(), &list, "test")
+        .await
+        .unwrap();
+    let unit = r#"Enhet "A" & B's"#;
+    let inst = nara_core::Instrument::dalarna();
+    let mut set = AnswerSet::default();
+    for (_, s) in inst.statements() {
+        set.answers
+            .insert(s.id.clone(), nara_core::Answer::Level(3));
+    }
+    set.comments
+        .insert(inst.areas[0].id.clone(), hostile.into());
+    let resp = Response {
+        round: RoundId::parse("2026").unwrap(),
+        org: own.code.clone(),
+        unit: UnitName::parse(unit).unwrap(),
+        rater: String::new(),
+        participants: String::new(),
+        date: String::new(),
+        instrument_id: inst.id.clone(),
+        instrument_version: inst.version.clone(),
+        consensus: false,
+        set,
+    };
+    w.store
+        .store_response(&resp, "h", "test", "test")
+        .await
+        .unwrap();
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let unit_escaped = "Enhet &#34;A&#34; &#38; B&#39;s";
+    let key = UnitName::parse(unit).unwrap().key();
+    let pages = [
+        "/omgangar/2026".to_string(),
+        "/omgangar/2026/delmal/D1".to_string(),
+        format!("/omgangar/2026/org/{}", w.own),
+        format!(
+            "/omgangar/2026/org/{}/enhet/{}",
+            w.own,
+            nara_server::pages::seg(&key)
+        ),
+    ];
+    let mut bodies = Vec::new();
+    for p in &pages {
+        let r = c.get(p).await;
+        assert_eq!(r.status, StatusCode::OK, "{p}: {}", r.body);
+        // Nothing of the name became markup, nor an attribute's end.
+        assert!(!r.body.contains("<script>"), "{p}");
+        assert!(
+            !r.body.contains("O'Brien") && !r.body.contains("\"A\""),
+            "{p}"
+        );
+        bodies.push(r.body);
+    }
+    let [county, area, org, unit_page] = &bodies[..] else {
+        unreachable!()
+    };
+    // The heat map: the organisation's row, its name escaped, then its cells.
+    let row = county
+        .split("<tr>")
+        .find(|r| r.contains(&format!("/org/{}\"", w.own)))
+        .unwrap();
+    assert!(row.contains(&format!(">{escaped}</a>")), "{row}");
+    assert!(
+        row.contains("<td class=\"num\"><span class=\"swatch band-"),
+        "{row}"
+    );
+    // The delmål's bars: the label (shortened to fit) and the description.
+    assert!(
+        area.contains("&#60;script&#62;&#34;O&#39;Brien&#34; &#38; Co&#60;/s…</text>"),
+        "the bar's label"
+    );
+    let desc = area.split("<desc").nth(1).unwrap();
+    let desc = &desc[..desc.find("</desc>").unwrap()];
+    assert!(desc.contains(&format!("{escaped} ")), "{desc}");
+    // The organisation's radar, bars and trend: titles and the radar's legend.
+    for title in [
+        format!("{escaped} per delmål 2026</title>"),
+        format!("{escaped} per delmål</title>"),
+        format!("Index för {escaped} över omgångarna</title>"),
+        format!("dominant-baseline=\"middle\">{escaped}</text>"),
+    ] {
+        assert!(org.contains(&title), "{title}");
+    }
+    // The unit's row and its comment, as text.
+    assert!(org.contains(&format!(">{unit_escaped}</a></th>")));
+    assert!(org.contains(&format!(
+        "<span class=\"who\">{unit_escaped}:</span> {escaped}</li>"
+    )));
+    // The unit's page: its radar and heading.
+    assert!(unit_page.contains(&format!("<h1>{unit_escaped}</h1>")));
+    assert!(unit_page.contains(&format!("{unit_escaped} per delmål</title>")));
+}
