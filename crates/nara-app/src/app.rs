@@ -118,6 +118,12 @@ impl App {
         self.reports.body(snap, key, make).await
     }
 
+    /// How many times a round's own scores were computed rather than taken from the cache (for
+    /// tests and measurements: an import into one round recomputes that round only).
+    pub fn rounds_computed(&self) -> u64 {
+        self.reports.round_misses()
+    }
+
     /// The round report computed now, without the cache (the command line).
     pub async fn round_report(
         &self,

@@ -57,11 +57,15 @@ struct Computed {
     bodies: HashMap<String, Arc<Vec<u8>>>,
 }
 
-/// Computed results, valid for one data stamp.
+/// Computed results, valid for one data stamp; and each round's own scores, valid while that
+/// round's answers stay the same (an import into the open round leaves the earlier rounds'
+/// scores in place, so a trend over ten rounds recomputes one).
 #[derive(Default)]
 pub struct ReportCache {
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     computed: Mutex<Computed>,
+    rounds: Mutex<HashMap<RoundId, (String, Arc<TrendRound>)>>,
+    round_misses: std::sync::atomic::AtomicU64,
 }
 
 impl ReportCache {
@@ -138,9 +142,54 @@ impl ReportCache {
         if let Some(t) = c.trends.get(&(round, earlier)) {
             return Ok(t.clone());
         }
-        let t = Arc::new(crate::report::trend_for(store, round, earlier).await?);
+        let t = Arc::new(self.trend_by_round(store, snap, round, earlier).await?);
         c.trends.insert((round, earlier), t.clone());
         Ok(t)
+    }
+
+    /// The trend (as [`crate::report::trend_for`]) from each round's own scores, computed only
+    /// for the rounds whose answers changed since they were last computed.
+    async fn trend_by_round(
+        &self,
+        store: &dyn Store,
+        snap: &Snapshot,
+        round: RoundId,
+        earlier: Earlier,
+    ) -> Result<Vec<TrendRound>> {
+        let this = snap
+            .round(round)
+            .ok_or_else(|| crate::Error::NotFound(format!("Omgången {round} finns inte.")))?;
+        let family = (snap.rounds.iter()).filter(|r| {
+            r.instrument_id == this.instrument_id
+                && (r.id == this.id || (r.id < this.id && earlier.admits(r)))
+        });
+        let mut out = Vec::new();
+        for r in family {
+            let stamp = store.round_stamp(r.id).await?;
+            let known = self.rounds.lock().await.get(&r.id).cloned();
+            let scores = match known {
+                Some((s, t)) if s == stamp => t,
+                _ => {
+                    self.round_misses
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let loaded = crate::report::load(store, r.id).await?;
+                    let t = nara_core::report::trend(std::slice::from_ref(&loaded.data()));
+                    let t = Arc::new(t.into_iter().next().ok_or_else(|| {
+                        crate::Error::internal("Trenden", "a round without its scores")
+                    })?);
+                    self.rounds.lock().await.insert(r.id, (stamp, t.clone()));
+                    t
+                }
+            };
+            out.push((*scores).clone());
+        }
+        out.sort_by_key(|t| t.round);
+        Ok(out)
+    }
+
+    /// How many times a round's scores were computed (not found in the cache): for tests.
+    pub fn round_misses(&self) -> u64 {
+        self.round_misses.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// A serialised body (such as a JSON document) under a snapshot, made by `make` on a miss.

@@ -118,10 +118,7 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
         .last()
         .ok_or_else(|| Error::NotFound("Det finns inget instrument.".into()))?
         .clone();
-    let (lo, hi) = (
-        inst.scale_min().unwrap_or(1.0),
-        inst.scale_max().unwrap_or(4.0),
-    );
+    let (lo, hi) = (inst.scale_min(), inst.scale_max());
     let per_org = |rng: &mut fastrand::Rng| match opts.units {
         Some(n) => {
             (n / orgs.len().max(1)).max(1)

@@ -90,19 +90,28 @@ pub async fn round_report_for(
     org: Option<&OrgCode>,
     earlier: Earlier,
 ) -> Result<RoundReport> {
-    let now = load(store, round).await?;
-    let prev = match crate::rounds::previous_for(store, &now.round, earlier).await? {
-        Some(p) => Some(load(store, p.id).await?),
-        None => None,
-    };
-    let orgs = store.organisations().await?;
-    let prev_data = prev.as_ref().map(Loaded::data);
-    Ok(nara_core::report::round_report(
-        &now.data(),
-        prev_data.as_ref(),
-        &orgs,
-        org,
-    ))
+    let this = crate::rounds::get(store, round).await?;
+    let prev = crate::rounds::previous_for(store, &this, earlier).await?;
+    // The two rounds load at once (each on a database connection of its own), and the scoring
+    // runs off the async runtime, so a large county does not hold up other requests.
+    let (now, prev, orgs) = tokio::join!(
+        load(store, round),
+        async {
+            match prev {
+                Some(p) => load(store, p.id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+        store.organisations()
+    );
+    let (now, prev, orgs) = (now?, prev?, orgs?);
+    let org = org.cloned();
+    tokio::task::spawn_blocking(move || {
+        let prev_data = prev.as_ref().map(Loaded::data);
+        nara_core::report::round_report(&now.data(), prev_data.as_ref(), &orgs, org.as_ref())
+    })
+    .await
+    .map_err(|e| crate::Error::internal("Resultaten kunde inte räknas", e))
 }
 
 /// The results of a round (as [`round_report`]) together with the previous round's scores per

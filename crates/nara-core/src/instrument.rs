@@ -9,6 +9,10 @@ use crate::answer::Answer;
 use crate::error::{Error, Result};
 use crate::ids::{AreaId, StatementId, fold_spaces, shorten};
 
+mod settings;
+
+pub use settings::{Band, BandRange, ScoringSettings};
+
 /// The default instrument of Region Dalarna and its kommuner, as shipped.
 pub const DALARNA_TOML: &str = include_str!("../../../instruments/dalarna-2026.toml");
 
@@ -91,103 +95,6 @@ pub struct Statement {
     pub id: StatementId,
     /// The text (`Vi ...`).
     pub text: String,
-}
-
-/// The numbers of the scoring method. Every one is a setting of the instrument.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ScoringSettings {
-    /// The share of an area's statements that must be answered for the area to be scored.
-    pub min_answered_share: f64,
-    /// How many areas must be scored for an overall index: fewer, and no index is shown (see
-    /// [`Instrument::min_scored_areas`]). When the file leaves it out, at least half of the
-    /// areas, rounded up (3 of 5); [`Instrument::from_toml`] writes that number in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_scored_areas: Option<usize>,
-    /// A change smaller than this (on the scale) is shown as unchanged.
-    pub change_threshold: f64,
-    /// Raters disagree on a statement when their ratings span this many steps or more: the
-    /// highest minus the lowest rating (see [`ScoringSettings::disagree`]).
-    pub disagreement_steps: f64,
-    /// How many statements are named as the highest and as the lowest.
-    pub highlights: usize,
-    /// The colour bands on an area score, from lowest to highest.
-    pub bands: Vec<Band>,
-}
-
-impl Default for ScoringSettings {
-    fn default() -> Self {
-        Self {
-            min_answered_share: 0.5,
-            min_scored_areas: None,
-            change_threshold: 0.25,
-            disagreement_steps: 2.0,
-            highlights: 2,
-            bands: vec![
-                Band::new("utmaning", "Utmaning", None, "#c0392b"),
-                Band::new("pa-vag", "På väg", Some(2.0), "#e0a100"),
-                Band::new("styrka", "Styrka", Some(3.0), "#1e8449"),
-            ],
-        }
-    }
-}
-
-impl ScoringSettings {
-    /// Whether raters disagree on a statement whose ratings run from `min` to `max`: the spread
-    /// (highest minus lowest) is `disagreement_steps` or more, and not every rating is the same.
-    /// Raters answering 2 and 4 disagree at the default of two steps; 2 and 3 do not.
-    pub fn disagree(&self, min: f64, max: f64) -> bool {
-        let spread = max - min;
-        spread > 0.0 && spread >= self.disagreement_steps - 1e-9
-    }
-
-    /// The rule in Swedish words, to follow "bedömarnas svar skiljer sig": `två steg eller mer`
-    /// (`åt` when any difference counts).
-    pub fn disagreement_rule(&self) -> String {
-        const WORDS: [&str; 10] = [
-            "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
-        ];
-        let s = self.disagreement_steps;
-        if s <= 0.0 {
-            return "åt".to_string();
-        }
-        let n = if s.fract() == 0.0 && (1.0..=10.0).contains(&s) {
-            WORDS[s as usize - 1].to_string()
-        } else if s.fract() == 0.0 {
-            crate::fmt::decimal(s, 0)
-        } else {
-            let d = crate::fmt::decimal(s, 2);
-            d.trim_end_matches('0').to_string()
-        };
-        format!("{n} steg eller mer")
-    }
-}
-
-/// A colour band: scores from `from` (inclusive) up to the next band's `from`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Band {
-    /// A stable id (`styrka`).
-    pub id: String,
-    /// The label shown beside the colour (`Styrka`).
-    pub label: String,
-    /// The lowest score in the band, on the scale; the first band leaves it out (it starts at
-    /// the bottom of the scale).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<f64>,
-    /// The colour, `#rrggbb`.
-    pub color: String,
-}
-
-impl Band {
-    fn new(id: &str, label: &str, from: Option<f64>, color: &str) -> Self {
-        Self {
-            id: id.into(),
-            label: label.into(),
-            from,
-            color: color.into(),
-        }
-    }
 }
 
 impl Instrument {
@@ -311,10 +218,11 @@ impl Instrument {
                     {
                         p.push(format!("Färgbanden måste stå i stigande ordning: ”{}” börjar inte över bandet före.", b.id));
                     }
-                    if let (Some(min), Some(max)) = (self.scale_min(), self.scale_max())
-                        && !(from > min && from <= max)
+                    // Before validation the scale may be empty: no bounds to check against.
+                    if let (Some(min), Some(max)) = (self.scale.levels.first(), self.scale.levels.last())
+                        && !(from > f64::from(min.value) && from <= f64::from(max.value))
                     {
-                        p.push(format!("Färgbandet ”{}” börjar vid {}, utanför skalan {}–{}.", b.id, from, min, max));
+                        p.push(format!("Färgbandet ”{}” börjar vid {}, utanför skalan {}–{}.", b.id, from, min.value, max.value));
                     }
                 }
             }
@@ -359,22 +267,35 @@ impl Instrument {
         }
     }
 
-    /// The lowest value of the scale.
-    pub fn scale_min(&self) -> Option<f64> {
-        self.scale.levels.first().map(|l| f64::from(l.value))
+    /// The lowest value of the scale (the first level's).
+    ///
+    /// It always exists: an instrument comes from [`Instrument::from_toml`] (or
+    /// [`Instrument::dalarna`]), which refuses a scale of fewer than two levels, in increasing
+    /// order. So callers need no fallback.
+    ///
+    /// # Panics
+    ///
+    /// Only when the levels of a validated instrument were emptied by hand afterwards, which is
+    /// a programming error.
+    pub fn scale_min(&self) -> f64 {
+        let first = self.scale.levels.first();
+        f64::from(first.expect("a validated instrument has levels").value)
     }
 
-    /// The highest value of the scale.
-    pub fn scale_max(&self) -> Option<f64> {
-        self.scale.levels.last().map(|l| f64::from(l.value))
+    /// The highest value of the scale (the last level's); it always exists, as
+    /// [`Instrument::scale_min`] says.
+    ///
+    /// # Panics
+    ///
+    /// As [`Instrument::scale_min`].
+    pub fn scale_max(&self) -> f64 {
+        let last = self.scale.levels.last();
+        f64::from(last.expect("a validated instrument has levels").value)
     }
 
     /// A score on the scale as a percentage: (score − min) / (max − min) × 100.
     pub fn percent(&self, score: f64) -> f64 {
-        let (min, max) = (
-            self.scale_min().unwrap_or(0.0),
-            self.scale_max().unwrap_or(1.0),
-        );
+        let (min, max) = (self.scale_min(), self.scale_max());
         (score - min) / (max - min) * 100.0
     }
 

@@ -152,6 +152,10 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// The word that marks numbers which may still change, on every export of a round that is
+/// neither closed nor published.
+pub const PRELIMINARY: &str = "PRELIMINÄRT";
+
 /// A round: its period, the instrument version its answers use, its status and dates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Round {
@@ -167,6 +171,25 @@ pub struct Round {
     pub opens: Option<Date>,
     /// When answering closes.
     pub closes: Option<Date>,
+}
+
+impl Round {
+    /// Whether the round's numbers may still change: it is neither closed nor published.
+    pub fn preliminary(&self) -> bool {
+        !self.status.is_final()
+    }
+
+    /// The one sentence that says the numbers may still change, `PRELIMINÄRT – omgång 2026 är
+    /// öppen och siffrorna kan ändras.`; `None` when the round is closed or published.
+    pub fn preliminary_note(&self) -> Option<String> {
+        self.preliminary().then(|| {
+            format!(
+                "{PRELIMINARY} – omgång {} är {} och siffrorna kan ändras.",
+                self.id,
+                self.status.label()
+            )
+        })
+    }
 }
 
 #[cfg(test)]
@@ -197,6 +220,30 @@ mod tests {
         for s in [Draft, Open, Closed, Published] {
             assert_eq!(RoundStatus::parse(s.code()).unwrap(), s);
             assert_eq!(RoundStatus::parse(s.label()).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn only_a_closed_or_published_round_is_final() {
+        let mut r = Round {
+            id: RoundId::parse("2026").unwrap(),
+            instrument_id: "dalarna-gnv".into(),
+            instrument_version: "2026.1".into(),
+            status: Open,
+            opens: None,
+            closes: None,
+        };
+        assert!(r.preliminary());
+        assert_eq!(
+            r.preliminary_note().as_deref(),
+            Some("PRELIMINÄRT – omgång 2026 är öppen och siffrorna kan ändras.")
+        );
+        r.status = Draft;
+        assert!(r.preliminary_note().unwrap().contains("är utkast"));
+        for s in [Closed, Published] {
+            r.status = s;
+            assert!(!r.preliminary());
+            assert_eq!(r.preliminary_note(), None);
         }
     }
 

@@ -138,6 +138,10 @@ pub trait AuditStore: Send + Sync {
     /// A value that changes whenever data that results are computed from changes (responses,
     /// round status, organisations, instruments): for caches of computed results. Cheap.
     async fn data_stamp(&self) -> Result<String>;
+    /// A value that changes whenever the current answers of one round change (a new form or a
+    /// replaced one): for results computed from that round alone, kept while other rounds
+    /// change. Cheap (indexed).
+    async fn round_stamp(&self, round: RoundId) -> Result<String>;
 }
 
 /// The persistence Nära needs: every concern, plus what is about the database as a whole.

@@ -131,3 +131,62 @@ contract!(
         assert_eq!(t.missing().count(), 14);
     }
 );
+
+contract!(
+    a_trend_recomputes_only_the_round_that_changed,
+    |store: Arc<dyn Store>| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let app = nara_app::App::new(store.clone());
+        let mut files = Vec::new();
+        for (id, level) in [("2024", 1), ("2025", 2), ("2026", 3)] {
+            let r = open_round(&store, id).await;
+            files.push(
+                write_form(
+                    &store,
+                    dir.path(),
+                    &format!("{id}.xlsx"),
+                    r,
+                    "2080",
+                    &filled("Hemsjukvården", "", level),
+                )
+                .await,
+            );
+        }
+        import_batch(store.as_ref(), &files, &Options::default(), &|_| {})
+            .await
+            .unwrap();
+        let r26 = nara_core::RoundId::parse("2026").unwrap();
+        let earlier = nara_app::report::Earlier::All;
+        let snap = app.snapshot().await.unwrap();
+        let first = app.trend(&snap, r26, earlier).await.unwrap();
+        assert_eq!(first.len(), 3);
+        assert_eq!(app.rounds_computed(), 3);
+
+        // A new form in 2026 only: the two earlier rounds' scores are kept.
+        let more = write_form(
+            &store,
+            dir.path(),
+            "2026b.xlsx",
+            r26,
+            "2062",
+            &filled("Äldreomsorgen", "", 4),
+        )
+        .await;
+        import_batch(store.as_ref(), &[more], &Options::default(), &|_| {})
+            .await
+            .unwrap();
+        let snap = app.snapshot().await.unwrap();
+        let second = app.trend(&snap, r26, earlier).await.unwrap();
+        assert_eq!(app.rounds_computed(), 4, "only 2026 again");
+        // And the numbers are those of a trend computed from scratch.
+        let json = |t: &[nara_core::report::TrendRound]| serde_json::to_value(t).unwrap();
+        let fresh = app.trend_now(r26, earlier).await.unwrap();
+        assert_eq!(json(&second), json(&fresh));
+        assert_ne!(
+            json(&second[2..]),
+            json(&first[2..]),
+            "2026 has the new form"
+        );
+        assert_eq!(json(&second[..2]), json(&first[..2]));
+    }
+);

@@ -73,10 +73,7 @@ fn write(path: &PathBuf, bytes: &[u8], out: &Out) -> Result<()> {
 
 /// Runs an export command.
 pub async fn run(app: &App, cmd: &ExportCmd, out: &Out) -> Result<ExitCode> {
-    let preliminary = |round| async move {
-        let r = app.round(round).await?;
-        anyhow::Ok(!r.status.is_final())
-    };
+    let preliminary = |round| async move { anyhow::Ok(app.round(round).await?.preliminary_note()) };
     match cmd {
         ExportCmd::Summary { round, output } => {
             let round = super::round_id(round)?;
@@ -84,9 +81,10 @@ pub async fn run(app: &App, cmd: &ExportCmd, out: &Out) -> Result<ExitCode> {
                 .export_summary(round, nara_app::report::Earlier::All)
                 .await?;
             write(&output.clone().unwrap_or_else(|| name.into()), &bytes, out)?;
-            if preliminary(round).await? {
+            if let Some(note) = preliminary(round).await? {
                 out.say(format!(
-                    "Obs: omgång {round} är inte stängd; sammanställningen är märkt PRELIMINÄRT."
+                    "Obs: {note} Sammanställningen är märkt {}.",
+                    nara_core::round::PRELIMINARY
                 ));
             }
         }

@@ -134,12 +134,8 @@ pub async fn report(app: &App, args: &ReportArgs, out: &Out) -> Result<ExitCode>
         println!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(ExitCode::SUCCESS);
     }
-    if !r.round.status.is_final() {
-        println!(
-            "PRELIMINÄRT: omgången {} är {}.",
-            r.round.id,
-            r.round.status.label()
-        );
+    if let Some(note) = r.preliminary_note() {
+        println!("{note}");
     }
     let heads: Vec<String> = r.areas.iter().map(|a| a.id.clone()).collect();
     // The name column is as wide as the longest name (units are indented by two).

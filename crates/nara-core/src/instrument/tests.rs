@@ -74,6 +74,95 @@ fn percent_and_bands_follow_the_settings() {
 }
 
 #[test]
+fn a_validated_scale_has_its_bounds() {
+    let i = Instrument::dalarna();
+    assert_eq!((i.scale_min(), i.scale_max()), (1.0, 4.0));
+    let f = Instrument::from_toml(include_str!(
+        "../../../../fixtures/instruments/fyrbodal-personal.toml"
+    ))
+    .unwrap();
+    assert_eq!((f.scale_min(), f.scale_max()), (1.0, 5.0));
+    assert_eq!(f.percent(3.0), 50.0);
+    // A scale without levels is refused before anything asks for its bounds.
+    let empty = r##"
+        id = "x"
+        version = "1"
+        name = "X"
+        [scale]
+        levels = []
+        not_applicable = { label = "Vet ej" }
+        [scoring]
+        bands = [{ id = "a", label = "A", color = "#000000" }, { id = "b", label = "B", from = 2, color = "#000000" }]
+        [[areas]]
+        id = "D1"
+        name = "Ett"
+        statements = [{ id = "D1.1", text = "Vi" }]
+    "##;
+    let Err(Error::InstrumentRules(p)) = Instrument::from_toml(empty) else {
+        panic!("an empty scale is refused")
+    };
+    assert!(
+        p.iter().any(|m| m.contains("minst två svarsalternativ")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn band_ranges_run_from_the_bottom_of_the_scale_to_the_next_band() {
+    let i = Instrument::dalarna();
+    let r = i.band_ranges();
+    let seen: Vec<(&str, f64, Option<f64>, String)> = r
+        .iter()
+        .map(|b| (b.band.id.as_str(), b.from, b.to, b.words()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("utmaning", 1.0, Some(2.0), "1,0–2,0".to_string()),
+            ("pa-vag", 2.0, Some(3.0), "2,0–3,0".to_string()),
+            ("styrka", 3.0, None, "från 3,0".to_string()),
+        ]
+    );
+    let f = Instrument::from_toml(include_str!(
+        "../../../../fixtures/instruments/fyrbodal-personal.toml"
+    ))
+    .unwrap();
+    let words: Vec<String> = f.band_ranges().iter().map(BandRange::words).collect();
+    assert_eq!(words, ["1,0–2,5", "2,5–4,0", "från 4,0"]);
+}
+
+#[test]
+fn the_disagreement_sentences_say_the_instruments_rule() {
+    let mut s = ScoringSettings::default();
+    assert_eq!(
+        s.disagreement_clause(),
+        "bedömarnas svar skiljer sig två steg eller mer (högsta minus lägsta svar)"
+    );
+    assert_eq!(
+        s.disagreement_heading(),
+        "Där bedömarna är oense (svaren skiljer sig två steg eller mer, högsta minus lägsta svar)"
+    );
+    assert_eq!(
+        s.no_disagreement_note(),
+        "Inga påståenden där bedömarnas svar skiljer sig två steg eller mer (högsta minus lägsta svar)."
+    );
+    s.disagreement_steps = 3.0;
+    assert!(
+        s.disagreement_heading()
+            .contains("skiljer sig tre steg eller mer,")
+    );
+    assert!(
+        s.no_disagreement_note()
+            .contains("skiljer sig tre steg eller mer (")
+    );
+    s.disagreement_steps = 0.0;
+    assert_eq!(
+        s.disagreement_clause(),
+        "bedömarnas svar skiljer sig åt (högsta minus lägsta svar)"
+    );
+}
+
+#[test]
 fn validation_reports_every_problem() {
     let text = r##"
         id = "x"

@@ -45,7 +45,7 @@ proptest! {
 
     #[test]
     fn a_score_is_always_within_the_scale((inst, set) in inst_and_set()) {
-        let (min, max) = (inst.scale_min().unwrap(), inst.scale_max().unwrap());
+        let (min, max) = (inst.scale_min(), inst.scale_max());
         let s = score_answers(&inst, &set);
         for a in &s.areas {
             if let Some(m) = a.mean {

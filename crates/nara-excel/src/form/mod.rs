@@ -531,13 +531,10 @@ fn scale_sheet(ws: &mut Worksheet, inst: &Instrument, f: &Formats) -> Result<(),
     row += 1;
     ws.write_string_with_format(row, 0, "Färgband", &f.bold)?;
     ws.write_string_with_format(row, 1, "Från", &f.bold)?;
-    for b in &inst.scoring.bands {
+    for b in inst.band_ranges() {
         row += 1;
-        ws.write_string(row, 0, &b.label)?;
-        match b.from {
-            Some(from) => ws.write_number(row, 1, from)?,
-            None => ws.write_number(row, 1, inst.scale_min().unwrap_or(0.0))?,
-        };
+        ws.write_string(row, 0, &b.band.label)?;
+        ws.write_number(row, 1, b.from)?;
     }
     ws.set_column_width(0, 28)?;
     ws.set_hidden(true);

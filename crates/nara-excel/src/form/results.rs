@@ -11,10 +11,7 @@ pub(super) fn results_sheet(
 ) -> Result<(), XlsxError> {
     let inst = spec.instrument;
     let scores = filled.map(|x| score_answers(inst, &x.effective_answers(inst)));
-    let (min, max) = (
-        inst.scale_min().unwrap_or(1.0),
-        inst.scale_max().unwrap_or(4.0),
-    );
+    let (min, max) = (inst.scale_min(), inst.scale_max());
     let share = inst.scoring.min_answered_share;
     ws.set_name(RESULT_SHEET)?;
     for (col, width) in [

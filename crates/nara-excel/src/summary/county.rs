@@ -150,14 +150,7 @@ pub(super) fn overview(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> 
     }
     row += 1;
     // Why an index is missing, said once under the table.
-    if !rep.organisations.is_empty()
-        && (rep.county.overall.is_none()
-            || rep.organisations.iter().any(|o| o.scores.overall.is_none()))
-    {
-        let why = rep
-            .county
-            .no_index(inst)
-            .unwrap_or_else(|| nara_core::scoring::no_index_rule(inst));
+    if let Some(why) = rep.county_no_index_note(inst) {
         ws.write_string_with_format(row, 0, why, &st.note)?;
         row += 2;
     }
@@ -250,8 +243,8 @@ pub(super) fn charts(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
         .set_name(&format!("Länets medel per delmål {}", rep.round.id));
     radar
         .y_axis()
-        .set_min(inst.scale_min().unwrap_or(0.0))
-        .set_max(inst.scale_max().unwrap_or(4.0))
+        .set_min(inst.scale_min())
+        .set_max(inst.scale_max())
         .set_major_unit(1.0);
     radar.set_alt_text("Radardiagram: länets medel per delmål i år och förra omgången; samma tal står i tabellen till vänster.");
     radar.set_width(520).set_height(380);
@@ -283,8 +276,8 @@ pub(super) fn charts(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
             bar.title()
                 .set_name(&format!("{} {} per organisation", a.id, a.name));
             bar.x_axis()
-                .set_min(inst.scale_min().unwrap_or(0.0))
-                .set_max(inst.scale_max().unwrap_or(4.0));
+                .set_min(inst.scale_min())
+                .set_max(inst.scale_max());
             bar.legend().set_hidden();
             bar.set_alt_text(format!("Stapeldiagram: organisationernas medel på {} {}; samma tal står i tabellen ovanför. Saknad stapel betyder för få svar.", a.id, a.name));
             bar.set_width(480).set_height(20 * org_rows + 80);
@@ -351,16 +344,11 @@ pub(super) fn statements(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError
         ws.write_number_with_format(row, 3 + nl, d.not_applicable as f64, &st.int)?;
         ws.write_number_with_format(row, 4 + nl, d.blank as f64, &st.int)?;
         score_cell(ws, st, row, 5 + nl, d.mean)?;
-        let org_means: Vec<f64> = rep
-            .organisations
-            .iter()
-            .filter_map(|o| o.scores.statement_means.get(&s.id).and_then(|v| v.scored()))
-            .collect();
-        let lo = org_means.iter().copied().reduce(f64::min);
-        let hi = org_means.iter().copied().reduce(f64::max);
-        score_cell(ws, st, row, 6 + nl, lo)?;
-        score_cell(ws, st, row, 7 + nl, hi)?;
-        ws.write_number_with_format(row, 8 + nl, org_means.len() as f64, &st.int)?;
+        let spread = rep.statement_spread(&s.id);
+        score_cell(ws, st, row, 6 + nl, spread.map(|s| s.min))?;
+        score_cell(ws, st, row, 7 + nl, spread.map(|s| s.max))?;
+        let orgs = spread.map_or(0, |s| s.n);
+        ws.write_number_with_format(row, 8 + nl, orgs as f64, &st.int)?;
         row += 1;
     }
     if row > hr + 1 {

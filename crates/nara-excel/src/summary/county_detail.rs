@@ -1,6 +1,6 @@
 //! The county summary's sheets Utveckling, Fritext, Rådata and Om.
 
-use nara_core::scoring::change;
+use nara_core::report::trend_change;
 use rust_xlsxwriter::{Chart, ChartType, Format, Table, TableColumn, Workbook, XlsxError};
 
 use super::county::County;
@@ -48,8 +48,8 @@ pub(super) fn trend(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
             .set_values(("Utveckling", hr + 1, 1, last_t, 1));
         line.title().set_name("Länets index över omgångarna");
         line.y_axis()
-            .set_min(inst.scale_min().unwrap_or(0.0))
-            .set_max(inst.scale_max().unwrap_or(4.0));
+            .set_min(inst.scale_min())
+            .set_max(inst.scale_max());
         line.legend().set_hidden();
         line.set_alt_text(
             "Linjediagram: länets index per omgång; samma tal står i tabellen till vänster.",
@@ -139,13 +139,8 @@ pub(super) fn trend(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
                 }
             }
         }
-        let n = vals.len();
-        let (prev, cur) = if n >= 2 {
-            (vals[n - 2].flatten(), vals[n - 1].flatten())
-        } else {
-            (None, None)
-        };
-        if let Some(c) = change(inst, prev, cur) {
+        let scored: Vec<Option<f64>> = vals.iter().map(|v| v.flatten()).collect();
+        if let Some(c) = trend_change(inst, &scored) {
             ws.write_number_with_format(row, 3 + nr, c.delta, &st.num)?;
             ws.write_string_with_format(row, 4 + nr, c.direction.label(), &st.text)?;
         }
@@ -218,17 +213,8 @@ pub(super) fn raw_data(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> 
     // rows take little memory; the table is declared before the rows are written.
     let ws = wb.add_worksheet_with_low_memory()?;
     ws.set_name("Rådata")?;
-    if rep.preliminary() {
-        ws.write_string_with_format(
-            0,
-            0,
-            format!(
-                "PRELIMINÄRT – omgång {} är {} och siffrorna kan ändras.",
-                rep.round.id,
-                rep.round.status.label()
-            ),
-            &st.prelim,
-        )?;
+    if let Some(note) = rep.preliminary_note() {
+        ws.write_string_with_format(0, 0, note, &st.prelim)?;
     } else {
         ws.write_string_with_format(
             0,
@@ -302,7 +288,6 @@ pub(super) fn about(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("Om")?;
     let mut row = heading(ws, st, "Om sammanställningen", rep)?;
-    let units: usize = rep.organisations.iter().map(|o| o.units.len()).sum();
     let facts = [
         ("Instrument", format!("{} ({})", inst.name, inst.id)),
         ("Version", inst.version.clone()),
@@ -329,7 +314,7 @@ pub(super) fn about(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
             "Organisationer som inte svarat",
             rep.not_answered.len().to_string(),
         ),
-        ("Verksamheter", units.to_string()),
+        ("Verksamheter", rep.unit_count().to_string()),
         ("Blanketter", rep.forms.to_string()),
         ("Svar (rader i Rådata)", input.raw.len().to_string()),
     ];

@@ -63,8 +63,8 @@ pub fn method_sentences(inst: &Instrument) -> [String; 3] {
     [
         format!(
             "Varje svar ger ett värde på skalan {}–{}; ”{}” räknas inte, och ett delmål får ett medelvärde bara om minst {} % av dess påståenden har besvarats, annars står det ”{TOO_FEW}”.",
-            fmt::decimal(inst.scale_min().unwrap_or(0.0), 0),
-            fmt::decimal(inst.scale_max().unwrap_or(0.0), 0),
+            fmt::decimal(inst.scale_min(), 0),
+            fmt::decimal(inst.scale_max(), 0),
             inst.scale.not_applicable.label,
             fmt::decimal(s.min_answered_share * 100.0, 0)
         ),

@@ -88,18 +88,8 @@ pub(super) fn overview(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
     }
     let mut row = hr + 1;
     for u in &o.units {
-        let raters = u.raters.iter().filter(|r| !r.is_empty()).count();
         ws.write_string_with_format(row, 0, &u.name, &st.text)?;
-        ws.write_string_with_format(
-            row,
-            1,
-            match (raters, u.consensus) {
-                (0 | 1, false) => String::new(),
-                (n, true) => format!("{n} + samsyn"),
-                (n, false) => n.to_string(),
-            },
-            &st.text,
-        )?;
+        ws.write_string_with_format(row, 1, u.raters_text(), &st.text)?;
         index_cell(ws, st, row, 2, u.result.scores.overall)?;
         ws.write_string_with_format(row, 3, band_label(inst, u.result.scores.overall), &st.text)?;
         for (i, a) in u.result.scores.areas.iter().enumerate() {
@@ -137,12 +127,7 @@ pub(super) fn overview(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
     }
     // Why an index is missing, said once under the table: the organisation's own reason
     // first.
-    let why = o.scores.no_index(inst).or_else(|| {
-        (o.units.iter().any(|u| u.result.scores.overall.is_none())
-            || (input.county && rep.county.overall.is_none()))
-        .then(|| nara_core::scoring::no_index_rule(inst))
-    });
-    if let Some(why) = why {
+    if let Some(why) = o.no_index_note(inst, input.county.then_some(&rep.county)) {
         row += 1;
         ws.write_string_with_format(row, 0, why, &st.note)?;
     }
@@ -167,11 +152,8 @@ pub(super) fn overview(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
         ws.write_string_with_format(row, c as u16, *h, &st.header)?;
     }
     row += 1;
-    let prev = input
-        .trend
-        .iter()
-        .rev()
-        .find(|t| Some(t.round) == rep.previous)
+    let prev = rep
+        .previous_in(input.trend)
         .and_then(|t| t.organisations.get(&o.code));
     for (i, a) in inst.areas.iter().enumerate() {
         let before = prev.and_then(|p| p.areas.get(i)).and_then(|x| x.mean);
@@ -234,8 +216,8 @@ pub(super) fn overview(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
     });
     radar
         .y_axis()
-        .set_min(inst.scale_min().unwrap_or(0.0))
-        .set_max(inst.scale_max().unwrap_or(4.0))
+        .set_min(inst.scale_min())
+        .set_max(inst.scale_max())
         .set_major_unit(1.0);
     radar.set_alt_text(if input.county {
         "Radardiagram: organisationens medel per delmål mot länets; samma tal står i tabellen till vänster."
@@ -274,15 +256,7 @@ pub(super) fn statements(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
         }
         row += 1;
     }
-    ws.write_string_with_format(
-        row,
-        0,
-        format!(
-            "Där bedömarna är oense (svaren skiljer sig {}, högsta minus lägsta svar)",
-            inst.scoring.disagreement_rule()
-        ),
-        &st.bold,
-    )?;
+    ws.write_string_with_format(row, 0, inst.scoring.disagreement_heading(), &st.bold)?;
     row += 1;
     for (c, h) in [
         "Verksamhet",
@@ -312,15 +286,8 @@ pub(super) fn statements(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
         }
     }
     if !any {
-        ws.write_string_with_format(
-            row,
-            0,
-            format!(
-                "Inga påståenden där bedömarnas svar skiljer sig {} (högsta minus lägsta svar).",
-                inst.scoring.disagreement_rule()
-            ),
-            &st.note,
-        )?;
+        let none = inst.scoring.no_disagreement_note();
+        ws.write_string_with_format(row, 0, none, &st.note)?;
     }
     ws.set_column_width(0, 24)?;
     ws.set_column_width(1, 10)?;

@@ -47,7 +47,6 @@ pub(super) fn tint(hex: &str, keep: f64) -> u32 {
 
 pub(super) fn styles(inst: &Instrument) -> Styles {
     let border = FormatBorder::Thin;
-    let bands = &inst.scoring.bands;
     Styles {
         title: Format::new().set_bold().set_font_size(14),
         prelim: Format::new()
@@ -76,23 +75,17 @@ pub(super) fn styles(inst: &Instrument) -> Styles {
             .set_align(FormatAlign::Right)
             .set_border(border),
         bold: Format::new().set_bold().set_border(border),
-        bands: bands
+        bands: inst
+            .band_ranges()
             .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let from = b.from;
-                let to = bands.get(i + 1).and_then(|n| n.from);
-                let range = match (from.or(inst.scale_min()), to) {
-                    (Some(f), Some(t)) => format!("{}–{}", fmt::decimal(f, 1), fmt::decimal(t, 1)),
-                    (Some(f), None) => format!("från {}", fmt::decimal(f, 1)),
-                    _ => String::new(),
-                };
+            .map(|r| {
                 (
-                    from,
-                    to,
-                    Format::new().set_background_color(Color::RGB(tint(&b.color, 0.35))),
-                    b.label.clone(),
-                    range,
+                    // The first band's rule stays open below: it takes any lower number too.
+                    r.band.from,
+                    r.to,
+                    Format::new().set_background_color(Color::RGB(tint(&r.band.color, 0.35))),
+                    r.band.label.clone(),
+                    r.words(),
                 )
             })
             .collect(),
@@ -108,17 +101,8 @@ pub(super) fn heading(
     report: &RoundReport,
 ) -> Result<u32, XlsxError> {
     ws.write_string_with_format(0, 0, title, &st.title)?;
-    if report.preliminary() {
-        ws.write_string_with_format(
-            1,
-            0,
-            format!(
-                "PRELIMINÄRT – omgång {} är {} och siffrorna kan ändras.",
-                report.round.id,
-                report.round.status.label()
-            ),
-            &st.prelim,
-        )?;
+    if let Some(note) = report.preliminary_note() {
+        ws.write_string_with_format(1, 0, note, &st.prelim)?;
     } else {
         ws.write_string_with_format(
             1,

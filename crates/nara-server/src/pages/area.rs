@@ -59,8 +59,8 @@ pub struct AreaPage {
     /// The frame.
     #[serde(skip)]
     pub layout: Layout,
-    /// Whether the numbers may still change.
-    pub preliminary: bool,
+    /// The note that the numbers may still change (core's sentence; empty when final).
+    pub preliminary: String,
     /// `D1 Nära för mig`.
     pub title: String,
     /// The goal.
@@ -157,7 +157,7 @@ fn view(layout: Layout, inst: &Instrument, r: &RoundReport, ai: usize) -> AreaPa
         .collect();
     AreaPage {
         layout,
-        preliminary: r.preliminary(),
+        preliminary: r.preliminary_note().unwrap_or_default(),
         title: format!("{} {}", a.id, a.name),
         goal: a.goal.clone(),
         description: a.description.clone(),

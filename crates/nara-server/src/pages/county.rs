@@ -80,8 +80,8 @@ pub struct CountyPage {
     pub layout: Layout,
     /// The round.
     pub round: String,
-    /// Whether the numbers may still change.
-    pub preliminary: bool,
+    /// The note that the numbers may still change (core's sentence; empty when final).
+    pub preliminary: String,
     /// The round's status.
     pub status: String,
     /// The previous round, if any.
@@ -192,7 +192,7 @@ pub(super) fn data_rows(r: &RoundReport, series: &[Series]) -> Vec<DataRow> {
 
 /// `3 av 5 organisationer har svarat (…)`: `total` is how many organisations exist.
 fn answered(r: &RoundReport, total: usize) -> String {
-    let units: usize = r.organisations.iter().map(|o| o.units.len()).sum();
+    let units = r.unit_count();
     format!(
         "{} av {total} organisationer har svarat ({} enheter, {} blanketter); {} har index.",
         r.organisations.len(),
@@ -223,7 +223,7 @@ fn view(layout: Layout, inst: &Instrument, r: &RoundReport, total: usize) -> Cou
     let title = format!("Länets medel per delmål {rid}");
     CountyPage {
         layout,
-        preliminary: r.preliminary(),
+        preliminary: r.preliminary_note().unwrap_or_default(),
         status: r.round.status.label().into(),
         previous: r.previous.map(|p| p.to_string()).unwrap_or_default(),
         areas: (r.areas.iter())

@@ -24,8 +24,8 @@ pub fn router() -> Router<AppState> {
 pub struct DownloadsPage {
     /// The frame.
     pub layout: Layout,
-    /// Whether the numbers may still change.
-    pub preliminary: bool,
+    /// The note that the numbers may still change (empty when final).
+    pub preliminary: String,
     /// The files.
     pub files: Vec<Download>,
     /// Blank forms, one per organisation.
@@ -68,7 +68,7 @@ pub async fn downloads(
     .await?;
     let page = DownloadsPage {
         layout,
-        preliminary: !round.status.is_final(),
+        preliminary: round.preliminary_note().unwrap_or_default(),
         files,
         forms,
     };

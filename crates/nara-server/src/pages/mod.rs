@@ -117,7 +117,7 @@ fn legend(inst: &Instrument) -> Vec<LegendItem> {
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            let from = b.from.or(inst.scale_min()).unwrap_or(0.0);
+            let from = b.from.unwrap_or_else(|| inst.scale_min());
             let range = match bands.get(i + 1).and_then(|n| n.from) {
                 Some(to) => format!("{}–{}", fmt::decimal(from, 1), fmt::decimal(to, 1)),
                 None => format!("från {}", fmt::decimal(from, 1)),

@@ -169,8 +169,8 @@ pub struct OrgPage {
     pub layout: Layout,
     /// The round.
     pub round: String,
-    /// Whether the numbers may still change.
-    pub preliminary: bool,
+    /// The note that the numbers may still change (core's sentence; empty when final).
+    pub preliminary: String,
     /// Name and code.
     pub name: String,
     /// The areas.
@@ -368,7 +368,7 @@ fn view(v: OrgView<'_>) -> OrgPage {
             || v.trend.iter().any(|(_, i)| i.is_none()),
     );
     OrgPage {
-        preliminary: r.preliminary(),
+        preliminary: r.preliminary_note().unwrap_or_default(),
         name: format!("{} ({})", v.name, v.code),
         areas: area_heads(r, v.see_county),
         units: o.units[shown]

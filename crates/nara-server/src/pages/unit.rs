@@ -61,8 +61,8 @@ pub struct UnitPage {
     /// The frame.
     #[serde(skip)]
     pub layout: Layout,
-    /// Whether the numbers may still change.
-    pub preliminary: bool,
+    /// The note that the numbers may still change (core's sentence; empty when final).
+    pub preliminary: String,
     /// The unit's name.
     pub name: String,
     /// The organisation.
@@ -134,7 +134,13 @@ pub async fn unit(
     let title = format!("{} – {} {rid}", u.name, org.name);
     let layout = layout_for(&state, &viewer, &title, Some(&round), crumbs).await?;
     let org = format!("{} ({})", org.name, org.code);
-    let page = view(layout, &instrument, (org, r.preliminary()), u, &forms);
+    let page = view(
+        layout,
+        &instrument,
+        (org, r.preliminary_note().unwrap_or_default()),
+        u,
+        &forms,
+    );
     Ok(Html(page.render()?))
 }
 
@@ -169,7 +175,7 @@ fn rater_head(f: &Response) -> String {
 fn view(
     layout: Layout,
     inst: &Instrument,
-    (org, preliminary): (String, bool),
+    (org, preliminary): (String, String),
     u: &UnitReport,
     forms: &[&Response],
 ) -> UnitPage {
@@ -268,7 +274,13 @@ mod tests {
             f.org.as_str() == o.code && f.unit.key() == key
         });
         let org = format!("{} ({})", o.name, o.code);
-        let page = view(layout(), &inst, (org, r.preliminary()), u, &forms);
+        let page = view(
+            layout(),
+            &inst,
+            (org, r.preliminary_note().unwrap_or_default()),
+            u,
+            &forms,
+        );
         insta::assert_yaml_snapshot!(page);
     }
 }

@@ -17,7 +17,7 @@ async fn the_county_overview_shows_the_reports_numbers() {
     assert!(b.contains("<html lang=\"sv\">") && b.contains("Hoppa till innehållet"));
     assert!(b.contains("Länsöversikt 2026"));
     assert!(
-        b.contains("Preliminärt"),
+        b.contains("PRELIMINÄRT"),
         "an open round is marked preliminary"
     );
     for o in &rep.organisations {
@@ -281,7 +281,7 @@ async fn pages_follow_new_answers_and_status_changes_at_once() {
     let mut c = Client::new(&w);
     c.sign_in("admin").await;
     let before = c.get("/omgangar/2026").await.body;
-    assert!(before.contains("Preliminärt"));
+    assert!(before.contains("PRELIMINÄRT"));
     let rep = report(&w.store, "2026").await;
     let missing = rep
         .not_answered
@@ -334,7 +334,7 @@ async fn pages_follow_new_answers_and_status_changes_at_once() {
             .await
             .unwrap();
     }
-    assert!(!c.get("/omgangar/2026").await.body.contains("Preliminärt"));
+    assert!(!c.get("/omgangar/2026").await.body.contains("PRELIMINÄRT"));
 }
 
 #[tokio::test]

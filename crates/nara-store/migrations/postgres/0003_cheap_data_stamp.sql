@@ -5,3 +5,4 @@
 ALTER TABLE rounds ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE organisations ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX responses_replaced ON responses (replaced_at);
+CREATE INDEX responses_round_replaced ON responses (round_id, replaced_at);

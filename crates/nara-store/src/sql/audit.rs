@@ -1,6 +1,7 @@
 //! The audit log and the data stamp. Compiled once per backend (see the crate's notes).
 
 use async_trait::async_trait;
+use nara_core::RoundId;
 
 use super::DbStore;
 use crate::{AuditEntry, AuditStore, Result};
@@ -79,5 +80,17 @@ impl AuditStore for DbStore {
             "{}:{}:{}:{}:{}:{}:{}",
             row.0, row.1, row.2, row.3, row.4, row.5, row.6
         ))
+    }
+
+    #[tracing::instrument(skip_all, fields(round = %round))]
+    async fn round_stamp(&self, round: RoundId) -> Result<String> {
+        let row: (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COALESCE(MAX(id), 0) FROM responses WHERE round_id = $1),
+                    (SELECT COALESCE(MAX(replaced_at), 0) FROM responses WHERE round_id = $1)",
+        )
+        .bind(round.to_string())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(format!("{}:{}", row.0, row.1))
     }
 }

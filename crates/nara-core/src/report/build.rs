@@ -1,0 +1,214 @@
+//! Building a [`RoundReport`]: the forms grouped by organisation and unit, each unit rolled up,
+//! each organisation and the county scored, and the change since the previous round.
+
+use std::collections::BTreeMap;
+
+use crate::answer::AnswerSet;
+use crate::ids::OrgCode;
+use crate::instrument::Instrument;
+use crate::org::Organisation;
+use crate::rollup::{
+    CountySummary, OrgScores, UnitResult, county_summary, distribution, score_org, score_unit,
+};
+use crate::scoring::{Change, change};
+
+use super::{AreaRef, Form, OrgReport, RoundData, RoundReport, UnitReport};
+
+/// Forms grouped by organisation and unit key, in a stable order.
+pub(super) type Grouped<'a> = BTreeMap<OrgCode, BTreeMap<String, Vec<Form<'a>>>>;
+
+/// Groups forms by organisation and unit key.
+pub fn group<'a>(forms: &[Form<'a>]) -> Grouped<'a> {
+    let mut g: Grouped = BTreeMap::new();
+    for f in forms {
+        g.entry(f.response.org.clone())
+            .or_default()
+            .entry(f.response.unit.key())
+            .or_default()
+            .push(*f);
+    }
+    g
+}
+
+fn unit_result(inst: &Instrument, forms: &[Form]) -> UnitResult {
+    let raters: Vec<&AnswerSet> = forms
+        .iter()
+        .filter(|f| !f.response.consensus)
+        .map(|f| &f.response.set)
+        .collect();
+    let consensus = forms
+        .iter()
+        .find(|f| f.response.consensus)
+        .map(|f| &f.response.set);
+    score_unit(inst, &raters, consensus)
+}
+
+/// Per organisation (in code order): its scores and its units' results by unit key.
+pub(super) type Computed = Vec<(OrgCode, OrgScores, Vec<(String, UnitResult)>)>;
+
+pub(super) fn compute(inst: &Instrument, grouped: &Grouped) -> Computed {
+    grouped
+        .iter()
+        .map(|(org, units)| {
+            let results: Vec<(String, UnitResult)> = units
+                .iter()
+                .map(|(key, forms)| (key.clone(), unit_result(inst, forms)))
+                .collect();
+            let scores = score_org(inst, &results.iter().map(|(_, r)| r).collect::<Vec<_>>());
+            (org.clone(), scores, results)
+        })
+        .collect()
+}
+
+pub(super) fn county_of(inst: &Instrument, c: &Computed) -> CountySummary {
+    county_summary(inst, &c.iter().map(|(_, s, _)| s).collect::<Vec<_>>())
+}
+
+fn changes(inst: &Instrument, prev: &[Option<f64>], cur: &[Option<f64>]) -> Vec<Option<Change>> {
+    cur.iter()
+        .enumerate()
+        .map(|(i, c)| change(inst, prev.get(i).copied().flatten(), *c))
+        .collect()
+}
+
+pub(super) fn org_name(orgs: &[Organisation], code: &OrgCode) -> String {
+    orgs.iter()
+        .find(|o| &o.code == code)
+        .map_or_else(|| code.to_string(), |o| o.name.clone())
+}
+
+/// The results of a round: every organisation (or only `only`), the county, and the change
+/// since `previous` (the previous round of the same family, scored with its own instrument).
+pub fn round_report(
+    now: &RoundData,
+    previous: Option<&RoundData>,
+    orgs: &[Organisation],
+    only: Option<&OrgCode>,
+) -> RoundReport {
+    let inst = now.instrument;
+    let grouped = group(&now.forms);
+    let computed = compute(inst, &grouped);
+    let prev = previous.map(|p| compute(p.instrument, &group(&p.forms)));
+    let previous_county = previous
+        .zip(prev.as_ref())
+        .map(|(p, c)| county_of(p.instrument, c));
+    let county = county_of(inst, &computed);
+    let county_means = |c: &CountySummary| -> Vec<Option<f64>> {
+        c.areas.iter().map(|a| a.stats.map(|s| s.mean)).collect()
+    };
+    let county_change = match &previous_county {
+        Some(p) => changes(inst, &county_means(p), &county_means(&county)),
+        None => vec![None; inst.areas.len()],
+    };
+    let org_means =
+        |s: &OrgScores| -> Vec<Option<f64>> { s.areas.iter().map(|a| a.mean).collect() };
+    let mut organisations = Vec::new();
+    for (code, scores, units) in &computed {
+        if only.is_some_and(|o| o != code) {
+            continue;
+        }
+        let prev_org = prev
+            .as_ref()
+            .and_then(|p| p.iter().find(|(c, _, _)| c == code));
+        let forms_of = &grouped[code];
+        let units = units
+            .iter()
+            .map(|(key, result)| {
+                let forms = &forms_of[key];
+                let prev_unit = prev_org.and_then(|(_, _, pu)| pu.iter().find(|(k, _)| k == key));
+                let mut comments: BTreeMap<String, Vec<String>> = BTreeMap::new();
+                let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+                for f in forms {
+                    for (a, text) in &f.response.set.comments {
+                        comments
+                            .entry(a.to_string())
+                            .or_default()
+                            .push(text.clone());
+                    }
+                    for (s, text) in &f.response.set.notes {
+                        notes.entry(s.to_string()).or_default().push(text.clone());
+                    }
+                }
+                UnitReport {
+                    name: forms[0].response.unit.to_string(),
+                    raters: forms
+                        .iter()
+                        .filter(|f| !f.response.consensus)
+                        .map(|f| f.response.rater.clone())
+                        .collect(),
+                    consensus: forms.iter().any(|f| f.response.consensus),
+                    change: match prev_unit {
+                        Some((_, pr)) => changes(
+                            inst,
+                            &pr.scores.areas.iter().map(|a| a.mean).collect::<Vec<_>>(),
+                            &result
+                                .scores
+                                .areas
+                                .iter()
+                                .map(|a| a.mean)
+                                .collect::<Vec<_>>(),
+                        ),
+                        None => vec![None; inst.areas.len()],
+                    },
+                    result: result.clone(),
+                    comments,
+                    notes,
+                    last_import: forms.iter().map(|f| f.stored_at).max().unwrap_or(0),
+                }
+            })
+            .collect();
+        organisations.push(OrgReport {
+            code: code.to_string(),
+            name: org_name(orgs, code),
+            change: match prev_org {
+                Some((_, ps, _)) => changes(inst, &org_means(ps), &org_means(scores)),
+                None => vec![None; inst.areas.len()],
+            },
+            overall_change: change(
+                inst,
+                prev_org.and_then(|(_, s, _)| s.overall),
+                scores.overall,
+            ),
+            scores: scores.clone(),
+            units,
+        });
+    }
+    let not_answered = orgs
+        .iter()
+        .filter(|o| !grouped.contains_key(&o.code) && only.is_none_or(|x| x == &o.code))
+        .map(|o| AreaRef {
+            id: o.code.to_string(),
+            name: o.name.clone(),
+        })
+        .collect();
+    let sets: Vec<&AnswerSet> = now
+        .forms
+        .iter()
+        .filter(|f| !f.response.consensus && only.is_none_or(|o| o == &f.response.org))
+        .map(|f| &f.response.set)
+        .collect();
+    RoundReport {
+        round: now.round.clone(),
+        instrument_name: inst.name.clone(),
+        areas: inst
+            .areas
+            .iter()
+            .map(|a| AreaRef {
+                id: a.id.to_string(),
+                name: a.name.clone(),
+            })
+            .collect(),
+        previous: previous.map(|p| p.round.id),
+        distribution: distribution(inst, &sets),
+        county,
+        previous_county,
+        county_change,
+        organisations,
+        not_answered,
+        forms: now
+            .forms
+            .iter()
+            .filter(|f| only.is_none_or(|o| o == &f.response.org))
+            .count(),
+    }
+}
