@@ -39,7 +39,7 @@ impl Snapshot {
     pub fn instrument_of(&self, round: &Round) -> Option<&Instrument> {
         self.instruments
             .iter()
-            .find(|i| i.id == round.instrument_id && i.version == round.instrument_version)
+            .find(|i| i.id() == round.instrument_id && i.version() == round.instrument_version)
     }
     /// An organisation by code.
     pub fn organisation(&self, code: &OrgCode) -> Option<&Organisation> {

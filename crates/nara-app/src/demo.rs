@@ -143,7 +143,7 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
                     format!("{} {}", names[k % names.len()], k / names.len() + 1)
                 },
                 base: inst
-                    .areas
+                    .areas()
                     .iter()
                     .map(|_| org_level + (rng.f64() - 0.5) * 1.2)
                     .collect(),
@@ -168,7 +168,7 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
         ..Summary::default()
     };
     let statements: Vec<(usize, StatementId)> = inst
-        .areas
+        .areas()
         .iter()
         .enumerate()
         .flat_map(|(ai, a)| a.statements.iter().map(move |s| (ai, s.id.clone())))
@@ -179,7 +179,7 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
         crate::rounds::create(
             store,
             id,
-            Some((&inst.id, &inst.version)),
+            Some((inst.id(), inst.version())),
             None,
             None,
             "demo",
@@ -198,7 +198,7 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
                     continue;
                 }
                 // One area of the odd unit is mostly "vet ej": too few answers there.
-                let thin_area = (rng.u8(..10) == 0).then(|| rng.usize(..inst.areas.len()));
+                let thin_area = (rng.u8(..10) == 0).then(|| rng.usize(..inst.areas().len()));
                 let mut sets = Vec::new();
                 for k in 0..unit.raters {
                     let mut set = AnswerSet::default();
@@ -220,7 +220,7 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
                         let v = latent.round().clamp(lo, hi) as u8;
                         set.answers.insert(sid.clone(), Answer::Level(v));
                     }
-                    for a in &inst.areas {
+                    for a in inst.areas() {
                         if rng.u8(..6) == 0 {
                             let text = if rng.bool() { WORKS } else { IMPROVE };
                             set.comments
@@ -255,8 +255,8 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
                         rater,
                         participants: format!("Arbetsgruppen på {}", unit.name),
                         date: format!("{year}-{:02}-{:02}", 3 + ui % 3, 1 + (ui * 7) % 28),
-                        instrument_id: inst.id.clone(),
-                        instrument_version: inst.version.clone(),
+                        instrument_id: inst.id().to_string(),
+                        instrument_version: inst.version().to_string(),
                         consensus,
                         set,
                     };

@@ -308,7 +308,7 @@ fn scores_of(inst: &Instrument, r: &Response) -> FileScores {
     let s = score_answers(inst, &r.set);
     FileScores {
         areas: inst
-            .areas
+            .areas()
             .iter()
             .zip(&s.areas)
             .map(|(a, sc)| AreaLine {
@@ -420,7 +420,7 @@ fn check(ctx: &ImportContext, path: &Path, file: &str, r: Response, opts: &Optio
     let inst = ctx
         .instruments
         .iter()
-        .find(|i| i.id == r.instrument_id && i.version == r.instrument_version);
+        .find(|i| i.id() == r.instrument_id && i.version() == r.instrument_version);
     let mut report = FileReport {
         file: file.to_string(),
         status: Status::Rejected,
@@ -529,8 +529,8 @@ pub async fn validate(paths: &[std::path::PathBuf], limits: Limits) -> Result<Ba
         {
             rounds.push(nara_core::Round {
                 id,
-                instrument_id: inst.id.clone(),
-                instrument_version: inst.version.clone(),
+                instrument_id: inst.id().to_string(),
+                instrument_version: inst.version().to_string(),
                 status: RoundStatus::Open,
                 opens: None,
                 closes: None,

@@ -172,15 +172,15 @@ pub async fn import_instrument(store: &dyn Store, toml: &str, actor: &str) -> Re
         .instruments()
         .await?
         .iter()
-        .any(|i| i.id == inst.id && i.version == inst.version);
+        .any(|i| i.id() == inst.id() && i.version() == inst.version());
     store.put_instrument(&inst).await?;
     if !existed {
         store
             .audit(
                 actor,
                 "instrument.import",
-                &format!("{}@{}", inst.id, inst.version),
-                &inst.name,
+                &format!("{}@{}", inst.id(), inst.version()),
+                inst.name(),
             )
             .await?;
     }
@@ -270,7 +270,7 @@ pub async fn round_instrument(
         .instruments()
         .await?
         .into_iter()
-        .find(|i| i.id == r.instrument_id && i.version == r.instrument_version)
+        .find(|i| i.id() == r.instrument_id && i.version() == r.instrument_version)
         .ok_or_else(|| {
             Error::NotFound(format!(
                 "Omgången {round} använder instrumentet {} {}, som saknas.",

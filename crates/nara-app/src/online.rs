@@ -176,12 +176,12 @@ pub fn check_field(
         }
         return match v.parse::<u8>() {
             // Stored as the scale value: "+3" and "03" are 3.
-            Ok(n) if inst.scale.levels.iter().any(|l| l.value == n) => Ok(n.to_string()),
+            Ok(n) if inst.scale().levels.iter().any(|l| l.value == n) => Ok(n.to_string()),
             _ => Err(format!("”{v}” är inget svarsalternativ för {sid}.")),
         };
     }
     if let Some(aid) = name.strip_prefix("kommentar:") {
-        if inst.areas.iter().all(|a| a.id.as_str() != aid) {
+        if inst.areas().iter().all(|a| a.id.as_str() != aid) {
             return Err(format!("Delmålet {aid} finns inte i instrumentet."));
         }
         if value.chars().count() > MAX_COMMENT_CHARS {
@@ -221,7 +221,7 @@ pub async fn save(
 ) -> Result<Vec<FieldError>> {
     let mut ok = Vec::new();
     let mut errors = Vec::new();
-    if fields.len() > inst.statement_count() + inst.areas.len() + 10 {
+    if fields.len() > inst.statement_count() + inst.areas().len() + 10 {
         return Err(Error::Invalid("För många fält i formuläret.".into()));
     }
     for (name, value) in fields {
@@ -271,7 +271,7 @@ pub fn response(
             _ => {}
         }
     }
-    for a in &inst.areas {
+    for a in inst.areas() {
         if let Some(t) = draft
             .get(&comment_field(a.id.as_str()))
             .filter(|t| !t.trim().is_empty())
@@ -286,8 +286,8 @@ pub fn response(
         rater: link.rater.clone(),
         participants: draft.get(PARTICIPANTS).cloned().unwrap_or_default(),
         date: draft.get(DATE).cloned().unwrap_or_default(),
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         consensus: link.consensus,
         set,
     })

@@ -34,7 +34,7 @@ pub async fn create(
     let inst = match instrument {
         Some((iid, ver)) => instruments
             .iter()
-            .find(|i| i.id == iid && i.version == ver)
+            .find(|i| i.id() == iid && i.version() == ver)
             .ok_or_else(|| Error::NotFound(format!("Instrumentet {iid} version {ver} finns inte. Importera det först (nara instrument import FIL).")))?,
         None => instruments.last().ok_or_else(|| Error::NotFound("Det finns inget instrument. Importera ett först.".into()))?,
     };
@@ -47,8 +47,8 @@ pub async fn create(
     }
     let round = Round {
         id,
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         status: RoundStatus::Draft,
         opens,
         closes,

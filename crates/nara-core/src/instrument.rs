@@ -16,26 +16,49 @@ pub use settings::{Band, BandRange, ScoringSettings};
 /// The default instrument of Region Dalarna and its kommuner, as shipped.
 pub const DALARNA_TOML: &str = include_str!("../../../instruments/dalarna-2026.toml");
 
-/// A versioned set of areas, statements, the scale and the scoring settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Instrument {
-    /// The instrument family's id, stable across versions (`dalarna-gnv`).
+/// An instrument taken apart ([`Instrument::into_parts`]) to be changed and validated again
+/// ([`Instrument::from_parts`]); the fields are those of the TOML file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstrumentParts {
+    /// The instrument family's id.
     pub id: String,
-    /// The version; every answer records it.
+    /// The version.
     pub version: String,
     /// The name shown to people.
     pub name: String,
-    /// Who the instrument is for (`Region Dalarna och Dalarnas kommuner`).
-    #[serde(default)]
+    /// Who the instrument is for.
     pub owner: String,
     /// The answer scale.
     pub scale: Scale,
     /// Every number of the scoring method.
-    #[serde(default)]
     pub scoring: ScoringSettings,
     /// The areas, in the order they are shown.
     pub areas: Vec<Area>,
+}
+
+/// A versioned set of areas, statements, the scale and the scoring settings. The fields are
+/// private: an instrument exists only as [`Instrument::from_toml`] (or [`Instrument::dalarna`])
+/// has validated it, so every reader may rely on a scale with levels, areas with statements and
+/// settings in range, without fallbacks; another version is another TOML file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instrument {
+    /// The instrument family's id, stable across versions (`dalarna-gnv`).
+    pub(crate) id: String,
+    /// The version; every answer records it.
+    pub(crate) version: String,
+    /// The name shown to people.
+    pub(crate) name: String,
+    /// Who the instrument is for (`Region Dalarna och Dalarnas kommuner`).
+    #[serde(default)]
+    pub(crate) owner: String,
+    /// The answer scale.
+    pub(crate) scale: Scale,
+    /// Every number of the scoring method.
+    #[serde(default)]
+    pub(crate) scoring: ScoringSettings,
+    /// The areas, in the order they are shown.
+    pub(crate) areas: Vec<Area>,
 }
 
 /// Ordered answer options, plus the not-applicable option that is kept but never scored.
@@ -98,6 +121,35 @@ pub struct Statement {
 }
 
 impl Instrument {
+    /// The instrument family's id, stable across versions (`dalarna-gnv`).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// The version; every answer records it.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+    /// The name shown to people.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Who the instrument is for.
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+    /// The answer scale.
+    pub fn scale(&self) -> &Scale {
+        &self.scale
+    }
+    /// Every number of the scoring method.
+    pub fn scoring(&self) -> &ScoringSettings {
+        &self.scoring
+    }
+    /// The areas, in the order they are shown.
+    pub fn areas(&self) -> &[Area] {
+        &self.areas
+    }
+
     /// The shipped default: Region Dalarna's instrument.
     pub fn dalarna() -> Self {
         Self::from_toml(DALARNA_TOML).expect("the embedded Dalarna instrument is valid")
@@ -109,6 +161,36 @@ impl Instrument {
     pub fn from_toml(text: &str) -> Result<Self> {
         let mut inst: Instrument =
             toml::from_str(text).map_err(|e| Error::InstrumentSyntax(sv_toml_error(&e)))?;
+        inst.validate()?;
+        inst.scoring.min_scored_areas = Some(inst.min_scored_areas());
+        Ok(inst)
+    }
+
+    /// The instrument's parts, to change and build again with [`Instrument::from_parts`] (a new
+    /// version made in code, a test's variant).
+    pub fn into_parts(self) -> InstrumentParts {
+        InstrumentParts {
+            id: self.id,
+            version: self.version,
+            name: self.name,
+            owner: self.owner,
+            scale: self.scale,
+            scoring: self.scoring,
+            areas: self.areas,
+        }
+    }
+
+    /// An instrument from its parts, validated as [`Instrument::from_toml`] validates a file.
+    pub fn from_parts(p: InstrumentParts) -> Result<Self> {
+        let mut inst = Instrument {
+            id: p.id,
+            version: p.version,
+            name: p.name,
+            owner: p.owner,
+            scale: p.scale,
+            scoring: p.scoring,
+            areas: p.areas,
+        };
         inst.validate()?;
         inst.scoring.min_scored_areas = Some(inst.min_scored_areas());
         Ok(inst)

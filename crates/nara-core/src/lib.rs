@@ -23,6 +23,6 @@ pub use account::{AnswerLink, Role, Session, User};
 pub use answer::{Answer, AnswerSet, Response};
 pub use error::{Error, Result};
 pub use ids::{AreaId, OrgCode, RoundId, StatementId, UnitName};
-pub use instrument::{Instrument, ScoringSettings};
+pub use instrument::{Instrument, InstrumentParts, ScoringSettings};
 pub use org::{OrgKind, Organisation, Organisations};
 pub use round::{Round, RoundStatus};

@@ -194,8 +194,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let orgs = Organisations::dalarna();
     let round = Round {
         id: RoundId::parse("2026")?,
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         status: RoundStatus::Open,
         opens: None,
         closes: None,

@@ -243,7 +243,7 @@ fn read_form(
         let i = ctx
             .instruments
             .iter()
-            .find(|i| i.id == r.instrument_id && i.version == r.instrument_version);
+            .find(|i| i.id() == r.instrument_id && i.version() == r.instrument_version);
         if i.is_none() {
             problems.push(file_problem(format!(
                 "Omgången {} använder instrumentet {} version {}, som inte finns i Nära.",
@@ -369,7 +369,7 @@ fn read_form(
                 problems.push(problem(
                     sname,
                     Some(id_cell),
-                    format!("ID ”{}” finns inte i instrumentet {}. Ändra inte ID-kolumnen; hämta en ny blankett om du är osäker.", short(id_text), inst.version),
+                    format!("ID ”{}” finns inte i instrumentet {}. Ändra inte ID-kolumnen; hämta en ny blankett om du är osäker.", short(id_text), inst.version()),
                 ));
                 continue;
             }
@@ -411,8 +411,8 @@ fn read_form(
             rater: fold_spaces(&text_of("Svarande")),
             participants: text_of("Deltagare"),
             date: text_of("Datum"),
-            instrument_id: i.id.clone(),
-            instrument_version: i.version.clone(),
+            instrument_id: i.id().to_string(),
+            instrument_version: i.version().to_string(),
             consensus,
             set,
         }),

@@ -38,7 +38,7 @@ async fn style() -> impl IntoResponse {
 async fn band_css(State(state): State<AppState>) -> Response {
     let mut css = String::new();
     for inst in state.app.instruments().await.unwrap_or_default() {
-        for b in &inst.scoring.bands {
+        for b in &inst.scoring().bands {
             let id: String =
                 b.id.chars()
                     .filter(|c| c.is_ascii_alphanumeric() || *c == '-')

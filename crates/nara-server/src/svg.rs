@@ -130,7 +130,7 @@ pub struct LegendLine {
 pub fn radar(inst: &Instrument, title: &str, labels: &[String], series: &[Series]) -> Radar {
     let n = labels.len().max(3);
     let center = Point { x: 160.0, y: 150.0 };
-    let levels = inst.scale.levels.len().max(1);
+    let levels = inst.scale().levels.len().max(1);
     let frame = radar_frame(n, center, 110.0, levels.saturating_sub(1).max(1));
     let desc: Vec<String> = series
         .iter()
@@ -376,7 +376,7 @@ pub fn line(inst: &Instrument, title: &str, points_in: &[(String, Option<f64>)])
         grid_end: Coord(w - 20.0),
         level_x: Coord(left - 6.0),
         round_y: Coord(top + plot_h + 20.0),
-        grid: (inst.scale.levels.iter())
+        grid: (inst.scale().levels.iter())
             .map(|l| GridLine {
                 y: Coord(y_of(f64::from(l.value))),
                 value: l.value,

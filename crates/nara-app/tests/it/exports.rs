@@ -69,7 +69,7 @@ async fn with_hostile_comments(store: &dyn Store, round: RoundId) {
         "@SUM(A1)",
         "<script>alert(1)</script>",
     ];
-    for (a, t) in inst.areas.iter().zip(hostile) {
+    for (a, t) in inst.areas().iter().zip(hostile) {
         set.comments.insert(a.id.clone(), t.to_string());
     }
     let r = Response {
@@ -79,8 +79,8 @@ async fn with_hostile_comments(store: &dyn Store, round: RoundId) {
         rater: String::new(),
         participants: String::new(),
         date: String::new(),
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         consensus: false,
         set,
     };
@@ -346,8 +346,8 @@ async fn raw_csv_has_a_bom_swedish_decimals_and_neutralised_formulas() {
         rater: "-Enhetschef".into(),
         participants: String::new(),
         date: String::new(),
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         consensus: false,
         set,
     };

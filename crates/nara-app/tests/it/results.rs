@@ -115,7 +115,7 @@ contract!(
             "each organisation once"
         );
         assert_eq!(rep.not_answered.len(), 14);
-        assert_eq!(rep.areas.len(), Instrument::dalarna().areas.len());
+        assert_eq!(rep.areas.len(), Instrument::dalarna().areas().len());
         // One organisation only.
         let only = nara_app::report::round_report(
             store.as_ref(),

@@ -83,9 +83,9 @@ pub fn validate_instrument(file: &PathBuf, out: &Out) -> Result<ExitCode> {
         Ok(i) => {
             out.say(format!(
                 "{} version {}: {} delmål, {} påståenden. Inga fel.",
-                i.id,
-                i.version,
-                i.areas.len(),
+                i.id(),
+                i.version(),
+                i.areas().len(),
                 i.statement_count()
             ));
             Ok(ExitCode::SUCCESS)
@@ -104,10 +104,10 @@ pub async fn run_instrument(app: &App, cmd: &InstrumentCmd, out: &Out) -> Result
             for i in app.instruments().await? {
                 println!(
                     "{}@{}  {} ({} delmål, {} påståenden)",
-                    i.id,
-                    i.version,
-                    i.name,
-                    i.areas.len(),
+                    i.id(),
+                    i.version(),
+                    i.name(),
+                    i.areas().len(),
                     i.statement_count()
                 );
             }
@@ -120,7 +120,7 @@ pub async fn run_instrument(app: &App, cmd: &InstrumentCmd, out: &Out) -> Result
                 .instruments()
                 .await?
                 .into_iter()
-                .find(|i| i.id == id && i.version == ver)
+                .find(|i| i.id() == id && i.version() == ver)
                 .ok_or_else(|| anyhow::anyhow!("Instrumentet {w} finns inte."))?;
             print!("{}", i.to_toml());
         }
@@ -129,7 +129,7 @@ pub async fn run_instrument(app: &App, cmd: &InstrumentCmd, out: &Out) -> Result
             let text = std::fs::read_to_string(file)
                 .with_context(|| format!("kan inte läsa {}", file.display()))?;
             let i = app.import_instrument(&text, "cli").await?;
-            out.say(format!("Instrumentet {} version {} är sparat. Skapa en omgång med det: nara round create ÅR --instrument {}@{}", i.id, i.version, i.id, i.version));
+            out.say(format!("Instrumentet {} version {} är sparat. Skapa en omgång med det: nara round create ÅR --instrument {}@{}", i.id(), i.version(), i.id(), i.version()));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -74,8 +74,8 @@ pub fn forms(dir: &Path, n: usize, prefix: &str) -> Vec<PathBuf> {
     let orgs = Organisations::dalarna();
     let round = Round {
         id: RoundId::parse("2026").unwrap(),
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         status: RoundStatus::Open,
         opens: None,
         closes: None,

@@ -18,9 +18,9 @@ pub fn fyrbodal() -> Instrument {
 #[test]
 fn the_fixture_is_another_instrument_entirely() {
     let f = fyrbodal();
-    assert_eq!(f.areas.len(), 3);
-    assert_eq!(f.scale.levels.len(), 5);
-    assert_ne!(f.id, Instrument::dalarna().id);
+    assert_eq!(f.areas().len(), 3);
+    assert_eq!(f.scale().levels.len(), 5);
+    assert_ne!(f.id(), Instrument::dalarna().id());
     let orgs = Organisations::from_toml(include_str!(
         "../../../../fixtures/organisations/fyrbodal.toml"
     ))
@@ -100,11 +100,11 @@ fn its_disagreement_rule_and_highlight_count_apply() {
     let c = answers(&f, &[("P1.1", "4")]);
     // Fyrbodal flags a spread of three steps or more: 1 and 3 span two steps, which is enough
     // at Dalarna's default of two but not here.
-    assert_eq!(f.scoring.disagreement_steps, 3.0);
+    assert_eq!(f.scoring().disagreement_steps, 3.0);
     assert!(!roll_up_unit(&f, &[&a, &b], None).agreement[0].disagreement);
     // 1, 3 and 4 span three steps.
     assert!(roll_up_unit(&f, &[&a, &b, &c], None).agreement[0].disagreement);
-    assert_eq!(f.scoring.disagreement_rule(), "tre steg eller mer");
+    assert_eq!(f.scoring().disagreement_rule(), "tre steg eller mer");
     let all = answers(
         &f,
         &[

@@ -229,7 +229,7 @@ fn exempel_10() {
     assert_eq!(row(1), (Some(2.0), Some(1.0), Some(3.0), true), "1 and 3");
     assert_eq!(row(2), (Some(2.5), Some(2.0), Some(3.0), false), "2 and 3");
     assert_eq!(u.disagreements(), 2);
-    assert_eq!(i.scoring.disagreement_rule(), "två steg eller mer");
+    assert_eq!(i.scoring().disagreement_rule(), "två steg eller mer");
     assert!(
         DOC.contains("skiljer sig **två steg eller mer**"),
         "the page states the rule in the words the pages use"

@@ -108,14 +108,14 @@ pub(super) fn value_formulas(inst: &Instrument, r: u32) -> Vec<String> {
         format!("=IF(TRIM({n})=\"\",\"\",MID({g},{i}+FIND(LEFT(TRIM({n}),1),{n}),LEN({g})+1))");
     // F: the value. The not-applicable option, a label, then a number with its own label or
     // nothing after it; anything else is invalid.
-    let na = &inst.scale.not_applicable;
+    let na = &inst.scale().not_applicable;
     let na_test = std::iter::once(&na.label)
         .chain(&na.aliases)
         .map(|a| format!("EXACT({g},{})", lit(&norm(a))))
         .collect::<Vec<_>>()
         .join(",");
     let numbered = inst
-        .scale
+        .scale()
         .levels
         .iter()
         .map(|lv| {
@@ -128,7 +128,7 @@ pub(super) fn value_formulas(inst: &Instrument, r: u32) -> Vec<String> {
         .collect::<Vec<_>>()
         .join(",");
     let mut value = format!("IF(AND(ISNUMBER({m}),OR({numbered})),{m},\"{INVALID}\")");
-    for lv in inst.scale.levels.iter().rev() {
+    for lv in inst.scale().levels.iter().rev() {
         value = format!(
             "IF(EXACT({g},{label}),{v},{value})",
             label = lit(&norm(&lv.label)),
@@ -143,7 +143,7 @@ pub(super) fn value_formulas(inst: &Instrument, r: u32) -> Vec<String> {
 
 /// The scale's values as a range: `1–4`.
 pub(super) fn level_range(inst: &Instrument) -> String {
-    let levels = &inst.scale.levels;
+    let levels = &inst.scale().levels;
     match (levels.first(), levels.last()) {
         (Some(lo), Some(hi)) => format!("{}–{}", lo.value, hi.value),
         _ => String::new(),
@@ -155,7 +155,7 @@ pub(super) fn level_range(inst: &Instrument) -> String {
 pub(super) fn typed_message(inst: &Instrument) -> String {
     let range = level_range(inst);
     let example = inst
-        .scale
+        .scale()
         .levels
         .last()
         .map(|l| format!(", till exempel {} eller {}", l.value, l.label))

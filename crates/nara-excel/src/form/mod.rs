@@ -137,7 +137,9 @@ const HELPERS: [&str; 9] = [
 pub fn form_id(spec: &FormSpec) -> String {
     format!(
         "{}-{}-{}",
-        spec.round.id, spec.org.code, spec.instrument.version
+        spec.round.id,
+        spec.org.code,
+        spec.instrument.version()
     )
 }
 
@@ -156,7 +158,7 @@ fn layout(inst: &Instrument) -> Layout {
     let header_row = FIRST_LABEL_ROW + crate::import::LABELS.len() as u32 + 1;
     let mut row = header_row + 1;
     let mut areas = Vec::new();
-    for a in &inst.areas {
+    for a in inst.areas() {
         row += 1; // the area's heading row
         let first = row;
         row += a.statements.len() as u32;
@@ -179,11 +181,13 @@ fn build(spec: &FormSpec, filled: Option<&Filled>) -> Result<Vec<u8>, XlsxError>
     let properties = DocProperties::new()
         .set_title(format!(
             "{} – {} – {}",
-            inst.name, spec.org.name, spec.round.id
+            inst.name(),
+            spec.org.name,
+            spec.round.id
         ))
         .set_author("Nära")
-        .set_custom_property(props::INSTRUMENT, inst.id.as_str())
-        .set_custom_property(props::VERSION, inst.version.as_str())
+        .set_custom_property(props::INSTRUMENT, inst.id())
+        .set_custom_property(props::VERSION, inst.version())
         .set_custom_property(props::ORG, spec.org.code.as_str())
         .set_custom_property(props::ROUND, spec.round.id.to_string())
         .set_custom_property(props::FORM, form_id(spec));
@@ -261,7 +265,7 @@ impl Formats {
 fn cover(ws: &mut Worksheet, spec: &FormSpec, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name(COVER_SHEET)?;
     ws.set_column_width(0, 100)?;
-    ws.write_string_with_format(0, 0, &spec.instrument.name, &f.title)?;
+    ws.write_string_with_format(0, 0, spec.instrument.name(), &f.title)?;
     let lines = [
         format!("{} – omgång {}", spec.org.display(), spec.round.id),
         String::new(),
@@ -271,7 +275,7 @@ fn cover(ws: &mut Worksheet, spec: &FormSpec, f: &Formats) -> Result<(), XlsxErr
             "2. Ta ställning till hur väl varje påstående stämmer in på er verksamhet. Välj svar i listan i kolumnen Svar, eller skriv siffran ({}) eller svarstexten. Ett svar som inte kan läsas blir rött och räknas inte.",
             level_range(spec.instrument)
         ),
-        format!("3. Välj ”{}” om ni inte vet eller om påståendet inte gäller er. Sådana svar räknas inte in i poängen.", spec.instrument.scale.not_applicable.label),
+        format!("3. Välj ”{}” om ni inte vet eller om påståendet inte gäller er. Sådana svar räknas inte in i poängen.", spec.instrument.scale().not_applicable.label),
         "4. Skriv gärna en kommentar, och under varje delmål vad som fungerar bra och vad som kan bli bättre.".to_string(),
         "5. Är ni flera som skattar var för sig: skriv ert namn eller er roll i Svarande. Har ni enats om ett gemensamt svar: välj Ja i Samsyn.".to_string(),
         "6. Spara filen som .xlsx och skicka den till samordnaren.".to_string(),
@@ -279,9 +283,9 @@ fn cover(ws: &mut Worksheet, spec: &FormSpec, f: &Formats) -> Result<(), XlsxErr
         "Det finns inga rätta eller felaktiga svar. Självskattningen ger en bild av läget så att resurser och insatser kan riktas rätt.".to_string(),
         format!(
             "Fliken Resultat visar ert resultat per delmål direkt när ni svarar. Ett delmål får ett resultat när minst {} % av påståendena har svar på skalan. Index, medelvärdet av delmålen, visas när minst {} av {} delmål har ett resultat.",
-            (spec.instrument.scoring.min_answered_share * 100.0).round(),
+            (spec.instrument.scoring().min_answered_share * 100.0).round(),
             spec.instrument.min_scored_areas(),
-            spec.instrument.areas.len()
+            spec.instrument.areas().len()
         ),
         "Flikarna är skyddade (utan lösenord) så att tabellen inte ändras av misstag. Ändra inte ID-kolumnen eller rubrikerna.".to_string(),
     ];
@@ -300,7 +304,7 @@ fn cover(ws: &mut Worksheet, spec: &FormSpec, f: &Formats) -> Result<(), XlsxErr
 fn answer_label(inst: &Instrument, a: Answer) -> String {
     match a {
         Answer::Level(v) => format!("{v} {}", inst.level_label(v).unwrap_or("")),
-        Answer::NotApplicable => inst.scale.not_applicable.label.clone(),
+        Answer::NotApplicable => inst.scale().not_applicable.label.clone(),
     }
 }
 
@@ -316,7 +320,7 @@ fn answer_sheet(
     for (col, width) in [(0u16, 9.0), (1, 18.0), (2, 62.0), (3, 26.0), (4, 40.0)] {
         ws.set_column_width(col, width)?;
     }
-    ws.write_string_with_format(0, 0, &inst.name, &f.title)?;
+    ws.write_string_with_format(0, 0, inst.name(), &f.title)?;
     ws.write_string(
         1,
         0,
@@ -399,7 +403,7 @@ fn answer_sheet(
         .set_background_color(Color::RGB(0xF4CCCC))
         .set_font_color(Color::RGB(0x9C0006));
 
-    for (area, (first, last, free)) in inst.areas.iter().zip(&lay.areas) {
+    for (area, (first, last, free)) in inst.areas().iter().zip(&lay.areas) {
         let head = first - 1;
         ws.write_blank(head, 0, &f.area)?;
         ws.write_string_with_format(head, 1, format!("{} {}", area.id, area.name), &f.area)?;
@@ -515,16 +519,16 @@ fn scale_sheet(ws: &mut Worksheet, inst: &Instrument, f: &Formats) -> Result<(),
     ws.write_string_with_format(0, 0, "Svarsalternativ", &f.bold)?;
     ws.write_string_with_format(0, 1, "Värde", &f.bold)?;
     let mut row = 1;
-    for l in &inst.scale.levels {
+    for l in &inst.scale().levels {
         ws.write_string(row, 0, format!("{} {}", l.value, l.label))?;
         ws.write_number(row, 1, f64::from(l.value))?;
         row += 1;
     }
-    ws.write_string(row, 0, &inst.scale.not_applicable.label)?;
+    ws.write_string(row, 0, &inst.scale().not_applicable.label)?;
     ws.write_string(row, 1, "räknas inte")?;
     row += 2;
     ws.write_string_with_format(row, 0, "Minsta andel besvarade", &f.bold)?;
-    ws.write_number(row, 1, inst.scoring.min_answered_share)?;
+    ws.write_number(row, 1, inst.scoring().min_answered_share)?;
     row += 1;
     ws.write_string_with_format(row, 0, "Delmål med resultat som krävs för index", &f.bold)?;
     ws.write_number(row, 1, inst.min_scored_areas() as f64)?;

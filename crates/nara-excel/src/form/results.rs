@@ -12,7 +12,7 @@ pub(super) fn results_sheet(
     let inst = spec.instrument;
     let scores = filled.map(|x| score_answers(inst, &x.effective_answers(inst)));
     let (min, max) = (inst.scale_min(), inst.scale_max());
-    let share = inst.scoring.min_answered_share;
+    let share = inst.scoring().min_answered_share;
     ws.set_name(RESULT_SHEET)?;
     for (col, width) in [
         (0u16, 28.0),
@@ -25,7 +25,7 @@ pub(super) fn results_sheet(
         ws.set_column_width(col, width)?;
     }
     ws.write_string_with_format(0, 0, "Ert resultat per delmål", &f.title)?;
-    let (needed, n_areas) = (inst.min_scored_areas(), inst.areas.len());
+    let (needed, n_areas) = (inst.min_scored_areas(), inst.areas().len());
     ws.write_string(
         1,
         0,
@@ -51,8 +51,8 @@ pub(super) fn results_sheet(
     // The band of a score, or `missing` (a text) where there is no score.
     let band_or = |cell: &str, missing: &str| -> String {
         // Nested IFs from the highest band down; the bands are the instrument's.
-        let mut expr = format!("\"{}\"", inst.scoring.bands[0].label);
-        for b in inst.scoring.bands.iter().skip(1) {
+        let mut expr = format!("\"{}\"", inst.scoring().bands[0].label);
+        for b in inst.scoring().bands.iter().skip(1) {
             if let Some(from) = b.from {
                 // The same slack as core's `Instrument::band`.
                 expr = format!("IF({cell}>={from}-0.000000001,\"{}\",{expr})", b.label);
@@ -62,7 +62,7 @@ pub(super) fn results_sheet(
     };
     let band_formula = |cell: &str| band_or(cell, TOO_FEW);
     let text_or = |v: Option<f64>| v.map_or_else(|| TOO_FEW.to_string(), |v| v.to_string());
-    for (i, (area, (first, last, _))) in inst.areas.iter().zip(&lay.areas).enumerate() {
+    for (i, (area, (first, last, _))) in inst.areas().iter().zip(&lay.areas).enumerate() {
         let row = header_row + 1 + i as u32;
         let r = row + 1;
         let values = format!(
@@ -101,7 +101,7 @@ pub(super) fn results_sheet(
         )?;
         let band = sc
             .and_then(|s| s.band.as_deref())
-            .and_then(|id| inst.scoring.bands.iter().find(|b| b.id == id))
+            .and_then(|id| inst.scoring().bands.iter().find(|b| b.id == id))
             .map_or(TOO_FEW, |b| b.label.as_str());
         ws.write_formula_with_format(
             row,
@@ -119,7 +119,7 @@ pub(super) fn results_sheet(
             &f.number,
         )?;
     }
-    let n = inst.areas.len() as u32;
+    let n = inst.areas().len() as u32;
     let (top, bottom) = (header_row + 2, header_row + 1 + n);
     let idx = header_row + 1 + n;
     let r = idx + 1;

@@ -83,7 +83,7 @@ pub(super) fn trend(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
             .get(*code)
             .cloned()
             .unwrap_or_else(|| (*code).clone());
-        for (i, a) in inst.areas.iter().enumerate() {
+        for (i, a) in inst.areas().iter().enumerate() {
             let vals = input
                 .trend
                 .iter()
@@ -107,7 +107,7 @@ pub(super) fn trend(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
             .collect();
         lines.push((name.clone(), (*code).clone(), "Index".into(), vals));
     }
-    for (i, a) in inst.areas.iter().enumerate() {
+    for (i, a) in inst.areas().iter().enumerate() {
         let vals = input
             .trend
             .iter()
@@ -180,7 +180,7 @@ pub(super) fn free_text(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError>
         ws.write_string_with_format(hr, c as u16, *h, &st.header)?;
     }
     let mut row = hr + 1;
-    for a in &inst.areas {
+    for a in inst.areas() {
         for o in &rep.organisations {
             for u in &o.units {
                 for (what, text) in unit_comments(a, u) {
@@ -289,8 +289,8 @@ pub(super) fn about(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
     ws.set_name("Om")?;
     let mut row = heading(ws, st, "Om sammanställningen", rep)?;
     let facts = [
-        ("Instrument", format!("{} ({})", inst.name, inst.id)),
-        ("Version", inst.version.clone()),
+        ("Instrument", format!("{} ({})", inst.name(), inst.id())),
+        ("Version", inst.version().to_string()),
         (
             "Omgång",
             format!("{} ({})", rep.round.id, rep.round.status.label()),

@@ -59,20 +59,20 @@ pub struct OrgInput<'a> {
 
 /// The scoring method in three Swedish sentences.
 pub fn method_sentences(inst: &Instrument) -> [String; 3] {
-    let s = &inst.scoring;
+    let s = &inst.scoring();
     [
         format!(
             "Varje svar ger ett värde på skalan {}–{}; ”{}” räknas inte, och ett delmål får ett medelvärde bara om minst {} % av dess påståenden har besvarats, annars står det ”{TOO_FEW}”.",
             fmt::decimal(inst.scale_min(), 0),
             fmt::decimal(inst.scale_max(), 0),
-            inst.scale.not_applicable.label,
+            inst.scale().not_applicable.label,
             fmt::decimal(s.min_answered_share * 100.0, 0)
         ),
         "Flera bedömare i en verksamhet vägs samman med medianen per påstående (ett samsynssvar går före), en organisation är medelvärdet av sina verksamheter, och länet är medelvärdet av organisationerna, där varje organisation räknas en gång.".to_string(),
         format!(
             "Index är medelvärdet av delmålen och visas bara när minst {} av {} delmål har ett medelvärde, annars står det ”{}”; en förändring mindre än {} steg sedan förra omgången visas som ”oförändrad”.",
             inst.min_scored_areas(),
-            inst.areas.len(),
+            inst.areas().len(),
             fmt::NO_INDEX,
             fmt::decimal(s.change_threshold, 2)
         ),

@@ -37,7 +37,7 @@ pub(super) fn workbook(input: &OrgInput, o: &OrgReport) -> Result<Vec<u8>, XlsxE
             .set_title(format!("{} {}", o.name, rep.round.id))
             .set_comment("Skapad av Nära"),
     );
-    let n_areas = inst.areas.len() as u16;
+    let n_areas = inst.areas().len() as u16;
     let cx = Org {
         input,
         inst,
@@ -77,7 +77,7 @@ pub(super) fn overview(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
     for (c, h) in heads.iter().enumerate() {
         ws.write_string_with_format(hr, c as u16, *h, &st.header)?;
     }
-    for (i, a) in inst.areas.iter().enumerate() {
+    for (i, a) in inst.areas().iter().enumerate() {
         ws.write_string_with_format(
             hr,
             4 + 2 * i as u16,
@@ -155,7 +155,7 @@ pub(super) fn overview(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
     let prev = rep
         .previous_in(input.trend)
         .and_then(|t| t.organisations.get(&o.code));
-    for (i, a) in inst.areas.iter().enumerate() {
+    for (i, a) in inst.areas().iter().enumerate() {
         let before = prev.and_then(|p| p.areas.get(i)).and_then(|x| x.mean);
         let now = o.scores.areas.get(i).and_then(|x| x.mean);
         ws.write_string_with_format(row, 0, format!("{} {}", a.id, a.name), &st.text)?;
@@ -187,7 +187,7 @@ pub(super) fn overview(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
     if input.county {
         ws.write_string_with_format(t, 2, "Länets medel", &st.header)?;
     }
-    for (i, a) in inst.areas.iter().enumerate() {
+    for (i, a) in inst.areas().iter().enumerate() {
         let r = t + 1 + i as u32;
         ws.write_string_with_format(r, 0, format!("{} {}", a.id, a.name), &st.text)?;
         if let Some(m) = o.scores.areas.get(i).and_then(|x| x.mean) {
@@ -256,7 +256,7 @@ pub(super) fn statements(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
         }
         row += 1;
     }
-    ws.write_string_with_format(row, 0, inst.scoring.disagreement_heading(), &st.bold)?;
+    ws.write_string_with_format(row, 0, inst.scoring().disagreement_heading(), &st.bold)?;
     row += 1;
     for (c, h) in [
         "Verksamhet",
@@ -286,7 +286,7 @@ pub(super) fn statements(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
         }
     }
     if !any {
-        let none = inst.scoring.no_disagreement_note();
+        let none = inst.scoring().no_disagreement_note();
         ws.write_string_with_format(row, 0, none, &st.note)?;
     }
     ws.set_column_width(0, 24)?;
@@ -313,7 +313,7 @@ pub(super) fn comments(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
         ws.write_string_with_format(hr, c as u16, *h, &st.header)?;
     }
     let mut row = hr + 1;
-    for a in &inst.areas {
+    for a in inst.areas() {
         for u in &o.units {
             for (what, text) in unit_comments(a, u) {
                 ws.write_string_with_format(row, 0, format!("{} {}", a.id, a.name), &st.wrap)?;
@@ -350,7 +350,12 @@ pub(super) fn about(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
     for (k, v) in [
         (
             "Instrument",
-            format!("{} ({}), version {}", inst.name, inst.id, inst.version),
+            format!(
+                "{} ({}), version {}",
+                inst.name(),
+                inst.id(),
+                inst.version()
+            ),
         ),
         (
             "Omgång",

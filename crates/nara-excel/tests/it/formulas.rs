@@ -96,7 +96,7 @@ fn check_index(model: &Model, inst: &Instrument, core: &Scores) -> Result<(), Te
                 CellValue::String(format!(
                     "Färre än {} av {} delmål har tillräckligt många svar.",
                     inst.min_scored_areas(),
-                    inst.areas.len()
+                    inst.areas().len()
                 ))
             );
         }
@@ -108,9 +108,9 @@ fn check_index(model: &Model, inst: &Instrument, core: &Scores) -> Result<(), Te
 /// but too few: so that any number of areas, 0 to all, is scored.
 fn with_scored_areas(inst: &Instrument, scored: &[bool], seed: usize) -> AnswerSet {
     let mut set = AnswerSet::default();
-    for (k, area) in inst.areas.iter().enumerate() {
+    for (k, area) in inst.areas().iter().enumerate() {
         let n = area.statements.len();
-        let needed = (inst.scoring.min_answered_share * n as f64).ceil() as usize;
+        let needed = (inst.scoring().min_answered_share * n as f64).ceil() as usize;
         // Exactly enough, or everything, for a scored area; one short of enough (at least one
         // answer, and a "vet ej") for the others.
         let answered = if scored[k] {
@@ -139,7 +139,7 @@ fn the_index_needs_as_many_scored_areas_as_core_asks() {
     let ctx = ctx();
     let inst = &ctx.instruments[0];
     assert_eq!(inst.min_scored_areas(), 3);
-    let n = inst.areas.len();
+    let n = inst.areas().len();
     let mut seen = BTreeMap::new();
     // Every subset of the five areas: 0 to 5 of them scored.
     for mask in 0u32..(1 << n) {
@@ -194,7 +194,7 @@ fn eight_of_twenty_seven_shows_no_index_and_says_why() {
     );
     let model = recalculated(&bytes);
     check_index(&model, inst, &core).unwrap();
-    let idx = FIRST_AREA_ROW + inst.areas.len() as i32;
+    let idx = FIRST_AREA_ROW + inst.areas().len() as i32;
     assert_eq!(
         model.get_cell_value_by_index(2, idx, 6).unwrap(),
         CellValue::String("Färre än 3 av 5 delmål har tillräckligt många svar.".into())
@@ -233,7 +233,7 @@ proptest! {
             check(&model, row, 4, a.mean, &format!("mean of {}", a.area))?;
             check(&model, row, 5, a.percent, &format!("percent of {}", a.area))?;
             let band = model.get_cell_value_by_index(2, row, 6).map_err(TestCaseError::fail)?;
-            let expected = a.band.as_deref().map_or("för få svar".to_string(), |id| inst.scoring.bands.iter().find(|b| b.id == id).unwrap().label.clone());
+            let expected = a.band.as_deref().map_or("för få svar".to_string(), |id| inst.scoring().bands.iter().find(|b| b.id == id).unwrap().label.clone());
             prop_assert_eq!(band, CellValue::String(expected), "band of {}", a.area);
         }
         check_index(&model, inst, &core)?;
@@ -271,7 +271,7 @@ fn a_blank_form_shows_too_few_answers_everywhere() {
     })
     .unwrap();
     let model = recalculated(&bytes);
-    let n = inst.areas.len() as i32;
+    let n = inst.areas().len() as i32;
     for row in FIRST_AREA_ROW..FIRST_AREA_ROW + n {
         assert_eq!(
             model.get_cell_value_by_index(2, row, 4).unwrap(),
@@ -321,7 +321,7 @@ pub fn written(inst: &Instrument, answer: Answer, way: usize, case: &[bool]) -> 
     };
     match answer {
         Answer::NotApplicable => {
-            let na = &inst.scale.not_applicable;
+            let na = &inst.scale().not_applicable;
             let names: Vec<&String> = std::iter::once(&na.label).chain(&na.aliases).collect();
             let name = names[way % names.len()];
             Typed::Text(match way % 4 {
@@ -476,7 +476,7 @@ proptest! {
             let got = model.get_cell_value_by_index(ANSWER_SHEET, rows[id], VALUE_COL).map_err(TestCaseError::fail)?;
             prop_assert_eq!(got, want, "{} written {:?}", id, t);
         }
-        let idx = FIRST_AREA_ROW + inst.areas.len() as i32;
+        let idx = FIRST_AREA_ROW + inst.areas().len() as i32;
         prop_assert_eq!(model.get_cell_value_by_index(2, idx + 1, 2).map_err(TestCaseError::fail)?, CellValue::Number(refused), "invalid entries counted");
     }
 }

@@ -7,8 +7,8 @@ use rust_xlsxwriter::Workbook;
 pub fn round(inst: &Instrument, id: &str) -> Round {
     Round {
         id: RoundId::parse(id).unwrap(),
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         status: RoundStatus::Open,
         opens: None,
         closes: None,

@@ -64,9 +64,9 @@ async fn instrument_page(
         .into_iter()
         .map(|i| StoredInstrument {
             statements: i.statement_count(),
-            id: i.id,
-            version: i.version,
-            name: i.name,
+            id: i.id().to_string(),
+            version: i.version().to_string(),
+            name: i.name().to_string(),
         })
         .collect();
     let layout = layout(
@@ -128,8 +128,8 @@ pub async fn instrument_post(
         return instrument_page(&state, &a, Some(inst), toml, String::new(), String::new()).await;
     }
     let stored = state.app.instruments().await?;
-    if (stored.iter()).any(|i| i.id == inst.id && i.version == inst.version) {
-        let (id, v) = (&inst.id, &inst.version);
+    if (stored.iter()).any(|i| i.id() == inst.id() && i.version() == inst.version()) {
+        let (id, v) = (&inst.id(), &inst.version());
         return refuse(format!("Instrumentet {id} version {v} finns redan. Ge den nya versionen ett nytt versionsnummer.")).await;
     }
     // Stored by the same use case as `nara instrument import`.
@@ -138,7 +138,8 @@ pub async fn instrument_post(
         .await?;
     let notice = format!(
         "{} version {} är sparat och kan väljas för nya omgångar.",
-        inst.name, inst.version
+        inst.name(),
+        inst.version()
     );
     instrument_page(&state, &a, None, String::new(), String::new(), notice).await
 }

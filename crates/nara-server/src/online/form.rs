@@ -164,7 +164,7 @@ impl FormState<'_> {
 
 /// The options of a statement: the scale, "vet ej", no answer; the current value checked.
 fn options(inst: &Instrument, current: &str) -> Vec<Opt> {
-    let mut options: Vec<Opt> = (inst.scale.levels.iter())
+    let mut options: Vec<Opt> = (inst.scale().levels.iter())
         .map(|lv| Opt {
             value: lv.value.to_string(),
             label: format!("{} {}", lv.value, lv.label),
@@ -173,7 +173,7 @@ fn options(inst: &Instrument, current: &str) -> Vec<Opt> {
         .collect();
     options.push(Opt {
         value: "na".into(),
-        label: inst.scale.not_applicable.label.clone(),
+        label: inst.scale().not_applicable.label.clone(),
         checked: current == "na",
     });
     options.push(Opt {
@@ -243,7 +243,7 @@ fn form_view(
     raters: &Raters,
 ) -> AnswerPage {
     let (l, round, inst) = (&opened.0, &opened.1, &opened.2);
-    let areas: Vec<FormArea> = (inst.areas.iter())
+    let areas: Vec<FormArea> = (inst.areas().iter())
         .map(|a| area_view(inst, a, &st, raters))
         .collect();
     let answered = (areas.iter())
@@ -252,7 +252,7 @@ fn form_view(
         .count();
     AnswerPage {
         token: token.to_string(),
-        instrument: inst.name.clone(),
+        instrument: inst.name().to_string(),
         round: round.id.to_string(),
         org,
         unit: l.unit.clone(),
@@ -262,7 +262,7 @@ fn form_view(
             l.rater.clone()
         },
         consensus: l.consensus,
-        disagreement_rule: inst.scoring.disagreement_rule(),
+        disagreement_rule: inst.scoring().disagreement_rule(),
         areas,
         participants: st.value(online::PARTICIPANTS),
         date: st.value(online::DATE),
@@ -307,7 +307,7 @@ async fn render_form(
 /// The delmål that would get no score ("för få svar"): (title, answered, needed, total).
 fn too_few_answers(inst: &Instrument, set: &AnswerSet) -> Vec<ShortArea> {
     let scores = nara_core::scoring::score_answers(inst, set);
-    inst.areas
+    inst.areas()
         .iter()
         .zip(&scores.areas)
         .filter(|(_, sc)| sc.mean.is_none())
@@ -359,7 +359,7 @@ fn confirm_short(
         token: token.to_string(),
         unit: l.unit.clone(),
         round: round.id.to_string(),
-        areas: inst.areas.len(),
+        areas: inst.areas().len(),
         short,
     };
     Ok(Html(page.render()?).into_response())

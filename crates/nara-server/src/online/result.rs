@@ -51,7 +51,7 @@ pub struct AreaRow {
 
 /// The unit's mean per area as rows (pure).
 fn area_rows(inst: &Instrument, scores: &[Option<f64>]) -> Vec<AreaRow> {
-    (inst.areas.iter())
+    (inst.areas().iter())
         .zip(scores)
         .map(|(a, s)| AreaRow {
             area: format!("{} {}", a.id, a.name),
@@ -102,7 +102,7 @@ pub async fn result(
         return Ok(Redirect::to(&format!("/svar/{token}")).into_response());
     };
     let scores: Vec<Option<f64>> = u.result.scores.areas.iter().map(|a| a.mean).collect();
-    let labels: Vec<String> = inst.areas.iter().map(|a| a.id.to_string()).collect();
+    let labels: Vec<String> = inst.areas().iter().map(|a| a.id.to_string()).collect();
     let series = [Series {
         name: &u.name,
         scores: scores.clone(),

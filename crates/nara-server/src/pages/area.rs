@@ -91,13 +91,13 @@ pub async fn area(
     Path((_, area)): Path<(String, String)>,
 ) -> AppResult<Html<String>> {
     need_county(&viewer, &round)?;
-    let ai = (instrument.areas.iter())
+    let ai = (instrument.areas().iter())
         .position(|a| a.id.as_str().eq_ignore_ascii_case(&area))
         .ok_or_else(|| AppError::NotFound(format!("Delmålet {area} finns inte i instrumentet.")))?;
     let snap = crate::snap(&state).await?;
     let earlier = audience(&viewer, &round).earlier;
     let r = state.app.report(&snap, round.id, None, earlier).await?;
-    let a = &instrument.areas[ai];
+    let a = &instrument.areas()[ai];
     let (rid, title) = (round.id, format!("{} {}", a.id, a.name));
     let crumbs = vec![
         link("/omgangar", "Omgångar"),
@@ -112,7 +112,7 @@ pub async fn area(
 
 /// The page of the instrument's area number `ai` (which must exist) from the round's report.
 fn view(layout: Layout, inst: &Instrument, r: &RoundReport, ai: usize) -> AreaPage {
-    let a = &inst.areas[ai];
+    let a = &inst.areas()[ai];
     let rid = r.round.id;
     let rows = (a.statements.iter())
         .filter_map(|st| {
@@ -161,7 +161,7 @@ fn view(layout: Layout, inst: &Instrument, r: &RoundReport, ai: usize) -> AreaPa
         title: format!("{} {}", a.id, a.name),
         goal: a.goal.clone(),
         description: a.description.clone(),
-        levels: (inst.scale.levels.iter())
+        levels: (inst.scale().levels.iter())
             .map(|l| format!("{} {}", l.value, l.label))
             .collect(),
         rows,

@@ -112,7 +112,7 @@ pub struct LegendItem {
 }
 
 fn legend(inst: &Instrument) -> Vec<LegendItem> {
-    let bands = &inst.scoring.bands;
+    let bands = &inst.scoring().bands;
     bands
         .iter()
         .enumerate()

@@ -397,7 +397,7 @@ fn view(v: OrgView<'_>) -> OrgPage {
             })
             .collect(),
         disagreements: disagreements(inst, o),
-        disagreement_rule: inst.scoring.disagreement_rule(),
+        disagreement_rule: inst.scoring().disagreement_rule(),
         comments: comment_groups(inst, o),
         legend: legend(inst),
         download: format!("/omgangar/{rid}/export/org/{}", v.code),
@@ -491,7 +491,7 @@ fn disagreements(inst: &Instrument, o: &OrgReport) -> Vec<DisagreementRow> {
 
 /// The units' comments per area, areas without comments left out.
 fn comment_groups(inst: &Instrument, o: &OrgReport) -> Vec<CommentGroup> {
-    (inst.areas.iter())
+    (inst.areas().iter())
         .map(|a| CommentGroup {
             area: format!("{} {}", a.id, a.name),
             items: (o.units.iter())

@@ -193,8 +193,8 @@ fn round_row(
 fn instrument_choices(instruments: Vec<nara_core::Instrument>) -> Vec<Choice> {
     (instruments.into_iter().rev())
         .map(|i| Choice {
-            value: format!("{}@{}", i.id, i.version),
-            label: format!("{} (version {})", i.name, i.version),
+            value: format!("{}@{}", i.id(), i.version()),
+            label: format!("{} (version {})", i.name(), i.version()),
         })
         .collect()
 }

@@ -179,7 +179,7 @@ fn view(
     u: &UnitReport,
     forms: &[&Response],
 ) -> UnitPage {
-    let labels: Vec<String> = inst.areas.iter().map(|a| a.id.to_string()).collect();
+    let labels: Vec<String> = inst.areas().iter().map(|a| a.id.to_string()).collect();
     let scores: Vec<Option<f64>> = u.result.scores.areas.iter().map(|a| a.mean).collect();
     let series = [Series {
         name: &u.name,
@@ -195,11 +195,11 @@ fn view(
         raters: forms.iter().map(|f| rater_head(f)).collect(),
         index: index_cell(inst, u.result.scores.overall, None),
         no_index: u.result.scores.no_index(inst).unwrap_or_default(),
-        areas: (0..inst.areas.len())
+        areas: (0..inst.areas().len())
             .map(|ai| unit_area(inst, u, forms, ai))
             .collect(),
         radar,
-        radar_rows: (inst.areas.iter())
+        radar_rows: (inst.areas().iter())
             .zip(&scores)
             .map(|(a, s)| DataRow {
                 label: format!("{} {}", a.id, a.name),
@@ -212,7 +212,7 @@ fn view(
 
 /// One area of the unit page: its score, each statement's answers per form, and the comments.
 fn unit_area(inst: &Instrument, u: &UnitReport, forms: &[&Response], ai: usize) -> UnitArea {
-    let a = &inst.areas[ai];
+    let a = &inst.areas()[ai];
     let statements = (a.statements.iter())
         .map(|st| {
             let agreement = (u.result.rollup.agreement.iter()).find(|g| g.statement == st.id);

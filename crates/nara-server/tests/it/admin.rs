@@ -218,8 +218,8 @@ fn filled(org: &str, unit: &str, level: u8) -> Vec<u8> {
         .unwrap();
     let round = nara_core::Round {
         id: RoundId::parse("2026").unwrap(),
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         status: RoundStatus::Open,
         opens: None,
         closes: None,
@@ -512,7 +512,7 @@ async fn an_instrument_is_validated_previewed_and_stored() {
             .await
             .unwrap()
             .iter()
-            .all(|i| i.id != inst.id),
+            .all(|i| i.id() != inst.id()),
         "a preview stores nothing"
     );
     let saved = post_multipart(
@@ -532,7 +532,7 @@ async fn an_instrument_is_validated_previewed_and_stored() {
             .await
             .unwrap()
             .iter()
-            .any(|i| i.id == inst.id)
+            .any(|i| i.id() == inst.id())
     );
     let again = post_multipart(
         &mut c,
@@ -550,7 +550,7 @@ async fn an_instrument_is_validated_previewed_and_stored() {
         c.get("/omgangar")
             .await
             .body
-            .contains(&format!("{}@{}", inst.id, inst.version))
+            .contains(&format!("{}@{}", inst.id(), inst.version()))
     );
 }
 

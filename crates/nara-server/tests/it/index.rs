@@ -33,8 +33,8 @@ async fn store_short(w: &crate::support::World, org: &str, unit: &str) {
         rater: String::new(),
         participants: String::new(),
         date: String::new(),
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         consensus: false,
         set: eight_of_27(&inst),
     };
@@ -173,8 +173,8 @@ async fn the_upload_result_says_why_a_form_has_no_index() {
     let org = orgs.find(&w.own).unwrap();
     let round = nara_core::Round {
         id: RoundId::parse("2026").unwrap(),
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         status: nara_core::RoundStatus::Open,
         opens: None,
         closes: None,

@@ -290,8 +290,8 @@ async fn a_full_form_online_draft_leave_resume_submit_and_the_same_through_excel
         .unwrap();
     let r26 = nara_core::Round {
         id: round,
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         status: RoundStatus::Open,
         opens: None,
         closes: None,

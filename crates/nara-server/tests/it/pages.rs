@@ -90,7 +90,7 @@ async fn the_organisation_page_shows_units_highlights_trend_and_comments_safely(
             .insert(s.id.clone(), nara_core::Answer::Level(3));
     }
     set.comments.insert(
-        inst.areas[0].id.clone(),
+        inst.areas()[0].id.clone(),
         "<script>alert(1)</script> & mer".into(),
     );
     let resp = Response {
@@ -100,8 +100,8 @@ async fn the_organisation_page_shows_units_highlights_trend_and_comments_safely(
         rater: String::new(),
         participants: String::new(),
         date: String::new(),
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         consensus: false,
         set,
     };
@@ -184,7 +184,7 @@ async fn the_area_page_shows_the_distribution_of_every_statement() {
     c.sign_in("reader").await;
     let b = c.get("/omgangar/2025/delmal/D2").await.body;
     let inst = nara_core::Instrument::dalarna();
-    let area = inst.areas.iter().find(|a| a.id.as_str() == "D2").unwrap();
+    let area = inst.areas().iter().find(|a| a.id.as_str() == "D2").unwrap();
     assert!(b.contains(&area.name) && b.contains(&area.goal));
     for s in &area.statements {
         let d = rep
@@ -303,8 +303,8 @@ async fn pages_follow_new_answers_and_status_changes_at_once() {
         rater: String::new(),
         participants: String::new(),
         date: String::new(),
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         consensus: false,
         set,
     };
@@ -362,8 +362,8 @@ async fn raters_two_steps_apart_are_shown_as_disagreeing_in_the_rules_words() {
             rater: rater.into(),
             participants: String::new(),
             date: String::new(),
-            instrument_id: inst.id.clone(),
-            instrument_version: inst.version.clone(),
+            instrument_id: inst.id().to_string(),
+            instrument_version: inst.version().to_string(),
             consensus: false,
             set,
         };
@@ -424,7 +424,7 @@ async fn hostile_names_are_escaped_by_askama_in_the_charts_and_the_tables() {
             .insert(s.id.clone(), nara_core::Answer::Level(3));
     }
     set.comments
-        .insert(inst.areas[0].id.clone(), hostile.into());
+        .insert(inst.areas()[0].id.clone(), hostile.into());
     let resp = Response {
         round: RoundId::parse("2026").unwrap(),
         org: own.code.clone(),
@@ -432,8 +432,8 @@ async fn hostile_names_are_escaped_by_askama_in_the_charts_and_the_tables() {
         rater: String::new(),
         participants: String::new(),
         date: String::new(),
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         consensus: false,
         set,
     };

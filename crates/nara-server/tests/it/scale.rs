@@ -20,8 +20,8 @@ async fn store_unit(w: &crate::support::World, org: &str, unit: &str, level: u8)
         rater: String::new(),
         participants: String::new(),
         date: String::new(),
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         consensus: false,
         set,
     };

@@ -9,30 +9,30 @@ use crate::{Entity, Error, Result, RoundStore};
 
 #[async_trait]
 impl RoundStore for DbStore {
-    #[tracing::instrument(skip_all, fields(instrument = %inst.id, version = %inst.version))]
+    #[tracing::instrument(skip_all, fields(instrument = %inst.id(), version = %inst.version()))]
     async fn put_instrument(&self, inst: &Instrument) -> Result<()> {
         let toml = inst.to_toml();
         let mut tx = self.write().await?;
         let existing: Option<String> =
             sqlx::query_scalar("SELECT toml FROM instruments WHERE id = $1 AND version = $2")
-                .bind(&inst.id)
-                .bind(&inst.version)
+                .bind(inst.id())
+                .bind(inst.version())
                 .fetch_optional(&mut *tx)
                 .await?;
         match existing {
             Some(t) if Instrument::from_toml(&t).as_ref() == Ok(inst) => Ok(()),
             Some(_) => Err(Error::Conflict(Entity::Instrument {
-                id: inst.id.clone(),
-                version: inst.version.clone(),
+                id: inst.id().to_string(),
+                version: inst.version().to_string(),
             })),
             None => {
                 sqlx::query(
                     "INSERT INTO instruments (id, version, name, toml, created_at)
                      VALUES ($1, $2, $3, $4, $5)",
                 )
-                .bind(&inst.id)
-                .bind(&inst.version)
-                .bind(&inst.name)
+                .bind(inst.id())
+                .bind(inst.version())
+                .bind(inst.name())
                 .bind(toml)
                 .bind(self.clock.now_ms())
                 .execute(&mut *tx)

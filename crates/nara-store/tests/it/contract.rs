@@ -18,8 +18,8 @@ async fn seeded(store: &Arc<dyn Store>) -> Instrument {
     }
     let round = Round {
         id: RoundId::parse("2026").unwrap(),
-        instrument_id: inst.id.clone(),
-        instrument_version: inst.version.clone(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
         status: RoundStatus::Open,
         opens: None,
         closes: None,
@@ -60,13 +60,20 @@ contract!(instruments_are_versioned_and_immutable, |store: Arc<
     let inst = seeded(&store).await;
     store.put_instrument(&inst).await.unwrap();
     assert_eq!(store.instruments().await.unwrap(), vec![inst.clone()]);
-    let mut changed = inst.clone();
-    changed.name = "Annat".into();
+    let edit = |f: &dyn Fn(&mut nara_core::InstrumentParts)| {
+        let mut p = inst.clone().into_parts();
+        f(&mut p);
+        Instrument::from_parts(p).unwrap()
+    };
+    let changed = edit(&|p| p.name = "Annat".into());
     assert!(matches!(
         store.put_instrument(&changed).await,
         Err(Error::Conflict(_))
     ));
-    changed.version = "2027.1".into();
+    let changed = edit(&|p| {
+        p.name = "Annat".into();
+        p.version = "2027.1".into();
+    });
     store.put_instrument(&changed).await.unwrap();
     assert_eq!(store.instruments().await.unwrap().len(), 2);
     assert_eq!(store.organisations().await.unwrap().len(), 16);
@@ -716,8 +723,9 @@ contract!(
         falun.name = format!("{} (nytt namn)", falun.name);
         store.put_organisation(&falun).await.unwrap();
         moved(store.data_stamp().await.unwrap(), "a renamed organisation");
-        let mut next = inst.clone();
+        let mut next = inst.clone().into_parts();
         next.version = "2027.1".into();
+        let next = Instrument::from_parts(next).unwrap();
         store.put_instrument(&next).await.unwrap();
         moved(
             store.data_stamp().await.unwrap(),
