@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use nara_core::{OrgCode, RoundId};
+use nara_core::RoundId;
 
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -81,13 +81,9 @@ fn export(db: &Path, what: &str) -> Result<(), Box<dyn std::error::Error>> {
                     .1
             }
             _ => {
-                app.export_org(
-                    round,
-                    &OrgCode::parse(&code)?,
-                    nara_app::report::Audience::ALL,
-                )
-                .await?
-                .1
+                app.export_org(round, &code, nara_app::report::Audience::ALL)
+                    .await?
+                    .1
             }
         };
         let wall = start.elapsed().as_secs_f64();

@@ -30,6 +30,36 @@ macro_rules! string_serde {
     };
 }
 
+/// Comparisons with plain text, so a parsed value can be checked against what a person typed
+/// or a test expects (`code == "2080"`).
+macro_rules! text_eq {
+    ($ty:ty) => {
+        impl PartialEq<str> for $ty {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+        impl PartialEq<&str> for $ty {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+        impl PartialEq<String> for $ty {
+            fn eq(&self, other: &String) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+        impl AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+    };
+}
+
+text_eq!(OrgCode);
+text_eq!(UnitName);
+
 /// An organisation's official code: a kommun has four digits (Falun `2080`), a region two
 /// (Dalarna `20`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -44,7 +44,10 @@ contract!(demo_is_realistic_and_deterministic, |store: Arc<
         }
     }
     for o in &first.organisations {
-        let n = all_units.iter().filter(|(c, _)| c == &o.code).count();
+        let n = all_units
+            .iter()
+            .filter(|(c, _)| c == o.code.as_str())
+            .count();
         assert!((2..=6).contains(&n), "{} has {n} units", o.code);
     }
     // Several raters with a consensus somewhere, and disagreement flagged by core.

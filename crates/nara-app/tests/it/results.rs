@@ -94,7 +94,7 @@ contract!(
         let hem = falun
             .units
             .iter()
-            .find(|u| u.name == "Hemsjukvården")
+            .find(|u| u.name.as_str() == "Hemsjukvården")
             .unwrap();
         assert_eq!(hem.raters.len(), 2);
         assert_eq!(hem.result.scores.areas[0].mean, Some(3.5));

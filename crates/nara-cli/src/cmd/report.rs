@@ -143,8 +143,8 @@ pub async fn report(app: &App, args: &ReportArgs, out: &Out) -> Result<ExitCode>
         .organisations
         .iter()
         .flat_map(|o| {
-            std::iter::once(o.name.chars().count() + o.code.len() + 3)
-                .chain(o.units.iter().map(|u| u.name.chars().count() + 2))
+            std::iter::once(o.name.chars().count() + o.code.as_str().len() + 3)
+                .chain(o.units.iter().map(|u| u.name.as_str().chars().count() + 2))
         })
         .chain([24])
         .max()

@@ -130,7 +130,7 @@ pub fn round_report(
                     }
                 }
                 UnitReport {
-                    name: forms[0].response.unit.to_string(),
+                    name: forms[0].response.unit.clone(),
                     raters: forms
                         .iter()
                         .filter(|f| !f.response.consensus)
@@ -158,7 +158,7 @@ pub fn round_report(
             })
             .collect();
         organisations.push(OrgReport {
-            code: code.to_string(),
+            code: code.clone(),
             name: org_name(orgs, code),
             change: match prev_org {
                 Some((_, ps, _)) => changes(inst, &org_means(ps), &org_means(scores)),

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::answer::Response;
-use crate::ids::{RoundId, StatementId};
+use crate::ids::{OrgCode, RoundId, StatementId, UnitName};
 use crate::instrument::Instrument;
 use crate::rollup::{CountySummary, Distribution, OrgScores, UnitResult, statement_spread};
 use crate::round::Round;
@@ -63,7 +63,7 @@ pub struct AreaRef {
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitReport {
     /// The unit's name.
-    pub name: String,
+    pub name: UnitName,
     /// The raters (empty name: the unit answered as one).
     pub raters: Vec<String>,
     /// Whether a consensus answer is recorded.
@@ -84,7 +84,7 @@ pub struct UnitReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct OrgReport {
     /// The code.
-    pub code: String,
+    pub code: OrgCode,
     /// The name.
     pub name: String,
     /// The scores: the mean of the units' area scores.
@@ -127,7 +127,7 @@ pub struct RoundReport {
 impl RoundReport {
     /// The report of one organisation.
     pub fn org(&self, code: &str) -> Option<&OrgReport> {
-        self.organisations.iter().find(|o| o.code == code)
+        self.organisations.iter().find(|o| o.code.as_str() == code)
     }
 
     /// Whether the numbers may still change: the round is neither closed nor published

@@ -146,7 +146,7 @@ fn raters_in_words() {
     let words: Vec<(String, usize, String)> = o
         .units
         .iter()
-        .map(|u| (u.name.clone(), u.named_raters(), u.raters_text()))
+        .map(|u| (u.name.to_string(), u.named_raters(), u.raters_text()))
         .collect();
     let w = |n: &str, k: usize, t: &str| (n.to_string(), k, t.to_string());
     assert_eq!(

@@ -93,7 +93,7 @@ pub(super) fn overview(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> 
     row += 1;
     for o in &rep.organisations {
         ws.write_string_with_format(row, 0, &o.name, &st.text)?;
-        ws.write_string_with_format(row, 1, &o.code, &st.text)?;
+        ws.write_string_with_format(row, 1, o.code.as_str(), &st.text)?;
         ws.write_number_with_format(row, 2, o.units.len() as f64, &st.int)?;
         index_cell(ws, st, row, 3, o.scores.overall)?;
         ws.write_string_with_format(row, 4, band_label(inst, o.scores.overall), &st.text)?;

@@ -186,8 +186,8 @@ pub(super) fn free_text(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError>
                 for (what, text) in unit_comments(a, u) {
                     ws.write_string_with_format(row, 0, format!("{} {}", a.id, a.name), &st.wrap)?;
                     ws.write_string_with_format(row, 1, &o.name, &st.wrap)?;
-                    ws.write_string_with_format(row, 2, &o.code, &st.wrap)?;
-                    ws.write_string_with_format(row, 3, &u.name, &st.wrap)?;
+                    ws.write_string_with_format(row, 2, o.code.as_str(), &st.wrap)?;
+                    ws.write_string_with_format(row, 3, u.name.as_str(), &st.wrap)?;
                     ws.write_string_with_format(row, 4, &what, &st.wrap)?;
                     ws.write_string_with_format(row, 5, text, &st.wrap)?;
                     row += 1;

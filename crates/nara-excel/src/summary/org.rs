@@ -88,7 +88,7 @@ pub(super) fn overview(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
     }
     let mut row = hr + 1;
     for u in &o.units {
-        ws.write_string_with_format(row, 0, &u.name, &st.text)?;
+        ws.write_string_with_format(row, 0, u.name.as_str(), &st.text)?;
         ws.write_string_with_format(row, 1, u.raters_text(), &st.text)?;
         index_cell(ws, st, row, 2, u.result.scores.overall)?;
         ws.write_string_with_format(row, 3, band_label(inst, u.result.scores.overall), &st.text)?;
@@ -154,7 +154,7 @@ pub(super) fn overview(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
     row += 1;
     let prev = rep
         .previous_in(input.trend)
-        .and_then(|t| t.organisations.get(&o.code));
+        .and_then(|t| t.organisations.get(o.code.as_str()));
     for (i, a) in inst.areas().iter().enumerate() {
         let before = prev.and_then(|p| p.areas.get(i)).and_then(|x| x.mean);
         let now = o.scores.areas.get(i).and_then(|x| x.mean);
@@ -276,7 +276,7 @@ pub(super) fn statements(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
     for u in &o.units {
         for g in u.result.rollup.agreement.iter().filter(|g| g.disagreement) {
             any = true;
-            ws.write_string_with_format(row, 0, &u.name, &st.text)?;
+            ws.write_string_with_format(row, 0, u.name.as_str(), &st.text)?;
             ws.write_string_with_format(row, 1, g.statement.as_str(), &st.text)?;
             ws.write_string_with_format(row, 2, text_of(g.statement.as_str()), &st.wrap)?;
             score_cell(ws, st, row, 3, g.min)?;
@@ -317,7 +317,7 @@ pub(super) fn comments(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
         for u in &o.units {
             for (what, text) in unit_comments(a, u) {
                 ws.write_string_with_format(row, 0, format!("{} {}", a.id, a.name), &st.wrap)?;
-                ws.write_string_with_format(row, 1, &u.name, &st.wrap)?;
+                ws.write_string_with_format(row, 1, u.name.as_str(), &st.wrap)?;
                 ws.write_string_with_format(row, 2, &what, &st.wrap)?;
                 ws.write_string_with_format(row, 3, text, &st.wrap)?;
                 row += 1;

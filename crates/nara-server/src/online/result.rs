@@ -97,14 +97,14 @@ pub async fn result(
         .await?;
     let unit = rep
         .org(l.org.as_str())
-        .and_then(|o| o.units.iter().find(|u| same_unit(&u.name, &l.unit)));
+        .and_then(|o| o.units.iter().find(|u| same_unit(u.name.as_str(), &l.unit)));
     let Some(u) = unit else {
         return Ok(Redirect::to(&format!("/svar/{token}")).into_response());
     };
     let scores: Vec<Option<f64>> = u.result.scores.areas.iter().map(|a| a.mean).collect();
     let labels: Vec<String> = inst.areas().iter().map(|a| a.id.to_string()).collect();
     let series = [Series {
-        name: &u.name,
+        name: u.name.as_str(),
         scores: scores.clone(),
         class: "s1",
     }];
@@ -112,7 +112,7 @@ pub async fn result(
     let org = app.organisation(&l.org).await?;
     let page = ResultPage {
         token,
-        unit: u.name.clone(),
+        unit: u.name.to_string(),
         org: org.name,
         round: round.id.to_string(),
         radar,

@@ -114,7 +114,7 @@ pub struct CountyPage {
 pub(super) fn heat_row(inst: &Instrument, round: &str, o: &OrgReport) -> OrgRow {
     OrgRow {
         name: o.name.clone(),
-        code: o.code.clone(),
+        code: o.code.to_string(),
         href: format!("/omgangar/{round}/org/{}", o.code),
         units: o.units.len(),
         index: index_cell(inst, o.scores.overall, o.overall_change.as_ref()),

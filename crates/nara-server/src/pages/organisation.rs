@@ -453,11 +453,11 @@ fn unit_row(
     u: &nara_core::report::UnitReport,
 ) -> UnitRow {
     let raters = u.raters.iter().filter(|r| !r.is_empty()).count();
-    let key = UnitName::parse(&u.name)
+    let key = UnitName::parse(u.name.as_str())
         .map(|n| n.key())
         .unwrap_or_default();
     UnitRow {
-        name: u.name.clone(),
+        name: u.name.to_string(),
         href: format!("/omgangar/{rid}/org/{code}/enhet/{}", seg(&key)),
         raters: match (raters, u.consensus) {
             (0 | 1, false) => String::new(),
@@ -478,7 +478,7 @@ fn disagreements(inst: &Instrument, o: &OrgReport) -> Vec<DisagreementRow> {
     for u in &o.units {
         for a in u.result.rollup.agreement.iter().filter(|a| a.disagreement) {
             rows.push(DisagreementRow {
-                unit: u.name.clone(),
+                unit: u.name.to_string(),
                 id: a.statement.to_string(),
                 text: statement_text(inst, a.statement.as_str()),
                 range: format!("{}–{}", fmt::score(a.min), fmt::score(a.max)),
@@ -498,7 +498,7 @@ fn comment_groups(inst: &Instrument, o: &OrgReport) -> Vec<CommentGroup> {
                 .flat_map(|u| {
                     let texts = u.comments.get(a.id.as_str()).into_iter().flatten();
                     texts.map(|t| Comment {
-                        unit: u.name.clone(),
+                        unit: u.name.to_string(),
                         text: t.clone(),
                     })
                 })
@@ -519,7 +519,7 @@ mod tests {
         let d = demo().await;
         let (r, inst) = (d.report("2026").await, d.instrument("2026").await);
         let o = &r.organisations[0];
-        let code = OrgCode::parse(&o.code).unwrap();
+        let code = o.code.clone();
         let trend = nara_app::report::trend(d.store.as_ref(), Demo::round("2026"))
             .await
             .unwrap();

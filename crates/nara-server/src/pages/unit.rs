@@ -113,7 +113,7 @@ pub async fn unit(
         .await?;
     let o = r.org(code.as_str()).ok_or_else(not_found)?;
     let u = (o.units.iter())
-        .find(|u| unit_key(&u.name) == key)
+        .find(|u| unit_key(u.name.as_str()) == key)
         .ok_or_else(not_found)?;
     let loaded = app.load(round.id).await?;
     let forms = unit_forms(loaded.responses.iter().map(|f| &f.response), |f| {
@@ -128,7 +128,7 @@ pub async fn unit(
         ),
         link(
             format!("/omgangar/{rid}/org/{code}/enhet/{}", seg(&key)),
-            u.name.clone(),
+            u.name.to_string(),
         ),
     ];
     let title = format!("{} – {} {rid}", u.name, org.name);
@@ -182,7 +182,7 @@ fn view(
     let labels: Vec<String> = inst.areas().iter().map(|a| a.id.to_string()).collect();
     let scores: Vec<Option<f64>> = u.result.scores.areas.iter().map(|a| a.mean).collect();
     let series = [Series {
-        name: &u.name,
+        name: u.name.as_str(),
         scores: scores.clone(),
         class: "s1",
     }];
@@ -190,7 +190,7 @@ fn view(
     UnitPage {
         layout,
         preliminary,
-        name: u.name.clone(),
+        name: u.name.to_string(),
         org,
         raters: forms.iter().map(|f| rater_head(f)).collect(),
         index: index_cell(inst, u.result.scores.overall, None),
@@ -269,9 +269,9 @@ mod tests {
         let loaded = nara_app::report::load(d.store.as_ref(), Demo::round("2025"))
             .await
             .unwrap();
-        let key = unit_key(&u.name);
+        let key = unit_key(u.name.as_str());
         let forms = unit_forms(loaded.responses.iter().map(|f| &f.response), |f| {
-            f.org.as_str() == o.code && f.unit.key() == key
+            f.org == o.code && f.unit.key() == key
         });
         let org = format!("{} ({})", o.name, o.code);
         let page = view(

@@ -43,7 +43,7 @@ async fn every_route_for_every_role_and_round() {
         let rep = report(&w.store, round).await;
         let unit_of = |code: &str| {
             let u = &rep.org(code).unwrap().units[0];
-            nara_server::pages::seg(&nara_core::UnitName::parse(&u.name).unwrap().key())
+            nara_server::pages::seg(&u.name.key())
         };
         let (own, other) = (&w.own, &w.other);
         let routes = [

@@ -115,7 +115,7 @@ async fn the_organisation_page_shows_units_highlights_trend_and_comments_safely(
     c.sign_in("admin").await;
     let b = c.get(&format!("/omgangar/2026/org/{}", w.own)).await.body;
     for u in &o.units {
-        assert!(b.contains(&u.name), "{}", u.name);
+        assert!(b.contains(u.name.as_str()), "{}", u.name);
     }
     assert!(b.contains(&fmt::score(o.scores.overall)));
     assert!(b.contains("Starkast") && b.contains("Svagast"));
@@ -145,7 +145,7 @@ async fn the_unit_page_shows_each_raters_answer_and_the_roll_up() {
         .expect("the demo has a unit with several raters");
     let mut c = Client::new(&w);
     c.sign_in("admin").await;
-    let key = UnitName::parse(&unit.name).unwrap().key();
+    let key = unit.name.key();
     let page = c
         .get(&format!(
             "/omgangar/2025/org/{}/enhet/{}",

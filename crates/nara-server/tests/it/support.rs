@@ -49,7 +49,7 @@ async fn world_on(store: Arc<dyn Store>, dir: tempfile::TempDir, config: Config)
     let both: Vec<String> = r26
         .organisations
         .iter()
-        .map(|o| o.code.clone())
+        .map(|o| o.code.to_string())
         .filter(|c| r25.org(c).is_some())
         .collect();
     let (own, other) = (both[0].clone(), both[1].clone());

@@ -89,11 +89,7 @@ async fn published_after_a_closed_round() -> crate::support::World {
 async fn a_comparison_never_draws_on_a_round_the_viewer_may_not_see() {
     let w = published_after_a_closed_round().await;
     let rep = report(&w.store, "2026").await;
-    let unit = nara_server::pages::seg(
-        &nara_core::UnitName::parse(&rep.org(&w.own).unwrap().units[0].name)
-            .unwrap()
-            .key(),
-    );
+    let unit = nara_server::pages::seg(&rep.org(&w.own).unwrap().units[0].name.key());
     let own = &w.own;
     let paths = [
         "/omgangar/2026".to_string(),
