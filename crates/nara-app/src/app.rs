@@ -3,8 +3,8 @@
 //! caller holds the store itself, so none can skip a use case (its checks, its audit entry).
 //!
 //! Each method is a thin call into the module that implements the use case (`users`, `rounds`,
-//! `online`, `report`, `exports`, `import`, `sessions`); they are grouped here in the order a
-//! newcomer meets them.
+//! `online`, `report`, `exports`, `import`, `sessions`, `limits`); they are grouped here in the
+//! order a newcomer meets them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,9 +20,10 @@ use nara_store::{AuditEntry, Outcome, Store};
 
 use crate::cache::{ReportCache, Snapshot};
 use crate::import::{BatchReport, Progress};
+use crate::limits::{LimitKey, Reserved};
 use crate::online::{FieldError, LinkState, Made};
 use crate::report::{Audience, Earlier, Loaded, Tracking};
-use crate::{Result, demo, exports, online, report, rounds, sessions, users};
+use crate::{Result, demo, exports, limits, online, report, rounds, sessions, users};
 
 /// The application: a store and the results computed from it. Cheap to clone (shared).
 #[derive(Clone)]
@@ -418,6 +419,35 @@ impl App {
     /// Ends a session (sign-out); unknown ids are ignored.
     pub async fn end_session(&self, id: &str) -> Result<()> {
         sessions::end(self.store.as_ref(), id).await
+    }
+
+    // ----- attempt limits (sign-in), counted in the store for every process -----
+
+    /// Counts one attempt against every key if each is under its limit in the window, as one
+    /// atomic step for every process on the database (see [`limits::reserve`]).
+    pub async fn reserve_attempt(&self, keys: &[LimitKey<'_>], window_ms: i64) -> Result<Reserved> {
+        limits::reserve(self.store.as_ref(), keys, window_ms).await
+    }
+
+    /// Gives back a reserved attempt.
+    pub async fn give_back_attempt(&self, id: i64, key: &str) -> Result<()> {
+        limits::give_back(self.store.as_ref(), id, key).await
+    }
+
+    /// Forgets every attempt of a key (an account a coordinator unlocked); returns how many.
+    pub async fn clear_attempts(&self, key: &str) -> Result<u64> {
+        limits::clear(self.store.as_ref(), key).await
+    }
+
+    /// Removes expired attempts and keeps capped keys under their cap, bounded work (see
+    /// [`limits::prune`]).
+    pub async fn prune_attempts(&self, window_ms: i64, max_capped: u64) -> Result<u64> {
+        limits::prune(self.store.as_ref(), window_ms, max_capped).await
+    }
+
+    /// How many attempts are stored.
+    pub async fn attempt_count(&self) -> Result<u64> {
+        limits::count(self.store.as_ref()).await
     }
 
     // ----- the audit log -----

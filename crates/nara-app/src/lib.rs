@@ -15,6 +15,7 @@ pub mod cache;
 pub mod demo;
 pub mod exports;
 pub mod import;
+pub mod limits;
 pub mod online;
 pub mod report;
 pub mod rounds;

@@ -167,16 +167,12 @@ fn run_size(units: usize, suffix: &str, summary: &str) -> Result<bool, Box<dyn s
         } else {
             25.0
         };
-        // Warm the cache once, as any first visitor would.
-        Command::new("wrk")
-            .args([
-                "-t1",
-                "-c1",
-                "-d1s",
-                "-H",
-                &format!("Cookie: nara_session={cookie}"),
-                &format!("{base}{path}"),
-            ])
+        // Warm the cache once, as any first visitor would, waiting as long as that takes (at
+        // 3,000 units the first organisation page computes ten rounds' scores).
+        Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-m", "120", "-H"])
+            .arg(format!("Cookie: nara_session={cookie}"))
+            .arg(format!("{base}{path}"))
             .output()?;
         let out = Command::new("wrk")
             .args([

@@ -7,8 +7,9 @@
 //!
 //! [`Store`] is the sum of small traits, one per concern: [`RoundStore`] (instruments,
 //! organisations, rounds), [`ResponseStore`] (responses and their history), [`AccountStore`]
-//! (users and sessions), [`LinkStore`] (answer links and drafts) and [`AuditStore`] (the audit
-//! log and the data stamp). Each concern's SQL is one file in `src/sql/`.
+//! (users and sessions), [`LinkStore`] (answer links and drafts), [`AuditStore`] (the audit
+//! log and the data stamp) and [`LimitStore`] (attempts counted per key: the sign-in limits).
+//! Each concern's SQL is one file in `src/sql/`.
 //!
 //! # Two backends, one SQL
 //!
@@ -22,8 +23,8 @@
 //!   every bound and read type on every method (Rust does not carry such bounds along as
 //!   implied), which buries a three-line query under twenty lines of where-clauses.
 //!
-//! What truly differs per backend (connecting, how a write transaction begins, backup) lives in
-//! `sqlite.rs` and `postgres.rs`.
+//! What truly differs per backend (connecting, how a write transaction begins, how the keys of
+//! a limit are held, backup) lives in `sqlite.rs` and `postgres.rs`.
 //!
 //! # Time
 //!
@@ -47,9 +48,12 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Entity, Error, Operation, Result};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
-pub use traits::{AccountStore, AuditStore, LinkStore, ResponseStore, RoundStore, Store};
+pub use traits::{
+    AccountStore, AuditStore, LimitStore, LinkStore, ResponseStore, RoundStore, Store,
+};
 pub use types::{
-    AnswerLink, AuditEntry, NewForm, NewLink, Outcome, Role, Session, StoredResponse, User,
+    AnswerLink, AuditEntry, LimitKey, NewForm, NewLink, Outcome, Reserved, Role, Session,
+    StoredResponse, User,
 };
 
 /// Opens the store a URL names: `sqlite://FILE` (created when missing), a bare file path, or

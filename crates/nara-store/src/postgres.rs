@@ -1,6 +1,7 @@
 //! PostgreSQL, for production with several server instances. The SQL is in `sql/`, shared with
 //! SQLite (see the crate's notes); here is what differs: connecting (optionally into a schema of
-//! its own), how a write transaction begins, and that backups are pg_dump's job.
+//! its own), how a write transaction begins, how a limit's keys are held (advisory locks), and
+//! that backups are pg_dump's job.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -60,7 +61,47 @@ impl PgStore {
     async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
         Ok(self.pool.begin().await?)
     }
+
+    /// Holds the keys of a reservation against every other writer (any connection, any process
+    /// on the database) until the transaction ends: a transaction-level advisory lock per key,
+    /// taken in one global order (sorted by the keys' hashes, so two reservations never wait
+    /// for each other in a circle). Two keys with the same 32-bit hash only share a lock. In
+    /// READ COMMITTED every later statement of the transaction sees what the previous holder
+    /// committed.
+    async fn hold_keys(
+        &self,
+        tx: &mut sqlx::Transaction<'static, Db>,
+        keys: &[crate::LimitKey<'_>],
+    ) -> Result<()> {
+        let mut hashes: Vec<i32> = keys.iter().map(|k| key_hash(k.key)).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        for h in hashes {
+            sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+                .bind(LIMIT_LOCK_CLASS)
+                .bind(h)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
 }
+
+/// The first half of the advisory locks of limit keys (`pg_advisory_xact_lock(class, hash)`),
+/// so they do not meet other users of advisory locks on the database ("Nära" in ASCII).
+const LIMIT_LOCK_CLASS: i32 = 0x4e61_7261;
+
+/// A key's 32-bit FNV-1a hash: the same in every process, whatever its build.
+fn key_hash(key: &str) -> i32 {
+    let h = key.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    i32::from_ne_bytes(h.to_ne_bytes())
+}
+
+/// What pruning adds to its row selection to pass rows other transactions hold, so it never
+/// waits for (or deadlocks with) a sign-in.
+const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
 
 #[async_trait]
 impl Store for PgStore {
@@ -91,6 +132,9 @@ mod accounts;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql/audit.rs"]
 mod audit;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql/limits.rs"]
+mod limits;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql/links.rs"]
 mod links;

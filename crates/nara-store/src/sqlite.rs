@@ -1,6 +1,7 @@
 //! The embedded default: one SQLite file, created when missing, in WAL mode. The SQL is in
 //! `sql/`, shared with PostgreSQL (see the crate's notes); here is what differs: connecting,
-//! how a write transaction begins (`BEGIN IMMEDIATE`) and the backup.
+//! how a write transaction begins (`BEGIN IMMEDIATE`, which also holds a limit's keys) and the
+//! backup.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -59,7 +60,22 @@ impl SqliteStore {
         // A deferred transaction that reads and then writes fails at once with SQLITE_BUSY.
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
+
+    /// Holds the keys of a reservation against every other writer until the transaction ends:
+    /// here the write transaction already does (`BEGIN IMMEDIATE` takes the database's one
+    /// write lock, for every connection and process on the file).
+    async fn hold_keys(
+        &self,
+        _tx: &mut sqlx::Transaction<'static, Db>,
+        _keys: &[crate::LimitKey<'_>],
+    ) -> Result<()> {
+        Ok(())
+    }
 }
+
+/// What pruning adds to its row selection to pass rows other transactions hold: nothing, as
+/// SQLite has one writer at a time.
+const SKIP_LOCKED: &str = "";
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -95,6 +111,9 @@ mod accounts;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql/audit.rs"]
 mod audit;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql/limits.rs"]
+mod limits;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql/links.rs"]
 mod links;

@@ -7,7 +7,8 @@ use async_trait::async_trait;
 use nara_core::{Instrument, OrgCode, Organisation, Response, Round, RoundId, RoundStatus};
 
 use crate::{
-    AnswerLink, AuditEntry, NewLink, Outcome, Result, Role, Session, StoredResponse, User,
+    AnswerLink, AuditEntry, LimitKey, NewLink, Outcome, Reserved, Result, Role, Session,
+    StoredResponse, User,
 };
 
 /// Instruments, organisations and rounds: what responses are given against.
@@ -144,9 +145,34 @@ pub trait AuditStore: Send + Sync {
     async fn round_stamp(&self, round: RoundId) -> Result<String>;
 }
 
+/// Attempts counted per key in a sliding window, shared by every process on the database (the
+/// sign-in limits). Times come from the store's clock.
+#[async_trait]
+pub trait LimitStore: Send + Sync {
+    /// Counts one attempt against every key (distinct keys), atomically: in one write
+    /// transaction that holds the keys against every other writer (on any connection or
+    /// process), the attempts of each key in the last `window_ms` (made with its stamp) are
+    /// counted, and only when every key is under its `max` is one attempt added to each. So of
+    /// any number of reservations at once, exactly `max` get through.
+    async fn reserve_attempt(&self, keys: &[LimitKey<'_>], window_ms: i64) -> Result<Reserved>;
+    /// Gives back an attempt (its id and key from [`Reserved::Taken`]); one already gone is
+    /// ignored.
+    async fn give_back_attempt(&self, id: i64, key: &str) -> Result<()>;
+    /// Forgets every attempt of a key; returns how many there were.
+    async fn clear_attempts(&self, key: &str) -> Result<u64>;
+    /// Removes attempts older than `window_ms`, and, while more than `max_capped` attempts of
+    /// capped keys remain, the oldest of those down to seven eighths of it. Bounded work: at most
+    /// `batch` rows per step; returns how many were removed. Call it now and then.
+    async fn prune_attempts(&self, window_ms: i64, max_capped: u64, batch: u64) -> Result<u64>;
+    /// How many attempts are stored (all keys, in the window or not yet pruned).
+    async fn attempt_count(&self) -> Result<u64>;
+}
+
 /// The persistence Nära needs: every concern, plus what is about the database as a whole.
 #[async_trait]
-pub trait Store: RoundStore + ResponseStore + AccountStore + LinkStore + AuditStore {
+pub trait Store:
+    RoundStore + ResponseStore + AccountStore + LinkStore + AuditStore + LimitStore
+{
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Now, in Unix milliseconds, from the store's clock (the one its writes are stamped with).

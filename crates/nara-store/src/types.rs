@@ -79,3 +79,36 @@ pub struct AuditEntry {
     /// Details as text.
     pub details: String,
 }
+
+/// One key of a reservation ([`crate::LimitStore::reserve_attempt`]): what an attempt counts
+/// against and how many attempts it may have in the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitKey<'a> {
+    /// The key, `kind:value` (`user:7`, `name:anna`, `addr:192.0.2.5`).
+    pub key: &'a str,
+    /// The most attempts the key may have in the window.
+    pub max: u32,
+    /// Only attempts made with this stamp count (a new stamp starts the key afresh: the
+    /// sign-in limiter stamps an account's attempts with its password hash and state).
+    pub stamp: i64,
+    /// Whether the key's attempts count toward the table's cap
+    /// ([`crate::LimitStore::prune_attempts`]): true for keys a sender chooses freely (names,
+    /// addresses), false for keys there are a bounded number of (accounts), which are never
+    /// evicted, only expired.
+    pub capped: bool,
+}
+
+/// What [`crate::LimitStore::reserve_attempt`] decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reserved {
+    /// Every key was under its limit and got one attempt more: the new attempts' ids, one per
+    /// key, in the order of the keys.
+    Taken(Vec<i64>),
+    /// A key was at its limit: nothing was counted. `first` is true for the first refusal of
+    /// this lock (the newest attempt of a full key had not been refused before), on whichever
+    /// instance it happened: the one refusal worth a warning.
+    Full {
+        /// Whether this is the first refusal since the key filled up.
+        first: bool,
+    },
+}

@@ -173,7 +173,7 @@ async fn apply(state: &AppState, me: &User, f: &UserForm) -> Result<String, nara
         "password" => {
             let pw = nara_app::users::random_password()?;
             app.set_password(&target.username, &pw, me_name).await?;
-            state.limiter.forget_user(target.id);
+            state.limiter.forget_user(app, target.id).await;
             Ok(format!(
                 "Nytt lösenord för {}: {pw} (visas bara nu).",
                 target.username
@@ -188,7 +188,7 @@ async fn apply(state: &AppState, me: &User, f: &UserForm) -> Result<String, nara
             let disable = f.action == "disable";
             app.set_disabled(&target.username, disable, me_name).await?;
             if !disable {
-                state.limiter.forget_user(target.id);
+                state.limiter.forget_user(app, target.id).await;
             }
             Ok(format!(
                 "Kontot {} är {}.",

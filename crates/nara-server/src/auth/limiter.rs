@@ -1,19 +1,20 @@
-//! Failed sign-ins, counted per account and per address before the password is verified.
+//! Failed sign-ins, counted per account and per address before the password is verified, in
+//! the database: every server instance on it counts together, so a second instance does not
+//! give a guesser more attempts.
 
-use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
-use nara_app::{User, now_ms};
+use nara_app::limits::{LimitKey, Reserved};
+use nara_app::{App, User};
 use sha2::{Digest, Sha256};
 
 /// The account a sign-in is for, as the limiter counts it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Account {
     /// An existing account, by id, with a stamp of its password hash and state: a new
-    /// password or enabling the account (from the browser or `nara user`) changes the stamp
-    /// and so clears the failures.
+    /// password or enabling the account (from the browser or `nara user`, on any instance)
+    /// changes the stamp and so clears the failures.
     User {
         /// The account's id.
         id: i64,
@@ -50,72 +51,66 @@ impl Account {
             .finalize();
         u64::from_le_bytes(d[..8].try_into().unwrap_or_default())
     }
+
+    /// The key the store counts the account's attempts under.
+    fn key(&self) -> String {
+        match self {
+            Account::User { id, .. } => user_key(*id),
+            Account::Name(n) => format!("name:{n}"),
+        }
+    }
+
+    /// The account's limit under its key: accounts are as many as there are and never evicted;
+    /// names are chosen by the sender and count toward the cap.
+    fn limit<'a>(&self, key: &'a str) -> LimitKey<'a> {
+        let (stamp, capped) = match self {
+            Account::User { stamp, .. } => (i64::from_ne_bytes(stamp.to_ne_bytes()), false),
+            Account::Name(_) => (0, true),
+        };
+        LimitKey {
+            key,
+            max: MAX_PER_ACCOUNT as u32,
+            stamp,
+            capped,
+        }
+    }
+}
+
+fn user_key(id: i64) -> String {
+    format!("user:{id}")
 }
 
 /// A reserved attempt: counted as a failure unless [`RateLimiter::succeeded`] gives it back.
 #[derive(Debug)]
 #[must_use = "a reservation is a failure unless given back"]
 pub struct Ticket {
-    account: Option<Key>,
-    addr: Key,
-    at: i64,
+    /// The account's key, when the attempt named one.
+    account: Option<String>,
+    /// The address's key and the id of the attempt counted against it.
+    addr: String,
+    addr_attempt: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Key {
-    User(i64),
-    Name(String),
-    Addr(String),
-}
-
-#[derive(Debug, Default)]
-struct Entry {
-    /// The attempts in the window, oldest first; never more than the key's limit.
-    times: VecDeque<i64>,
-    /// The account's stamp when the attempts were counted.
-    stamp: u64,
-    /// The newest attempt.
-    last: i64,
-    /// Whether a refusal has been logged for the current lock (one warning per lock).
-    warned: bool,
-}
-
-impl Entry {
-    fn prune(&mut self, now: i64) {
-        while self.times.front().is_some_and(|t| now - t >= WINDOW_MS) {
-            self.times.pop_front();
-        }
-        if self.times.is_empty() {
-            self.warned = false;
-        }
-    }
-}
-
-#[derive(Debug, Default)]
-struct Maps {
-    /// Existing accounts (as many as there are accounts: not attacker-controlled).
-    users: HashMap<i64, Entry>,
-    /// Names without an account and addresses: capped at `max_keys`.
-    others: HashMap<Key, Entry>,
-    /// When expired entries were last removed.
-    purged: i64,
-}
-
-/// Sign-in attempts in a sliding window, per account and per address. An attempt is counted
-/// *before* its password is verified (under one lock, so concurrent attempts cannot all slip
-/// through) and given back when it succeeds. Memory is bounded: at most `max_keys` names and
-/// addresses are remembered (expired ones go first, then the oldest), at most the limit's
-/// number of times per key, and entries expire after the window.
+/// Sign-in attempts in a sliding window, per account and per address, counted in the database
+/// (`nara_app::limits`) so the limits hold across every instance that shares it. An attempt
+/// is counted *before* its password is verified (one atomic step in the store, so concurrent
+/// attempts on any instance cannot all slip through) and given back when it succeeds. The
+/// store keeps at most `max_attempts` attempts at names and addresses (expired ones go first,
+/// then the oldest; accounts are never evicted) and forgets every attempt after the window.
+/// In memory the limiter keeps only a few counters, whatever the senders.
 #[derive(Debug)]
 pub struct RateLimiter {
-    maps: Mutex<Maps>,
-    max_keys: usize,
+    max_attempts: u64,
     verified: AtomicU64,
+    /// When this process last pruned the store (store clock), and how many attempts it
+    /// counted since.
+    pruned: AtomicI64,
+    since_prune: AtomicU64,
 }
 
 impl Default for RateLimiter {
     fn default() -> Self {
-        Self::with_max_keys(MAX_KEYS)
+        Self::with_max_attempts(MAX_ATTEMPTS)
     }
 }
 
@@ -125,15 +120,19 @@ pub const MAX_PER_ACCOUNT: usize = 5;
 pub const MAX_PER_ADDRESS: usize = 20;
 /// The window.
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
-/// The most names and addresses the limiter remembers (about 300 bytes each).
-pub const MAX_KEYS: usize = 10_000;
+/// The most attempts at names and addresses the database keeps (about 150 bytes each).
+pub const MAX_ATTEMPTS: usize = 100_000;
+/// How often a process prunes the store at the latest (it also prunes after every sixteenth
+/// of [`MAX_ATTEMPTS`] reservations).
+const PRUNE_EVERY_MS: i64 = 60_000;
 
 /// What [`RateLimiter::reserve`] decided.
 #[derive(Debug)]
 pub enum Reservation {
     /// The attempt may go ahead.
     Go(Ticket),
-    /// Too many attempts; `first` is true for the first refusal of this lock (log it).
+    /// Too many attempts; `first` is true for the first refusal of this lock on any instance
+    /// (log it).
     Refused {
         /// Whether this is the first refusal since the key was locked.
         first: bool,
@@ -141,100 +140,116 @@ pub enum Reservation {
 }
 
 impl RateLimiter {
-    /// A limiter that remembers at most `max_keys` names and addresses.
-    pub fn with_max_keys(max_keys: usize) -> Self {
+    /// A limiter that lets the store keep at most `max_attempts` attempts at names and
+    /// addresses.
+    pub fn with_max_attempts(max_attempts: usize) -> Self {
         Self {
-            maps: Mutex::new(Maps::default()),
-            max_keys: max_keys.max(2),
+            max_attempts: max_attempts.max(16) as u64,
             verified: AtomicU64::new(0),
+            pruned: AtomicI64::new(i64::MIN),
+            since_prune: AtomicU64::new(0),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Maps> {
-        self.maps.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Reserves an attempt for an account from an address, now.
-    pub fn reserve(&self, account: &Account, addr: &str) -> Reservation {
-        self.reserve_at(Some(account), addr, now_ms())
+    /// Reserves an attempt for an account from an address, now (the store's clock).
+    pub async fn reserve(
+        &self,
+        app: &App,
+        account: &Account,
+        addr: &str,
+    ) -> nara_app::Result<Reservation> {
+        self.reserve_for(app, Some(account), addr).await
     }
 
     /// Reserves an attempt that names no possible account (refused without verifying): it
     /// counts against the address only.
-    pub fn reserve_address(&self, addr: &str) -> Reservation {
-        self.reserve_at(None, addr, now_ms())
+    pub async fn reserve_address(&self, app: &App, addr: &str) -> nara_app::Result<Reservation> {
+        self.reserve_for(app, None, addr).await
     }
 
-    fn reserve_at(&self, account: Option<&Account>, addr: &str, now: i64) -> Reservation {
-        let mut maps = self.lock();
-        if now - maps.purged >= 60_000 {
-            maps.purge(now);
+    async fn reserve_for(
+        &self,
+        app: &App,
+        account: Option<&Account>,
+        addr: &str,
+    ) -> nara_app::Result<Reservation> {
+        let addr_key = format!("addr:{}", address_key(addr));
+        let acc_key = account.map(Account::key);
+        let mut keys = Vec::with_capacity(2);
+        if let (Some(a), Some(k)) = (account, &acc_key) {
+            keys.push(a.limit(k));
         }
-        let addr_key = Key::Addr(address_key(addr));
-        let (acc_key, stamp) = match account {
-            Some(Account::User { id, stamp }) => (Some(Key::User(*id)), *stamp),
-            Some(Account::Name(n)) => (Some(Key::Name(n.clone())), 0),
-            None => (None, 0),
-        };
-        // Check both before counting either.
-        let mut full = false;
-        let mut first = false;
-        if let Some(k) = &acc_key
-            && let Some(e) = maps.entry_mut(k)
-        {
-            if e.stamp != stamp {
-                *e = Entry::default();
-                e.stamp = stamp;
-            }
-            e.prune(now);
-            if e.times.len() >= MAX_PER_ACCOUNT {
-                full = true;
-                first |= !std::mem::replace(&mut e.warned, true);
-            }
-        }
-        if let Some(e) = maps.entry_mut(&addr_key) {
-            e.prune(now);
-            if e.times.len() >= MAX_PER_ADDRESS {
-                full = true;
-                first |= !std::mem::replace(&mut e.warned, true);
-            }
-        }
-        if full {
-            return Reservation::Refused { first };
-        }
-        if let Some(k) = &acc_key {
-            let e = maps.insert(k, now, self.max_keys);
-            e.stamp = stamp;
-            e.times.push_back(now);
-            e.last = now;
-        }
-        let e = maps.insert(&addr_key, now, self.max_keys);
-        e.times.push_back(now);
-        e.last = now;
-        Reservation::Go(Ticket {
-            account: acc_key,
-            addr: addr_key,
-            at: now,
+        keys.push(LimitKey {
+            key: &addr_key,
+            max: MAX_PER_ADDRESS as u32,
+            stamp: 0,
+            capped: true,
+        });
+        let reserved = app.reserve_attempt(&keys, WINDOW_MS).await?;
+        let taken = matches!(reserved, Reserved::Taken(_));
+        self.upkeep(app, taken).await;
+        Ok(match reserved {
+            Reserved::Taken(ids) => Reservation::Go(Ticket {
+                account: acc_key,
+                addr_attempt: ids.last().copied().unwrap_or_default(),
+                addr: addr_key,
+            }),
+            Reserved::Full { first } => Reservation::Refused { first },
         })
     }
 
-    /// A successful sign-in: the account's failures are forgotten and the address gets its
-    /// reserved attempt back.
-    pub fn succeeded(&self, ticket: Ticket) {
-        let mut maps = self.lock();
-        if let Some(k) = &ticket.account {
-            maps.remove(k);
-        }
-        if let Some(e) = maps.entry_mut(&ticket.addr)
-            && let Some(i) = e.times.iter().rposition(|t| *t == ticket.at)
+    /// Prunes the store now and then: once a minute, and after every sixteenth of the cap of
+    /// new attempts (each adds at most two capped rows), keeping the capped attempts under
+    /// seven eighths of the cap, so the table never holds more than the cap from this process.
+    /// Bounded work; a failure is logged, not the sign-in's.
+    async fn upkeep(&self, app: &App, counted: bool) {
+        let every = (self.max_attempts / 16).max(1);
+        let n = if counted {
+            self.since_prune.fetch_add(1, Ordering::Relaxed) + 1
+        } else {
+            self.since_prune.load(Ordering::Relaxed)
+        };
+        let now = app.now();
+        let last = self.pruned.load(Ordering::Relaxed);
+        let due = n >= every || now.saturating_sub(last) >= PRUNE_EVERY_MS;
+        if !due
+            || self
+                .pruned
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
         {
-            e.times.remove(i);
+            return;
+        }
+        self.since_prune.store(0, Ordering::Relaxed);
+        let keep = self.max_attempts - self.max_attempts / 8;
+        if let Err(e) = app.prune_attempts(WINDOW_MS, keep).await {
+            tracing::warn!(error = %e.chain(), "sign-in attempts were not pruned");
         }
     }
 
-    /// Forgets an account's failures (a coordinator reset its password or enabled it).
-    pub fn forget_user(&self, id: i64) {
-        self.lock().users.remove(&id);
+    /// A successful sign-in: the account's failures are forgotten and the address gets its
+    /// reserved attempt back. Best effort: a failure is logged (the count then stays, which
+    /// errs on the safe side).
+    pub async fn succeeded(&self, app: &App, ticket: Ticket) {
+        if let Some(k) = &ticket.account
+            && let Err(e) = app.clear_attempts(k).await
+        {
+            tracing::warn!(error = %e.chain(), "the account's failed sign-ins were not cleared");
+        }
+        if let Err(e) = app
+            .give_back_attempt(ticket.addr_attempt, &ticket.addr)
+            .await
+        {
+            tracing::warn!(error = %e.chain(), "a sign-in attempt was not given back");
+        }
+    }
+
+    /// Forgets an account's failures (a coordinator reset its password or enabled it). Best
+    /// effort: the account's new stamp unlocks it anyway; a failure is logged.
+    pub async fn forget_user(&self, app: &App, id: i64) {
+        if let Err(e) = app.clear_attempts(&user_key(id)).await {
+            tracing::warn!(error = %e.chain(), "the account's failed sign-ins were not cleared");
+        }
     }
 
     /// Counts a password verification (for the benchmark and tests).
@@ -242,83 +257,14 @@ impl RateLimiter {
         self.verified.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// How many passwords have been verified at sign-in.
+    /// How many passwords this process has verified at sign-in.
     pub fn verifications(&self) -> u64 {
         self.verified.load(Ordering::Relaxed)
     }
 
-    /// How many names and addresses are remembered.
-    pub fn keys(&self) -> usize {
-        let maps = self.lock();
-        maps.users.len() + maps.others.len()
-    }
-}
-
-impl Maps {
-    fn entry_mut(&mut self, k: &Key) -> Option<&mut Entry> {
-        match k {
-            Key::User(id) => self.users.get_mut(id),
-            other => self.others.get_mut(other),
-        }
-    }
-
-    fn remove(&mut self, k: &Key) {
-        match k {
-            Key::User(id) => {
-                self.users.remove(id);
-            }
-            other => {
-                self.others.remove(other);
-            }
-        }
-    }
-
-    /// The entry for a key, made room for when new.
-    fn insert(&mut self, k: &Key, now: i64, max_keys: usize) -> &mut Entry {
-        match k {
-            Key::User(id) => self.users.entry(*id).or_default(),
-            other => {
-                if !self.others.contains_key(other) && self.others.len() >= max_keys {
-                    // Make room for an eighth at once, so this is not paid on every new key.
-                    self.purge(now);
-                    self.evict_oldest(max_keys - max_keys / 8);
-                }
-                self.others.entry(other.clone()).or_default()
-            }
-        }
-    }
-
-    /// Removes every entry with no attempt in the window.
-    fn purge(&mut self, now: i64) {
-        let live = |e: &mut Entry| {
-            e.prune(now);
-            !e.times.is_empty()
-        };
-        self.users.retain(|_, e| live(e));
-        self.others.retain(|_, e| live(e));
-        self.purged = now;
-    }
-
-    /// Removes the names and addresses used longest ago until at most `keep` are left (and at
-    /// least one is free).
-    fn evict_oldest(&mut self, keep: usize) {
-        let keep = keep.saturating_sub(1);
-        if self.others.len() <= keep {
-            return;
-        }
-        let drop = self.others.len() - keep;
-        let mut lasts: Vec<i64> = self.others.values().map(|e| e.last).collect();
-        let (_, cut, _) = lasts.select_nth_unstable(drop - 1);
-        let cut = *cut;
-        let mut left = drop;
-        self.others.retain(|_, e| {
-            if e.last <= cut && left > 0 {
-                left -= 1;
-                false
-            } else {
-                true
-            }
-        });
+    /// How many attempts the store holds (every instance's).
+    pub async fn attempts(&self, app: &App) -> nara_app::Result<u64> {
+        app.attempt_count().await
     }
 }
 
@@ -337,91 +283,120 @@ fn address_key(addr: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use nara_store::ManualClock;
+
     use super::*;
 
-    fn go(r: Reservation) -> Ticket {
-        match r {
+    /// 2026-03-01 12:00 UTC, in Unix ms.
+    const T0: i64 = 1_772_366_400_000;
+
+    async fn app_at(t: i64) -> (App, Arc<ManualClock>, tempfile::TempDir) {
+        let clock = Arc::new(ManualClock::new(t));
+        let (store, dir) = nara_store::testing::sqlite_at(clock.clone()).await;
+        (App::new(store), clock, dir)
+    }
+
+    fn go(r: nara_app::Result<Reservation>) -> Ticket {
+        match r.unwrap() {
             Reservation::Go(t) => t,
             Reservation::Refused { .. } => panic!("refused"),
         }
     }
 
-    #[test]
-    fn the_limiter_counts_before_verifying_and_a_success_gives_the_slot_back() {
-        let l = RateLimiter::default();
-        let acc = Account::Name("admin".into());
-        let t0 = 1_000_000;
-        let mut tickets: Vec<Ticket> = (0..MAX_PER_ACCOUNT)
-            .map(|_| go(l.reserve_at(Some(&acc), "10.0.0.1", t0)))
-            .collect();
-        // Five in flight: the sixth waits, from any address, before anything was verified.
-        assert!(matches!(
-            l.reserve_at(Some(&acc), "10.0.0.2", t0),
-            Reservation::Refused { first: true }
-        ));
-        assert!(matches!(
-            l.reserve_at(Some(&acc), "10.0.0.3", t0),
-            Reservation::Refused { first: false }
-        ));
-        // One of them succeeds: the account's count is cleared, the address gets its slot back.
-        l.succeeded(tickets.pop().unwrap());
-        assert!(matches!(
-            l.reserve_at(Some(&acc), "10.0.0.2", t0),
-            Reservation::Go(_)
-        ));
-        let m = l.lock();
-        assert_eq!(
-            m.others[&Key::Addr("10.0.0.1".into())].times.len(),
-            MAX_PER_ACCOUNT - 1
-        );
+    fn refused(r: nara_app::Result<Reservation>) -> bool {
+        match r.unwrap() {
+            Reservation::Go(_) => panic!("went ahead"),
+            Reservation::Refused { first } => first,
+        }
     }
 
-    #[test]
-    fn a_new_password_or_enabling_changes_the_stamp_and_unlocks() {
+    #[tokio::test]
+    async fn the_limiter_counts_before_verifying_and_a_success_gives_the_slot_back() {
+        let (app, _clock, _dir) = app_at(T0).await;
+        let l = RateLimiter::default();
+        let acc = Account::Name("admin".into());
+        let mut tickets = Vec::new();
+        for _ in 0..MAX_PER_ACCOUNT {
+            tickets.push(go(l.reserve(&app, &acc, "10.0.0.1").await));
+        }
+        // Five in flight: the sixth waits, from any address, before anything was verified;
+        // only the first refusal of the lock is worth a warning.
+        assert!(refused(l.reserve(&app, &acc, "10.0.0.2").await));
+        assert!(!refused(l.reserve(&app, &acc, "10.0.0.3").await));
+        // One of them succeeds: the account's count is cleared, the address gets its slot back.
+        l.succeeded(&app, tickets.pop().unwrap()).await;
+        let _ = go(l.reserve(&app, &acc, "10.0.0.2").await);
+        // 10.0.0.1 holds the four that were not given back: 16 more go, then it waits.
+        for _ in 0..MAX_PER_ADDRESS - (MAX_PER_ACCOUNT - 1) {
+            let _ = go(l.reserve_address(&app, "10.0.0.1").await);
+        }
+        assert!(refused(l.reserve_address(&app, "10.0.0.1").await));
+    }
+
+    #[tokio::test]
+    async fn a_new_password_or_enabling_changes_the_stamp_and_unlocks() {
+        let (app, _clock, _dir) = app_at(T0).await;
         let l = RateLimiter::default();
         let locked = Account::User { id: 7, stamp: 1 };
         for i in 0..MAX_PER_ACCOUNT {
-            let _ = go(l.reserve_at(Some(&locked), &format!("10.0.0.{i}"), 5));
+            let _ = go(l.reserve(&app, &locked, &format!("10.0.0.{i}")).await);
         }
-        assert!(matches!(
-            l.reserve_at(Some(&locked), "10.0.1.1", 5),
-            Reservation::Refused { .. }
-        ));
+        refused(l.reserve(&app, &locked, "10.0.1.1").await);
         let reset = Account::User { id: 7, stamp: 2 };
-        assert!(matches!(
-            l.reserve_at(Some(&reset), "10.0.1.1", 5),
-            Reservation::Go(_)
-        ));
+        let _ = go(l.reserve(&app, &reset, "10.0.1.1").await);
+        // And a coordinator's unlock clears the account whatever its stamp.
+        for _ in 1..MAX_PER_ACCOUNT {
+            let _ = go(l.reserve(&app, &reset, "10.0.1.1").await);
+        }
+        refused(l.reserve(&app, &reset, "10.0.1.1").await);
+        l.forget_user(&app, 7).await;
+        let _ = go(l.reserve(&app, &reset, "10.0.1.1").await);
     }
 
-    #[test]
-    fn the_limiter_forgets_after_the_window_and_its_memory_is_capped() {
-        let l = RateLimiter::with_max_keys(100);
-        let t0 = 1_000_000;
+    #[tokio::test]
+    async fn the_limiter_forgets_after_the_window_and_the_stored_attempts_are_capped() {
+        let (app, clock, _dir) = app_at(T0).await;
+        let l = RateLimiter::with_max_attempts(100);
         for i in 0..MAX_PER_ADDRESS {
-            let _ = go(l.reserve_at(Some(&Account::Name(format!("n{i}"))), "10.0.0.1", t0));
+            let _ = go(l
+                .reserve(&app, &Account::Name(format!("n{i}")), "10.0.0.1")
+                .await);
         }
-        assert!(matches!(
-            l.reserve_at(Some(&Account::Name("x".into())), "10.0.0.1", t0 + 1),
-            Reservation::Refused { .. }
-        ));
-        // After the window the address may try again, and the old keys are gone.
-        let later = t0 + WINDOW_MS;
-        let _ = go(l.reserve_at(Some(&Account::Name("x".into())), "10.0.0.1", later));
-        assert_eq!(l.keys(), 2, "only x and the address remain");
-        // A flood of distinct names and addresses never holds more than the cap.
-        for i in 0..10_000u32 {
-            let addr = std::net::Ipv4Addr::from(0x0b00_0000 + i).to_string();
-            let name = format!("{i}-{}", "x".repeat(60));
-            let _ = l.reserve_at(Some(&Account::Name(name)), &addr, later + i64::from(i));
-            assert!(l.keys() <= 100, "{} keys", l.keys());
-        }
-        // The newest are kept.
-        assert!(
-            l.lock()
-                .others
-                .contains_key(&Key::Addr("11.0.39.15".into()))
+        clock.advance(1);
+        refused(
+            l.reserve(&app, &Account::Name("x".into()), "10.0.0.1")
+                .await,
         );
+        // After the window the address may try again, and the old attempts are gone.
+        clock.set(T0 + WINDOW_MS);
+        let _ = go(l
+            .reserve(&app, &Account::Name("x".into()), "10.0.0.1")
+            .await);
+        assert_eq!(
+            l.attempts(&app).await.unwrap(),
+            2,
+            "only x and the address remain"
+        );
+        // A flood of distinct names and addresses never leaves more than the cap stored.
+        let mut newest = String::new();
+        for i in 0..1_000u32 {
+            clock.advance(1);
+            newest = std::net::Ipv4Addr::from(0x0b00_0000 + i).to_string();
+            let name = format!("{i}-{}", "x".repeat(60));
+            let _ = l
+                .reserve(&app, &Account::Name(name), &newest)
+                .await
+                .unwrap();
+            let n = l.attempts(&app).await.unwrap();
+            assert!(n <= 100, "{n} attempts stored");
+        }
+        // The newest are kept: the last address has used one of its 20.
+        for _ in 1..MAX_PER_ADDRESS {
+            let _ = go(l.reserve_address(&app, &newest).await);
+        }
+        refused(l.reserve_address(&app, &newest).await);
     }
 
     #[test]

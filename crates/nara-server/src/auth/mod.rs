@@ -6,7 +6,7 @@
 //! sign-in, at sign-out, or when its account is disabled. Each session has its own CSRF token,
 //! which every state-changing form carries; the sign-in form, before there is a session, uses
 //! a double-submit cookie. Sign-in attempts are limited per account and per address, counted
-//! before the password is verified.
+//! before the password is verified, in the database (so the limits hold across instances).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -22,7 +22,7 @@ mod limiter;
 
 pub use client::{ClientAddr, client_ip};
 pub use limiter::{
-    Account, MAX_KEYS, MAX_PER_ACCOUNT, MAX_PER_ADDRESS, RateLimiter, Reservation, Ticket,
+    Account, MAX_ATTEMPTS, MAX_PER_ACCOUNT, MAX_PER_ADDRESS, RateLimiter, Reservation, Ticket,
     WINDOW_MS,
 };
 

@@ -69,8 +69,9 @@ pub struct LoginForm {
 /// `POST /logga-in`. A name that cannot be an account's, or a password over 1,024 bytes, is
 /// refused at once (counted against the address, nothing hashed). Otherwise the attempt is
 /// counted against the account and the address *before* the password is verified, and given
-/// back only when it succeeds, so parallel guesses cannot exceed the limit. Logs and the audit
-/// get at most 64 characters of the name, without control characters.
+/// back only when it succeeds, so parallel guesses cannot exceed the limit, on this instance or
+/// on any other on the same database. Logs and the audit get at most 64 characters of the
+/// name, without control characters.
 #[tracing::instrument(skip_all, fields(client = %addr))]
 pub async fn login(
     State(state): State<AppState>,
@@ -86,7 +87,8 @@ pub async fn login(
     let name = form.username.trim();
     let shown = users::loggable_name(name);
     if !users::valid_username(name) || form.password.len() > users::MAX_PASSWORD_BYTES {
-        if let auth::Reservation::Refused { first } = state.limiter.reserve_address(&addr) {
+        let reserved = state.limiter.reserve_address(&state.app, &addr).await?;
+        if let auth::Reservation::Refused { first } = reserved {
             return limited(&state, &shown, &addr, first);
         }
         let why = format!("adress: {addr}; ogiltigt användarnamn eller för långt lösenord");
@@ -94,7 +96,7 @@ pub async fn login(
     }
     let user = state.app.find_user(name).await?;
     let account = auth::Account::of(name, user.as_ref());
-    let ticket = match state.limiter.reserve(&account, &addr) {
+    let ticket = match state.limiter.reserve(&state.app, &account, &addr).await? {
         auth::Reservation::Go(t) => t,
         auth::Reservation::Refused { first } => return limited(&state, &shown, &addr, first),
     };
@@ -104,7 +106,7 @@ pub async fn login(
         drop(ticket);
         return failed(&state, &shown, &format!("adress: {addr}")).await;
     };
-    state.limiter.succeeded(ticket);
+    state.limiter.succeeded(&state.app, ticket).await;
     signed_in(&state, &jar, &user, &addr).await
 }
 

@@ -529,3 +529,151 @@ async fn without_a_trusted_proxy_x_forwarded_for_is_ignored() {
     .await;
     assert_eq!(r, StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// A server over an open store (an instance of its own: its own state, limiter and router),
+/// and the state, to read its limiter.
+fn instance(
+    store: std::sync::Arc<dyn nara_store::Store>,
+    dir: tempfile::TempDir,
+) -> (World, AppState) {
+    let state = AppState::new(nara_app::App::new(store.clone()), Config::default());
+    let w = World {
+        router: nara_server::router(state.clone()),
+        store,
+        _dir: dir,
+        own: String::new(),
+        other: String::new(),
+    };
+    (w, state)
+}
+
+/// Two instances on one database: wrong passwords spread over both lock the account on both,
+/// a hundred parallel wrong guesses spread over both verify five passwords in all, and a
+/// coordinator's reset on one unlocks the account on the other.
+async fn limits_hold_across_instances(
+    a: std::sync::Arc<dyn nara_store::Store>,
+    b: std::sync::Arc<dyn nara_store::Store>,
+    dir: tempfile::TempDir,
+) {
+    use nara_store::Role;
+    nara_app::seed_defaults(a.as_ref()).await.unwrap();
+    for (name, role) in [
+        ("admin", Role::Admin),
+        ("reader", Role::Reader),
+        ("resp", Role::Reader),
+    ] {
+        nara_app::users::add(a.as_ref(), name, PASSWORD, role, None, "test")
+            .await
+            .unwrap();
+    }
+    let (wa, sa) = instance(a, dir);
+    let (wb, sb) = instance(b, tempfile::tempdir().unwrap());
+    let (mut ca, mut cb) = (Client::new(&wa), Client::new(&wb));
+    for i in 0..5 {
+        let c = if i % 2 == 0 { &mut ca } else { &mut cb };
+        assert_eq!(
+            c.sign_in_with("reader", "fel-lösenord").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Three failures on one, two on the other: locked on both, even for the right password.
+    for c in [&mut ca, &mut cb] {
+        let r = c.sign_in_with("reader", PASSWORD).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(r.body.contains("För många misslyckade försök"));
+    }
+    // A coordinator's new password on instance B unlocks the account on instance A.
+    let mut admin = Client::new(&wb);
+    admin.sign_in("admin").await;
+    let token = Client::csrf(&admin.get("/admin/anvandare").await.body);
+    let r = admin
+        .post(
+            "/admin/anvandare",
+            &[
+                ("action", "password"),
+                ("username", "reader"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    let new_pw = r
+        .body
+        .split("Nytt lösenord för reader: ")
+        .nth(1)
+        .and_then(|x| x.split(' ').next())
+        .expect("a new password")
+        .to_string();
+    assert_eq!(
+        ca.sign_in_with("reader", &new_pw).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // 100 wrong guesses at once at another account, half through each instance, each from its
+    // own address (so only the account's limit applies): five passwords are verified in all,
+    // and then the right one waits too, on both. (No right password among the guesses: a
+    // success clears the account's count, in flight or not, and lets five more through.)
+    use tower::ServiceExt;
+    let (va, vb) = (sa.limiter.verifications(), sb.limiter.verifications());
+    let token = login_token(&mut Client::new(&wa)).await;
+    let tasks: Vec<_> = (0..100u32)
+        .map(|i| {
+            let router = if i % 2 == 0 { &wa } else { &wb }.router.clone();
+            let req = sign_in_request(
+                "resp",
+                &format!("gissning-{i}"),
+                &token,
+                &format!("10.3.0.{i}"),
+                None,
+            );
+            tokio::spawn(async move { router.oneshot(req).await.unwrap().status() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    let count = |s: StatusCode| statuses.iter().filter(|x| **x == s).count();
+    assert_eq!(count(StatusCode::UNAUTHORIZED), 5, "{statuses:?}");
+    assert_eq!(count(StatusCode::TOO_MANY_REQUESTS), 95, "{statuses:?}");
+    let verified = sa.limiter.verifications() - va + sb.limiter.verifications() - vb;
+    assert_eq!(verified, 5, "passwords verified over both instances");
+    for w in [&wa, &wb] {
+        let r = send(
+            w,
+            sign_in_request("resp", PASSWORD, &token, "10.3.1.1", None),
+        )
+        .await;
+        assert_eq!(r, StatusCode::TOO_MANY_REQUESTS);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_limits_hold_across_two_instances_on_one_sqlite_file() {
+    let (a, dir) = nara_store::testing::sqlite().await;
+    let b = nara_store::SqliteStore::open(dir.path().join("t.db"))
+        .await
+        .unwrap();
+    limits_hold_across_instances(a, std::sync::Arc::new(b), dir).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_limits_hold_across_two_instances_on_one_postgresql_schema() {
+    let (url, required) = nara_store::testing::pg_url();
+    let schema = nara_store::testing::fresh_schema();
+    let a = match nara_store::PgStore::connect(&url, Some(&schema)).await {
+        Ok(s) => s,
+        Err(e) if !required => {
+            eprintln!("NOTICE: PostgreSQL not reachable at {url} ({e}); skipped.");
+            return;
+        }
+        Err(e) => panic!("PostgreSQL at {url} (NARA_TEST_PG_URL) is not reachable: {e}"),
+    };
+    let b = nara_store::PgStore::connect(&url, Some(&schema))
+        .await
+        .unwrap();
+    limits_hold_across_instances(
+        std::sync::Arc::new(a),
+        std::sync::Arc::new(b),
+        tempfile::tempdir().unwrap(),
+    )
+    .await;
+}

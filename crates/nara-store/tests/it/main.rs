@@ -3,3 +3,4 @@
 //! database file or schema, so tests run in parallel.
 
 mod contract;
+mod limits;
