@@ -2,7 +2,7 @@
 //! proxy), field limits, CSRF, session expiry, disabled accounts and the security headers.
 
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -133,30 +133,56 @@ async fn sign_in_without_the_forms_token_is_refused() {
     assert!(!c.cookies.contains_key("nara_session"));
 }
 
+/// 2026-03-01 12:00 UTC in Unix ms: where the clocked session tests start.
+const T0: i64 = 1_772_366_400_000;
+
 #[tokio::test]
 async fn an_idle_session_expires() {
-    let w = world_with(Config {
-        session_idle: Duration::from_millis(50),
-        ..Config::default()
-    })
-    .await;
+    // The store's clock, not a sleep: the limits are tested exactly, whatever the machine's load.
+    let clock = Arc::new(nara_store::ManualClock::new(T0));
+    let w = crate::support::world_at(clock.clone(), Config::default()).await;
+    let idle = Config::default().session_idle.as_millis() as i64;
     let mut c = Client::new(&w);
     c.sign_in("admin").await;
-    assert_eq!(c.get("/omgangar").await.status, StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(120)).await;
+    clock.advance(idle - 1_000);
+    assert_eq!(
+        c.get("/omgangar").await.status,
+        StatusCode::OK,
+        "used in time"
+    );
+    // Used just now, so idle counts from here.
+    clock.advance(idle - 1_000);
+    assert_eq!(
+        c.get("/omgangar").await.status,
+        StatusCode::OK,
+        "still in time"
+    );
+    clock.advance(idle);
     assert_eq!(c.get("/omgangar").await.location(), "/logga-in");
 }
 
 #[tokio::test]
 async fn a_session_ends_at_its_absolute_limit() {
-    let w = world_with(Config {
-        session_absolute: Duration::from_millis(50),
-        ..Config::default()
-    })
-    .await;
+    let clock = Arc::new(nara_store::ManualClock::new(T0));
+    let w = crate::support::world_at(clock.clone(), Config::default()).await;
+    let (idle, absolute) = (
+        Config::default().session_idle.as_millis() as i64,
+        Config::default().session_absolute.as_millis() as i64,
+    );
     let mut c = Client::new(&w);
     c.sign_in("admin").await;
-    tokio::time::sleep(Duration::from_millis(120)).await;
+    // Used often enough never to be idle, until the absolute limit.
+    let mut used = 0;
+    while used + idle / 2 < absolute {
+        clock.advance(idle / 2);
+        used += idle / 2;
+        assert_eq!(
+            c.get("/omgangar").await.status,
+            StatusCode::OK,
+            "at {used} ms"
+        );
+    }
+    clock.advance(absolute - used);
     assert_eq!(c.get("/omgangar").await.location(), "/logga-in");
 }
 

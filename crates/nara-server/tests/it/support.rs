@@ -32,6 +32,12 @@ pub async fn world_with(config: Config) -> World {
     world_on(store, dir, config).await
 }
 
+/// The world with the store keeping time by `clock` (set or advance it instead of sleeping).
+pub async fn world_at(clock: Arc<nara_store::ManualClock>, config: Config) -> World {
+    let (store, dir) = nara_store::testing::sqlite_at(clock).await;
+    world_on(store, dir, config).await
+}
+
 /// The same world on PostgreSQL (a fresh schema), or `None` when it does not answer and is not
 /// required (see `nara_store::testing`).
 pub async fn world_on_postgres() -> Option<World> {
