@@ -307,7 +307,7 @@ impl App {
 
     /// The link a token opens, as it is now (even when it no longer admits answers).
     pub async fn link_by_token(&self, token: &str) -> Result<Option<AnswerLink>> {
-        let hash = online::token_hash(token);
+        let hash = crate::users::secret_hash(token);
         Ok(self.store.link_by_token(&hash).await?)
     }
 

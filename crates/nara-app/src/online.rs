@@ -8,11 +8,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::users::secret_hash;
 use nara_core::{
     Answer, AnswerSet, Instrument, OrgCode, Response, Round, RoundId, RoundStatus, UnitName,
 };
 use nara_store::{AnswerLink, NewLink, Outcome, Store};
-use sha2::{Digest, Sha256};
 
 use crate::{Error, Result};
 
@@ -20,11 +20,6 @@ use crate::{Error, Result};
 pub const MAX_COMMENT_CHARS: usize = 5000;
 /// The longest background field, in characters.
 pub const MAX_FIELD_CHARS: usize = 300;
-
-/// The SHA-256 of a token, as stored.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 /// A link just made, with its token (shown once; only the hash is kept).
 #[derive(Debug, Clone)]
@@ -79,7 +74,7 @@ pub async fn create_links(
     let mut made = Vec::new();
     for (rater, is_consensus) in specs {
         let token = crate::users::random_token(32)?;
-        let hash = token_hash(&token);
+        let hash = secret_hash(&token);
         let id = store
             .create_link(
                 &NewLink {
@@ -123,7 +118,7 @@ pub async fn open_link(store: &dyn Store, token: &str) -> Result<LinkState> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(LinkState::Unknown);
     }
-    let Some(link) = store.link_by_token(&token_hash(token)).await? else {
+    let Some(link) = store.link_by_token(&secret_hash(token)).await? else {
         return Ok(LinkState::Unknown);
     };
     if link.revoked_at.is_some() {

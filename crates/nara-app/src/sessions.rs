@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
+use crate::users::secret_hash;
 use nara_core::{Session, User};
 use nara_store::Store;
-use sha2::{Digest, Sha256};
 
 use crate::Result;
 
@@ -28,11 +28,6 @@ pub struct Resumed {
     pub csrf: String,
 }
 
-/// The stored form of a session id (or any other bearer secret): its SHA-256 in hex.
-pub fn hash_id(id: &str) -> String {
-    hex::encode(Sha256::digest(id.as_bytes()))
-}
-
 fn ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
@@ -44,7 +39,7 @@ pub async fn start(store: &dyn Store, user: &User, limits: Limits) -> Result<Str
     let id = crate::users::random_token(32)?;
     let now = store.now();
     let session = Session {
-        id_hash: hash_id(&id),
+        id_hash: secret_hash(&id),
         user_id: user.id,
         csrf: crate::users::random_token(32)?,
         created_at: now,
@@ -62,7 +57,7 @@ pub async fn start(store: &dyn Store, user: &User, limits: Limits) -> Result<Str
 /// account is gone or disabled (an ended session is removed). Records the use at most once a
 /// minute, so reading pages does not write on every request.
 pub async fn resume(store: &dyn Store, id: &str, limits: Limits) -> Result<Option<Resumed>> {
-    let hash = hash_id(id);
+    let hash = secret_hash(id);
     let Some(s) = store.session(&hash).await? else {
         return Ok(None);
     };
@@ -86,5 +81,5 @@ pub async fn resume(store: &dyn Store, id: &str, limits: Limits) -> Result<Optio
 
 /// Ends a session; an unknown id is not an error.
 pub async fn end(store: &dyn Store, id: &str) -> Result<()> {
-    Ok(store.delete_session(&hash_id(id)).await?)
+    Ok(store.delete_session(&secret_hash(id)).await?)
 }

@@ -354,6 +354,13 @@ pub async fn check_sign_in(user: Option<User>, password: &str) -> Option<User> {
     }
 }
 
+/// The stored form of a bearer secret (a session id, an answer link's token): its SHA-256 in
+/// hex. Only this is kept, so a copy of the database opens no session and no link.
+pub fn secret_hash(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
 /// `bytes` random bytes from the operating system, as lower-case hex: session ids, answer
 /// links, CSRF tokens.
 pub fn random_token(bytes: usize) -> Result<String> {

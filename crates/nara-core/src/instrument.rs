@@ -357,8 +357,8 @@ impl Instrument {
     ///
     /// # Panics
     ///
-    /// Only when the levels of a validated instrument were emptied by hand afterwards, which is
-    /// a programming error.
+    /// Never for an instrument built outside nara-core: its fields are private and every
+    /// constructor validates. Only nara-core itself could empty the levels afterwards.
     pub fn scale_min(&self) -> f64 {
         let first = self.scale.levels.first();
         f64::from(first.expect("a validated instrument has levels").value)

@@ -53,8 +53,6 @@ pub(super) fn workbook(input: &OrgInput, o: &OrgReport) -> Result<Vec<u8>, XlsxE
 }
 
 /// The sheet Översikt: the units side by side, the organisation and the county mean.
-///
-/// Units side by side, the organisation and the county mean.
 pub(super) fn overview(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
     let Org {
         input,

@@ -394,29 +394,13 @@ async fn a_coordinators_reset_or_enabling_unlocks_an_account() {
     // The coordinator sets a new password in the browser: the account is open at once.
     let mut admin = Client::new(&w);
     admin.sign_in("admin").await;
-    let token = Client::csrf(&admin.get("/admin/anvandare").await.body);
-    let r = admin
-        .post(
-            "/admin/anvandare",
-            &[
-                ("action", "password"),
-                ("username", "reader"),
-                ("csrf", &token),
-            ],
-        )
-        .await;
-    let new_pw = r
-        .body
-        .split("Nytt lösenord för reader: ")
-        .nth(1)
-        .and_then(|x| x.split(' ').next())
-        .expect("a new password")
-        .to_string();
+    let new_pw = admin.reset_password("reader").await;
     assert_eq!(
         reader.sign_in_with("reader", &new_pw).await.status,
         StatusCode::SEE_OTHER
     );
     // Locked while disabled, enabled again: open at once.
+    let token = Client::csrf(&admin.get("/admin/anvandare").await.body);
     admin
         .post(
             "/admin/anvandare",
@@ -611,24 +595,7 @@ async fn limits_hold_across_instances(
     // A coordinator's new password on instance B unlocks the account on instance A.
     let mut admin = Client::new(&wb);
     admin.sign_in("admin").await;
-    let token = Client::csrf(&admin.get("/admin/anvandare").await.body);
-    let r = admin
-        .post(
-            "/admin/anvandare",
-            &[
-                ("action", "password"),
-                ("username", "reader"),
-                ("csrf", &token),
-            ],
-        )
-        .await;
-    let new_pw = r
-        .body
-        .split("Nytt lösenord för reader: ")
-        .nth(1)
-        .and_then(|x| x.split(' ').next())
-        .expect("a new password")
-        .to_string();
+    let new_pw = admin.reset_password("reader").await;
     assert_eq!(
         ca.sign_in_with("reader", &new_pw).await.status,
         StatusCode::SEE_OTHER

@@ -192,6 +192,20 @@ impl<'a> Client<'a> {
         .await
     }
 
+    /// As a signed-in coordinator: a new password for `user` from the accounts page (which
+    /// shows it once).
+    pub async fn reset_password(&mut self, user: &str) -> String {
+        let token = Self::csrf(&self.get("/admin/anvandare").await.body);
+        let form = [("action", "password"), ("username", user), ("csrf", &token)];
+        let r = self.post("/admin/anvandare", &form).await;
+        r.body
+            .split(&format!("Nytt lösenord för {user}: "))
+            .nth(1)
+            .and_then(|x| x.split(' ').next())
+            .expect("a new password")
+            .to_string()
+    }
+
     pub async fn sign_in(&mut self, user: &str) {
         let r = self.sign_in_with(user, PASSWORD).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
