@@ -16,7 +16,7 @@ use nara_core::{
     AnswerLink, AnswerSet, Instrument, OrgCode, Organisation, Organisations, Role, Round, RoundId,
     RoundStatus, User,
 };
-use nara_store::{AuditEntry, Outcome, Store};
+use nara_store::{AnsweredCount, AuditEntry, Outcome, Store};
 
 use crate::cache::{ReportCache, Snapshot};
 use crate::import::{BatchReport, Progress};
@@ -106,6 +106,14 @@ impl App {
     ) -> Result<Arc<Vec<TrendRound>>> {
         (self.reports)
             .trend(self.store.as_ref(), snap, round, earlier)
+            .await
+    }
+
+    /// How many organisations and units answered each round (rounds without answers are not
+    /// listed), under a snapshot: counted by the database, not by loading the answers.
+    pub async fn answered_counts(&self, snap: &Snapshot) -> Result<Arc<Vec<AnsweredCount>>> {
+        self.reports
+            .answered_counts(self.store.as_ref(), snap)
             .await
     }
 

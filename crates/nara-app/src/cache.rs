@@ -9,13 +9,24 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use nara_core::report::{RoundReport, TrendRound};
+use nara_core::report::{RoundData, RoundReport, RoundScores, TrendRound};
 use nara_core::{Instrument, OrgCode, Organisation, Round, RoundId};
-use nara_store::Store;
+use nara_store::{AnsweredCount, Store};
 use tokio::sync::Mutex;
 
 use crate::Result;
-use crate::report::Earlier;
+use crate::report::{Earlier, Loaded};
+
+/// How many rounds' forms and scores are kept (the open round, the one before it for its
+/// comparison, and two more for pages of older rounds): at 3,000 units a round's forms and
+/// scores take some 15 MB.
+const PARTS_KEPT: usize = 4;
+
+/// A round's current forms and their scores, valid while the round's answers stay the same.
+struct Parts {
+    loaded: Loaded,
+    scores: RoundScores,
+}
 
 /// The lists every page needs, as of one data stamp.
 #[derive(Debug)]
@@ -55,6 +66,7 @@ struct Computed {
     reports: HashMap<Key, Arc<RoundReport>>,
     trends: HashMap<(RoundId, Earlier), Arc<Vec<TrendRound>>>,
     bodies: HashMap<String, Arc<Vec<u8>>>,
+    counts: Option<Arc<Vec<AnsweredCount>>>,
 }
 
 /// Computed results, valid for one data stamp; and each round's own scores, valid while that
@@ -65,6 +77,8 @@ pub struct ReportCache {
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     computed: Mutex<Computed>,
     rounds: Mutex<HashMap<RoundId, (String, Arc<TrendRound>)>>,
+    /// The rounds' forms and scores by round stamp, the most recently used last.
+    parts: Mutex<Vec<(RoundId, String, Arc<Parts>)>>,
     round_misses: std::sync::atomic::AtomicU64,
 }
 
@@ -125,9 +139,94 @@ impl ReportCache {
         if let Some(r) = c.reports.get(&key) {
             return Ok(r.clone());
         }
-        let r = Arc::new(crate::report::round_report_for(store, round, org, earlier).await?);
+        let r = Arc::new(
+            self.compute_report(store, snap, round, org, earlier)
+                .await?,
+        );
         c.reports.insert(key, r.clone());
         Ok(r)
+    }
+
+    /// A round report from each round's kept forms and scores: after an import into the open
+    /// round only that round is loaded and scored again; the previous round's scores are kept.
+    async fn compute_report(
+        &self,
+        store: &dyn Store,
+        snap: &Snapshot,
+        round: RoundId,
+        org: Option<&OrgCode>,
+        earlier: Earlier,
+    ) -> Result<RoundReport> {
+        let missing = || crate::Error::NotFound(format!("Omgången {round} finns inte."));
+        let this = snap.round(round).ok_or_else(missing)?.clone();
+        let previous = (snap.rounds.iter())
+            .filter(|r| {
+                r.id < this.id && r.instrument_id == this.instrument_id && earlier.admits(r)
+            })
+            .max_by_key(|r| r.id)
+            .map(|r| r.id);
+        let (now, prev) = tokio::join!(self.parts(store, round), async {
+            match previous {
+                Some(p) => self.parts(store, p).await.map(Some),
+                None => Ok(None),
+            }
+        });
+        let (now, prev) = (now?, prev?);
+        let orgs = snap.organisations.clone();
+        let org = org.cloned();
+        tokio::task::spawn_blocking(move || {
+            let data = RoundData {
+                // The round as of the snapshot (its status may have changed since the forms
+                // were loaded; the forms have not, or the round stamp would have moved).
+                round: &this,
+                ..now.loaded.data()
+            };
+            nara_core::report::round_report_scored(
+                &data,
+                &now.scores,
+                prev.as_ref().map(|p| &p.scores),
+                &orgs,
+                org.as_ref(),
+            )
+        })
+        .await
+        .map_err(|e| crate::Error::internal("Resultaten kunde inte räknas", e))
+    }
+
+    /// A round's forms and scores, loaded and scored again only when its answers changed.
+    async fn parts(&self, store: &dyn Store, round: RoundId) -> Result<Arc<Parts>> {
+        let stamp = store.round_stamp(round).await?;
+        {
+            let mut kept = self.parts.lock().await;
+            if let Some(i) = kept.iter().position(|(r, s, _)| *r == round && *s == stamp) {
+                let hit = kept.remove(i);
+                let parts = hit.2.clone();
+                kept.push(hit);
+                return Ok(parts);
+            }
+        }
+        self.round_misses
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let loaded = crate::report::load(store, round).await?;
+        let parts = tokio::task::spawn_blocking(move || {
+            let scores = nara_core::report::round_scores(&loaded.data());
+            Parts { loaded, scores }
+        })
+        .await
+        .map_err(|e| crate::Error::internal("Resultaten kunde inte räknas", e))?;
+        let parts = Arc::new(parts);
+        // The trend takes this round's point from here too.
+        self.rounds
+            .lock()
+            .await
+            .insert(round, (stamp.clone(), Arc::new(parts.scores.trend_round())));
+        let mut kept = self.parts.lock().await;
+        kept.retain(|(r, _, _)| *r != round);
+        kept.push((round, stamp, parts.clone()));
+        if kept.len() > PARTS_KEPT {
+            kept.remove(0);
+        }
+        Ok(parts)
     }
 
     /// The trend up to a round (as [`crate::report::trend_for`]) under a snapshot.
@@ -173,10 +272,12 @@ impl ReportCache {
                     self.round_misses
                         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let loaded = crate::report::load(store, r.id).await?;
-                    let t = nara_core::report::trend(std::slice::from_ref(&loaded.data()));
-                    let t = Arc::new(t.into_iter().next().ok_or_else(|| {
-                        crate::Error::internal("Trenden", "a round without its scores")
-                    })?);
+                    let t = tokio::task::spawn_blocking(move || {
+                        nara_core::report::round_scores(&loaded.data()).trend_round()
+                    })
+                    .await
+                    .map_err(|e| crate::Error::internal("Trenden", e))?;
+                    let t = Arc::new(t);
                     self.rounds.lock().await.insert(r.id, (stamp, t.clone()));
                     t
                 }
@@ -190,6 +291,21 @@ impl ReportCache {
     /// How many times a round's scores were computed (not found in the cache): for tests.
     pub fn round_misses(&self) -> u64 {
         self.round_misses.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many organisations and units answered each round, under a snapshot.
+    pub async fn answered_counts(
+        &self,
+        store: &dyn Store,
+        snap: &Snapshot,
+    ) -> Result<Arc<Vec<AnsweredCount>>> {
+        let mut c = self.computed(snap).await;
+        if let Some(n) = &c.counts {
+            return Ok(n.clone());
+        }
+        let n = Arc::new(store.answered_counts().await?);
+        c.counts = Some(n.clone());
+        Ok(n)
     }
 
     /// A serialised body (such as a JSON document) under a snapshot, made by `make` on a miss.

@@ -25,7 +25,7 @@ pub mod users;
 
 pub use app::App;
 pub use nara_core::{AnswerLink, Role, Session, User};
-pub use nara_store::{AuditEntry, Outcome, now_ms};
+pub use nara_store::{AnsweredCount, AuditEntry, Outcome, now_ms};
 
 /// Errors of the use cases, by what the caller does with them: the first four carry a Swedish
 /// sentence for people (what is wrong and what to do); [`Error::Internal`] is a failure inside

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -12,7 +13,7 @@ macro_rules! string_serde {
     ($ty:ty) => {
         impl Serialize for $ty {
             fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(&self.to_string())
+                s.collect_str(self)
             }
         }
         impl<'de> Deserialize<'de> for $ty {
@@ -158,7 +159,7 @@ fn valid_token(t: &str) -> bool {
 
 /// A delmål's id, such as `D1`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct AreaId(String);
+pub struct AreaId(Arc<str>);
 
 impl AreaId {
     /// Parses an id: letters, digits, `.`, `-`, `_`, at most 32 characters, matched without
@@ -166,7 +167,7 @@ impl AreaId {
     pub fn parse(s: &str) -> Result<Self> {
         let t = s.trim().to_ascii_uppercase();
         if valid_token(&t) {
-            Ok(Self(t))
+            Ok(Self(t.into()))
         } else {
             Err(Error::Invalid(format!(
                 "”{}” är inget giltigt delmåls-id (bokstäver, siffror, punkt och bindestreck, högst 32 tecken).",
@@ -188,14 +189,14 @@ string_serde!(AreaId);
 
 /// A statement's stable id, such as `D1.3`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct StatementId(String);
+pub struct StatementId(Arc<str>);
 
 impl StatementId {
     /// Parses an id (same rules as [`AreaId`]); `d1.3` and ` D1.3 ` both give `D1.3`.
     pub fn parse(s: &str) -> Result<Self> {
         let t = s.trim().trim_matches('\u{a0}').trim().to_ascii_uppercase();
         if valid_token(&t) {
-            Ok(Self(t))
+            Ok(Self(t.into()))
         } else {
             Err(Error::Invalid(format!(
                 "”{}” är inget giltigt påståendes-id (t.ex. D1.3).",

@@ -1,11 +1,12 @@
 //! Benchmark (run by `cargo xtask bench`, release mode): HTTP load on the real server with a
-//! demo of about 300 units × 10 rounds, then of 3,000 units × 10 rounds (issue 17: pages cost
+//! demo of about 300 units × 10 rounds, then of 3,000 and of 10,000 units × 10 rounds (issue 17: pages cost
 //! what they show). The server runs in a child process; `wrk` (from Debian, installed with apt
 //! when missing) puts 32 concurrent connections on the county overview, the largest
 //! organisation's page and the JSON summary (at 3,000 units: without units, `?enheter=nej`) for
-//! 20 s each, on loopback only. The first page after the server starts is timed too: it computes
-//! the round's report (a cold report, as after any import). Prints requests per second, p50 and
-//! p99 latency and errors as `BENCH {json}` lines.
+//! 20 s each, on loopback only. The first page after the server starts is timed too (it scores
+//! the round and the one before it), and the first county and organisation pages after a form
+//! is imported from another process (the cold report: the changed round is scored again).
+//! Prints requests per second, p50 and p99 latency and errors as `BENCH {json}` lines.
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -60,12 +61,57 @@ fn serve(db: &str, port: u16, units: usize) -> Result<(), Box<dyn std::error::Er
             .max_by_key(|o| o.units.len())
             .ok_or("no organisation answered")?;
         println!("{cookie} {}", largest.code);
+        // The peak from here on (Linux): the demo's own peak is not the server's.
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
         // A fresh state: the first page computes the report (cold), as after an import.
         let state = nara_server::AppState::new(
             nara_app::App::open(&format!("sqlite://{db}")).await?,
             nara_server::Config::default(),
         );
         nara_server::serve(state, SocketAddr::from(([127, 0, 0, 1], port))).await?;
+        Ok(())
+    })
+}
+
+/// Imports one new filled form for `org` into round 2026 of the database at `db`, from this
+/// process (the server sees it by its data stamp).
+fn import_one(db: &str, org: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let app = nara_app::App::open(&format!("sqlite://{db}")).await?;
+        let round = nara_core::RoundId::parse("2026")?;
+        let (round, inst) = app.round_instrument(round).await?;
+        let org = app.organisation(&nara_core::OrgCode::parse(org)?).await?;
+        let mut answers = nara_core::AnswerSet::default();
+        for (i, (_, s)) in inst.statements().enumerate() {
+            answers
+                .answers
+                .insert(s.id.clone(), nara_core::Answer::Level(1 + (i % 4) as u8));
+        }
+        let filled = nara_excel::Filled {
+            unit: "Ny verksamhet efter importen".into(),
+            answers,
+            ..Default::default()
+        };
+        let bytes = nara_excel::write_filled_form(
+            &nara_excel::FormSpec {
+                instrument: &inst,
+                org: &org,
+                round: &round,
+            },
+            &filled,
+        )?;
+        let file = std::path::Path::new(db).with_file_name("after.xlsx");
+        std::fs::write(&file, bytes)?;
+        let report = app
+            .import_batch(&[file], &nara_app::import::Options::default(), &|_| {})
+            .await?;
+        let status = report.files.first().map(|f| f.status);
+        if status != Some(nara_app::import::Status::Imported) {
+            return Err(format!("the form was not stored: {status:?}").into());
+        }
         Ok(())
     })
 }
@@ -98,7 +144,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let mut failed = false;
     // (units, suffix of the bench names, the JSON summary's query)
-    for (units, suffix, summary) in [(300, "", ""), (3000, "_3000", "?enheter=nej")] {
+    for (units, suffix, summary) in [
+        (300, "", ""),
+        (3000, "_3000", "?enheter=nej"),
+        (10000, "_10000", "?enheter=nej"),
+    ] {
         failed |= run_size(units, suffix, summary)?;
     }
     if failed {
@@ -132,22 +182,64 @@ fn run_size(units: usize, suffix: &str, summary: &str) -> Result<bool, Box<dyn s
     }
     let base = format!("http://127.0.0.1:{port}");
     let mut failed = false;
-    let cold = std::time::Instant::now();
-    let first = Command::new("curl")
-        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H"])
-        .arg(format!("Cookie: nara_session={cookie}"))
-        .arg(format!("{base}/omgangar/2026"))
-        .output()?;
-    let cold = cold.elapsed().as_secs_f64();
-    eprintln!(
-        "first page at {units} units (cold report): {cold:.3} s, status {}",
-        String::from_utf8_lossy(&first.stdout)
+    let page = |path: &str| -> Result<(f64, String), Box<dyn std::error::Error>> {
+        let start = std::time::Instant::now();
+        let out = Command::new("curl")
+            .args([
+                "-s",
+                "-o",
+                "/dev/null",
+                "-m",
+                "120",
+                "-w",
+                "%{http_code}",
+                "-H",
+            ])
+            .arg(format!("Cookie: nara_session={cookie}"))
+            .arg(format!("{base}{path}"))
+            .output()?;
+        Ok((
+            start.elapsed().as_secs_f64(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        ))
+    };
+    // The first page after the server starts computes the round and the one before it.
+    let (cold, status) = page("/omgangar/2026")?;
+    eprintln!("first page at {units} units after the start: {cold:.3} s, status {status}");
+    bench(
+        &format!("http_first_page_after_start{suffix}"),
+        "wall_s",
+        cold,
+        None,
+        "s",
     );
+    // The first page after an import (from another process, as `nara import` would) computes
+    // the round that changed; the issue's "cold report".
+    let (_, status) = page(&format!("/omgangar/2026/org/{org}"))?;
+    if status != "200" {
+        return Err(format!("the organisation page answered {status}").into());
+    }
+    import_one(&db, &org)?;
+    let (cold, status) = page("/omgangar/2026")?;
+    eprintln!(
+        "first page at {units} units after an import (cold report): {cold:.3} s, status {status}"
+    );
+    // At 10,000 units: growing no faster than the data (0.3 s at 3,000 units).
+    let cold_target = if units >= 10_000 { 1.0 } else { 0.3 };
     bench(
         &format!("http_cold_report{suffix}"),
         "wall_s",
         cold,
-        Some(0.3),
+        Some(cold_target),
+        "s",
+    );
+    let (cold, status) = page(&format!("/omgangar/2026/org/{org}"))?;
+    eprintln!("the organisation's page after it (report and trend): {cold:.3} s, status {status}");
+    bench(
+        &format!("http_cold_org_page{suffix}"),
+        "wall_s",
+        cold,
+        Some(cold_target),
         "s",
     );
     for (name, path) in [
@@ -162,7 +254,9 @@ fn run_size(units: usize, suffix: &str, summary: &str) -> Result<bool, Box<dyn s
         ),
     ] {
         let name = &format!("{name}{suffix}");
-        let p99_target = if name == "http_json_summary_3000" {
+        // The issue's targets: 25 ms, the JSON summary at 3,000 units and every page at 10,000
+        // units 50 ms.
+        let p99_target = if name == "http_json_summary_3000" || units >= 10_000 {
             50.0
         } else {
             25.0
@@ -224,6 +318,23 @@ fn run_size(units: usize, suffix: &str, summary: &str) -> Result<bool, Box<dyn s
         );
         failed |= !text.contains("Requests/sec");
     }
+    // The server's peak memory while it served (what the demo left allocated included).
+    let peak_mb = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0);
+    eprintln!("server peak memory at {units} units: {peak_mb:.0} MB");
+    bench(
+        &format!("http_server_peak{suffix}"),
+        "peak_rss_mb",
+        peak_mb,
+        None,
+        "MB",
+    );
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);

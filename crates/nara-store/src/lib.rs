@@ -52,8 +52,8 @@ pub use traits::{
     AccountStore, AuditStore, LimitStore, LinkStore, ResponseStore, RoundStore, Store,
 };
 pub use types::{
-    AnswerLink, AuditEntry, LimitKey, NewForm, NewLink, Outcome, Reserved, Role, Session,
-    StoredResponse, User,
+    AnswerLink, AnsweredCount, AuditEntry, LimitKey, NewForm, NewLink, Outcome, Reserved, Role,
+    Session, StoredResponse, User,
 };
 
 /// Opens the store a URL names: `sqlite://FILE` (created when missing), a bare file path, or

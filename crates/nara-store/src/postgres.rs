@@ -103,6 +103,11 @@ fn key_hash(key: &str) -> i32 {
 /// waits for (or deadlocks with) a sign-in.
 const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
 
+/// A response's answers as one text column (see the SQLite backend's twin).
+const ANSWERS_OF_RESPONSE: &str =
+    "(SELECT string_agg(a.statement_id || '=' || coalesce(a.level::text, ''), ';')
+      FROM answers a WHERE a.response_id = r.id)";
+
 #[async_trait]
 impl Store for PgStore {
     fn backend(&self) -> &'static str {

@@ -1,6 +1,6 @@
 //! Turning stored rows back into core types and core types into rows, shared by both backends.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use nara_core::{
     Answer, AnswerSet, AreaId, OrgCode, Response, RoundId, RoundStatus, StatementId, UnitName,
@@ -26,6 +26,8 @@ pub struct ResponseRow {
     pub actor: String,
     pub created_at: i64,
     pub replaced_at: Option<i64>,
+    /// The answers as `D1.1=3;D1.2=;…` (see [`parse_answers`]); `None` when there are none.
+    pub answers: Option<String>,
 }
 
 /// Stored data that does not read back.
@@ -68,24 +70,45 @@ where
     })
 }
 
-/// Builds the stored responses from their rows, answers `(response, statement, level)` and
-/// comments `(response, kind, target, body)`.
+/// The answers of a response from their stored text `D1.1=3;D1.2=;…`: a level, or nothing for
+/// "vet ej / ej aktuellt".
+pub fn parse_answers(
+    text: &str,
+    ids: &mut HashMap<String, StatementId>,
+) -> Result<BTreeMap<StatementId, Answer>> {
+    text.split(';')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (sid, level) = part
+                .split_once('=')
+                .ok_or_else(|| corrupt(format!("answer {part}")))?;
+            let answer = if level.is_empty() {
+                Answer::NotApplicable
+            } else {
+                Answer::Level(level.parse().map_err(corrupt)?)
+            };
+            // Every form names the same few statements: each id is parsed once per load.
+            let id = match ids.get(sid) {
+                Some(id) => id.clone(),
+                None => {
+                    let id = StatementId::parse(sid).map_err(corrupt)?;
+                    ids.insert(sid.to_string(), id.clone());
+                    id
+                }
+            };
+            Ok((id, answer))
+        })
+        .collect()
+}
+
+/// Builds the stored responses from their rows (each with its answers) and comments
+/// `(response, kind, target, body)`.
 pub fn assemble(
     rows: Vec<ResponseRow>,
-    answers: Vec<(i64, String, Option<i64>)>,
     comments: Vec<(i64, String, String, String)>,
 ) -> Result<Vec<StoredResponse>> {
     let mut sets: BTreeMap<i64, AnswerSet> = BTreeMap::new();
-    for (rid, sid, level) in answers {
-        let a = match level {
-            Some(v) => Answer::Level(u8::try_from(v).map_err(corrupt)?),
-            None => Answer::NotApplicable,
-        };
-        sets.entry(rid)
-            .or_default()
-            .answers
-            .insert(StatementId::parse(&sid).map_err(corrupt)?, a);
-    }
+    let mut ids = HashMap::new();
     for (rid, kind, target, body) in comments {
         let set = sets.entry(rid).or_default();
         if kind == "area" {
@@ -110,7 +133,11 @@ pub fn assemble(
                     instrument_id: r.instrument_id,
                     instrument_version: r.instrument_version,
                     consensus: r.consensus,
-                    set: sets.remove(&r.id).unwrap_or_default(),
+                    set: {
+                        let mut set = sets.remove(&r.id).unwrap_or_default();
+                        set.answers = parse_answers(r.answers.as_deref().unwrap_or(""), &mut ids)?;
+                        set
+                    },
                 },
                 content_hash: r.content_hash,
                 source: r.source,

@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use nara_core::{Instrument, OrgCode, Organisation, Response, Round, RoundId, RoundStatus};
 
 use crate::{
-    AnswerLink, AuditEntry, LimitKey, NewLink, Outcome, Reserved, Result, Role, Session,
-    StoredResponse, User,
+    AnswerLink, AnsweredCount, AuditEntry, LimitKey, NewLink, Outcome, Reserved, Result, Role,
+    Session, StoredResponse, User,
 };
 
 /// Instruments, organisations and rounds: what responses are given against.
@@ -31,6 +31,9 @@ pub trait RoundStore: Send + Sync {
     async fn rounds(&self) -> Result<Vec<Round>>;
     /// Sets a round's status (the caller checks the change with core) and audits it.
     async fn set_round_status(&self, id: RoundId, status: RoundStatus, actor: &str) -> Result<()>;
+    /// Per round with current answers: how many organisations and units answered, counted in
+    /// the database (one query, whatever the number of answers).
+    async fn answered_counts(&self) -> Result<Vec<AnsweredCount>>;
 }
 
 /// The responses of a round, with their history. Every write that stores a response is one

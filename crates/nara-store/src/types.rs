@@ -63,6 +63,17 @@ pub struct NewLink<'a> {
     pub consensus: bool,
 }
 
+/// How many organisations and units have current answers in a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AnsweredCount {
+    /// The round.
+    pub round: nara_core::RoundId,
+    /// Organisations with at least one answering unit.
+    pub organisations: usize,
+    /// Units with at least one current form.
+    pub units: usize,
+}
+
 /// One entry of the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEntry {

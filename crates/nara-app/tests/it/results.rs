@@ -190,3 +190,87 @@ contract!(
         assert_eq!(json(&second[..2]), json(&first[..2]));
     }
 );
+
+contract!(
+    a_report_after_an_import_scores_only_the_round_that_changed,
+    |store: Arc<dyn Store>| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let app = nara_app::App::new(store.clone());
+        let mut files = Vec::new();
+        for (id, level) in [("2025", 2), ("2026", 3)] {
+            let r = open_round(&store, id).await;
+            files.push(
+                write_form(
+                    &store,
+                    dir.path(),
+                    &format!("{id}.xlsx"),
+                    r,
+                    "2080",
+                    &filled("Hemsjukvården", "", level),
+                )
+                .await,
+            );
+        }
+        import_batch(store.as_ref(), &files, &Options::default(), &|_| {})
+            .await
+            .unwrap();
+        let r26 = nara_core::RoundId::parse("2026").unwrap();
+        let earlier = nara_app::report::Earlier::All;
+        let snap = app.snapshot().await.unwrap();
+        app.report(&snap, r26, None, earlier).await.unwrap();
+        assert_eq!(app.rounds_computed(), 2, "2026 and 2025 for its change");
+        // The trend takes both rounds' points from the report's scores.
+        app.trend(&snap, r26, earlier).await.unwrap();
+        assert_eq!(app.rounds_computed(), 2);
+
+        let more = write_form(
+            &store,
+            dir.path(),
+            "2026b.xlsx",
+            r26,
+            "2062",
+            &filled("Äldreomsorgen", "", 4),
+        )
+        .await;
+        import_batch(store.as_ref(), &[more], &Options::default(), &|_| {})
+            .await
+            .unwrap();
+        let snap = app.snapshot().await.unwrap();
+        let cached = app.report(&snap, r26, None, earlier).await.unwrap();
+        assert_eq!(app.rounds_computed(), 3, "only 2026 again");
+        let fresh = app.round_report(r26, None, earlier).await.unwrap();
+        let json = |r: &nara_app::report::RoundReport| serde_json::to_value(r).unwrap();
+        assert_eq!(json(&cached), json(&fresh));
+        assert_eq!(cached.organisations.len(), 2);
+        let falun = cached
+            .organisations
+            .iter()
+            .find(|o| o.code == "2080")
+            .unwrap();
+        assert!(
+            falun.change.iter().any(Option::is_some),
+            "compared with 2025"
+        );
+
+        // A status change moves the snapshot but not the answers: the report shows the new
+        // status without scoring anything again.
+        app.change_status(r26, RoundStatus::Closed, "", "test")
+            .await
+            .unwrap();
+        let snap = app.snapshot().await.unwrap();
+        let closed = app.report(&snap, r26, None, earlier).await.unwrap();
+        assert_eq!(app.rounds_computed(), 3, "nothing scored again");
+        assert_eq!(closed.round.status, RoundStatus::Closed);
+        let one = app
+            .report(
+                &snap,
+                r26,
+                Some(&nara_core::OrgCode::parse("2062").unwrap()),
+                earlier,
+            )
+            .await
+            .unwrap();
+        assert_eq!(one.organisations.len(), 1);
+        assert_eq!(app.rounds_computed(), 3);
+    }
+);

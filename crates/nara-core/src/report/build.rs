@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::answer::AnswerSet;
-use crate::ids::OrgCode;
+use crate::ids::{OrgCode, RoundId};
 use crate::instrument::Instrument;
 use crate::org::Organisation;
 use crate::rollup::{
@@ -77,6 +77,44 @@ pub(super) fn org_name(orgs: &[Organisation], code: &OrgCode) -> String {
         .map_or_else(|| code.to_string(), |o| o.name.clone())
 }
 
+/// A round's own scores: every unit, every organisation and the county, computed once from
+/// its forms (the expensive part of a report). A report of the round, of one of its
+/// organisations, or of the round after it, reuses them; so does the trend.
+#[derive(Debug, Clone)]
+pub struct RoundScores {
+    round: RoundId,
+    computed: Computed,
+    county: CountySummary,
+}
+
+impl RoundScores {
+    /// The round.
+    pub fn round(&self) -> RoundId {
+        self.round
+    }
+
+    /// The round as one point of a trend.
+    pub fn trend_round(&self) -> super::TrendRound {
+        super::TrendRound {
+            round: self.round,
+            county: self.county.clone(),
+            organisations: (self.computed.iter())
+                .map(|(code, s, _)| (code.to_string(), s.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// Scores a round (see [`RoundScores`]).
+pub fn round_scores(data: &RoundData) -> RoundScores {
+    let computed = compute(data.instrument, &group(&data.forms));
+    RoundScores {
+        round: data.round.id,
+        county: county_of(data.instrument, &computed),
+        computed,
+    }
+}
+
 /// The results of a round: every organisation (or only `only`), the county, and the change
 /// since `previous` (the previous round of the same family, scored with its own instrument).
 pub fn round_report(
@@ -85,14 +123,26 @@ pub fn round_report(
     orgs: &[Organisation],
     only: Option<&OrgCode>,
 ) -> RoundReport {
+    let scores = round_scores(now);
+    let prev = previous.map(round_scores);
+    round_report_scored(now, &scores, prev.as_ref(), orgs, only)
+}
+
+/// The results of a round (as [`round_report`]) from scores computed before: `scores` must be
+/// [`round_scores`] of `now`, and `previous` those of the previous round of the same family.
+pub fn round_report_scored(
+    now: &RoundData,
+    scores: &RoundScores,
+    previous: Option<&RoundScores>,
+    orgs: &[Organisation],
+    only: Option<&OrgCode>,
+) -> RoundReport {
     let inst = now.instrument;
     let grouped = group(&now.forms);
-    let computed = compute(inst, &grouped);
-    let prev = previous.map(|p| compute(p.instrument, &group(&p.forms)));
-    let previous_county = previous
-        .zip(prev.as_ref())
-        .map(|(p, c)| county_of(p.instrument, c));
-    let county = county_of(inst, &computed);
+    let computed = &scores.computed;
+    let prev = previous.map(|p| &p.computed);
+    let previous_county = previous.map(|p| p.county.clone());
+    let county = scores.county.clone();
     let county_means = |c: &CountySummary| -> Vec<Option<f64>> {
         c.areas.iter().map(|a| a.stats.map(|s| s.mean)).collect()
     };
@@ -103,19 +153,22 @@ pub fn round_report(
     let org_means =
         |s: &OrgScores| -> Vec<Option<f64>> { s.areas.iter().map(|a| a.mean).collect() };
     let mut organisations = Vec::new();
-    for (code, scores, units) in &computed {
+    for (code, scores, units) in computed {
         if only.is_some_and(|o| o != code) {
             continue;
         }
-        let prev_org = prev
-            .as_ref()
-            .and_then(|p| p.iter().find(|(c, _, _)| c == code));
-        let forms_of = &grouped[code];
+        let prev_org = prev.and_then(|p| p.iter().find(|(c, _, _)| c == code));
+        // The scores were computed from these same forms, so every unit has its forms; a unit
+        // without (scores of other forms, a caller's mistake) is left out rather than panicking.
+        let forms_of = grouped.get(code);
         let units = units
             .iter()
-            .map(|(key, result)| {
-                let forms = &forms_of[key];
-                let prev_unit = prev_org.and_then(|(_, _, pu)| pu.iter().find(|(k, _)| k == key));
+            .filter_map(|(key, result)| {
+                let forms = forms_of?.get(key).filter(|f| !f.is_empty())?;
+                // Units are in key order (they come from a map), so a search finds last round's.
+                let prev_unit = prev_org.and_then(|(_, _, pu)| {
+                    (pu.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()).map(|i| &pu[i])
+                });
                 let mut comments: BTreeMap<String, Vec<String>> = BTreeMap::new();
                 let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
                 for f in forms {
@@ -129,7 +182,7 @@ pub fn round_report(
                         notes.entry(s.to_string()).or_default().push(text.clone());
                     }
                 }
-                UnitReport {
+                Some(UnitReport {
                     name: forms[0].response.unit.clone(),
                     raters: forms
                         .iter()
@@ -154,7 +207,7 @@ pub fn round_report(
                     comments,
                     notes,
                     last_import: forms.iter().map(|f| f.stored_at).max().unwrap_or(0),
-                }
+                })
             })
             .collect();
         organisations.push(OrgReport {
@@ -198,7 +251,7 @@ pub fn round_report(
                 name: a.name.clone(),
             })
             .collect(),
-        previous: previous.map(|p| p.round.id),
+        previous: previous.map(|p| p.round),
         distribution: distribution(inst, &sets),
         county,
         previous_county,

@@ -24,7 +24,7 @@ mod build;
 mod raw;
 mod trend;
 
-pub use build::{group, round_report};
+pub use build::{RoundScores, group, round_report, round_report_scored, round_scores};
 pub use raw::{RawRow, raw_rows};
 pub use trend::{TrendRound, trend, trend_change};
 

@@ -10,7 +10,7 @@ use crate::rollup::{CountySummary, OrgScores};
 use crate::scoring::{Change, change};
 
 use super::RoundData;
-use super::build::{compute, county_of, group};
+use super::build::round_scores;
 
 /// One round of a trend: the county and every organisation that answered.
 #[derive(Debug, Clone, Serialize)]
@@ -27,17 +27,7 @@ pub struct TrendRound {
 pub fn trend(rounds: &[RoundData]) -> Vec<TrendRound> {
     let mut out: Vec<TrendRound> = rounds
         .iter()
-        .map(|r| {
-            let c = compute(r.instrument, &group(&r.forms));
-            TrendRound {
-                round: r.round.id,
-                county: county_of(r.instrument, &c),
-                organisations: c
-                    .into_iter()
-                    .map(|(code, s, _)| (code.to_string(), s))
-                    .collect(),
-            }
-        })
+        .map(|r| round_scores(r).trend_round())
         .collect();
     out.sort_by_key(|t| t.round);
     out

@@ -127,14 +127,17 @@ async fn rounds_view(
     new_id: &str,
 ) -> AppResult<RoundsPage> {
     let app = &state.app;
-    let orgs = app.organisations().await?.organisations.len();
+    let snap = app.snapshot().await?;
+    let orgs = snap.organisations.len();
+    // Counted by the database and kept per data stamp: the page costs the same whatever the
+    // number of answers.
+    let counts = app.answered_counts(&snap).await?;
     let mut rows = Vec::new();
-    for r in (app.rounds().await?.into_iter().rev()).filter(|r| round_visible(v, r)) {
-        let tracking = match county_visible(v, &r) {
-            true => Some(app.response_tracking(r.id).await?),
-            false => None,
-        };
-        rows.push(round_row(v, &r, tracking.as_ref(), orgs));
+    for r in (snap.rounds.iter().rev()).filter(|r| round_visible(v, r)) {
+        let count = county_visible(v, r).then(|| {
+            (counts.iter().find(|c| c.round == r.id)).map_or((0, 0), |c| (c.organisations, c.units))
+        });
+        rows.push(round_row(v, r, count, orgs));
     }
     let instruments = match v.is_admin() {
         true => instrument_choices(app.instruments().await?),
@@ -154,17 +157,9 @@ async fn rounds_view(
 
 /// One round in the list: who answered (when the viewer may see the county), where it links,
 /// and the coordinator's actions.
-fn round_row(
-    v: &Viewer,
-    r: &Round,
-    tracking: Option<&nara_app::report::Tracking>,
-    orgs: usize,
-) -> RoundRow {
-    let (answered, units) = match tracking {
-        Some(t) => (
-            format!("{} av {orgs}", t.answered_count()),
-            t.unit_count().to_string(),
-        ),
+fn round_row(v: &Viewer, r: &Round, count: Option<(usize, usize)>, orgs: usize) -> RoundRow {
+    let (answered, units) = match count {
+        Some((answered, units)) => (format!("{answered} av {orgs}"), units.to_string()),
         None => (String::new(), String::new()),
     };
     let href = if county_visible(v, r) {

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use nara_core::{Response, RoundId};
 use sqlx::Row;
 
-use super::{Db, DbStore};
+use super::{ANSWERS_OF_RESPONSE, Db, DbStore};
 use crate::rows::{ResponseRow, answer_rows, assemble, comment_rows, unique_violation};
 use crate::{Entity, Error, NewForm, Outcome, ResponseStore, Result, StoredResponse};
 
@@ -68,7 +68,7 @@ impl DbStore {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT r.id, r.round_id, u.org_code, u.name, r.rater, r.consensus, r.participants,
                     r.form_date, r.instrument_id, r.instrument_version, r.content_hash, r.source,
-                    r.actor, r.created_at, r.replaced_at
+                    r.actor, r.created_at, r.replaced_at, {ANSWERS_OF_RESPONSE}
              FROM responses r JOIN units u ON u.id = r.unit_id
              WHERE r.round_id = $1{filter} ORDER BY r.id"
         )))
@@ -94,18 +94,10 @@ impl DbStore {
                     actor: row.try_get(12)?,
                     created_at: row.try_get(13)?,
                     replaced_at: row.try_get(14)?,
+                    answers: row.try_get(15)?,
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        let answers: Vec<(i64, String, Option<i64>)> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT a.response_id, a.statement_id, a.level
-                 FROM answers a JOIN responses r ON r.id = a.response_id
-                 WHERE r.round_id = $1{filter}"
-            )))
-            .bind(round.to_string())
-            .fetch_all(&self.pool)
-            .await?;
         let comments: Vec<(i64, String, String, String)> =
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT c.response_id, c.kind, c.target, c.body
@@ -115,7 +107,7 @@ impl DbStore {
             .bind(round.to_string())
             .fetch_all(&self.pool)
             .await?;
-        assemble(rows, answers, comments)
+        assemble(rows, comments)
     }
 }
 

@@ -5,7 +5,7 @@ use nara_core::{Instrument, OrgCode, OrgKind, Organisation, Round, RoundId, Roun
 
 use super::DbStore;
 use crate::rows::{corrupt, status_of};
-use crate::{Entity, Error, Result, RoundStore};
+use crate::{AnsweredCount, Entity, Error, Result, RoundStore};
 
 #[async_trait]
 impl RoundStore for DbStore {
@@ -180,6 +180,26 @@ impl RoundStore for DbStore {
             .collect::<Result<Vec<_>>>()?;
         rounds.sort_by_key(|r| r.id);
         Ok(rounds)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn answered_counts(&self) -> Result<Vec<AnsweredCount>> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT r.round_id, COUNT(DISTINCT u.org_code), COUNT(DISTINCT r.unit_id)
+             FROM responses r JOIN units u ON u.id = r.unit_id
+             WHERE r.replaced_at IS NULL GROUP BY r.round_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(round, orgs, units)| {
+                Ok(AnsweredCount {
+                    round: RoundId::parse(&round).map_err(corrupt)?,
+                    organisations: usize::try_from(orgs).map_err(corrupt)?,
+                    units: usize::try_from(units).map_err(corrupt)?,
+                })
+            })
+            .collect()
     }
 
     #[tracing::instrument(skip_all, fields(round = %id, status = status.code()))]

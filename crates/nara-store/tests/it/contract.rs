@@ -790,3 +790,49 @@ contract!(
         assert!(matches!(again[0], Ok(Outcome::Replaced)), "{again:?}");
     }
 );
+
+contract!(
+    answered_counts_count_current_forms_per_round,
+    |store: Arc<dyn Store>| async move {
+        seeded(&store).await;
+        assert!(store.answered_counts().await.unwrap().is_empty());
+        // Two raters of one unit, a second unit, a unit of another organisation, and a form
+        // with comments only (no answers): it loads back with no answers.
+        store
+            .store_response(&response("Hemsjukvården", "Anna", 3), "a", "a.xlsx", "cli")
+            .await
+            .unwrap();
+        store
+            .store_response(&response("Hemsjukvården", "Bo", 2), "b", "b.xlsx", "cli")
+            .await
+            .unwrap();
+        store
+            .store_response(&response("Vårdcentralen", "", 4), "c", "c.xlsx", "cli")
+            .await
+            .unwrap();
+        let mut other = response("Äldreomsorgen", "", 1);
+        other.org = OrgCode::parse("2062").unwrap();
+        other.set.answers.clear();
+        store
+            .store_response(&other, "d", "d.xlsx", "cli")
+            .await
+            .unwrap();
+        // A replaced version counts once.
+        store
+            .store_response(&response("Vårdcentralen", "", 1), "e", "e.xlsx", "cli")
+            .await
+            .unwrap();
+        let counts = store.answered_counts().await.unwrap();
+        assert_eq!(counts.len(), 1);
+        assert_eq!(counts[0].round, RoundId::parse("2026").unwrap());
+        assert_eq!((counts[0].organisations, counts[0].units), (2, 3));
+        let loaded = store
+            .responses(RoundId::parse("2026").unwrap())
+            .await
+            .unwrap();
+        let no_answers = loaded.iter().find(|r| r.response.org == "2062").unwrap();
+        assert!(no_answers.response.set.answers.is_empty());
+        assert_eq!(no_answers.response.set.comments.len(), 1);
+        assert_eq!(loaded.len(), 4);
+    }
+);
