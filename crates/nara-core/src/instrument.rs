@@ -159,8 +159,8 @@ impl Instrument {
     /// depends on the instrument (`min_scored_areas`) is written in, so that a file that leaves
     /// it out and one that states the default read as the same instrument.
     pub fn from_toml(text: &str) -> Result<Self> {
-        let mut inst: Instrument =
-            toml::from_str(text).map_err(|e| Error::InstrumentSyntax(sv_toml_error(&e)))?;
+        let mut inst: Instrument = toml::from_str(text)
+            .map_err(|e| Error::InstrumentSyntax(crate::error::sv_toml_error(&e, text)))?;
         inst.validate()?;
         inst.scoring.min_scored_areas = Some(inst.min_scored_areas());
         Ok(inst)
@@ -524,14 +524,6 @@ fn norm(s: &str) -> String {
 
 fn is_hex_colour(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-fn sv_toml_error(e: &toml::de::Error) -> String {
-    let msg = e.message();
-    match e.span() {
-        Some(span) => format!("{msg} (vid tecken {}).", span.start),
-        None => msg.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod chart;
 pub mod error;
 pub mod fmt;
 pub mod ids;
+pub mod indicator;
 pub mod instrument;
 pub mod org;
 pub mod report;

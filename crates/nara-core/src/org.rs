@@ -40,9 +40,30 @@ pub struct Organisation {
     pub name: String,
     /// Kommun or region.
     pub kind: OrgKind,
+    /// Its id in Kolada when it differs from the default ([`Organisation::kolada_id`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kolada: Option<String>,
+}
+
+/// Kolada's id for the whole country (the comparison line of every indicator).
+pub const KOLADA_COUNTRY: &str = "0000";
+
+/// Whether a text is a Kolada municipality or region id: four digits.
+pub fn is_kolada_id(id: &str) -> bool {
+    id.len() == 4 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl Organisation {
+    /// Its id in Kolada: the one the organisation list gives, or else a kommun's own code
+    /// (Falun `2080`) and for a region `00` and its code (Region Dalarna `20` is `0020`).
+    pub fn kolada_id(&self) -> String {
+        match (&self.kolada, self.kind) {
+            (Some(id), _) => id.clone(),
+            (None, OrgKind::Kommun) => self.code.to_string(),
+            (None, OrgKind::Region) => format!("00{}", self.code),
+        }
+    }
+
     /// `Falun (2080)`: how the form shows the organisation.
     pub fn display(&self) -> String {
         format!("{} ({})", self.name, self.code)
@@ -71,12 +92,34 @@ impl Organisations {
             .map_err(|e| Error::Organisations(vec![e.message().to_string()]))?;
         let mut p = Vec::new();
         let mut codes = HashSet::new();
+        let mut kolada_ids = HashSet::new();
         for o in &list.organisations {
             if !codes.insert(&o.code) {
                 p.push(format!("Koden {} finns två gånger.", o.code));
             }
             if o.name.trim().is_empty() {
                 p.push(format!("Organisationen {} saknar namn.", o.code));
+            }
+            if let Some(id) = &o.kolada
+                && !is_kolada_id(id)
+            {
+                p.push(format!(
+                    "{}: Kolada-id ”{}” ska vara fyra siffror (en kommun som 2080, en region som 0020).",
+                    o.display(),
+                    crate::ids::shorten(id)
+                ));
+            }
+            let kolada = o.kolada_id();
+            if kolada == KOLADA_COUNTRY {
+                p.push(format!(
+                    "{}: Kolada-id {KOLADA_COUNTRY} är hela riket och kan inte vara en organisations.",
+                    o.display()
+                ));
+            } else if !kolada_ids.insert(kolada.clone()) {
+                p.push(format!(
+                    "{}: Kolada-id {kolada} används av två organisationer.",
+                    o.display()
+                ));
             }
             match (o.kind, o.code.is_region()) {
                 (OrgKind::Region, false) => p.push(format!(
@@ -163,5 +206,36 @@ mod tests {
             e.contains("två gånger") && e.contains("saknar namn") && e.contains("två siffror"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn kolada_ids_default_from_the_code_and_are_checked() {
+        let d = Organisations::dalarna();
+        let id = |code: &str| d.get(&OrgCode::parse(code).unwrap()).unwrap().kolada_id();
+        assert_eq!(id("20"), "0020", "Region Dalarna in Kolada");
+        assert_eq!(id("2080"), "2080");
+        let e = Organisations::from_toml(
+            r#"county = "X"
+            organisations = [
+              { code = "2080", name = "A", kind = "kommun", kolada = "208" },
+              { code = "2081", name = "B", kind = "kommun", kolada = "0000" },
+              { code = "2082", name = "C", kind = "kommun", kolada = "2083" },
+              { code = "2083", name = "D", kind = "kommun" },
+            ]"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("A (2080): Kolada-id ”208” ska vara fyra siffror"),
+            "{e}"
+        );
+        assert!(e.contains("B (2081): Kolada-id 0000 är hela riket"), "{e}");
+        assert!(e.contains("D (2083): Kolada-id 2083 används av två"), "{e}");
+        let own = Organisations::from_toml(
+            r#"county = "X"
+            organisations = [{ code = "20", name = "R", kind = "region", kolada = "0021" }]"#,
+        )
+        .unwrap();
+        assert_eq!(own.organisations[0].kolada_id(), "0021");
     }
 }

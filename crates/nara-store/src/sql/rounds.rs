@@ -57,13 +57,14 @@ impl RoundStore for DbStore {
     #[tracing::instrument(skip_all, fields(org = %org.code))]
     async fn put_organisation(&self, org: &Organisation) -> Result<()> {
         sqlx::query(
-            "INSERT INTO organisations (code, name, kind) VALUES ($1, $2, $3)
+            "INSERT INTO organisations (code, name, kind, kolada) VALUES ($1, $2, $3, $4)
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
-                 changes = organisations.changes + 1",
+                 kolada = excluded.kolada, changes = organisations.changes + 1",
         )
         .bind(org.code.as_str())
         .bind(&org.name)
         .bind(org.kind.label())
+        .bind(org.kolada.as_deref())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -71,12 +72,12 @@ impl RoundStore for DbStore {
 
     #[tracing::instrument(skip_all)]
     async fn organisations(&self) -> Result<Vec<Organisation>> {
-        let rows: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT code, name, kind FROM organisations ORDER BY code")
+        let rows: Vec<(String, String, String, Option<String>)> =
+            sqlx::query_as("SELECT code, name, kind, kolada FROM organisations ORDER BY code")
                 .fetch_all(&self.pool)
                 .await?;
         rows.into_iter()
-            .map(|(code, name, kind)| {
+            .map(|(code, name, kind, kolada)| {
                 Ok(Organisation {
                     code: OrgCode::parse(&code).map_err(corrupt)?,
                     name,
@@ -85,6 +86,7 @@ impl RoundStore for DbStore {
                     } else {
                         OrgKind::Kommun
                     },
+                    kolada,
                 })
             })
             .collect()

@@ -836,3 +836,25 @@ contract!(
         assert_eq!(loaded.len(), 4);
     }
 );
+
+contract!(an_organisations_kolada_id_is_kept, |store: Arc<
+    dyn Store,
+>| async move {
+    seeded(&store).await;
+    let mut region = Organisations::dalarna()
+        .organisations
+        .into_iter()
+        .find(|o| o.code == "20")
+        .unwrap();
+    assert_eq!(region.kolada.as_deref(), Some("0020"));
+    region.kolada = Some("0021".into());
+    store.put_organisation(&region).await.unwrap();
+    let back = store.organisations().await.unwrap();
+    let falun = back.iter().find(|o| o.code == "2080").unwrap();
+    assert_eq!(
+        (falun.kolada.as_deref(), falun.kolada_id()),
+        (None, "2080".into())
+    );
+    let r = back.iter().find(|o| o.code == "20").unwrap();
+    assert_eq!(r.kolada_id(), "0021");
+});
