@@ -12,8 +12,10 @@ use crate::error::{Error, Result};
 use crate::ids::{AreaId, shorten};
 use crate::instrument::Instrument;
 
+pub mod kolada;
+
 /// The embedded catalogue of the default county.
-pub const DALARNA_TOML: &str = include_str!("../../../indicators/dalarna.toml");
+pub const DALARNA_TOML: &str = include_str!("../../../../indicators/dalarna.toml");
 
 /// The fewest cases a value may rest on, unless the catalogue says otherwise: values from fewer
 /// are hidden, with a note.
