@@ -49,11 +49,12 @@ pub use error::{Entity, Error, Operation, Result};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
-    AccountStore, AuditStore, LimitStore, LinkStore, ResponseStore, RoundStore, Store,
+    AccountStore, AuditStore, IndicatorStore, LimitStore, LinkStore, ResponseStore, RoundStore,
+    Store,
 };
 pub use types::{
-    AnswerLink, AnsweredCount, AuditEntry, LimitKey, NewForm, NewLink, Outcome, Reserved, Role,
-    Session, StoredResponse, User,
+    AnswerLink, AnsweredCount, AuditEntry, KpiInfo, LimitKey, NewForm, NewLink, NewValue, Outcome,
+    Reserved, Role, Session, StoredResponse, StoredValue, User, Value, ValueChanges,
 };
 
 /// Opens the store a URL names: `sqlite://FILE` (created when missing), a bare file path, or

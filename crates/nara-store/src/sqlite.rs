@@ -122,6 +122,9 @@ mod accounts;
 #[path = "sql/audit.rs"]
 mod audit;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql/indicators.rs"]
+mod indicators;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql/limits.rs"]
 mod limits;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]

@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use nara_core::{Instrument, OrgCode, Organisation, Response, Round, RoundId, RoundStatus};
 
 use crate::{
-    AnswerLink, AnsweredCount, AuditEntry, LimitKey, NewLink, Outcome, Reserved, Result, Role,
-    Session, StoredResponse, User,
+    AnswerLink, AnsweredCount, AuditEntry, KpiInfo, LimitKey, NewLink, NewValue, Outcome, Reserved,
+    Result, Role, Session, StoredResponse, StoredValue, User, ValueChanges,
 };
 
 /// Instruments, organisations and rounds: what responses are given against.
@@ -171,10 +171,31 @@ pub trait LimitStore: Send + Sync {
     async fn attempt_count(&self) -> Result<u64>;
 }
 
+/// Nyckeltal: indicator values from Kolada or files, and what Kolada says about each indicator.
+#[async_trait]
+pub trait IndicatorStore: Send + Sync {
+    /// Stores values in one transaction, with one audit row naming `source`: a new value is
+    /// added, a different one replaces the stored one, the same one is left (only its fetch time
+    /// moves), and a row Kolada marks deleted is removed. Storing the same again changes nothing.
+    async fn put_indicator_values(
+        &self,
+        values: &[NewValue<'_>],
+        source: &str,
+        actor: &str,
+    ) -> Result<ValueChanges>;
+    /// The stored values of the given indicators (all when empty), by indicator, organisation,
+    /// year and gender.
+    async fn indicator_values(&self, kpis: &[&str]) -> Result<Vec<StoredValue>>;
+    /// Stores what Kolada says about indicators (their titles and publication dates).
+    async fn put_indicator_info(&self, info: &[KpiInfo]) -> Result<()>;
+    /// What Kolada said about each indicator at the last sync, with when.
+    async fn indicator_info(&self) -> Result<Vec<(KpiInfo, i64)>>;
+}
+
 /// The persistence Nära needs: every concern, plus what is about the database as a whole.
 #[async_trait]
 pub trait Store:
-    RoundStore + ResponseStore + AccountStore + LinkStore + AuditStore + LimitStore
+    RoundStore + ResponseStore + AccountStore + LinkStore + AuditStore + LimitStore + IndicatorStore
 {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

@@ -63,6 +63,43 @@ pub struct NewLink<'a> {
     pub consensus: bool,
 }
 
+pub use nara_core::indicator::kolada::{KpiInfo, Value};
+
+/// A value to store and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NewValue<'a> {
+    /// The value (a row Kolada marks deleted removes the stored one).
+    pub value: &'a Value,
+    /// The publication date Kolada gave the indicator, when known.
+    pub published: Option<&'a str>,
+}
+
+/// A stored value, where it came from and when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredValue {
+    /// The value (never marked deleted).
+    pub value: Value,
+    /// `kolada`, or the name of the file it was imported from.
+    pub source: String,
+    /// When it was fetched or imported (Unix ms).
+    pub fetched_at: i64,
+    /// The publication date Kolada gave the indicator then.
+    pub published: Option<String>,
+}
+
+/// What storing values changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ValueChanges {
+    /// Values not stored before.
+    pub added: usize,
+    /// Values that replaced a different one.
+    pub changed: usize,
+    /// Values already stored as they are.
+    pub unchanged: usize,
+    /// Values removed because Kolada marks them deleted.
+    pub removed: usize,
+}
+
 /// How many organisations and units have current answers in a round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct AnsweredCount {

@@ -3,4 +3,5 @@
 //! database file or schema, so tests run in parallel.
 
 mod contract;
+mod indicators;
 mod limits;
