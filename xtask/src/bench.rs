@@ -16,6 +16,7 @@ const BENCHES: &[(&str, &str)] = &[
     ("nara-server", "bench_http"),
     ("nara-server", "bench_signin"),
     ("nara-server", "bench_bodies"),
+    ("nara-server", "bench_instances"),
 ];
 
 /// Runs them all.

@@ -23,7 +23,7 @@ use crate::import::{BatchReport, Progress};
 use crate::limits::{LimitKey, Reserved};
 use crate::online::{FieldError, LinkState, Made};
 use crate::report::{Audience, Earlier, Loaded, Tracking};
-use crate::{Result, demo, exports, limits, online, report, rounds, sessions, users};
+use crate::{Result, demo, exports, indicators, limits, online, report, rounds, sessions, users};
 
 /// The application: a store and the results computed from it. Cheap to clone (shared).
 #[derive(Clone)]
@@ -115,6 +115,23 @@ impl App {
         self.reports
             .answered_counts(self.store.as_ref(), snap)
             .await
+    }
+
+    /// Fetches the catalogue's indicators from Kolada (see [`indicators::sync`]) for every
+    /// organisation and the country, and stores them; audited.
+    pub async fn sync_indicators(
+        &self,
+        catalogue: &nara_core::indicator::Catalogue,
+        opts: &indicators::SyncOptions,
+        actor: &str,
+    ) -> Result<indicators::SyncReport> {
+        let orgs = self.store.organisations().await?;
+        indicators::sync(self.store.as_ref(), catalogue, &orgs, opts, actor).await
+    }
+
+    /// The stored values of the given indicators (all when empty).
+    pub async fn indicator_values(&self, kpis: &[&str]) -> Result<Vec<nara_store::StoredValue>> {
+        Ok(self.store.indicator_values(kpis).await?)
     }
 
     /// A serialised body under a snapshot, made by `make` on a miss.

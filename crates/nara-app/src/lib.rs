@@ -15,6 +15,7 @@ pub mod cache;
 pub mod demo;
 pub mod exports;
 pub mod import;
+pub mod indicators;
 pub mod limits;
 pub mod online;
 pub mod report;
@@ -25,7 +26,7 @@ pub mod users;
 
 pub use app::App;
 pub use nara_core::{AnswerLink, Role, Session, User};
-pub use nara_store::{AnsweredCount, AuditEntry, Outcome, now_ms};
+pub use nara_store::{AnsweredCount, AuditEntry, Outcome, StoredValue, ValueChanges, now_ms};
 
 /// Errors of the use cases, by what the caller does with them: the first four carry a Swedish
 /// sentence for people (what is wrong and what to do); [`Error::Internal`] is a failure inside
@@ -46,6 +47,10 @@ pub enum Error {
     /// The one asking may not do this (e.g. lock themselves out).
     #[error("{0}")]
     Forbidden(String),
+    /// A service Nära reads from (Kolada) did not answer as it should; the sentence says which,
+    /// what it answered and what to try.
+    #[error("{0}")]
+    Unavailable(String),
     /// Something failed inside; `context` says what was being done.
     #[error("{context}")]
     Internal {
@@ -73,9 +78,11 @@ impl Error {
     /// and log the error instead).
     pub fn user_message(&self) -> Option<&str> {
         match self {
-            Self::NotFound(m) | Self::Invalid(m) | Self::Conflict(m) | Self::Forbidden(m) => {
-                Some(m)
-            }
+            Self::NotFound(m)
+            | Self::Invalid(m)
+            | Self::Conflict(m)
+            | Self::Forbidden(m)
+            | Self::Unavailable(m) => Some(m),
             Self::Internal { .. } => None,
         }
     }

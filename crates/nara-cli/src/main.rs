@@ -65,6 +65,9 @@ pub enum Command {
     /// Instruments: show, validate, import.
     #[command(subcommand)]
     Instrument(cmd::org::InstrumentCmd),
+    /// Nyckeltal: fetch the catalogue's indicators from Kolada, show what is stored.
+    #[command(subcommand)]
+    Indicators(cmd::indicators::IndicatorsCmd),
     /// Result files: the county summary, an organisation's report, the raw answers.
     #[command(subcommand)]
     Export(cmd::export::ExportCmd),

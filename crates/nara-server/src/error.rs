@@ -23,6 +23,8 @@ pub enum AppError {
     Conflict(String),
     /// Too many attempts.
     TooMany(String),
+    /// A service Nära reads from did not answer as it should.
+    Unavailable(String),
     /// Something failed inside; logged.
     Internal(String),
     /// Something failed inside a use case; logged with its chain of sources.
@@ -38,6 +40,7 @@ impl AppError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) | Self::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -51,7 +54,8 @@ impl AppError {
             | Self::BadRequest(m)
             | Self::Denied(m)
             | Self::Conflict(m)
-            | Self::TooMany(m) => m.clone(),
+            | Self::TooMany(m)
+            | Self::Unavailable(m) => m.clone(),
             Self::Internal(_) | Self::Failed(_) => {
                 "Något gick fel i servern. Försök igen; kvarstår felet, kontakta förvaltningen."
                     .into()
@@ -98,6 +102,7 @@ impl From<nara_app::Error> for AppError {
             nara_app::Error::Invalid(m) => Self::BadRequest(m),
             nara_app::Error::Conflict(m) => Self::Conflict(m),
             nara_app::Error::Forbidden(m) => Self::Denied(m),
+            nara_app::Error::Unavailable(m) => Self::Unavailable(m),
             e @ nara_app::Error::Internal { .. } => Self::Failed(Box::new(e)),
         }
     }
@@ -159,6 +164,7 @@ mod tests {
             (nara_app::Error::Invalid(text()), 400),
             (nara_app::Error::Conflict(text()), 409),
             (nara_app::Error::Forbidden(text()), 403),
+            (nara_app::Error::Unavailable(text()), 502),
         ];
         for (e, want) in cases {
             let (status, body) = page(e).await;

@@ -2,6 +2,7 @@
 
 mod demo;
 mod exports;
+mod indicators;
 mod online;
 mod orgs;
 mod pipeline;

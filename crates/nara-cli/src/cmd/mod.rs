@@ -9,6 +9,7 @@ use crate::{Cli, Command, Out};
 pub mod admin;
 pub mod export;
 pub mod import;
+pub mod indicators;
 pub mod org;
 pub mod report;
 pub mod round;
@@ -40,6 +41,7 @@ pub async fn run(cli: &Cli, out: &Out) -> Result<ExitCode> {
         Command::Instrument(c) => org::run_instrument(app, c, out).await,
         Command::Backup(args) => report::backup(app, args, out).await,
         Command::Export(c) => export::run(app, c, out).await,
+        Command::Indicators(c) => indicators::run(app, c, out).await,
         Command::Demo(args) => admin::demo(app, args, out).await,
         Command::User(c) => admin::user(app, c, out).await,
         Command::Validate(_) | Command::Completions(_) | Command::Serve(_) => {

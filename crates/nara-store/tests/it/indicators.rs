@@ -64,20 +64,20 @@ contract!(
 
         let stored = store.indicator_values(&["N21700"]).await.unwrap();
         assert_eq!(stored.len(), 3);
-        let men = stored
-            .iter()
-            .find(|s| s.value.gender == Gender::M)
-            .unwrap();
+        let men = stored.iter().find(|s| s.value.gender == Gender::M).unwrap();
         assert_eq!(men.value.value, None, "a missing value is not 0");
-        let total = stored
-            .iter()
-            .find(|s| s.value.gender == Gender::T)
-            .unwrap();
+        let total = stored.iter().find(|s| s.value.gender == Gender::T).unwrap();
         assert_eq!(total.value.value, Some(38.0));
         assert_eq!(total.source, "kolada");
         assert_eq!(total.published.as_deref(), Some("2025-03-01"));
         assert_eq!(total.fetched_at, 61_000, "the store's clock");
-        assert!(store.indicator_values(&["U01405"]).await.unwrap().is_empty());
+        assert!(
+            store
+                .indicator_values(&["U01405"])
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert_eq!(store.indicator_values(&[]).await.unwrap().len(), 3);
 
         let log = store.audit_log(10, Some("indicators.store")).await.unwrap();
@@ -86,18 +86,21 @@ contract!(
     }
 );
 
-contract!(kolada_descriptions_are_kept, |store: Arc<dyn Store>| async move {
-    let info = |title: &str| KpiInfo {
-        id: "U21468".into(),
-        title: title.into(),
-        publication_date: Some("2025-03-01".into()),
-        publ_period: None,
-        is_divided_by_gender: Some(true),
-    };
-    store.put_indicator_info(&[info("Gammal")]).await.unwrap();
-    store.put_indicator_info(&[info("Ny titel")]).await.unwrap();
-    let kept = store.indicator_info().await.unwrap();
-    assert_eq!(kept.len(), 1);
-    assert_eq!(kept[0].0.title, "Ny titel");
-    assert_eq!(kept[0].0.publication_date.as_deref(), Some("2025-03-01"));
-});
+contract!(
+    kolada_descriptions_are_kept,
+    |store: Arc<dyn Store>| async move {
+        let info = |title: &str| KpiInfo {
+            id: "U21468".into(),
+            title: title.into(),
+            publication_date: Some("2025-03-01".into()),
+            publ_period: None,
+            is_divided_by_gender: Some(true),
+        };
+        store.put_indicator_info(&[info("Gammal")]).await.unwrap();
+        store.put_indicator_info(&[info("Ny titel")]).await.unwrap();
+        let kept = store.indicator_info().await.unwrap();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].0.title, "Ny titel");
+        assert_eq!(kept[0].0.publication_date.as_deref(), Some("2025-03-01"));
+    }
+);

@@ -1,0 +1,238 @@
+//! The Kolada sync against a local stand-in of Kolada's API v3 (the network is not reachable
+//! from the checks): recorded pages in Kolada's shape, several pages, missing values, every
+//! gender, a 429 then a retry; a server that keeps failing stores nothing.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
+use nara_app::indicators::SyncOptions;
+use nara_core::indicator::Catalogue;
+use nara_core::indicator::kolada::Gender;
+use nara_core::{Instrument, Organisations};
+use nara_store::{Store, contract};
+
+const CATALOGUE: &str = r#"county = "Dalarna"
+instrument = "dalarna-gnv"
+[[indicators]]
+id = "N21700"
+title = "Invånare 65–79 år med hemtjänst"
+source = "kolada"
+unit = "andel"
+direction = "neutral"
+level = "kommun"
+areas = ["D2"]
+[[indicators]]
+id = "U99999"
+title = "Ett id som Kolada inte känner"
+source = "kolada"
+unit = "andel"
+direction = "higher"
+level = "region"
+areas = ["D1"]
+"#;
+
+/// The stand-in: answers by path and query; `fail` makes every data page a 500.
+#[derive(Clone)]
+struct Kolada {
+    base: String,
+    hits: Arc<AtomicUsize>,
+    page_two_tries: Arc<AtomicUsize>,
+    fail: bool,
+    next_elsewhere: bool,
+}
+
+async fn answer(State(k): State<Kolada>, uri: Uri) -> (StatusCode, String) {
+    k.hits.fetch_add(1, Ordering::SeqCst);
+    let path = uri.path();
+    if path.starts_with("/v3/kpi/") {
+        return (
+            StatusCode::OK,
+            r#"{"values": [{"id": "N21700", "title": "Invånare 65-79 år med hemtjänst i ordinärt boende, andel (%)", "publication_date": "2025-04-02", "operating_area": "Äldreomsorg"}], "count": 1}"#.into(),
+        );
+    }
+    if k.fail {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "{}".into());
+    }
+    if path.starts_with("/v3/data/kpi/") && uri.query().is_none() {
+        let next = if k.next_elsewhere {
+            "https://evil.example/v3/data?page=2".to_string()
+        } else {
+            format!("{}/data/kpi/N21700/year/2024?page=2", k.base)
+        };
+        return (
+            StatusCode::OK,
+            format!(
+                r#"{{"values": [
+                  {{"kpi": "N21700", "municipality": "2080", "period": 2024,
+                    "values": [{{"gender": "T", "status": "", "value": 37.4}},
+                               {{"gender": "K", "status": "", "value": 40.1}},
+                               {{"gender": "M", "status": "", "value": null}}]}}
+                ], "count": 2, "next_url": "{next}"}}"#
+            ),
+        );
+    }
+    if uri.query() == Some("page=2") {
+        // The first try of the second page is throttled.
+        if k.page_two_tries.fetch_add(1, Ordering::SeqCst) == 0 {
+            return (StatusCode::TOO_MANY_REQUESTS, String::new());
+        }
+        return (
+            StatusCode::OK,
+            r#"{"values": [
+              {"kpi": "N21700", "municipality": "0020", "period": 2024,
+               "values": [{"gender": "T", "value": 35.2}]},
+              {"kpi": "N21700", "municipality": "0000", "period": 2024,
+               "values": [{"gender": "T", "value": 33.9}]}
+            ], "count": 2, "next_url": ""}"#
+                .into(),
+        );
+    }
+    (StatusCode::NOT_FOUND, String::new())
+}
+
+async fn stand_in(fail: bool, next_elsewhere: bool) -> Kolada {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/v3", listener.local_addr().unwrap());
+    let k = Kolada {
+        base,
+        hits: Arc::default(),
+        page_two_tries: Arc::default(),
+        fail,
+        next_elsewhere,
+    };
+    let app = axum::Router::new().fallback(answer).with_state(k.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    k
+}
+
+fn options(k: &Kolada) -> SyncOptions {
+    SyncOptions {
+        base_url: k.base.clone(),
+        years: vec![2024],
+        retries: 2,
+        backoff: Duration::from_millis(10),
+        ..SyncOptions::default()
+    }
+}
+
+async fn seeded(store: &Arc<dyn Store>) -> nara_app::App {
+    store.put_instrument(&Instrument::dalarna()).await.unwrap();
+    for o in Organisations::dalarna().organisations {
+        store.put_organisation(&o).await.unwrap();
+    }
+    nara_app::App::new(store.clone())
+}
+
+contract!(
+    a_sync_follows_pages_retries_and_keeps_missing_values_missing,
+    |store: Arc<dyn Store>| async move {
+        let app = seeded(&store).await;
+        let k = stand_in(false, false).await;
+        let catalogue = Catalogue::from_toml(CATALOGUE, &Instrument::dalarna()).unwrap();
+        let r = app
+            .sync_indicators(&catalogue, &options(&k), "test")
+            .await
+            .unwrap();
+        // One description page, two data pages, one retry of the throttled one.
+        assert_eq!((r.requests, r.retries), (4, 1));
+        assert_eq!((r.values, r.missing), (5, 1));
+        assert_eq!(r.changes.added, 5);
+        assert_eq!(r.unknown, ["U99999"], "Kolada does not describe it");
+        assert_eq!(
+            r.retitled.len(),
+            1,
+            "the title is Kolada's, not the catalogue's"
+        );
+
+        let values = app.indicator_values(&["N21700"]).await.unwrap();
+        assert_eq!(values.len(), 5);
+        let by: HashMap<(&str, Gender), Option<f64>> = values
+            .iter()
+            .map(|v| {
+                (
+                    (v.value.municipality.as_str(), v.value.gender),
+                    v.value.value,
+                )
+            })
+            .collect();
+        assert_eq!(by[&("2080", Gender::M)], None, "null is never 0");
+        assert_eq!(by[&("2080", Gender::K)], Some(40.1));
+        assert_eq!(
+            by[&("0020", Gender::T)],
+            Some(35.2),
+            "Region Dalarna is 0020"
+        );
+        assert_eq!(by[&("0000", Gender::T)], Some(33.9), "the country");
+        assert!(
+            values
+                .iter()
+                .all(|v| v.source == "kolada" && v.published.as_deref() == Some("2025-04-02"))
+        );
+
+        // Again: nothing changes.
+        let k2 = stand_in(false, false).await;
+        let again = app
+            .sync_indicators(&catalogue, &options(&k2), "test")
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                again.changes.added,
+                again.changes.changed,
+                again.changes.unchanged
+            ),
+            (0, 0, 5)
+        );
+        let log = store.audit_log(10, Some("indicators.store")).await.unwrap();
+        assert_eq!(log.len(), 2);
+    }
+);
+
+contract!(
+    a_failing_kolada_stores_nothing_and_says_so_in_swedish,
+    |store: Arc<dyn Store>| async move {
+        let app = seeded(&store).await;
+        let catalogue = Catalogue::from_toml(CATALOGUE, &Instrument::dalarna()).unwrap();
+        let k = stand_in(true, false).await;
+        let e = app
+            .sync_indicators(&catalogue, &options(&k), "test")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, nara_app::Error::Unavailable(_)), "{e:?}");
+        let text = e.to_string();
+        assert!(
+            text.starts_with("Kolada svarade inte som väntat på")
+                && text.contains("HTTP 500")
+                && text.contains("Inget sparades"),
+            "{text}"
+        );
+        // The description page, then the data page with its two retries.
+        assert_eq!(k.hits.load(Ordering::SeqCst), 4);
+        assert!(app.indicator_values(&[]).await.unwrap().is_empty());
+
+        // A page that sends the sync elsewhere is refused, and nothing is stored either.
+        let k = stand_in(false, true).await;
+        let e = app
+            .sync_indicators(&catalogue, &options(&k), "test")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("pekar utanför Kolada"), "{e}");
+        assert!(app.indicator_values(&[]).await.unwrap().is_empty());
+
+        let none = SyncOptions {
+            years: vec![],
+            ..options(&k)
+        };
+        let e = app
+            .sync_indicators(&catalogue, &none, "test")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("Ange vilka år"), "{e}");
+    }
+);

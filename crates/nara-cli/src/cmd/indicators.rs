@@ -1,0 +1,172 @@
+//! `nara indicators`: the nyckeltal — fetch them from Kolada, show what is stored.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use nara_app::App;
+use nara_app::indicators::{KOLADA_URL, SyncOptions};
+use nara_core::indicator::Catalogue;
+use nara_core::indicator::kolada::Gender;
+
+use crate::Out;
+
+/// The indicator commands.
+#[derive(Debug, Subcommand)]
+pub enum IndicatorsCmd {
+    /// Fetch the catalogue's indicators from Kolada for every organisation and the country.
+    Sync {
+        /// The years, as `2019..2025` or `2023,2024,2025`.
+        #[arg(long)]
+        years: String,
+        /// The catalogue (TOML); the embedded Dalarna catalogue when left out.
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
+        /// Kolada's API.
+        #[arg(long, env = "NARA_KOLADA_URL", default_value = KOLADA_URL)]
+        base_url: String,
+    },
+    /// Show the stored values: per indicator, the newest year for each organisation.
+    Show {
+        /// The catalogue (TOML); the embedded Dalarna catalogue when left out.
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
+        /// Everything stored, as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Reads `2019..2025` or `2023,2024` into years.
+pub fn years(text: &str) -> Result<Vec<u16>> {
+    let year = |s: &str| -> Result<u16> {
+        match s.trim().parse::<u16>() {
+            Ok(y) if (1990..=2100).contains(&y) => Ok(y),
+            _ => bail!(
+                "”{}” är inget år (skriv till exempel 2019..2025).",
+                s.trim()
+            ),
+        }
+    };
+    if let Some((a, b)) = text.split_once("..") {
+        let (a, b) = (year(a)?, year(b.trim_start_matches('='))?);
+        if a > b {
+            bail!("Åren {a}..{b} går baklänges: skriv det tidigaste först.");
+        }
+        return Ok((a..=b).collect());
+    }
+    text.split(',').map(year).collect()
+}
+
+async fn catalogue(app: &App, file: Option<&PathBuf>) -> Result<Catalogue> {
+    let Some(file) = file else {
+        return Ok(Catalogue::dalarna());
+    };
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("kan inte läsa {}", file.display()))?;
+    let instrument = app
+        .instruments()
+        .await?
+        .into_iter()
+        .last()
+        .unwrap_or_else(nara_core::Instrument::dalarna);
+    Ok(Catalogue::from_toml(&text, &instrument)?)
+}
+
+/// Runs an indicator command.
+pub async fn run(app: &App, cmd: &IndicatorsCmd, out: &Out) -> Result<ExitCode> {
+    match cmd {
+        IndicatorsCmd::Sync {
+            years: y,
+            catalogue: file,
+            base_url,
+        } => {
+            let catalogue = catalogue(app, file.as_ref()).await?;
+            let opts = SyncOptions {
+                base_url: base_url.clone(),
+                years: years(y)?,
+                ..SyncOptions::default()
+            };
+            out.say(format!(
+                "Hämtar {} nyckeltal från {base_url} för {} …",
+                catalogue.kolada_ids().count(),
+                y
+            ));
+            let r = app.sync_indicators(&catalogue, &opts, "cli").await?;
+            out.say(format!(
+                "Klart: {} värden ({} saknas i Kolada), {} nya, {} ändrade, {} oförändrade, {} borttagna; {} anrop ({} omförsök).",
+                r.values,
+                r.missing,
+                r.changes.added,
+                r.changes.changed,
+                r.changes.unchanged,
+                r.changes.removed,
+                r.requests,
+                r.retries
+            ));
+            for (id, ours, theirs) in &r.retitled {
+                out.say(format!(
+                    "Obs: {id} heter i Kolada ”{theirs}” (katalogen: ”{ours}”). Kontrollera att det är rätt nyckeltal och uppdatera titeln."
+                ));
+            }
+            for id in &r.unknown {
+                out.say(format!(
+                    "Obs: Kolada beskriver inte {id}. Kontrollera id:t i katalogen."
+                ));
+            }
+        }
+        IndicatorsCmd::Show {
+            catalogue: file,
+            json,
+        } => {
+            let catalogue = catalogue(app, file.as_ref()).await?;
+            let values = app.indicator_values(&[]).await?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&values)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            if values.is_empty() {
+                out.say("Inga nyckeltal är sparade. Hämta dem med: nara indicators sync --years 2019..2025");
+            }
+            for ind in &catalogue.indicators {
+                let own: Vec<_> = (values.iter())
+                    .filter(|v| v.value.kpi == ind.id && v.value.gender == Gender::T)
+                    .collect();
+                let Some(newest) = own.iter().map(|v| v.value.period).max() else {
+                    continue;
+                };
+                println!("{} – {} ({})", ind.id, ind.title, newest);
+                for v in own.iter().filter(|v| v.value.period == newest) {
+                    let shown = v
+                        .value
+                        .value
+                        .map_or_else(|| "saknas".to_string(), |x| nara_core::fmt::decimal(x, 1));
+                    println!("  {:>6}  {shown}", v.value.municipality);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn years_read_as_people_write_them() {
+        assert_eq!(super::years("2023..2025").unwrap(), [2023, 2024, 2025]);
+        assert_eq!(super::years("2024, 2022").unwrap(), [2024, 2022]);
+        assert!(
+            super::years("2025..2023")
+                .unwrap_err()
+                .to_string()
+                .contains("baklänges")
+        );
+        assert!(
+            super::years("tjugo")
+                .unwrap_err()
+                .to_string()
+                .contains("inget år")
+        );
+    }
+}
