@@ -129,6 +129,17 @@ impl App {
         indicators::sync(self.store.as_ref(), catalogue, &orgs, opts, actor).await
     }
 
+    /// Reads indicator files and stores each whole or not at all (see
+    /// [`indicators::import_files`]).
+    pub async fn import_indicator_files(
+        &self,
+        catalogue: &nara_core::indicator::Catalogue,
+        paths: &[PathBuf],
+        actor: &str,
+    ) -> Result<Vec<indicators::FileReport>> {
+        indicators::import_files(self.store.as_ref(), catalogue, paths, actor).await
+    }
+
     /// The stored values of the given indicators (all when empty).
     pub async fn indicator_values(&self, kpis: &[&str]) -> Result<Vec<nara_store::StoredValue>> {
         Ok(self.store.indicator_values(kpis).await?)

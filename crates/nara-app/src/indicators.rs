@@ -246,6 +246,106 @@ pub async fn sync(
     Ok(report)
 }
 
+/// A file's bytes, at most `max` of them (a larger file is refused, whatever its size says).
+fn read_bounded(path: &std::path::Path, max: u64) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("Filen kan inte läsas: {e}."))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("Filen kan inte läsas: {e}."))?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "Filen är för stor (högst {} MB tas emot).",
+            max / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
+}
+
+/// What became of one indicator file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    /// The file's name.
+    pub file: String,
+    /// What storing its values changed; `None` when it was refused.
+    pub changes: Option<ValueChanges>,
+    /// Why it was refused: each problem with its row and column.
+    pub problems: Vec<nara_excel::Problem>,
+}
+
+/// Reads indicator files (Kolada's saved JSON pages or long CSV tables; see
+/// [`nara_excel::indicators::read_values`]) and stores each file's values whole, or nothing of a
+/// file with any problem; a value of an indicator the catalogue does not hold is a problem.
+pub async fn import_files(
+    store: &dyn Store,
+    catalogue: &Catalogue,
+    paths: &[std::path::PathBuf],
+    actor: &str,
+) -> Result<Vec<FileReport>> {
+    let limits = nara_excel::Limits::default();
+    let mut out = Vec::new();
+    for path in paths {
+        let file = (path.file_name()).map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let refused = |problems: Vec<nara_excel::Problem>| FileReport {
+            file: file.clone(),
+            changes: None,
+            problems,
+        };
+        let bytes = match read_bounded(path, limits.max_file_bytes) {
+            Ok(b) => b,
+            Err(message) => {
+                out.push(refused(vec![nara_excel::Problem {
+                    sheet: None,
+                    cell: None,
+                    message,
+                }]));
+                continue;
+            }
+        };
+        let values = match nara_excel::indicators::read_values(&file, &bytes, &limits) {
+            Ok(v) => v,
+            Err(problems) => {
+                out.push(refused(problems));
+                continue;
+            }
+        };
+        let mut unknown: Vec<&str> = (values.iter())
+            .map(|v| v.kpi.as_str())
+            .filter(|k| !catalogue.indicators.iter().any(|i| i.id == *k))
+            .collect();
+        unknown.sort_unstable();
+        unknown.dedup();
+        if !unknown.is_empty() {
+            out.push(refused(vec![nara_excel::Problem {
+                sheet: None,
+                cell: None,
+                message: format!(
+                    "Nyckeltalen {} finns inte i katalogen. Lägg till dem i katalogen eller ta bort raderna.",
+                    unknown.join(", ")
+                ),
+            }]));
+            continue;
+        }
+        let new: Vec<NewValue> = (values.iter())
+            .map(|value| NewValue {
+                value,
+                published: None,
+            })
+            .collect();
+        let changes = store.put_indicator_values(&new, &file, actor).await?;
+        out.push(FileReport {
+            file,
+            changes: Some(changes),
+            problems: Vec::new(),
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -9,6 +9,7 @@ mod error;
 pub mod form;
 pub mod guard;
 pub mod import;
+pub mod indicators;
 pub mod summary;
 
 pub use error::Error;

@@ -236,3 +236,49 @@ contract!(
         assert!(e.contains("Ange vilka år"), "{e}");
     }
 );
+
+contract!(
+    indicator_files_are_stored_whole_or_not_at_all,
+    |store: Arc<dyn Store>| async move {
+        let app = seeded(&store).await;
+        let catalogue = Catalogue::from_toml(CATALOGUE, &Instrument::dalarna()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("hemtjanst.csv");
+        std::fs::write(
+            &good,
+            "År;Kommunkod;Kön;Variabelkod;Värde\n2024;2080;T;N21700;37,4\n2024;20;K;N21700;..\n",
+        )
+        .unwrap();
+        let broken = dir.path().join("trasig.csv");
+        std::fs::write(
+            &broken,
+            "kpi;kommunkod;år;värde\nN21700;2081;2024;5\nN21700;2080;2024;mycket\n",
+        )
+        .unwrap();
+        let unknown = dir.path().join("okand.csv");
+        std::fs::write(&unknown, "kpi;kommunkod;år;värde\nN11111;2080;2024;1\n").unwrap();
+        let reports = app
+            .import_indicator_files(&catalogue, &[good, broken, unknown], "test")
+            .await
+            .unwrap();
+        assert_eq!(reports[0].changes.map(|c| c.added), Some(2));
+        assert!(reports[1].changes.is_none());
+        assert_eq!(
+            reports[1].problems[0].cell.as_deref(),
+            Some("rad 3, kolumn D")
+        );
+        assert!(
+            reports[2].problems[0]
+                .message
+                .contains("N11111 finns inte i katalogen")
+        );
+        let values = app.indicator_values(&[]).await.unwrap();
+        assert_eq!(values.len(), 2, "nothing of the refused files");
+        assert!(values.iter().all(|v| v.source == "hemtjanst.csv"));
+        let region = values
+            .iter()
+            .find(|v| v.value.municipality == "0020")
+            .unwrap();
+        assert_eq!((region.value.gender, region.value.value), (Gender::K, None));
+    }
+);

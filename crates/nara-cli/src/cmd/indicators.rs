@@ -27,6 +27,16 @@ pub enum IndicatorsCmd {
         #[arg(long, env = "NARA_KOLADA_URL", default_value = KOLADA_URL)]
         base_url: String,
     },
+    /// Read values from files: Kolada's saved JSON pages, or long tables in CSV (columns kpi or
+    /// variabelkod, kommunkod or municipality, år or period, värde or value, optionally kön).
+    Import {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The catalogue (TOML); the embedded Dalarna catalogue when left out.
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
+    },
     /// Show the stored values: per indicator, the newest year for each organisation.
     Show {
         /// The catalogue (TOML); the embedded Dalarna catalogue when left out.
@@ -114,6 +124,35 @@ pub async fn run(app: &App, cmd: &IndicatorsCmd, out: &Out) -> Result<ExitCode> 
                 out.say(format!(
                     "Obs: Kolada beskriver inte {id}. Kontrollera id:t i katalogen."
                 ));
+            }
+        }
+        IndicatorsCmd::Import {
+            files,
+            catalogue: file,
+        } => {
+            let catalogue = catalogue(app, file.as_ref()).await?;
+            let reports = app.import_indicator_files(&catalogue, files, "cli").await?;
+            let mut refused = 0;
+            for r in &reports {
+                match &r.changes {
+                    Some(c) => out.say(format!(
+                        "{}: {} nya, {} ändrade, {} oförändrade.",
+                        r.file, c.added, c.changed, c.unchanged
+                    )),
+                    None => {
+                        refused += 1;
+                        out.say(format!("{}: inte inläst, inget sparades:", r.file));
+                        for p in &r.problems {
+                            match &p.cell {
+                                Some(at) => out.say(format!("  {at}: {}", p.message)),
+                                None => out.say(format!("  {}", p.message)),
+                            }
+                        }
+                    }
+                }
+            }
+            if refused > 0 {
+                return Ok(ExitCode::FAILURE);
             }
         }
         IndicatorsCmd::Show {
