@@ -1,5 +1,7 @@
 //! Benchmark (run by `cargo xtask bench`, release mode): importing 250, 500 and 1,000 filled
-//! forms into a fresh SQLite database. The forms are written by a child process first, and each
+//! forms into a fresh SQLite database (issue 17: 1,000 in at most 0.35 s and 50 MB), the same
+//! 1,000 again unchanged (at most 0.2 s, nothing written), and 1,000 into PostgreSQL (at most
+//! 0.8 s) when it answers. The forms are written by a child process first, and each
 //! import runs in a child of its own, so its peak memory (VmHWM) is the import's alone.
 //! Prints `BENCH {json}` lines.
 
@@ -70,7 +72,7 @@ fn generate(dir: &Path, n: usize) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Imports forms `from..to` of `dir` into the database at `url` (the round is open already);
-/// prints `wall_s rss_mb`.
+/// prints `wall_s rss_mb unchanged`.
 fn import(dir: &Path, from: usize, to: usize, url: &str) -> Result<(), Box<dyn std::error::Error>> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -95,7 +97,8 @@ fn import(dir: &Path, from: usize, to: usize, url: &str) -> Result<(), Box<dyn s
             )
             .into());
         }
-        println!("{wall} {}", peak_rss_mb());
+        let unchanged = report.count(nara_app::import::Status::Unchanged);
+        println!("{wall} {} {unchanged}", peak_rss_mb());
         Ok::<_, Box<dyn std::error::Error>>(())
     })
 }
@@ -162,6 +165,13 @@ fn spawn_import(
 
 /// Waits for an import child and returns its `(wall_s, rss_mb)`.
 fn finish(child: std::process::Child) -> Result<(f64, f64), Box<dyn std::error::Error>> {
+    finish_counting(child).map(|(wall, rss, _)| (wall, rss))
+}
+
+/// Waits for an import child and returns its `(wall_s, rss_mb, unchanged_files)`.
+fn finish_counting(
+    child: std::process::Child,
+) -> Result<(f64, f64, f64), Box<dyn std::error::Error>> {
     let out = child.wait_with_output()?;
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
@@ -170,7 +180,21 @@ fn finish(child: std::process::Child) -> Result<(f64, f64), Box<dyn std::error::
     let mut it = text
         .split_whitespace()
         .map(|x| x.parse::<f64>().unwrap_or(f64::NAN));
-    Ok((it.next().unwrap_or(f64::NAN), it.next().unwrap_or(f64::NAN)))
+    let (wall, rss) = (it.next().unwrap_or(f64::NAN), it.next().unwrap_or(f64::NAN));
+    Ok((wall, rss, it.next().unwrap_or(f64::NAN)))
+}
+
+/// What an import writes: the audit rows and the round's responses (id and content hash).
+fn written(url: &str) -> Result<(usize, Vec<String>), Box<dyn std::error::Error>> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let app = nara_app::App::open(url).await?;
+        let audit = app.audit_log(i64::MAX, None).await?.len();
+        let rs = app.load(RoundId::parse("2026")?).await?.responses;
+        Ok((audit, rs.iter().map(|r| r.content_hash.clone()).collect()))
+    })
 }
 
 fn bench(name: &str, metric: &str, value: f64, target: Option<f64>, unit: &str) {
@@ -219,7 +243,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         per_form.push(wall / n as f64);
         if n == 1000 {
-            bench("import_1000_sqlite", "wall_s", wall, Some(2.0), "s");
+            bench("import_1000_sqlite", "wall_s", wall, Some(0.35), "s");
             bench(
                 "import_1000_sqlite",
                 "forms_per_s",
@@ -227,7 +251,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 None,
                 "forms/s",
             );
-            bench("import_1000_sqlite", "peak_rss_mb", rss, Some(150.0), "MB");
+            bench("import_1000_sqlite", "peak_rss_mb", rss, Some(50.0), "MB");
+            // The same files again: every one unchanged, and the database file not written.
+            let before = written(&url)?;
+            let (wall, _, unchanged) = finish_counting(spawn_import(&me, &forms, 0, n, &url)?)?;
+            let written = written(&url)? != before;
+            eprintln!(
+                "SQLite, {n} unchanged forms again: {wall:.3} s, {unchanged} unchanged, database {}",
+                if written { "WRITTEN" } else { "not written" }
+            );
+            if unchanged != n as f64 || written {
+                return Err(
+                    format!("re-import: {unchanged} of {n} unchanged, written: {written}").into(),
+                );
+            }
+            bench(
+                "reimport_1000_unchanged_sqlite",
+                "wall_s",
+                wall,
+                Some(0.2),
+                "s",
+            );
         }
     }
     // Linear growth: the time per form at 1,000 is at most 1.5 × the time per form at 250.
@@ -250,7 +294,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "PostgreSQL, 1000 forms: {wall:.3} s, {:.0} forms/s, peak RSS {rss:.1} MB",
                 1000.0 / wall
             );
-            bench("import_1000_postgres", "wall_s", wall, None, "s");
+            bench("import_1000_postgres", "wall_s", wall, Some(0.8), "s");
             bench(
                 "import_1000_postgres",
                 "forms_per_s",

@@ -252,23 +252,18 @@ fn parse_one(path: &Path, ctx: &ImportContext) -> std::result::Result<Response, 
             ),
         }]
     };
-    let meta = std::fs::metadata(path).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         Rejected::from(vec![Problem {
             sheet: None,
             cell: None,
             message: format!("Filen kan inte läsas: {e}."),
         }])
-    })?;
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
     if meta.len() > ctx.limits.max_file_bytes {
         return Err(too_big(meta.len()).into());
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Rejected::from(vec![Problem {
-            sheet: None,
-            cell: None,
-            message: format!("Filen kan inte läsas: {e}."),
-        }])
-    })?;
+    let bytes = std::fs::read(path).map_err(unreadable)?;
     let name = path.display().to_string();
     nara_excel::import_form(&name, &bytes, ctx).map_err(|problems| Rejected {
         problems,
@@ -276,30 +271,46 @@ fn parse_one(path: &Path, ctx: &ImportContext) -> std::result::Result<Response, 
     })
 }
 
+/// The parse of one file, running or done.
+type Parsing = tokio::task::JoinHandle<std::result::Result<Parsed, tokio::task::JoinError>>;
+/// A parsed file: its response, or why it was not read.
+type Parsed = std::result::Result<Response, Rejected>;
+
+/// Starts parsing files in parallel, bounded to the cores, off the async runtime; one handle
+/// per file, in order.
+fn spawn_parsing(files: &[PathBuf], ctx: &Arc<ImportContext>) -> Vec<Parsing> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let limit = Arc::new(tokio::sync::Semaphore::new(workers));
+    files
+        .iter()
+        .map(|f| {
+            let (f, ctx, limit) = (f.clone(), ctx.clone(), limit.clone());
+            tokio::spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                tokio::task::spawn_blocking(move || parse_one(&f, &ctx)).await
+            })
+        })
+        .collect()
+}
+
+/// Waits for one parse; a parse that panicked is a rejected file.
+async fn parsed(handle: Parsing) -> Parsed {
+    match handle.await {
+        Ok(Ok(r)) => r,
+        _ => Err(vec![Problem { sheet: None, cell: None, message: "Filen kunde inte läsas (internt fel). Försök igen; kvarstår felet, kontakta förvaltaren.".into() }].into()),
+    }
+}
+
 /// Parses files in parallel, bounded to the cores, off the async runtime; results in order.
 pub async fn parse_files(
     files: &[PathBuf],
     ctx: Arc<ImportContext>,
     progress: &(dyn Fn(Progress) + Send + Sync),
-) -> Vec<std::result::Result<Response, Rejected>> {
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let limit = Arc::new(tokio::sync::Semaphore::new(workers));
-    let mut handles = Vec::with_capacity(files.len());
-    for f in files {
-        let (f, ctx, limit) = (f.clone(), ctx.clone(), limit.clone());
-        handles.push(tokio::spawn(async move {
-            let _permit = limit.acquire_owned().await;
-            tokio::task::spawn_blocking(move || parse_one(&f, &ctx)).await
-        }));
-    }
+) -> Vec<Parsed> {
     let mut out = Vec::with_capacity(files.len());
-    for h in handles {
-        let r = match h.await {
-            Ok(Ok(r)) => r,
-            _ => Err(vec![Problem { sheet: None, cell: None, message: "Filen kunde inte läsas (internt fel). Försök igen; kvarstår felet, kontakta förvaltaren.".into() }].into()),
-        };
+    for h in spawn_parsing(files, &ctx) {
+        out.push(parsed(h).await);
         progress(Progress::Done);
-        out.push(r);
     }
     out
 }
@@ -331,7 +342,9 @@ fn scores_of(inst: &Instrument, r: &Response) -> FileScores {
 pub const FORMS_PER_COMMIT: usize = 64;
 
 /// Imports a batch of files and folders: parsed in parallel, checked against the rounds and
-/// instruments, then stored [`FORMS_PER_COMMIT`] forms per transaction.
+/// instruments, then stored [`FORMS_PER_COMMIT`] forms per transaction. Storing overlaps
+/// parsing: a transaction is written as soon as its forms are parsed, while the cores parse
+/// the next ones.
 pub async fn import_batch(
     store: &dyn Store,
     paths: &[PathBuf],
@@ -341,54 +354,43 @@ pub async fn import_batch(
     let (files, skipped) = expand(paths);
     progress(Progress::Start { total: files.len() });
     let ctx = Arc::new(context(store, opts.limits.clone()).await?);
-    let parsed = parse_files(&files, ctx.clone(), progress).await;
     let mut reports = Vec::with_capacity(files.len());
-    let mut ready = Vec::new();
-    for (path, result) in files.iter().zip(parsed) {
+    let mut pending = Vec::with_capacity(FORMS_PER_COMMIT);
+    for (path, handle) in files.iter().zip(spawn_parsing(&files, &ctx)) {
+        let result = parsed(handle).await;
+        progress(Progress::Done);
         let file = path.display().to_string();
         match result.map(|r| check(&ctx, path, &file, r, opts)) {
             Err(r) => reports.push(rejected(file, r)),
             Ok(Checked::Refused(report)) => reports.push(*report),
             Ok(Checked::Ready(f)) => {
                 let f = *f;
-                ready.push((reports.len(), f.response, f.hash, f.source));
+                pending.push((reports.len(), f.response, f.hash, f.source));
                 reports.push(f.report);
+                // A dry run stores nothing: its forms are compared with the store at the end.
+                if !opts.dry_run && pending.len() == FORMS_PER_COMMIT {
+                    store_chunk(store, &pending, &opts.actor, &mut reports).await?;
+                    pending.clear();
+                }
             }
         }
     }
-    if opts.dry_run {
+    if !opts.dry_run && !pending.is_empty() {
+        store_chunk(store, &pending, &opts.actor, &mut reports).await?;
+    } else if opts.dry_run {
         let mut current = std::collections::HashMap::new();
-        for (i, r, hash, _) in &ready {
+        for (i, r, hash, _) in &pending {
             if let std::collections::hash_map::Entry::Vacant(e) = current.entry(r.round) {
                 e.insert(store.responses(r.round).await?);
             }
-            let key = r.identity();
             let now = current[&r.round]
                 .iter()
-                .find(|s| s.response.identity() == key);
+                .find(|s| s.response.identity() == r.identity());
             reports[*i].status = match now {
                 Some(s) if &s.content_hash == hash => Status::Unchanged,
                 Some(_) => Status::Replaced,
                 None => Status::Imported,
             };
-        }
-    } else {
-        for chunk in ready.chunks(FORMS_PER_COMMIT) {
-            let forms: Vec<NewForm<'_>> = (chunk.iter())
-                .map(|(_, r, hash, source)| NewForm {
-                    response: r,
-                    content_hash: hash,
-                    source,
-                })
-                .collect();
-            let results = store.store_responses(&forms, &opts.actor).await?;
-            for ((i, ..), result) in chunk.iter().zip(results) {
-                reports[*i].status = match result? {
-                    Outcome::Imported => Status::Imported,
-                    Outcome::Replaced => Status::Replaced,
-                    Outcome::Unchanged => Status::Unchanged,
-                };
-            }
         }
     }
     Ok(BatchReport {
@@ -396,6 +398,31 @@ pub async fn import_batch(
         files: reports,
         skipped,
     })
+}
+
+/// Stores one transaction's forms (each whole or not at all) and sets their reports' status.
+async fn store_chunk(
+    store: &dyn Store,
+    chunk: &[(usize, Response, String, String)],
+    actor: &str,
+    reports: &mut [FileReport],
+) -> Result<()> {
+    let forms: Vec<NewForm<'_>> = (chunk.iter())
+        .map(|(_, r, hash, source)| NewForm {
+            response: r,
+            content_hash: hash,
+            source,
+        })
+        .collect();
+    let results = store.store_responses(&forms, actor).await?;
+    for ((i, ..), result) in chunk.iter().zip(results) {
+        reports[*i].status = match result? {
+            Outcome::Imported => Status::Imported,
+            Outcome::Replaced => Status::Replaced,
+            Outcome::Unchanged => Status::Unchanged,
+        };
+    }
+    Ok(())
 }
 
 /// A parsed form checked against the rounds and instruments.

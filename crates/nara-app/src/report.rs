@@ -3,7 +3,7 @@
 //! `nara-core`'s roll-up; this module only gathers the stored answers.
 
 pub use nara_core::report::{AreaRef, OrgReport, RoundReport, UnitReport};
-use nara_core::report::{Form, RawRow, RoundData, TrendRound, group};
+use nara_core::report::{Form, RawRow, RawTable, RoundData, TrendRound, group};
 use nara_core::{Instrument, OrgCode, Round, RoundId};
 use nara_store::{Store, StoredResponse};
 use serde::Serialize;
@@ -165,44 +165,82 @@ pub async fn trend_for(
 pub async fn family(
     store: &dyn Store,
     round: RoundId,
-) -> Result<(RoundReport, Vec<TrendRound>, Vec<RawRow>)> {
+) -> Result<(RoundReport, Vec<TrendRound>, RawTable)> {
     family_for(store, round, Earlier::All).await
 }
 
 /// Everything the county summary needs (as [`family`]) over `round` and the earlier rounds that
 /// `earlier` admits: the comparison, the trend and the raw rows leave the others out.
+///
+/// The rounds are loaded one at a time, oldest first, and each is dropped once its trend and
+/// raw rows are taken (all but the last two, which the report compares), so at most two rounds
+/// are held at once: the next round loads while one is turned into rows.
 pub async fn family_for(
     store: &dyn Store,
     round: RoundId,
     earlier: Earlier,
-) -> Result<(RoundReport, Vec<TrendRound>, Vec<RawRow>)> {
+) -> Result<(RoundReport, Vec<TrendRound>, RawTable)> {
     let (this, _) = crate::round_instrument(store, round).await?;
-    let orgs = store.organisations().await?;
-    let mut loaded = Vec::new();
-    for r in store.rounds().await? {
-        if r.instrument_id == this.instrument_id
-            && (r.id == this.id || (r.id < this.id && earlier.admits(&r)))
-        {
-            loaded.push(load(store, r.id).await?);
+    let orgs = std::sync::Arc::new(store.organisations().await?);
+    let mut ids: Vec<RoundId> = store
+        .rounds()
+        .await?
+        .into_iter()
+        .filter(|r| {
+            r.instrument_id == this.instrument_id
+                && (r.id == this.id || (r.id < this.id && earlier.admits(r)))
+        })
+        .map(|r| r.id)
+        .collect();
+    ids.sort();
+    let mut raw = RawTable::default();
+    let mut trend = Vec::with_capacity(ids.len());
+    let (mut before_last, mut last): (Option<Loaded>, Option<Loaded>) = (None, None);
+    let mut next = match ids.first() {
+        Some(&id) => Some(load(store, id).await?),
+        None => None,
+    };
+    for i in 0..ids.len() {
+        let Some(now) = next.take() else { break };
+        if i + 1 < ids.len() {
+            // The round before this one matters only as the previous of the newest.
+            last = None;
         }
+        let o = orgs.clone();
+        let work = tokio::task::spawn_blocking(move || {
+            let d = now.data();
+            raw.push_round(d.instrument, &o, &d.forms);
+            let t = nara_core::report::trend(std::slice::from_ref(&d)).remove(0);
+            (now, raw, t)
+        });
+        let (loaded, done) = tokio::join!(
+            async {
+                match ids.get(i + 1) {
+                    Some(&id) => load(store, id).await.map(Some),
+                    None => Ok(None),
+                }
+            },
+            work
+        );
+        let (now, r, t) =
+            done.map_err(|e| crate::Error::internal("Rådata kunde inte ordnas", e))?;
+        next = loaded?;
+        raw = r;
+        trend.push(t);
+        before_last = last.replace(now);
     }
-    loaded.sort_by_key(|l| l.round.id);
-    let data: Vec<RoundData> = loaded.iter().map(Loaded::data).collect();
-    let n = data.len();
-    let report = match n {
-        0 => {
+    let report = match (&last, &before_last) {
+        (None, _) => {
             return Err(crate::Error::NotFound(format!(
                 "Omgången {round} finns inte."
             )));
         }
-        1 => nara_core::report::round_report(&data[0], None, &orgs, None),
-        _ => nara_core::report::round_report(&data[n - 1], Some(&data[n - 2]), &orgs, None),
+        (Some(l), b) => {
+            let prev = b.as_ref().map(Loaded::data);
+            nara_core::report::round_report(&l.data(), prev.as_ref(), &orgs, None)
+        }
     };
-    let raw = data
-        .iter()
-        .flat_map(|d| nara_core::report::raw_rows(d.instrument, &orgs, &d.forms))
-        .collect();
-    Ok((report, nara_core::report::trend(&data), raw))
+    Ok((report, trend, raw))
 }
 
 /// Every answer of the round (or of one organisation) as a flat row.
@@ -354,4 +392,44 @@ pub async fn response_tracking(store: &dyn Store, round: RoundId) -> Result<Trac
         organisations,
         web,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use nara_core::RoundId;
+
+    #[tokio::test]
+    async fn the_family_s_raw_rows_are_every_round_once_oldest_first() {
+        let (store, _dir) = nara_store::testing::sqlite().await;
+        let s = store.as_ref();
+        crate::seed_defaults(s).await.unwrap();
+        crate::demo::run(
+            s,
+            &crate::demo::Options {
+                rounds: 3,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let round = RoundId::parse("2026").unwrap();
+        let (report, trend, raw) = super::family(s, round).await.unwrap();
+        let mut expected = Vec::new();
+        for id in ["2024", "2025", "2026"] {
+            let rows = super::raw_rows(s, RoundId::parse(id).unwrap(), None)
+                .await
+                .unwrap();
+            assert!(!rows.is_empty(), "round {id} has rows");
+            expected.extend(rows);
+        }
+        assert_eq!(raw.to_rows(), expected);
+        assert_eq!(raw.round_rows().len(), 3);
+        let rounds: Vec<String> = trend.iter().map(|t| t.round.to_string()).collect();
+        assert_eq!(rounds, ["2024", "2025", "2026"]);
+        assert_eq!(report.round.id, round);
+        assert_eq!(
+            report.previous.map(|p| p.to_string()).as_deref(),
+            Some("2025")
+        );
+    }
 }

@@ -244,7 +244,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let per = start.elapsed().as_secs_f64() * 1000.0 / f64::from(n);
     eprintln!("import of one 27-statement form: {per:.3} ms (mean of {n})");
-    bench("import_form_27_statements", "ms_per_form", per, 5.0, "ms");
+    // Issue 17: 1,000 forms stored in 0.35 s on two cores leaves about 0.5 ms to read a form.
+    bench("import_form_27_statements", "ms_per_form", per, 0.5, "ms");
 
     // The blank form for every organisation (what `nara template --all` writes).
     let start = Instant::now();

@@ -22,6 +22,25 @@ pub enum Kind {
 
 /// Checks a file and says what it is, or why it is refused (a Swedish sentence).
 pub fn check(bytes: &[u8], limits: &Limits) -> Result<Kind, Error> {
+    check_keeping(bytes, limits).map(|c| c.kind)
+}
+
+/// The most inflated bytes [`check_keeping`] keeps in memory: a filled form inflates to about
+/// 120 kB; a larger file is read from its zip again, as before, so that what is held stays small.
+const KEEP_BYTES: usize = 4 * 1024 * 1024;
+
+/// A checked file: what it is and, for an xlsx small enough, its parts as inflated by the
+/// check, so that nothing inflates them a second time.
+pub struct Checked {
+    /// What the file is.
+    pub kind: Kind,
+    /// Every part of an xlsx, in zip order, with its inflated bytes; `None` for an ods or when
+    /// the parts inflate to more than [`KEEP_BYTES`].
+    pub parts: Option<Vec<(String, Vec<u8>)>>,
+}
+
+/// As [`check`], and keeps the parts of an xlsx as the check inflates them (see [`Checked`]).
+pub fn check_keeping(bytes: &[u8], limits: &Limits) -> Result<Checked, Error> {
     if bytes.is_empty() {
         return Err(Error::NotASpreadsheet(
             "Filen är tom. Spara blanketten på nytt som .xlsx och skicka den igen.".into(),
@@ -101,20 +120,35 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Kind, Error> {
     // Declared sizes can lie: inflate everything once, counting, and stop at the cap.
     let mut budget = limits.max_inflated_bytes;
     let mut sink = vec![0u8; 64 * 1024];
-    for i in 0..zip.len() {
+    let mut kept = (kind == Kind::Xlsx).then(|| Vec::with_capacity(zip.len()));
+    let mut kept_bytes = 0usize;
+    for (i, name) in names.into_iter().enumerate() {
         let mut entry = zip.by_index(i).map_err(|_| damaged())?;
         let mut part = limits.max_part_bytes;
+        let mut inflated = Vec::new();
         loop {
             let n = match entry.read(&mut sink) {
                 Ok(0) => break,
-                Ok(n) => n as u64,
+                Ok(n) => n,
                 Err(_) => return Err(damaged()),
             };
-            budget = budget.checked_sub(n).ok_or_else(|| bomb(limits))?;
-            part = part.checked_sub(n).ok_or_else(|| big_part(limits))?;
+            budget = budget.checked_sub(n as u64).ok_or_else(|| bomb(limits))?;
+            part = part.checked_sub(n as u64).ok_or_else(|| big_part(limits))?;
+            if kept.is_some() {
+                kept_bytes += n;
+                if kept_bytes > KEEP_BYTES {
+                    kept = None;
+                    inflated = Vec::new();
+                } else {
+                    inflated.extend_from_slice(&sink[..n]);
+                }
+            }
+        }
+        if let Some(kept) = &mut kept {
+            kept.push((name, inflated));
         }
     }
-    Ok(kind)
+    Ok(Checked { kind, parts: kept })
 }
 
 fn big_part(limits: &Limits) -> Error {
@@ -175,24 +209,120 @@ const RECORDS: [&str; 9] = [
 /// [`label`]. Returns the text, in bytes, that calamine will hold.
 pub fn scan_xlsx(bytes: &[u8], limits: &Limits, file: &str) -> Result<usize, Error> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| damaged())?;
-    let (mut strings, mut records, mut text) = (0usize, 0usize, 0usize);
-    let (mut formats, mut font_name, mut format_code) = (0usize, 0usize, 0usize);
-    let mut buf = Vec::with_capacity(1024);
+    let mut scan = Scan::new(limits, file);
     for i in 0..zip.len() {
         let entry = zip.by_index(i).map_err(|_| damaged())?;
-        let mut xml =
-            quick_xml::Reader::from_reader(BufReader::new(entry.take(limits.max_part_bytes)));
-        let config = xml.config_mut();
-        config.check_end_names = false;
-        config.trim_text(false);
-        config.check_comments = false;
-        config.expand_empty_elements = true;
-        let (mut in_string, mut in_font) = (0usize, 0usize);
-        loop {
+        scan.part(BufReader::new(entry.take(limits.max_part_bytes)))?;
+    }
+    Ok(scan.held())
+}
+
+/// As [`scan_xlsx`], over the parts [`check_keeping`] kept: the same count, without inflating
+/// anything again.
+pub fn scan_parts(
+    parts: &[(String, Vec<u8>)],
+    limits: &Limits,
+    file: &str,
+) -> Result<usize, Error> {
+    let mut scan = Scan::new(limits, file);
+    for (_, part) in parts {
+        let cap = part
+            .len()
+            .min(usize::try_from(limits.max_part_bytes).unwrap_or(usize::MAX));
+        scan.slice(&part[..cap])?;
+    }
+    Ok(scan.held())
+}
+
+/// An XML reader set up as calamine's.
+fn calamine_config<R>(xml: &mut quick_xml::Reader<R>) {
+    let config = xml.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.check_comments = false;
+    config.expand_empty_elements = true;
+}
+
+/// What [`scan_xlsx`] has counted so far, over the parts read.
+struct Scan<'a> {
+    limits: &'a Limits,
+    file: &'a str,
+    strings: usize,
+    records: usize,
+    text: usize,
+    formats: usize,
+    font_name: usize,
+    format_code: usize,
+    in_string: usize,
+    in_font: usize,
+    buf: Vec<u8>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(limits: &'a Limits, file: &'a str) -> Self {
+        Self {
+            limits,
+            file,
+            strings: 0,
+            records: 0,
+            text: 0,
+            formats: 0,
+            font_name: 0,
+            format_code: 0,
+            in_string: 0,
+            in_font: 0,
+            buf: Vec::with_capacity(1024),
+        }
+    }
+
+    /// The text calamine will hold: the strings and every cell format's copies of its style names.
+    fn held(&self) -> usize {
+        self.text.saturating_add(
+            self.formats
+                .saturating_mul(self.font_name.saturating_add(self.format_code)),
+        )
+    }
+
+    /// Counts one part, read through a buffer.
+    fn part<R: std::io::BufRead>(&mut self, reader: R) -> Result<(), Error> {
+        let mut xml = quick_xml::Reader::from_reader(reader);
+        calamine_config(&mut xml);
+        (self.in_string, self.in_font) = (0, 0);
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = loop {
             buf.clear();
             match xml.read_event_into(&mut buf) {
-                Err(_) | Ok(Event::Eof) => break,
-                Ok(Event::Start(e)) => {
+                Err(_) | Ok(Event::Eof) => break Ok(()),
+                Ok(event) => {
+                    if let Err(e) = self.event(event) {
+                        break Err(e);
+                    }
+                }
+            }
+        };
+        self.buf = buf;
+        result
+    }
+
+    /// Counts one part held in memory, borrowing its events rather than copying them.
+    fn slice(&mut self, part: &[u8]) -> Result<(), Error> {
+        let mut xml = quick_xml::Reader::from_reader(part);
+        calamine_config(&mut xml);
+        (self.in_string, self.in_font) = (0, 0);
+        loop {
+            match xml.read_event() {
+                Err(_) | Ok(Event::Eof) => return Ok(()),
+                Ok(event) => self.event(event)?,
+            }
+        }
+    }
+
+    /// Counts one event of a part.
+    fn event(&mut self, event: Event<'_>) -> Result<(), Error> {
+        let (limits, file) = (self.limits, self.file);
+        {
+            match event {
+                Event::Start(e) => {
                     let name = e.local_name();
                     let name = name.as_ref();
                     match name {
@@ -209,35 +339,35 @@ pub fn scan_xlsx(bytes: &[u8], limits: &Limits, file: &str) -> Result<usize, Err
                             }
                         }
                         "si" => {
-                            strings += 1;
-                            in_string += 1;
-                            if strings > limits.max_shared_strings {
+                            self.strings += 1;
+                            self.in_string += 1;
+                            if self.strings > limits.max_shared_strings {
                                 return Err(too_many_strings(file, limits));
                             }
                         }
-                        "font" => in_font += 1,
-                        "name" if in_font > 0 => {
+                        "font" => self.in_font += 1,
+                        "name" if self.in_font > 0 => {
                             for a in e.attributes().with_checks(false).flatten() {
                                 if a.key.as_ref() == "val" {
-                                    font_name = font_name.max(a.value.len());
+                                    self.font_name = self.font_name.max(a.value.len());
                                 }
                             }
                         }
                         "numFmt" => {
                             for a in e.attributes().with_checks(false).flatten() {
                                 if a.key.as_ref() == "formatCode" {
-                                    format_code = format_code.max(a.value.len());
+                                    self.format_code = self.format_code.max(a.value.len());
                                 }
                             }
                         }
                         _ => {}
                     }
                     if name == "xf" {
-                        formats += 1;
+                        self.formats += 1;
                     }
                     if RECORDS.contains(&name) {
-                        records += 1;
-                        if records > limits.max_records {
+                        self.records += 1;
+                        if self.records > limits.max_records {
                             return Err(Error::TooLarge(format!(
                                 "{file} har fler än {} flikar, namn, format eller andra poster och ser inte ut som en blankett. Använd blanketten från Nära.",
                                 limits.max_records
@@ -245,24 +375,26 @@ pub fn scan_xlsx(bytes: &[u8], limits: &Limits, file: &str) -> Result<usize, Err
                         }
                     }
                 }
-                Ok(Event::End(e)) => match e.local_name().as_ref() {
-                    "si" => in_string = in_string.saturating_sub(1),
-                    "font" => in_font = in_font.saturating_sub(1),
+                Event::End(e) => match e.local_name().as_ref() {
+                    "si" => self.in_string = self.in_string.saturating_sub(1),
+                    "font" => self.in_font = self.in_font.saturating_sub(1),
                     _ => {}
                 },
-                Ok(Event::Text(t)) if in_string > 0 => text += t.len(),
-                Ok(Event::CData(t)) if in_string > 0 => text += t.len(),
-                Ok(Event::GeneralRef(_)) if in_string > 0 => text += 4,
-                Ok(_) => {}
+                Event::Text(t) if self.in_string > 0 => self.text += t.len(),
+                Event::CData(t) if self.in_string > 0 => self.text += t.len(),
+                Event::GeneralRef(_) if self.in_string > 0 => self.text += 4,
+                _ => {}
             }
             // Every cell format gets its own copy of its font's name and number format.
-            let copies = formats.saturating_mul(font_name.saturating_add(format_code));
-            if text.saturating_add(copies) > limits.max_text_bytes {
+            let copies = self
+                .formats
+                .saturating_mul(self.font_name.saturating_add(self.format_code));
+            if self.text.saturating_add(copies) > limits.max_text_bytes {
                 return Err(too_much_text(file, limits));
             }
         }
+        Ok(())
     }
-    Ok(text.saturating_add(formats.saturating_mul(font_name.saturating_add(format_code))))
 }
 
 fn too_many_strings(file: &str, limits: &Limits) -> Error {
@@ -297,4 +429,63 @@ fn bomb(limits: &Limits) -> Error {
         "Filen packas upp till mer än {} MB och avvisas som misstänkt skadlig (en ifylld blankett är några hundra kB).",
         limits.max_inflated_bytes / (1024 * 1024)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::cells::Book;
+
+    fn workbook() -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "ID").unwrap();
+        ws.write_string(0, 1, "Svar").unwrap();
+        ws.write_number(1, 1, 3.0).unwrap();
+        wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn kept_parts_are_counted_and_read_as_the_zip_itself() {
+        let bytes = workbook();
+        let limits = Limits::default();
+        let checked = check_keeping(&bytes, &limits).unwrap();
+        assert_eq!(checked.kind, Kind::Xlsx);
+        let parts = checked
+            .parts
+            .as_ref()
+            .expect("a small xlsx keeps its parts");
+        let zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+        assert_eq!(parts.len(), zip.len());
+        assert_eq!(
+            scan_parts(parts, &limits, "Filen").unwrap(),
+            scan_xlsx(&bytes, &limits, "Filen").unwrap()
+        );
+        let mut kept = Book::open_checked("f.xlsx", &bytes, checked, &limits).unwrap();
+        let mut again = Book::open_named("f.xlsx", &bytes, Kind::Xlsx, &limits).unwrap();
+        assert_eq!(kept.sheet_names(), again.sheet_names());
+        let name = &kept.sheet_names()[0];
+        let (sheet, _) = kept.read(name, &limits).unwrap();
+        assert_eq!(sheet.get(1, 1), "3");
+        assert_eq!(sheet, again.read(name, &limits).unwrap().0);
+    }
+
+    #[test]
+    fn parts_past_the_memory_kept_are_read_from_the_zip_again() {
+        let mut out = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut out);
+            let stored = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            w.start_file("xl/workbook.xml", stored).unwrap();
+            w.start_file("xl/media/big.bin", stored).unwrap();
+            w.write_all(&vec![7u8; KEEP_BYTES + 1]).unwrap();
+            w.finish().unwrap();
+        }
+        let checked = check_keeping(&out.into_inner(), &Limits::default()).unwrap();
+        assert_eq!(checked.kind, Kind::Xlsx);
+        assert!(checked.parts.is_none());
+    }
 }

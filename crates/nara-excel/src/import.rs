@@ -92,8 +92,8 @@ pub fn import_form(
     bytes: &[u8],
     ctx: &ImportContext,
 ) -> Result<Response, Vec<Problem>> {
-    let kind = guard::check(bytes, &ctx.limits).map_err(|e| vec![Problem::from(e)])?;
-    let mut book = Book::open_named(file_name, bytes, kind, &ctx.limits)
+    let checked = guard::check_keeping(bytes, &ctx.limits).map_err(|e| vec![Problem::from(e)])?;
+    let mut book = Book::open_checked(file_name, bytes, checked, &ctx.limits)
         .map_err(|e| vec![Problem::from(e)])?;
     let found = locate(&mut book, ctx)?;
     read_form(&found, &book.properties, ctx)

@@ -25,7 +25,7 @@ mod raw;
 mod trend;
 
 pub use build::{RoundScores, group, round_report, round_report_scored, round_scores};
-pub use raw::{RawRow, raw_rows};
+pub use raw::{RawIds, RawRow, RawTable, raw_rows};
 pub use trend::{TrendRound, trend, trend_change};
 
 /// One stored form: the response and when and from where it was stored.

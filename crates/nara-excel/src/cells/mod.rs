@@ -10,6 +10,7 @@
 //! streaming pass over `content.xml`: calamine would expand every repeated row and column of
 //! every table into a dense grid before anything could be checked.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Cursor, Read};
 
@@ -52,7 +53,7 @@ pub struct Book<'a> {
 }
 
 enum BookInner<'a> {
-    Xlsx(Box<calamine::Xlsx<Cursor<&'a [u8]>>>),
+    Xlsx(Box<calamine::Xlsx<Cursor<Cow<'a, [u8]>>>>),
     /// Every named table with the count of its non-empty cells beyond the area read.
     Ods(Vec<(Sheet, usize)>),
 }
@@ -111,6 +112,21 @@ fn unreadable(detail: impl std::fmt::Display) -> Error {
     ))
 }
 
+/// The parts as a zip whose entries are stored (not compressed), so that reading them again
+/// costs a copy, not an inflate; `None` when the zip cannot be written (a duplicate name), and
+/// the file is then read as it came.
+fn stored_zip(parts: &[(String, Vec<u8>)]) -> Option<Vec<u8>> {
+    let total: usize = parts.iter().map(|(n, p)| 2 * n.len() + p.len() + 100).sum();
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(total + 100)));
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, part) in parts {
+        w.start_file(name.as_str(), opts).ok()?;
+        std::io::Write::write_all(&mut w, part).ok()?;
+    }
+    w.finish().ok().map(Cursor::into_inner)
+}
+
 /// Whether a text is kept: not blank.
 fn blank(text: &str) -> bool {
     text.trim().is_empty()
@@ -142,12 +158,36 @@ impl<'a> Book<'a> {
         kind: Kind,
         limits: &Limits,
     ) -> Result<Self, Error> {
+        Self::open_checked(
+            file_name,
+            bytes,
+            guard::Checked { kind, parts: None },
+            limits,
+        )
+    }
+
+    /// Opens a file checked by [`guard::check_keeping`], reading the parts it kept rather than
+    /// inflating them again; `file_name` names it in messages.
+    pub fn open_checked(
+        file_name: &str,
+        bytes: &'a [u8],
+        checked: guard::Checked,
+        limits: &Limits,
+    ) -> Result<Self, Error> {
         let mut budget = Budget::new(file_name, limits);
-        match kind {
+        match checked.kind {
             Kind::Xlsx => {
-                let held = guard::scan_xlsx(bytes, limits, &budget.file)?;
+                let held = match &checked.parts {
+                    Some(parts) => guard::scan_parts(parts, limits, &budget.file)?,
+                    None => guard::scan_xlsx(bytes, limits, &budget.file)?,
+                };
                 budget.text(held)?;
-                let mut x = calamine::Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
+                // calamine reads a zip: the kept parts are handed to it stored, not deflated.
+                let zip = checked
+                    .parts
+                    .and_then(|parts| stored_zip(&parts))
+                    .map_or(Cow::Borrowed(bytes), Cow::Owned);
+                let mut x = calamine::Xlsx::new(Cursor::new(zip)).map_err(unreadable)?;
                 let properties = x
                     .workbook_properties()
                     .map(|p| p.custom_properties)

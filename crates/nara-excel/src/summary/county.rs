@@ -5,12 +5,12 @@ use nara_core::Instrument;
 use nara_core::report::RoundReport;
 use rust_xlsxwriter::{Chart, ChartType, DocProperties, Workbook, XlsxError};
 
-use super::SummaryInput;
 use super::county_detail::{about, free_text, raw_data, trend};
 use super::style::{
     StatOf, Styles, band_colours, band_label, change_text, heading, index_cell, legend,
     print_setup, score_cell, styles,
 };
+use super::{SummaryInput, raw_sheet};
 
 /// What every sheet of the county summary is drawn from.
 #[derive(Clone, Copy)]
@@ -53,12 +53,21 @@ pub(super) fn workbook(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
         n_areas,
         org_rows,
     };
-    for sheet in [
-        overview, charts, statements, trend, free_text, raw_data, about,
-    ] {
+    for sheet in [overview, charts, statements, trend, free_text] {
         sheet(&mut wb, &cx)?;
     }
-    wb.save_to_buffer()
+    let plan = raw_sheet::plan(input.raw.round_rows(), raw_sheet::SHEET_ROWS);
+    let mut parts = Vec::with_capacity(plan.len());
+    for (k, rows) in plan.into_iter().enumerate() {
+        raw_data(&mut wb, &cx, k)?;
+        parts.push(raw_sheet::Part {
+            path: format!("xl/worksheets/sheet{}.xml", wb.worksheets().len()),
+            table: raw_sheet::table_name(k),
+            rows,
+        });
+    }
+    about(&mut wb, &cx)?;
+    raw_sheet::splice(&wb.save_to_buffer()?, input.raw, &parts)
 }
 
 /// The sheet Översikt: every organisation's index and area means with their bands, and the county's

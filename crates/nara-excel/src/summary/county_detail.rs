@@ -4,10 +4,10 @@ use nara_core::report::trend_change;
 use rust_xlsxwriter::{Chart, ChartType, Format, Table, TableColumn, Workbook, XlsxError};
 
 use super::county::County;
-use super::method_sentences;
 use super::style::{
     TrendLine, band_colours, heading, index_cell, print_setup, score_cell, unit_comments,
 };
+use super::{method_sentences, raw_sheet};
 
 /// The sheet Utveckling: the county's index over the rounds, and every organisation's index and
 /// area means per round.
@@ -206,13 +206,13 @@ pub(super) fn free_text(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError>
     Ok(())
 }
 
-/// The sheet Rådata: every answer of the round and of the earlier rounds of its family, as a table.
-pub(super) fn raw_data(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
-    let County { input, rep, st, .. } = *cx;
-    // Rows are written in order and flushed as they go (low-memory mode), so about 81,000
-    // rows take little memory; the table is declared before the rows are written.
-    let ws = wb.add_worksheet_with_low_memory()?;
-    ws.set_name("Rådata")?;
+/// The `k`th sheet Rådata (from 0) with `rows` answers of the round and of the earlier rounds of
+/// its family, as a table: its note, header and table over one placeholder row; the rows are
+/// put in after the workbook is written ([`super::raw_sheet::splice`]).
+pub(super) fn raw_data(wb: &mut Workbook, cx: &County, k: usize) -> Result<(), XlsxError> {
+    let County { rep, st, .. } = *cx;
+    let ws = wb.add_worksheet();
+    ws.set_name(raw_sheet::sheet_name(k))?;
     if let Some(note) = rep.preliminary_note() {
         ws.write_string_with_format(0, 0, note, &st.prelim)?;
     } else {
@@ -227,35 +227,16 @@ pub(super) fn raw_data(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> 
         )?;
     }
     let heads = super::csv::RAW_HEADERS;
-    let hr = 2u32;
-    let last = hr + input.raw.len().max(1) as u32;
+    let hr = raw_sheet::HEADER_ROW;
     let columns: Vec<TableColumn> = heads
         .iter()
         .map(|h| TableColumn::new().set_header(*h))
         .collect();
-    let table = Table::new().set_name("Radata").set_columns(&columns);
-    ws.add_table(hr, 0, last, heads.len() as u16 - 1, &table)?;
-    // Plain cells, without a format to look up per cell: about a million of them at
-    // 300 units × 10 rounds.
-    for (k, r) in input.raw.iter().enumerate() {
-        let row = hr + 1 + k as u32;
-        ws.write_string(row, 0, &r.round)?;
-        ws.write_string(row, 1, &r.org_code)?;
-        ws.write_string(row, 2, &r.org_name)?;
-        ws.write_string(row, 3, &r.unit)?;
-        ws.write_string(row, 4, &r.rater)?;
-        ws.write_string(row, 5, &r.area_id)?;
-        ws.write_string(row, 6, &r.area_name)?;
-        ws.write_string(row, 7, &r.statement_id)?;
-        ws.write_string(row, 8, &r.statement)?;
-        if let Some(v) = r.value {
-            ws.write_number(row, 9, v)?;
-        }
-        ws.write_string(row, 10, &r.label)?;
-        if !r.comment.is_empty() {
-            ws.write_string(row, 11, &r.comment)?;
-        }
-    }
+    let table = Table::new()
+        .set_name(raw_sheet::table_name(k))
+        .set_columns(&columns);
+    // One row here: a table's range costs memory per cell in rust_xlsxwriter.
+    ws.add_table(hr, 0, hr + 1, heads.len() as u16 - 1, &table)?;
     for (c, w) in [
         (0, 8),
         (1, 6),

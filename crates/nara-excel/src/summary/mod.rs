@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use nara_core::fmt::TOO_FEW;
-use nara_core::report::{RawRow, RoundReport, TrendRound};
+use nara_core::report::{RawTable, RoundReport, TrendRound};
 use nara_core::{Instrument, fmt};
 
 use crate::Error;
@@ -19,6 +19,7 @@ mod county;
 mod county_detail;
 mod csv;
 mod org;
+mod raw_sheet;
 mod style;
 
 pub use csv::{csv_table, raw_csv};
@@ -32,7 +33,7 @@ pub struct SummaryInput<'a> {
     /// Every round of the family up to this one, oldest first.
     pub trend: &'a [TrendRound],
     /// Every answer of the round and of the earlier rounds of its family (the Rådata sheet).
-    pub raw: &'a [RawRow],
+    pub raw: &'a RawTable,
     /// Organisation names by code (for organisations that answered only earlier rounds).
     pub org_names: &'a BTreeMap<String, String>,
     /// When it was made (`2026-11-25 10:15 UTC`).

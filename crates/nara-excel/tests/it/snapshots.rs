@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
-use nara_core::report::{Form, RoundData, raw_rows, round_report, trend};
+use nara_core::report::{Form, RawTable, RoundData, round_report, trend};
 use nara_core::{Answer, AnswerSet, AreaId, Instrument, Organisations, Response, RoundId};
 use nara_excel::summary::{OrgInput, SummaryInput, org_workbook, summary_workbook};
 use nara_excel::{Filled, FormSpec, import_form, write_form};
@@ -184,8 +184,9 @@ fn summary_and_org_report_structure() {
     };
     let report = round_report(&this, Some(&prev), &orgs.organisations, None);
     let trend = trend(&[prev.clone(), this.clone()]);
-    let mut raw = raw_rows(&inst, &orgs.organisations, &prev.forms);
-    raw.extend(raw_rows(&inst, &orgs.organisations, &this.forms));
+    let mut raw = RawTable::default();
+    raw.push_round(&inst, &orgs.organisations, &prev.forms);
+    raw.push_round(&inst, &orgs.organisations, &this.forms);
     let org_names: BTreeMap<String, String> = orgs
         .organisations
         .iter()

@@ -26,6 +26,9 @@ impl DbStore {
         let mut tx = self.write().await?;
         let now = self.clock.now_ms();
         let outcome = write_response(&mut tx, now, r, hash, source, actor, link).await?;
+        if outcome != Outcome::Unchanged {
+            write_audit(&mut tx, now, actor, vec![audit_row(r, source, outcome)]).await?;
+        }
         // The same form again writes nothing, unless a web link was marked submitted.
         if outcome == Outcome::Unchanged && link.is_none() {
             tx.rollback().await?;
@@ -134,6 +137,7 @@ impl ResponseStore for DbStore {
         let mut tx = self.write().await?;
         let now = self.clock.now_ms();
         let mut out = Vec::with_capacity(forms.len());
+        let mut audit = Vec::new();
         for f in forms {
             sqlx::query("SAVEPOINT form").execute(&mut *tx).await?;
             let r = f.response;
@@ -144,13 +148,20 @@ impl ResponseStore for DbStore {
                 Err(_) => "ROLLBACK TO SAVEPOINT form",
             };
             sqlx::query(end).execute(&mut *tx).await?;
-            if written.is_err() {
-                sqlx::query("RELEASE SAVEPOINT form")
-                    .execute(&mut *tx)
-                    .await?;
+            match &written {
+                Err(_) => {
+                    sqlx::query("RELEASE SAVEPOINT form")
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Ok(Outcome::Unchanged) => {}
+                // Written after the forms, in the same transaction: a form's audit row is
+                // committed with it, and only for a form that was stored.
+                Ok(outcome) => audit.push(audit_row(r, f.source, *outcome)),
             }
             out.push(written);
         }
+        write_audit(&mut tx, now, actor, audit).await?;
         tx.commit().await?;
         for (f, result) in forms.iter().zip(out.iter_mut()) {
             if matches!(result, Err(Error::Db(e)) if unique_violation(e)) {
@@ -187,7 +198,8 @@ impl ResponseStore for DbStore {
 
 /// Writes one response on a connection inside a transaction (the caller commits or rolls
 /// back): the link marked submitted (a web answer), the unit created on first use, the current
-/// version replaced or the same content found unchanged, the answers and comments, an audit row.
+/// version replaced or the same content found unchanged, the answers and comments. The caller
+/// writes the audit row (see [`audit_row`]), so that a batch writes all of its rows at once.
 #[allow(
     clippy::too_many_arguments,
     reason = "one form's parts, named at the two call sites"
@@ -213,32 +225,31 @@ async fn write_response(
             return Err(Error::NotFound(Entity::Link(link_id)));
         }
     }
-    sqlx::query(
-        "INSERT INTO units (org_code, key, name) VALUES ($1, $2, $3)
-         ON CONFLICT (org_code, key) DO NOTHING",
-    )
-    .bind(r.org.as_str())
-    .bind(r.unit.key())
-    .bind(r.unit.as_str())
-    .execute(&mut *conn)
-    .await?;
-    let unit_id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE org_code = $1 AND key = $2")
-        .bind(r.org.as_str())
-        .bind(r.unit.key())
-        .fetch_one(&mut *conn)
-        .await?;
     let key = r.identity();
-    let current: Option<(i64, String)> = sqlx::query_as(
-        "SELECT id, content_hash FROM responses
-             WHERE round_id = $1 AND unit_id = $2 AND rater_key = $3 AND consensus = $4
-               AND replaced_at IS NULL",
-    )
-    .bind(r.round.to_string())
-    .bind(unit_id)
-    .bind(&key.rater_key)
-    .bind(r.consensus)
-    .fetch_optional(&mut *conn)
-    .await?;
+    // The unit and its current version in one query; a unit that does not exist yet is created
+    // and has no version. A writer that created the unit meanwhile (PostgreSQL) leaves the
+    // insert empty: the unit is then read again.
+    let found = current_of(&mut *conn, r, &key.rater_key).await?;
+    let (unit_id, current) = match found {
+        Some(found) => found,
+        None => {
+            let created: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO units (org_code, key, name) VALUES ($1, $2, $3)
+                 ON CONFLICT (org_code, key) DO NOTHING RETURNING id",
+            )
+            .bind(r.org.as_str())
+            .bind(r.unit.key())
+            .bind(r.unit.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+            match created {
+                Some(id) => (id, None),
+                None => current_of(&mut *conn, r, &key.rater_key)
+                    .await?
+                    .ok_or(Error::Db(sqlx::Error::RowNotFound))?,
+            }
+        }
+    };
     if let Some((_, h)) = &current
         && h == hash
     {
@@ -303,9 +314,40 @@ async fn write_response(
             .execute(&mut *conn)
             .await?;
     }
-    let (outcome, action) = match current {
-        Some(_) => (Outcome::Replaced, "replace"),
-        None => (Outcome::Imported, "import"),
+    Ok(match current {
+        Some(_) => Outcome::Replaced,
+        None => Outcome::Imported,
+    })
+}
+
+/// A unit's id and the id and content hash of its current version for the response's round,
+/// rater and consensus; `None` when the unit does not exist.
+async fn current_of(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    r: &Response,
+    rater_key: &str,
+) -> Result<Option<(i64, Option<(i64, String)>)>> {
+    let row: Option<(i64, Option<i64>, Option<String>)> = sqlx::query_as(
+        "SELECT u.id, r.id, r.content_hash FROM units u
+         LEFT JOIN responses r ON r.unit_id = u.id AND r.round_id = $1 AND r.rater_key = $2
+              AND r.consensus = $3 AND r.replaced_at IS NULL
+         WHERE u.org_code = $4 AND u.key = $5",
+    )
+    .bind(r.round.to_string())
+    .bind(rater_key)
+    .bind(r.consensus)
+    .bind(r.org.as_str())
+    .bind(r.unit.key())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|(unit, id, hash)| (unit, id.zip(hash))))
+}
+
+/// The audit row of a stored response: `(action, subject, details)`.
+fn audit_row(r: &Response, source: &str, outcome: Outcome) -> (&'static str, String, String) {
+    let action = match outcome {
+        Outcome::Replaced => "replace",
+        _ => "import",
     };
     // The details are data in the audit log (shown as written), kept in the words the log
     // has always used.
@@ -314,15 +356,29 @@ async fn write_response(
         if r.rater.is_empty() { "–" } else { &r.rater },
         if r.consensus { "ja" } else { "nej" }
     );
-    sqlx::query(
-        "INSERT INTO audit (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(now)
-    .bind(actor)
-    .bind(action)
-    .bind(format!("{} {} {}", r.round, r.org, r.unit))
-    .bind(details)
-    .execute(&mut *conn)
-    .await?;
-    Ok(outcome)
+    (action, format!("{} {} {}", r.round, r.org, r.unit), details)
+}
+
+/// Writes the audit rows of stored responses, in one statement.
+async fn write_audit(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    now: i64,
+    actor: &str,
+    rows: Vec<(&'static str, String, String)>,
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::QueryBuilder::new("INSERT INTO audit (at, actor, action, subject, details) ")
+        .push_values(rows, |mut b, (action, subject, details)| {
+            b.push_bind(now)
+                .push_bind(actor.to_string())
+                .push_bind(action)
+                .push_bind(subject)
+                .push_bind(details);
+        })
+        .build()
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
