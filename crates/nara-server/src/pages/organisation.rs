@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
-use nara_core::report::{OrgReport, RoundReport, TrendRound};
+use nara_core::report::{OrgReport, RoundReport, TrendRound, UnitReport};
 use nara_core::scoring::Highlight;
 use nara_core::{Instrument, OrgCode, RoundId, UnitName, fmt};
 use serde::Serialize;
@@ -175,6 +175,9 @@ pub struct OrgPage {
     pub name: String,
     /// The areas.
     pub areas: Vec<AreaHead>,
+    /// When the units are paged: that the disagreements and comments are those of this page's
+    /// units (empty when every unit is on the page).
+    pub paged: String,
     /// Its units on this page.
     pub units: Vec<UnitRow>,
     /// The other pages of units (empty when all fit on one).
@@ -355,6 +358,13 @@ fn view(v: OrgView<'_>) -> OrgPage {
     let radar_rows = data_rows(r, &series);
     let base = format!("/omgangar/{rid}/org/{}", v.code);
     let (shown, pager) = pager(&base, v.page, o.units.len());
+    let paged = match pager.showing.is_empty() {
+        true => String::new(),
+        false => format!(
+            "Gäller verksamheterna på den här sidan ({}); bläddra i tabellen ovan för de andra.",
+            pager.showing.to_lowercase()
+        ),
+    };
     let highlight = |h: &Highlight| HighlightRow {
         id: h.statement.to_string(),
         text: statement_text(inst, h.statement.as_str()),
@@ -371,7 +381,7 @@ fn view(v: OrgView<'_>) -> OrgPage {
         preliminary: r.preliminary_note().unwrap_or_default(),
         name: format!("{} ({})", v.name, v.code),
         areas: area_heads(r, v.see_county),
-        units: o.units[shown]
+        units: o.units[shown.clone()]
             .iter()
             .map(|u| unit_row(inst, &rid, v.code, u))
             .collect(),
@@ -396,9 +406,11 @@ fn view(v: OrgView<'_>) -> OrgPage {
                 index: fmt::index(*i),
             })
             .collect(),
-        disagreements: disagreements(inst, o),
+        // Paged like the units table: the page costs what it shows, however many units.
+        disagreements: disagreements(inst, &o.units[shown.clone()]),
+        paged,
         disagreement_rule: inst.scoring().disagreement_rule(),
-        comments: comment_groups(inst, o),
+        comments: comment_groups(inst, &o.units[shown.clone()]),
         legend: legend(inst),
         download: format!("/omgangar/{rid}/export/org/{}", v.code),
         round: rid,
@@ -473,9 +485,9 @@ fn unit_row(
 }
 
 /// The statements where a unit's raters disagree.
-fn disagreements(inst: &Instrument, o: &OrgReport) -> Vec<DisagreementRow> {
+fn disagreements(inst: &Instrument, units: &[UnitReport]) -> Vec<DisagreementRow> {
     let mut rows = Vec::new();
-    for u in &o.units {
+    for u in units {
         for a in u.result.rollup.agreement.iter().filter(|a| a.disagreement) {
             rows.push(DisagreementRow {
                 unit: u.name.to_string(),
@@ -490,11 +502,11 @@ fn disagreements(inst: &Instrument, o: &OrgReport) -> Vec<DisagreementRow> {
 }
 
 /// The units' comments per area, areas without comments left out.
-fn comment_groups(inst: &Instrument, o: &OrgReport) -> Vec<CommentGroup> {
+fn comment_groups(inst: &Instrument, units: &[UnitReport]) -> Vec<CommentGroup> {
     (inst.areas().iter())
         .map(|a| CommentGroup {
             area: format!("{} {}", a.id, a.name),
-            items: (o.units.iter())
+            items: (units.iter())
                 .flat_map(|u| {
                     let texts = u.comments.get(a.id.as_str()).into_iter().flatten();
                     texts.map(|t| Comment {
@@ -535,6 +547,70 @@ mod tests {
             page: 1,
         });
         insta::assert_yaml_snapshot!(page);
+    }
+
+    /// With more units than a page holds, the disagreements and comments are those of the
+    /// page's units, and the page says so: a page costs what it shows.
+    #[tokio::test]
+    async fn disagreements_and_comments_are_paged_with_the_units() {
+        let d = demo().await;
+        let (r, inst) = (d.report("2026").await, d.instrument("2026").await);
+        let mut o = r.organisations[0].clone();
+        let model = o.units[0].clone();
+        o.units = (0..60)
+            .map(|i| {
+                let mut u = model.clone();
+                u.name = UnitName::parse(&format!("Enhet {i:02}")).unwrap();
+                u.comments = [(
+                    "D1".to_string(),
+                    vec![format!("Kommentar från enhet {i:02}")],
+                )]
+                .into_iter()
+                .collect();
+                u
+            })
+            .collect();
+        let code = o.code.clone();
+        let page = |n: usize| {
+            view(OrgView {
+                layout: layout(),
+                inst: &inst,
+                report: &r,
+                org: &o,
+                code: &code,
+                name: &o.name,
+                trend: Vec::new(),
+                see_county: true,
+                page: n,
+            })
+        };
+        let texts = |p: &OrgPage| -> Vec<String> {
+            p.comments
+                .iter()
+                .flat_map(|g| g.items.iter().map(|c| c.text.clone()))
+                .collect()
+        };
+        let (first, second) = (page(1), page(2));
+        assert_eq!(texts(&first).len(), 50);
+        assert_eq!(
+            texts(&second),
+            (50..60)
+                .map(|i| format!("Kommentar från enhet {i}"))
+                .collect::<Vec<_>>()
+        );
+        assert!(
+            second
+                .disagreements
+                .iter()
+                .all(|d| d.unit.as_str() >= "Enhet 50")
+        );
+        assert!(
+            first.paged.contains("verksamhet 1–50 av 60"),
+            "{}",
+            first.paged
+        );
+        let html = second.render().unwrap();
+        assert!(html.contains("Gäller verksamheterna på den här sidan (verksamhet 51–60 av 60)"));
     }
 
     #[test]
