@@ -35,7 +35,7 @@ pub struct Checked {
     /// What the file is.
     pub kind: Kind,
     /// Every part of an xlsx, in zip order, with its inflated bytes; `None` for an ods or when
-    /// the parts inflate to more than [`KEEP_BYTES`].
+    /// the parts inflate to more than `KEEP_BYTES` (4 MB).
     pub parts: Option<Vec<(String, Vec<u8>)>>,
 }
 
