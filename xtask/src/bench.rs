@@ -10,7 +10,7 @@ use serde_json::Value;
 
 /// The benchmark examples: (package, example, extra arguments).
 const BENCHES: &[(&str, &str)] = &[
-    ("nara-excel", "bench_import"),
+    ("nara-excel", "bench_read_form"),
     ("nara-app", "bench_export"),
     ("nara-app", "bench_import"),
     ("nara-server", "bench_http"),

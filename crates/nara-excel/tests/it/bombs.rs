@@ -1,7 +1,7 @@
 //! Expansion bombs: small files whose parsed book would cost gigabytes (issue 14, item 4), and
 //! variants of them. Every file is generated here, deterministically (the same bytes on every
 //! run), from the zip crate and text alone, so that the tests, the benchmark
-//! (`examples/bench_import.rs` includes this file) and the fuzz seeds (`fuzz/seeds/`, checked
+//! (`examples/bench_read_form.rs` includes this file) and the fuzz seeds (`fuzz/seeds/`, checked
 //! by `hostile::fuzz_seeds_are_the_generated_bombs`) share one set.
 
 #![allow(dead_code)]

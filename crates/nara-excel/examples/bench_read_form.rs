@@ -4,7 +4,7 @@
 //! 4), each answered in at most 1 s with a peak memory of at most 100 MB, and all of them at
 //! once, one per core, in at most 250 MB. Prints `BENCH {json}` lines.
 //!
-//! `bench_import --hostile NAME` answers one expansion bomb only (to measure it in a process of
+//! `bench_read_form --hostile NAME` answers one expansion bomb only (to measure it in a process of
 //! its own).
 
 use std::io::Write;
@@ -188,7 +188,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let only = match args.as_slice() {
         [] => None,
         [flag, name] if flag == "--hostile" => Some(name.clone()),
-        _ => return Err("usage: bench_import [--hostile NAME]".into()),
+        _ => return Err("usage: bench_read_form [--hostile NAME]".into()),
     };
     let inst = Instrument::dalarna();
     let orgs = Organisations::dalarna();
