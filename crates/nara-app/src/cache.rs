@@ -159,12 +159,7 @@ impl ReportCache {
     ) -> Result<RoundReport> {
         let missing = || crate::Error::NotFound(format!("Omgången {round} finns inte."));
         let this = snap.round(round).ok_or_else(missing)?.clone();
-        let previous = (snap.rounds.iter())
-            .filter(|r| {
-                r.id < this.id && r.instrument_id == this.instrument_id && earlier.admits(r)
-            })
-            .max_by_key(|r| r.id)
-            .map(|r| r.id);
+        let previous = crate::rounds::previous_among(&snap.rounds, &this, earlier).map(|r| r.id);
         let (now, prev) = tokio::join!(self.parts(store, round), async {
             match previous {
                 Some(p) => self.parts(store, p).await.map(Some),

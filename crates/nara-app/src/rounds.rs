@@ -148,10 +148,18 @@ pub async fn previous_for(
     round: &Round,
     earlier: Earlier,
 ) -> Result<Option<Round>> {
-    Ok(store
-        .rounds()
-        .await?
-        .into_iter()
+    Ok(previous_among(&store.rounds().await?, round, earlier).cloned())
+}
+
+/// Among `rounds`, the newest before `round` of the same instrument family that `earlier`
+/// admits: the round a report compares with.
+pub fn previous_among<'a>(
+    rounds: &'a [Round],
+    round: &Round,
+    earlier: Earlier,
+) -> Option<&'a Round> {
+    rounds
+        .iter()
         .filter(|r| r.id < round.id && r.instrument_id == round.instrument_id && earlier.admits(r))
-        .max_by_key(|r| r.id))
+        .max_by_key(|r| r.id)
 }
