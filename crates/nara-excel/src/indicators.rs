@@ -258,6 +258,7 @@ fn read_csv(text: &str) -> Result<Vec<Value>, Vec<Problem>> {
             gender,
             status: String::new(),
             value: number,
+            cases: None,
             deleted: false,
         });
     }

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use async_trait::async_trait;
+use nara_core::indicator::Catalogue;
 use nara_core::{Instrument, OrgCode, Organisation, Response, Round, RoundId, RoundStatus};
 
 use crate::{
@@ -190,6 +191,11 @@ pub trait IndicatorStore: Send + Sync {
     async fn put_indicator_info(&self, info: &[KpiInfo]) -> Result<()>;
     /// What Kolada said about each indicator at the last sync, with when.
     async fn indicator_info(&self) -> Result<Vec<(KpiInfo, i64)>>;
+    /// Stores the county's catalogue of indicators (replacing the one stored before), audited
+    /// as `indicators.catalogue`. Storing the same again changes nothing.
+    async fn put_catalogue(&self, catalogue: &Catalogue, actor: &str) -> Result<()>;
+    /// The stored catalogue, when one was stored.
+    async fn catalogue(&self) -> Result<Option<Catalogue>>;
 }
 
 /// The persistence Nära needs: every concern, plus what is about the database as a whole.

@@ -49,6 +49,9 @@ pub struct Value {
     pub status: String,
     /// The value; `None` when missing or suppressed.
     pub value: Option<f64>,
+    /// How many cases (people, answers) the value rests on, when the source says (a local
+    /// table's `antal` column; Kolada suppresses small counts itself and gives none).
+    pub cases: Option<u32>,
     /// Whether Kolada marks the row deleted (its earlier value no longer holds).
     pub deleted: bool,
 }
@@ -121,6 +124,7 @@ pub fn parse_data_page(json: &[u8]) -> Result<DataPage> {
                 status: v.status.unwrap_or_default(),
                 // A value that is not a finite number is as good as missing.
                 value: v.value.filter(|x| x.is_finite()),
+                cases: None,
                 deleted: row.isdeleted.unwrap_or(false),
             });
         }

@@ -2,6 +2,7 @@
 //! backend (see the crate's notes).
 
 use async_trait::async_trait;
+use nara_core::indicator::Catalogue;
 use nara_core::indicator::kolada::Gender;
 
 use super::DbStore;
@@ -25,8 +26,16 @@ fn gender_of(code: &str) -> Result<Gender> {
     }
 }
 
-/// A stored row: value, status, published.
-type Kept = (Option<f64>, String, Option<String>);
+/// Moves the counter the data stamp reads (inside the caller's transaction).
+async fn bump(tx: &mut sqlx::Transaction<'static, super::Db>) -> Result<()> {
+    sqlx::query("UPDATE indicator_state SET changes = changes + 1 WHERE id = 1")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A stored row: value, cases, status, published.
+type Kept = (Option<f64>, Option<i64>, String, Option<String>);
 
 #[async_trait]
 impl IndicatorStore for DbStore {
@@ -49,7 +58,7 @@ impl IndicatorStore for DbStore {
                 gender_code(v.gender),
             );
             let kept: Option<Kept> = sqlx::query_as(
-                "SELECT value, status, published FROM indicator_values
+                "SELECT value, cases, status, published FROM indicator_values
                  WHERE kpi = $1 AND municipality = $2 AND period = $3 AND gender = $4",
             )
             .bind(key.0)
@@ -75,20 +84,23 @@ impl IndicatorStore for DbStore {
                 continue;
             }
             let published = n.published.map(str::to_string);
+            let cases = v.cases.map(i64::from);
             match &kept {
                 None => changes.added += 1,
-                Some(k) if *k == (v.value, v.status.clone(), published.clone()) => {
+                Some(k) if *k == (v.value, cases, v.status.clone(), published.clone()) => {
                     changes.unchanged += 1;
                 }
                 Some(_) => changes.changed += 1,
             }
             sqlx::query(
                 "INSERT INTO indicator_values
-                     (kpi, municipality, period, gender, value, status, source, fetched_at, published)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                     (kpi, municipality, period, gender, value, status, source, fetched_at, published,
+                      cases)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                  ON CONFLICT (kpi, municipality, period, gender) DO UPDATE SET
                      value = excluded.value, status = excluded.status, source = excluded.source,
-                     fetched_at = excluded.fetched_at, published = excluded.published",
+                     fetched_at = excluded.fetched_at, published = excluded.published,
+                     cases = excluded.cases",
             )
             .bind(key.0)
             .bind(key.1)
@@ -99,6 +111,7 @@ impl IndicatorStore for DbStore {
             .bind(source)
             .bind(now)
             .bind(published)
+            .bind(cases)
             .execute(&mut *tx)
             .await?;
         }
@@ -115,6 +128,9 @@ impl IndicatorStore for DbStore {
         ))
         .execute(&mut *tx)
         .await?;
+        if changes.added + changes.changed + changes.removed > 0 {
+            bump(&mut tx).await?;
+        }
         tx.commit().await?;
         Ok(changes)
     }
@@ -122,7 +138,8 @@ impl IndicatorStore for DbStore {
     #[tracing::instrument(skip_all, fields(kpis = kpis.len()))]
     async fn indicator_values(&self, kpis: &[&str]) -> Result<Vec<StoredValue>> {
         let mut q = sqlx::QueryBuilder::new(
-            "SELECT kpi, municipality, period, gender, value, status, source, fetched_at, published
+            "SELECT kpi, municipality, period, gender, value, status, source, fetched_at, published,
+                    cases
              FROM indicator_values",
         );
         if !kpis.is_empty() {
@@ -144,11 +161,23 @@ impl IndicatorStore for DbStore {
             String,
             i64,
             Option<String>,
+            Option<i64>,
         );
         let rows: Vec<Row> = q.build_query_as().fetch_all(&self.pool).await?;
         rows.into_iter()
             .map(
-                |(kpi, municipality, period, gender, value, status, source, at, published)| {
+                |(
+                    kpi,
+                    municipality,
+                    period,
+                    gender,
+                    value,
+                    status,
+                    source,
+                    at,
+                    published,
+                    cases,
+                )| {
                     Ok(StoredValue {
                         value: Value {
                             kpi,
@@ -157,6 +186,7 @@ impl IndicatorStore for DbStore {
                             gender: gender_of(&gender)?,
                             status,
                             value,
+                            cases: cases.map(u32::try_from).transpose().map_err(corrupt)?,
                             deleted: false,
                         },
                         source,
@@ -215,5 +245,50 @@ impl IndicatorStore for DbStore {
                 )
             })
             .collect())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn put_catalogue(&self, catalogue: &Catalogue, actor: &str) -> Result<()> {
+        let body = serde_json::to_string(catalogue).map_err(corrupt)?;
+        let mut tx = self.write().await?;
+        let kept: Option<(String,)> =
+            sqlx::query_as("SELECT body FROM indicator_catalogue WHERE id = 1")
+                .fetch_optional(&mut *tx)
+                .await?;
+        if kept.is_some_and(|(k,)| k == body) {
+            return Ok(());
+        }
+        let now = self.clock.now_ms();
+        sqlx::query(
+            "INSERT INTO indicator_catalogue (id, body, stored_at) VALUES (1, $1, $2)
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body, stored_at = excluded.stored_at",
+        )
+        .bind(&body)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO audit (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(now)
+        .bind(actor)
+        .bind("indicators.catalogue")
+        .bind(&catalogue.county)
+        .bind(format!("{} nyckeltal", catalogue.indicators.len()))
+        .execute(&mut *tx)
+        .await?;
+        bump(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn catalogue(&self) -> Result<Option<Catalogue>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT body FROM indicator_catalogue WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(body,)| serde_json::from_str(&body).map_err(corrupt))
+            .transpose()
     }
 }

@@ -14,6 +14,7 @@ fn value(municipality: &str, period: u16, gender: Gender, v: Option<f64>) -> Val
         gender,
         status: String::new(),
         value: v,
+        cases: None,
         deleted: false,
     }
 }
@@ -102,5 +103,53 @@ contract!(
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].0.title, "Ny titel");
         assert_eq!(kept[0].0.publication_date.as_deref(), Some("2025-03-01"));
+    }
+);
+
+contract!(
+    the_data_stamp_moves_with_values_and_the_catalogue_but_not_with_a_repeat,
+    |store: Arc<dyn Store>| async move {
+        let start = store.data_stamp().await.unwrap();
+        let counted = vec![Value {
+            cases: Some(7),
+            ..value("2080", 2023, Gender::T, Some(12.5))
+        }];
+        store
+            .put_indicator_values(&new(&counted), "lokal.csv", "cli")
+            .await
+            .unwrap();
+        let after_values = store.data_stamp().await.unwrap();
+        assert_ne!(start, after_values, "new values move the stamp");
+        store
+            .put_indicator_values(&new(&counted), "lokal.csv", "cli")
+            .await
+            .unwrap();
+        assert_eq!(
+            store.data_stamp().await.unwrap(),
+            after_values,
+            "the same values again do not"
+        );
+        let stored = store.indicator_values(&["N21700"]).await.unwrap();
+        assert_eq!(stored[0].value.cases, Some(7), "the cases are kept");
+
+        assert_eq!(store.catalogue().await.unwrap(), None);
+        let mut cat = nara_core::indicator::Catalogue::dalarna();
+        store.put_catalogue(&cat, "cli").await.unwrap();
+        assert_eq!(store.catalogue().await.unwrap().as_ref(), Some(&cat));
+        let after_catalogue = store.data_stamp().await.unwrap();
+        assert_ne!(after_catalogue, after_values);
+        store.put_catalogue(&cat, "cli").await.unwrap();
+        assert_eq!(store.data_stamp().await.unwrap(), after_catalogue);
+        cat.indicators.truncate(2);
+        store.put_catalogue(&cat, "admin").await.unwrap();
+        assert_eq!(
+            store.catalogue().await.unwrap().unwrap().indicators.len(),
+            2
+        );
+        let log = store
+            .audit_log(10, Some("indicators.catalogue"))
+            .await
+            .unwrap();
+        assert_eq!(log.len(), 2, "a repeat is not audited");
     }
 );
