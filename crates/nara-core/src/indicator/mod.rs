@@ -13,6 +13,7 @@ use crate::ids::{AreaId, shorten};
 use crate::instrument::Instrument;
 
 pub mod kolada;
+pub mod view;
 
 /// The embedded catalogue of the default county.
 pub const DALARNA_TOML: &str = include_str!("../../../../indicators/dalarna.toml");
