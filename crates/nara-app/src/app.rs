@@ -20,10 +20,15 @@ use nara_store::{AnsweredCount, AuditEntry, Outcome, Store};
 
 use crate::cache::{ReportCache, Snapshot};
 use crate::import::{BatchReport, Progress};
+use crate::indicator_view::Nyckeltal;
 use crate::limits::{LimitKey, Reserved};
 use crate::online::{FieldError, LinkState, Made};
 use crate::report::{Audience, Earlier, Loaded, Tracking};
-use crate::{Result, demo, exports, indicators, limits, online, report, rounds, sessions, users};
+use crate::{
+    Result, demo, exports, indicator_view, indicators, limits, online, report, rounds, sessions,
+    users,
+};
+use nara_core::indicator::Catalogue;
 
 /// The application: a store and the results computed from it. Cheap to clone (shared).
 #[derive(Clone)]
@@ -117,27 +122,70 @@ impl App {
             .await
     }
 
+    // ----- nyckeltal -----
+
+    /// The nyckeltal (the catalogue and its values) under a snapshot, loaded once per stamp.
+    pub async fn nyckeltal(&self, snap: &Snapshot) -> Result<Arc<Nyckeltal>> {
+        self.reports.nyckeltal(self.store.as_ref(), snap).await
+    }
+
+    /// The county's catalogue of indicators: the stored one, else the embedded Dalarna one.
+    pub async fn catalogue(&self) -> Result<Catalogue> {
+        indicator_view::catalogue(self.store.as_ref()).await
+    }
+
+    /// Checks a catalogue (TOML) against the instrument it names and stores it; audited.
+    pub async fn store_catalogue(&self, toml: &str, actor: &str) -> Result<Catalogue> {
+        indicator_view::store_catalogue(self.store.as_ref(), toml, actor).await
+    }
+
     /// Fetches the catalogue's indicators from Kolada (see [`indicators::sync`]) for every
     /// organisation and the country, and stores them; audited.
     pub async fn sync_indicators(
         &self,
-        catalogue: &nara_core::indicator::Catalogue,
         opts: &indicators::SyncOptions,
         actor: &str,
     ) -> Result<indicators::SyncReport> {
         let orgs = self.store.organisations().await?;
-        indicators::sync(self.store.as_ref(), catalogue, &orgs, opts, actor).await
+        let catalogue = self.catalogue().await?;
+        indicators::sync(self.store.as_ref(), &catalogue, &orgs, opts, actor).await
     }
 
     /// Reads indicator files and stores each whole or not at all (see
     /// [`indicators::import_files`]).
     pub async fn import_indicator_files(
         &self,
-        catalogue: &nara_core::indicator::Catalogue,
         paths: &[PathBuf],
         actor: &str,
     ) -> Result<Vec<indicators::FileReport>> {
-        indicators::import_files(self.store.as_ref(), catalogue, paths, actor).await
+        let catalogue = self.catalogue().await?;
+        indicators::import_files(self.store.as_ref(), &catalogue, paths, actor).await
+    }
+
+    /// The Excel template for the catalogue's local indicators, with a row per indicator,
+    /// organisation of its level and year (see [`nara_excel::indicators::write_template`]).
+    pub async fn indicator_template(&self, years: &[u16]) -> Result<Vec<u8>> {
+        let catalogue = self.catalogue().await?;
+        let orgs = self.store.organisations().await?;
+        nara_excel::indicators::write_template(&catalogue, &orgs, years)
+            .map_err(|e| crate::Error::Invalid(e.to_string()))
+    }
+
+    /// Reads uploaded indicator files (name, bytes) and stores each whole or not at all.
+    pub async fn import_indicator_uploads(
+        &self,
+        files: &[(String, Vec<u8>)],
+        actor: &str,
+    ) -> Result<Vec<indicators::FileReport>> {
+        let catalogue = self.catalogue().await?;
+        let mut out = Vec::new();
+        for (name, bytes) in files {
+            out.push(
+                indicators::import_bytes(self.store.as_ref(), &catalogue, name, bytes, actor)
+                    .await?,
+            );
+        }
+        Ok(out)
     }
 
     /// The stored values of the given indicators (all when empty).

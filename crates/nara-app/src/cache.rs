@@ -14,6 +14,8 @@ use nara_core::{Instrument, OrgCode, Organisation, Round, RoundId};
 use nara_store::{AnsweredCount, Store};
 use tokio::sync::Mutex;
 
+use crate::indicator_view::Nyckeltal;
+
 use crate::Result;
 use crate::report::{Earlier, Loaded};
 
@@ -67,6 +69,7 @@ struct Computed {
     trends: HashMap<(RoundId, Earlier), Arc<Vec<TrendRound>>>,
     bodies: HashMap<String, Arc<Vec<u8>>>,
     counts: Option<Arc<Vec<AnsweredCount>>>,
+    nyckeltal: Option<Arc<Nyckeltal>>,
 }
 
 /// Computed results, valid for one data stamp; and each round's own scores, valid while that
@@ -300,6 +303,17 @@ impl ReportCache {
         }
         let n = Arc::new(store.answered_counts().await?);
         c.counts = Some(n.clone());
+        Ok(n)
+    }
+
+    /// The nyckeltal (catalogue and values) under a snapshot.
+    pub async fn nyckeltal(&self, store: &dyn Store, snap: &Snapshot) -> Result<Arc<Nyckeltal>> {
+        let mut c = self.computed(snap).await;
+        if let Some(n) = &c.nyckeltal {
+            return Ok(n.clone());
+        }
+        let n = Arc::new(crate::indicator_view::load(store, &snap.organisations).await?);
+        c.nyckeltal = Some(n.clone());
         Ok(n)
     }
 

@@ -45,6 +45,8 @@ pub struct Summary {
     pub units: usize,
     /// Forms stored in all.
     pub forms: usize,
+    /// Made-up nyckeltal values stored (source "demo").
+    pub indicator_values: usize,
 }
 
 const KOMMUN_UNITS: &[&str] = &[
@@ -273,5 +275,84 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
             crate::rounds::set_status(store, id, RoundStatus::Published, "demo").await?;
         }
     }
+    summary.indicator_values = indicators(store, &orgs, opts.last_round, opts.seed).await?;
     Ok(summary)
+}
+
+/// The source the made-up nyckeltal are stored under, so no one takes them for Kolada's.
+pub const DEMO_SOURCE: &str = "demo (påhittade värden)";
+
+/// Stores made-up values of the catalogue's indicators for the seven years before the newest
+/// round, for every organisation of each indicator's level, the county and the country: a
+/// plausible level per place, a drift per year, a value missing now and then, and for local
+/// indicators a count of cases (some below the minimum, so the pages show the hiding).
+async fn indicators(
+    store: &dyn Store,
+    orgs: &[nara_core::Organisation],
+    last_round: u16,
+    seed: u64,
+) -> Result<usize> {
+    use nara_core::indicator::kolada::{Gender, Value};
+    use nara_core::indicator::{Source, Unit};
+    use nara_core::org::KOLADA_COUNTRY;
+
+    let catalogue = crate::indicator_view::catalogue(store).await?;
+    let mut rng = fastrand::Rng::with_seed(seed ^ 0x6e79_636b);
+    let years = (last_round.saturating_sub(7))..last_round;
+    let mut values = Vec::new();
+    for ind in &catalogue.indicators {
+        let (lo, hi) = match ind.unit {
+            Unit::Andel => (20.0, 90.0),
+            Unit::Per100000 => (400.0, 2500.0),
+            Unit::Antal => (1.0, 15.0),
+            Unit::KrPerInv => (2000.0, 12000.0),
+        };
+        let drift = (hi - lo) * (rng.f64() - 0.4) * 0.03;
+        let country = lo + (hi - lo) * (0.3 + 0.4 * rng.f64());
+        let places = (orgs.iter())
+            .filter(|o| nara_core::indicator::view::applies(ind.level, o.kind))
+            .map(|o| (o.kolada_id(), 0.25))
+            .chain(
+                (orgs.iter())
+                    .filter(|o| o.kind == nara_core::OrgKind::Region)
+                    .map(|o| (o.kolada_id(), 0.05)),
+            )
+            .chain([(KOLADA_COUNTRY.to_string(), 0.0)]);
+        let mut seen = std::collections::HashSet::new();
+        for (place, spread) in places {
+            if !seen.insert(place.clone()) {
+                continue;
+            }
+            let base = country * (1.0 + spread * (rng.f64() - 0.5) * 2.0);
+            for (i, year) in years.clone().enumerate() {
+                let noise = (hi - lo) * 0.02 * (rng.f64() - 0.5);
+                let x = (base + drift * i as f64 + noise).clamp(lo * 0.5, hi * 1.1);
+                let missing = place != KOLADA_COUNTRY && rng.u8(..25) == 0;
+                let (value, cases) = match ind.source {
+                    Source::Kolada => (Some((x * 10.0).round() / 10.0), None),
+                    Source::Lokal => (Some(x.round()), Some(rng.u32(4..60))),
+                };
+                values.push(Value {
+                    kpi: ind.id.clone(),
+                    municipality: place.clone(),
+                    period: year,
+                    gender: Gender::T,
+                    status: String::new(),
+                    value: if missing { None } else { value },
+                    cases,
+                    deleted: false,
+                });
+            }
+        }
+    }
+    let new: Vec<nara_store::NewValue> = (values.iter())
+        .map(|value| nara_store::NewValue {
+            value,
+            published: None,
+        })
+        .collect();
+    store
+        .put_indicator_values(&new, DEMO_SOURCE, "demo")
+        .await?;
+    Ok(values.len())
 }

@@ -306,44 +306,58 @@ pub async fn import_files(
                 continue;
             }
         };
-        let values = match nara_excel::indicators::read_values(&file, &bytes, &limits) {
-            Ok(v) => v,
-            Err(problems) => {
-                out.push(refused(problems));
-                continue;
-            }
-        };
-        let mut unknown: Vec<&str> = (values.iter())
-            .map(|v| v.kpi.as_str())
-            .filter(|k| !catalogue.indicators.iter().any(|i| i.id == *k))
-            .collect();
-        unknown.sort_unstable();
-        unknown.dedup();
-        if !unknown.is_empty() {
-            out.push(refused(vec![nara_excel::Problem {
-                sheet: None,
-                cell: None,
-                message: format!(
-                    "Nyckeltalen {} finns inte i katalogen. Lägg till dem i katalogen eller ta bort raderna.",
-                    unknown.join(", ")
-                ),
-            }]));
-            continue;
-        }
-        let new: Vec<NewValue> = (values.iter())
-            .map(|value| NewValue {
-                value,
-                published: None,
-            })
-            .collect();
-        let changes = store.put_indicator_values(&new, &file, actor).await?;
-        out.push(FileReport {
-            file,
-            changes: Some(changes),
-            problems: Vec::new(),
-        });
+        out.push(import_bytes(store, catalogue, &file, &bytes, actor).await?);
     }
     Ok(out)
+}
+
+/// Reads one indicator file's bytes (see [`import_files`]) and stores its values whole, or
+/// nothing when it has any problem. `file` names it in messages and as the values' source.
+pub async fn import_bytes(
+    store: &dyn Store,
+    catalogue: &Catalogue,
+    file: &str,
+    bytes: &[u8],
+    actor: &str,
+) -> Result<FileReport> {
+    let limits = nara_excel::Limits::default();
+    let refused = |problems: Vec<nara_excel::Problem>| FileReport {
+        file: file.to_string(),
+        changes: None,
+        problems,
+    };
+    let values = match nara_excel::indicators::read_values(file, bytes, &limits) {
+        Ok(v) => v,
+        Err(problems) => return Ok(refused(problems)),
+    };
+    let mut unknown: Vec<&str> = (values.iter())
+        .map(|v| v.kpi.as_str())
+        .filter(|k| !catalogue.indicators.iter().any(|i| i.id == *k))
+        .collect();
+    unknown.sort_unstable();
+    unknown.dedup();
+    if !unknown.is_empty() {
+        return Ok(refused(vec![nara_excel::Problem {
+            sheet: None,
+            cell: None,
+            message: format!(
+                "Nyckeltalen {} finns inte i katalogen. Lägg till dem i katalogen eller ta bort raderna.",
+                unknown.join(", ")
+            ),
+        }]));
+    }
+    let new: Vec<NewValue> = (values.iter())
+        .map(|value| NewValue {
+            value,
+            published: None,
+        })
+        .collect();
+    let changes = store.put_indicator_values(&new, file, actor).await?;
+    Ok(FileReport {
+        file: file.to_string(),
+        changes: Some(changes),
+        problems: Vec::new(),
+    })
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod cache;
 pub mod demo;
 pub mod exports;
 pub mod import;
+pub mod indicator_view;
 pub mod indicators;
 pub mod limits;
 pub mod online;

@@ -10,7 +10,6 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use nara_app::indicators::SyncOptions;
-use nara_core::indicator::Catalogue;
 use nara_core::indicator::kolada::Gender;
 use nara_core::{Instrument, Organisations};
 use nara_store::{Store, contract};
@@ -132,11 +131,8 @@ contract!(
     |store: Arc<dyn Store>| async move {
         let app = seeded(&store).await;
         let k = stand_in(false, false).await;
-        let catalogue = Catalogue::from_toml(CATALOGUE, &Instrument::dalarna()).unwrap();
-        let r = app
-            .sync_indicators(&catalogue, &options(&k), "test")
-            .await
-            .unwrap();
+        app.store_catalogue(CATALOGUE, "test").await.unwrap();
+        let r = app.sync_indicators(&options(&k), "test").await.unwrap();
         // One description page, two data pages, one retry of the throttled one.
         assert_eq!((r.requests, r.retries), (4, 1));
         assert_eq!((r.values, r.missing), (5, 1));
@@ -175,10 +171,7 @@ contract!(
 
         // Again: nothing changes.
         let k2 = stand_in(false, false).await;
-        let again = app
-            .sync_indicators(&catalogue, &options(&k2), "test")
-            .await
-            .unwrap();
+        let again = app.sync_indicators(&options(&k2), "test").await.unwrap();
         assert_eq!(
             (
                 again.changes.added,
@@ -196,12 +189,9 @@ contract!(
     a_failing_kolada_stores_nothing_and_says_so_in_swedish,
     |store: Arc<dyn Store>| async move {
         let app = seeded(&store).await;
-        let catalogue = Catalogue::from_toml(CATALOGUE, &Instrument::dalarna()).unwrap();
+        app.store_catalogue(CATALOGUE, "test").await.unwrap();
         let k = stand_in(true, false).await;
-        let e = app
-            .sync_indicators(&catalogue, &options(&k), "test")
-            .await
-            .unwrap_err();
+        let e = app.sync_indicators(&options(&k), "test").await.unwrap_err();
         assert!(matches!(e, nara_app::Error::Unavailable(_)), "{e:?}");
         let text = e.to_string();
         assert!(
@@ -217,7 +207,7 @@ contract!(
         // A page that sends the sync elsewhere is refused, and nothing is stored either.
         let k = stand_in(false, true).await;
         let e = app
-            .sync_indicators(&catalogue, &options(&k), "test")
+            .sync_indicators(&options(&k), "test")
             .await
             .unwrap_err()
             .to_string();
@@ -229,7 +219,7 @@ contract!(
             ..options(&k)
         };
         let e = app
-            .sync_indicators(&catalogue, &none, "test")
+            .sync_indicators(&none, "test")
             .await
             .unwrap_err()
             .to_string();
@@ -241,7 +231,7 @@ contract!(
     indicator_files_are_stored_whole_or_not_at_all,
     |store: Arc<dyn Store>| async move {
         let app = seeded(&store).await;
-        let catalogue = Catalogue::from_toml(CATALOGUE, &Instrument::dalarna()).unwrap();
+        app.store_catalogue(CATALOGUE, "test").await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let good = dir.path().join("hemtjanst.csv");
         std::fs::write(
@@ -258,7 +248,7 @@ contract!(
         let unknown = dir.path().join("okand.csv");
         std::fs::write(&unknown, "kpi;kommunkod;år;värde\nN11111;2080;2024;1\n").unwrap();
         let reports = app
-            .import_indicator_files(&catalogue, &[good, broken, unknown], "test")
+            .import_indicator_files(&[good, broken, unknown], "test")
             .await
             .unwrap();
         assert_eq!(reports[0].changes.map(|c| c.added), Some(2));
@@ -280,5 +270,76 @@ contract!(
             .find(|v| v.value.municipality == "0020")
             .unwrap();
         assert_eq!((region.value.gender, region.value.value), (Gender::K, None));
+    }
+);
+
+contract!(
+    the_demo_gives_every_organisation_nyckeltal_and_an_import_shows_at_once,
+    |store: Arc<dyn Store>| async move {
+        use nara_core::indicator::view::Shown;
+        nara_app::seed_defaults(store.as_ref()).await.unwrap();
+        let app = nara_app::App::new(store.clone());
+        let s = app.demo(&nara_app::demo::Options::default()).await.unwrap();
+        assert!(s.indicator_values > 500, "{}", s.indicator_values);
+
+        let snap = app.snapshot().await.unwrap();
+        let n = app.nyckeltal(&snap).await.unwrap();
+        let falun = snap
+            .organisations
+            .iter()
+            .find(|o| o.name == "Falun")
+            .unwrap();
+        for area in n.areas() {
+            for card in n.cards(falun, &area, true) {
+                // Demo years end the year before the newest round (2026).
+                let (year, _) = card.latest.or(card.hidden.map(|h| (h.0, 0.0))).unwrap();
+                assert!((2019..=2025).contains(&year), "{year}");
+                assert!(card.country.latest().is_some(), "the country has values");
+                assert!(card.county.as_ref().unwrap().latest().is_some());
+                assert_eq!(
+                    card.provenance.as_ref().unwrap().source,
+                    nara_app::demo::DEMO_SOURCE
+                );
+            }
+        }
+        let d1 = nara_core::AreaId::parse("D1").unwrap();
+        assert!(!n.cards(falun, &d1, true).is_empty());
+
+        // A file with a new figure for Falun is seen on the next snapshot.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("rättelse.csv");
+        std::fs::write(&file, "kpi;kommunkod;år;värde\nU21468;2080;2025;99,5\n").unwrap();
+        let r = app.import_indicator_files(&[file], "test").await.unwrap();
+        assert!(r[0].changes.is_some(), "{:?}", r[0].problems);
+        let snap2 = app.snapshot().await.unwrap();
+        assert_ne!(snap2.stamp, snap.stamp, "values move the data stamp");
+        let n2 = app.nyckeltal(&snap2).await.unwrap();
+        let card = (n2.cards(falun, &d1, true).into_iter())
+            .find(|c| c.indicator.id == "U21468")
+            .unwrap();
+        assert_eq!(card.own.at(2025), Shown::Value { value: 99.5 });
+        assert_eq!(card.provenance.unwrap().source, "rättelse.csv");
+    }
+);
+
+contract!(
+    a_catalogue_is_checked_against_the_instrument_it_names,
+    |store: Arc<dyn Store>| async move {
+        let app = seeded(&store).await;
+        let other = CATALOGUE.replace("dalarna-gnv", "annat-instrument");
+        let e = app.store_catalogue(&other, "test").await.unwrap_err();
+        assert!(
+            e.to_string().contains("”annat-instrument”, som inte finns"),
+            "{e}"
+        );
+        let wrong_area = CATALOGUE.replacen("areas = [\"D1\"]", "areas = [\"D9\"]", 1);
+        let e = app.store_catalogue(&wrong_area, "test").await.unwrap_err();
+        assert!(e.to_string().contains("delmålet D9 finns inte"), "{e}");
+        assert_eq!(
+            app.catalogue().await.unwrap(),
+            nara_core::indicator::Catalogue::dalarna()
+        );
+        let stored = app.store_catalogue(CATALOGUE, "test").await.unwrap();
+        assert_eq!(app.catalogue().await.unwrap(), stored);
     }
 );

@@ -52,7 +52,7 @@ pub enum ExportCmd {
     },
 }
 
-fn write(path: &PathBuf, bytes: &[u8], out: &Out) -> Result<()> {
+pub(crate) fn write(path: &PathBuf, bytes: &[u8], out: &Out) -> Result<()> {
     if path.as_os_str() == "-" {
         use std::io::Write;
         std::io::stdout().write_all(bytes)?;

@@ -7,7 +7,6 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use nara_app::App;
 use nara_app::indicators::{KOLADA_URL, SyncOptions};
-use nara_core::indicator::Catalogue;
 use nara_core::indicator::kolada::Gender;
 
 use crate::Out;
@@ -20,31 +19,39 @@ pub enum IndicatorsCmd {
         /// The years, as `2019..2025` or `2023,2024,2025`.
         #[arg(long)]
         years: String,
-        /// The catalogue (TOML); the embedded Dalarna catalogue when left out.
-        #[arg(long)]
-        catalogue: Option<PathBuf>,
         /// Kolada's API.
         #[arg(long, env = "NARA_KOLADA_URL", default_value = KOLADA_URL)]
         base_url: String,
     },
-    /// Read values from files: Kolada's saved JSON pages, or long tables in CSV (columns kpi or
-    /// variabelkod, kommunkod or municipality, år or period, värde or value, optionally kön).
+    /// Read values from files: Kolada's saved JSON pages, long tables in CSV, xlsx or ods
+    /// (columns kpi or variabelkod, kommunkod or municipality, år or period, värde or value,
+    /// optionally kön and antal), or the filled-in template of `nara indicators template`.
     Import {
         /// The files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// The catalogue (TOML); the embedded Dalarna catalogue when left out.
-        #[arg(long)]
-        catalogue: Option<PathBuf>,
     },
     /// Show the stored values: per indicator, the newest year for each organisation.
     Show {
-        /// The catalogue (TOML); the embedded Dalarna catalogue when left out.
-        #[arg(long)]
-        catalogue: Option<PathBuf>,
         /// Everything stored, as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Write the Excel template for the catalogue's own (local) indicators, to fill in and read
+    /// back with `nara indicators import`.
+    Template {
+        /// The file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// The years to give rows, as `2023..2025` or `2024`.
+        #[arg(long)]
+        years: String,
+    },
+    /// Store the county's catalogue of indicators (TOML, like indicators/dalarna.toml), checked
+    /// against the instrument it names; without FILE, show the catalogue in use.
+    Catalogue {
+        /// The catalogue file.
+        file: Option<PathBuf>,
     },
 }
 
@@ -69,30 +76,11 @@ pub fn years(text: &str) -> Result<Vec<u16>> {
     text.split(',').map(year).collect()
 }
 
-async fn catalogue(app: &App, file: Option<&PathBuf>) -> Result<Catalogue> {
-    let Some(file) = file else {
-        return Ok(Catalogue::dalarna());
-    };
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("kan inte läsa {}", file.display()))?;
-    let instrument = app
-        .instruments()
-        .await?
-        .into_iter()
-        .last()
-        .unwrap_or_else(nara_core::Instrument::dalarna);
-    Ok(Catalogue::from_toml(&text, &instrument)?)
-}
-
 /// Runs an indicator command.
 pub async fn run(app: &App, cmd: &IndicatorsCmd, out: &Out) -> Result<ExitCode> {
     match cmd {
-        IndicatorsCmd::Sync {
-            years: y,
-            catalogue: file,
-            base_url,
-        } => {
-            let catalogue = catalogue(app, file.as_ref()).await?;
+        IndicatorsCmd::Sync { years: y, base_url } => {
+            let catalogue = app.catalogue().await?;
             let opts = SyncOptions {
                 base_url: base_url.clone(),
                 years: years(y)?,
@@ -103,7 +91,7 @@ pub async fn run(app: &App, cmd: &IndicatorsCmd, out: &Out) -> Result<ExitCode> 
                 catalogue.kolada_ids().count(),
                 y
             ));
-            let r = app.sync_indicators(&catalogue, &opts, "cli").await?;
+            let r = app.sync_indicators(&opts, "cli").await?;
             out.say(format!(
                 "Klart: {} värden ({} saknas i Kolada), {} nya, {} ändrade, {} oförändrade, {} borttagna; {} anrop ({} omförsök).",
                 r.values,
@@ -126,12 +114,8 @@ pub async fn run(app: &App, cmd: &IndicatorsCmd, out: &Out) -> Result<ExitCode> 
                 ));
             }
         }
-        IndicatorsCmd::Import {
-            files,
-            catalogue: file,
-        } => {
-            let catalogue = catalogue(app, file.as_ref()).await?;
-            let reports = app.import_indicator_files(&catalogue, files, "cli").await?;
+        IndicatorsCmd::Import { files } => {
+            let reports = app.import_indicator_files(files, "cli").await?;
             let mut refused = 0;
             for r in &reports {
                 match &r.changes {
@@ -155,11 +139,40 @@ pub async fn run(app: &App, cmd: &IndicatorsCmd, out: &Out) -> Result<ExitCode> 
                 return Ok(ExitCode::FAILURE);
             }
         }
-        IndicatorsCmd::Show {
-            catalogue: file,
-            json,
-        } => {
-            let catalogue = catalogue(app, file.as_ref()).await?;
+        IndicatorsCmd::Template { output, years: y } => {
+            let bytes = app.indicator_template(&years(y)?).await?;
+            super::export::write(output, &bytes, out)?;
+        }
+        IndicatorsCmd::Catalogue { file } => {
+            let catalogue = match file {
+                Some(f) => {
+                    let text = std::fs::read_to_string(f)
+                        .with_context(|| format!("kan inte läsa {}", f.display()))?;
+                    let c = app.store_catalogue(&text, "cli").await?;
+                    out.say(format!(
+                        "Katalogen för {} är sparad: {} nyckeltal.",
+                        c.county,
+                        c.indicators.len()
+                    ));
+                    c
+                }
+                None => app.catalogue().await?,
+            };
+            for ind in &catalogue.indicators {
+                let areas: Vec<&str> = ind.areas.iter().map(|a| a.as_str()).collect();
+                println!(
+                    "{:<10} {:<6} {:<11} {:<8} {}  – {}",
+                    ind.id,
+                    areas.join(","),
+                    ind.direction.label(),
+                    ind.level.label(),
+                    ind.title,
+                    ind.source.label()
+                );
+            }
+        }
+        IndicatorsCmd::Show { json } => {
+            let catalogue = app.catalogue().await?;
             let values = app.indicator_values(&[]).await?;
             if *json {
                 println!("{}", serde_json::to_string_pretty(&values)?);

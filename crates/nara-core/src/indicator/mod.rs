@@ -208,10 +208,16 @@ impl Catalogue {
     /// Reads a catalogue from TOML and checks it against the instrument whose delmål it
     /// follows; every problem is listed.
     pub fn from_toml(text: &str, instrument: &Instrument) -> Result<Self> {
-        let c: Catalogue = toml::from_str(text)
-            .map_err(|e| Error::Indicators(vec![crate::error::sv_toml_error(&e, text)]))?;
+        let c = Self::parse(text)?;
         c.check(instrument)?;
         Ok(c)
+    }
+
+    /// Reads a catalogue from TOML without checking it against an instrument (the caller finds
+    /// the instrument the catalogue names, then calls [`Catalogue::check`]).
+    pub fn parse(text: &str) -> Result<Self> {
+        toml::from_str(text)
+            .map_err(|e| Error::Indicators(vec![crate::error::sv_toml_error(&e, text)]))
     }
 
     /// Checks the rules: ids unique and of their source's form, a title, at least one delmål,

@@ -1,5 +1,5 @@
 //! Integration tests of nara-excel: the form round trip, sloppy input, hostile files,
-//! expansion bombs and the raw CSV.
+//! expansion bombs, the raw CSV and nyckeltal from workbooks.
 
 mod bombs;
 mod csv;
@@ -8,6 +8,7 @@ mod expansion;
 mod fixtures;
 mod formulas;
 mod hostile;
+mod indicators;
 mod office;
 mod readers;
 mod roundtrip;
