@@ -45,6 +45,13 @@ pub fn need_org(v: &Viewer, round: &Round, org: &OrgCode) -> Result<(), AppError
     }
 }
 
+/// Whether the viewer sees only the nyckeltal the catalogue marks public when looking at `org`
+/// (or at the county, with `None`): indicators are public data, but a local indicator may be
+/// internal, and then only the coordinator and the organisation's own respondents see it.
+pub fn indicators_public_only(v: &Viewer, org: Option<&OrgCode>) -> bool {
+    !(v.is_admin() || org.is_some_and(|o| v.org() == Some(o)))
+}
+
 /// What a result shown to the viewer for `round` may draw on: the coordinator compares with any
 /// earlier round; whoever sees the county compares with the newest *published* earlier round
 /// (never with a round they may not see); a respondent before publication sees only their own
