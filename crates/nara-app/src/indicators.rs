@@ -14,6 +14,9 @@ use serde::Serialize;
 
 use crate::{Error, Result};
 
+/// The largest indicator file read (larger ones are refused with a message).
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
 /// Kolada's API.
 pub const KOLADA_URL: &str = "https://api.kolada.se/v3";
 
@@ -283,7 +286,6 @@ pub async fn import_files(
     paths: &[std::path::PathBuf],
     actor: &str,
 ) -> Result<Vec<FileReport>> {
-    let limits = nara_excel::Limits::default();
     let mut out = Vec::new();
     for path in paths {
         let file = (path.file_name()).map_or_else(
@@ -295,7 +297,7 @@ pub async fn import_files(
             changes: None,
             problems,
         };
-        let bytes = match read_bounded(path, limits.max_file_bytes) {
+        let bytes = match read_bounded(path, MAX_FILE_BYTES) {
             Ok(b) => b,
             Err(message) => {
                 out.push(refused(vec![nara_excel::Problem {
@@ -320,7 +322,10 @@ pub async fn import_bytes(
     bytes: &[u8],
     actor: &str,
 ) -> Result<FileReport> {
-    let limits = nara_excel::Limits::default();
+    let limits = nara_excel::Limits {
+        max_file_bytes: MAX_FILE_BYTES,
+        ..nara_excel::Limits::default()
+    };
     let refused = |problems: Vec<nara_excel::Problem>| FileReport {
         file: file.to_string(),
         changes: None,

@@ -72,6 +72,9 @@ pub struct Config {
     /// without a trailing slash: answer links are shown and sent with it. `None`: the address
     /// the coordinator's own browser used.
     pub public_url: Option<String>,
+    /// Kolada's API, for the coordinator's "Hämta från Kolada" (`--kolada-url`; a local
+    /// stand-in in tests).
+    pub kolada_url: String,
 }
 
 impl Default for Config {
@@ -91,6 +94,7 @@ impl Default for Config {
             upload_dir: None,
             trusted_proxy: Vec::new(),
             public_url: None,
+            kolada_url: nara_app::indicators::KOLADA_URL.to_string(),
         }
     }
 }
@@ -193,6 +197,10 @@ fn file_routes(c: &Config) -> Router<AppState> {
                 INSTRUMENT_BODY_LIMIT,
                 c.upload_timeout,
             ),
+        )
+        .route(
+            "/admin/nyckeltal",
+            large(post(admin::indicators_post), c.body_limit, c.upload_timeout),
         )
 }
 

@@ -239,6 +239,9 @@ pub struct ServeArgs {
     /// are shown and sent with it.
     #[arg(long = "public-url", value_name = "URL", env = "NARA_PUBLIC_URL", value_parser = nara_server::parse_public_url)]
     pub public_url: Option<String>,
+    /// Kolada's API, for the coordinator's "Hämta från Kolada" in the browser.
+    #[arg(long = "kolada-url", value_name = "URL", env = "NARA_KOLADA_URL", default_value = nara_app::indicators::KOLADA_URL)]
+    pub kolada_url: String,
 }
 
 /// A user name from an organisation's name: `Malung-Sälen` → `malung-salen`.
@@ -330,6 +333,7 @@ pub async fn serve(app: App, args: &ServeArgs, out: &Out) -> Result<ExitCode> {
         secure_cookies: args.secure_cookies,
         trusted_proxy: args.trusted_proxy.clone(),
         public_url: args.public_url.clone(),
+        kolada_url: args.kolada_url.clone(),
         ..nara_server::Config::default()
     };
     out.say(format!(

@@ -85,6 +85,25 @@ impl Values {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// How many yearly values (totals, missing ones included) are stored for an indicator, over
+    /// every place, and the newest year with a value.
+    pub fn stored(&self, kpi: &str) -> (usize, Option<u16>) {
+        let mut n = 0;
+        let mut newest = None;
+        for ((k, _), obs) in &self.series {
+            if k == kpi {
+                n += obs.len();
+                let y = obs
+                    .iter()
+                    .filter(|o| o.value.is_some())
+                    .map(|o| o.year)
+                    .max();
+                newest = newest.max(y);
+            }
+        }
+        (n, newest)
+    }
+
     /// Where an indicator's values came from.
     pub fn provenance(&self, kpi: &str) -> Option<&Provenance> {
         self.provenance.get(kpi)

@@ -2,7 +2,7 @@
 //! create rounds and change their status, upload an instrument (validated and previewed before
 //! it is stored), download every blank form as one zip, upload filled forms (the import
 //! pipeline, parsing off the runtime), follow who has answered, manage accounts, read the audit
-//! log. Every handler takes [`Admin`], and every form carries the session's CSRF token.
+//! log, fetch nyckeltal from Kolada and upload indicator files. Every handler takes [`Admin`], and every form carries the session's CSRF token.
 
 use axum::Router;
 
@@ -35,12 +35,14 @@ fn user_err(e: nara_app::Error) -> Result<String, AppError> {
 }
 
 mod audit;
+mod indicators;
 mod instrument;
 mod rounds;
 mod tracking;
 mod upload;
 mod users;
 
+pub use indicators::indicators_post;
 pub use instrument::instrument_post;
 pub use upload::{UPLOAD_PREFIX, remove_upload_leftovers, upload, upload_folder};
 
@@ -53,4 +55,5 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(audit::router())
         .merge(instrument::router())
+        .merge(indicators::router())
 }

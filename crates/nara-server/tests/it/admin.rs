@@ -9,7 +9,7 @@ use crate::support::{Client, Resp, world};
 
 const BOUNDARY: &str = "----nara-test-boundary";
 
-fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+pub fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, file, data) in fields {
         body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
@@ -26,7 +26,7 @@ fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
     body
 }
 
-async fn post_multipart(
+pub async fn post_multipart(
     c: &mut Client<'_>,
     path: &str,
     fields: &[(&str, Option<&str>, &[u8])],

@@ -6,6 +6,7 @@ mod answer_links;
 mod auth;
 mod gone;
 mod index;
+mod indicator_admin;
 mod matrix;
 mod notices;
 mod online;
