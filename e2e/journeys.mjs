@@ -280,7 +280,7 @@ try {
     await visit(page, "/omgangar/2026/lankar", "respondent-lankar");
     await ctx.close();
   }
-  for (const [path, name] of [["/admin/anvandare", "konton"], ["/admin/logg", "logg"], ["/admin/instrument", "instrument"]]) {
+  for (const [path, name] of [["/admin/anvandare", "konton"], ["/admin/logg", "logg"], ["/admin/instrument", "instrument"], ["/admin/nyckeltal", "nyckeltal-admin"]]) {
     await visit(admin, path, name, name !== "logg");
   }
 } catch (e) {

@@ -7,6 +7,7 @@
 //! here and nowhere else; the other crates call it.
 
 pub mod account;
+pub mod activity;
 pub mod answer;
 pub mod chart;
 pub mod error;
