@@ -8,7 +8,8 @@
 //! [`Store`] is the sum of small traits, one per concern: [`RoundStore`] (instruments,
 //! organisations, rounds), [`ResponseStore`] (responses and their history), [`AccountStore`]
 //! (users and sessions), [`LinkStore`] (answer links and drafts), [`AuditStore`] (the audit
-//! log and the data stamp) and [`LimitStore`] (attempts counted per key: the sign-in limits).
+//! log and the data stamp), [`LimitStore`] (attempts counted per key: the sign-in limits),
+//! [`IndicatorStore`] (nyckeltal) and [`ActivityStore`] (aktiviteter and lokala planer).
 //! Each concern's SQL is one file in `src/sql/`.
 //!
 //! # Two backends, one SQL
@@ -49,12 +50,13 @@ pub use error::{Entity, Error, Operation, Result};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
-    AccountStore, AuditStore, IndicatorStore, LimitStore, LinkStore, ResponseStore, RoundStore,
-    Store,
+    AccountStore, ActivityStore, AuditStore, IndicatorStore, LimitStore, LinkStore, ResponseStore,
+    RoundStore, Store,
 };
 pub use types::{
-    AnswerLink, AnsweredCount, AuditEntry, KpiInfo, LimitKey, NewForm, NewLink, NewValue, Outcome,
-    Reserved, Role, Session, StoredResponse, StoredValue, User, Value, ValueChanges,
+    ActivityBatch, AnswerLink, AnsweredCount, AuditEntry, BatchChanges, KpiInfo, LimitKey, NewForm,
+    NewLink, NewValue, Outcome, Reserved, Role, Session, StoredFollowUp, StoredResponse,
+    StoredValue, User, Value, ValueChanges,
 };
 
 /// Opens the store a URL names: `sqlite://FILE` (created when missing), a bare file path, or

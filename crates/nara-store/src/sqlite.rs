@@ -119,6 +119,9 @@ type Db = sqlx::Sqlite;
 #[path = "sql/accounts.rs"]
 mod accounts;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql/activities.rs"]
+mod activities;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql/audit.rs"]
 mod audit;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]

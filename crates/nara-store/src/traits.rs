@@ -4,12 +4,14 @@
 use std::path::Path;
 
 use async_trait::async_trait;
+use nara_core::activity::{Activity, LocalPlan};
 use nara_core::indicator::Catalogue;
 use nara_core::{Instrument, OrgCode, Organisation, Response, Round, RoundId, RoundStatus};
 
 use crate::{
-    AnswerLink, AnsweredCount, AuditEntry, KpiInfo, LimitKey, NewLink, NewValue, Outcome, Reserved,
-    Result, Role, Session, StoredResponse, StoredValue, User, ValueChanges,
+    ActivityBatch, AnswerLink, AnsweredCount, AuditEntry, BatchChanges, KpiInfo, LimitKey, NewLink,
+    NewValue, Outcome, Reserved, Result, Role, Session, StoredFollowUp, StoredResponse,
+    StoredValue, User, ValueChanges,
 };
 
 /// Instruments, organisations and rounds: what responses are given against.
@@ -198,10 +200,32 @@ pub trait IndicatorStore: Send + Sync {
     async fn catalogue(&self) -> Result<Option<Catalogue>>;
 }
 
+/// Aktiviteter and lokala planer: stored whole, listed per organisation, followed up per round.
+#[async_trait]
+pub trait ActivityStore: Send + Sync {
+    /// Stores plans, activities and follow-ups in one transaction, each change audited
+    /// (`plan.save`, `activity.save`, `activity.followup`); the same record again changes
+    /// nothing and writes no audit row.
+    async fn save_activities(&self, batch: &ActivityBatch, actor: &str) -> Result<BatchChanges>;
+    /// The plans an organisation is party to (all when `None`), by name.
+    async fn plans(&self, org: Option<&OrgCode>) -> Result<Vec<LocalPlan>>;
+    /// The activities an organisation owns (all when `None`), by owner and title.
+    async fn activities(&self, owner: Option<&OrgCode>) -> Result<Vec<Activity>>;
+    /// The follow-ups of a round (all rounds when `None`), by activity.
+    async fn followups(&self, round: Option<RoundId>) -> Result<Vec<StoredFollowUp>>;
+}
+
 /// The persistence Nära needs: every concern, plus what is about the database as a whole.
 #[async_trait]
 pub trait Store:
-    RoundStore + ResponseStore + AccountStore + LinkStore + AuditStore + LimitStore + IndicatorStore
+    RoundStore
+    + ResponseStore
+    + AccountStore
+    + LinkStore
+    + AuditStore
+    + LimitStore
+    + IndicatorStore
+    + ActivityStore
 {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

@@ -160,3 +160,37 @@ pub enum Reserved {
         first: bool,
     },
 }
+
+/// Plans, activities and follow-ups to store together, all or nothing (an activity sheet of a
+/// form, a web form, an import).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActivityBatch {
+    /// Plans, new or changed.
+    pub plans: Vec<nara_core::activity::LocalPlan>,
+    /// Activities, new or changed.
+    pub activities: Vec<nara_core::activity::Activity>,
+    /// Follow-ups (one per activity and round; a new one replaces the old).
+    pub followups: Vec<nara_core::activity::FollowUp>,
+}
+
+/// What storing a batch changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BatchChanges {
+    /// Records not stored before.
+    pub added: usize,
+    /// Records that replaced a different one.
+    pub changed: usize,
+    /// Records already stored as they are.
+    pub unchanged: usize,
+}
+
+/// A stored follow-up, with who wrote it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredFollowUp {
+    /// The follow-up.
+    pub followup: nara_core::activity::FollowUp,
+    /// When (Unix ms).
+    pub at: i64,
+    /// Who.
+    pub actor: String,
+}

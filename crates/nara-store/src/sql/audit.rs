@@ -64,8 +64,8 @@ impl AuditStore for DbStore {
         // Each part is an indexed maximum or a sum over a small table, so the cost does not
         // grow with the answers: new forms move the responses' newest id, replacements their
         // newest replacement time, and rounds, organisations and instruments count their own
-        // changes, and nyckeltal one counter. Responses are never deleted.
-        let row: (i64, i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+        // changes, and nyckeltal and aktiviteter one counter each. Responses are never deleted.
+        let row: (i64, i64, i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM responses),
                     (SELECT COALESCE(MAX(replaced_at), 0) FROM responses),
                     (SELECT COUNT(*) FROM rounds),
@@ -73,13 +73,14 @@ impl AuditStore for DbStore {
                     (SELECT COUNT(*) FROM organisations),
                     (SELECT COALESCE(SUM(changes), 0) FROM organisations),
                     (SELECT COUNT(*) FROM instruments),
-                    (SELECT COALESCE(MAX(changes), 0) FROM indicator_state)",
+                    (SELECT COALESCE(MAX(changes), 0) FROM indicator_state),
+                    (SELECT COALESCE(MAX(changes), 0) FROM activity_state)",
         )
         .fetch_one(&self.pool)
         .await?;
         Ok(format!(
-            "{}:{}:{}:{}:{}:{}:{}:{}",
-            row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7
+            "{}:{}:{}:{}:{}:{}:{}:{}:{}",
+            row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8
         ))
     }
 

@@ -2,6 +2,7 @@
 //! reachable (`NARA_TEST_PG_URL`; `cargo xtask ci` makes sure it is). Each test gets its own
 //! database file or schema, so tests run in parallel.
 
+mod activities;
 mod contract;
 mod indicators;
 mod limits;
