@@ -25,8 +25,8 @@ use crate::limits::{LimitKey, Reserved};
 use crate::online::{FieldError, LinkState, Made};
 use crate::report::{Audience, Earlier, Loaded, Tracking};
 use crate::{
-    Result, demo, exports, indicator_view, indicators, limits, online, report, rounds, sessions,
-    users,
+    Result, activities, demo, exports, indicator_view, indicators, limits, online, report, rounds,
+    sessions, users,
 };
 use nara_core::indicator::Catalogue;
 
@@ -120,6 +120,35 @@ impl App {
         self.reports
             .answered_counts(self.store.as_ref(), snap)
             .await
+    }
+
+    // ----- aktiviteter and lokala planer -----
+
+    /// Checks plans, activities and follow-ups and stores them whole (see
+    /// [`activities::save`]); the field problems when any.
+    pub async fn save_activities(
+        &self,
+        batch: &nara_store::ActivityBatch,
+        actor: &str,
+    ) -> Result<std::result::Result<nara_store::BatchChanges, Vec<activities::RecordProblem>>> {
+        activities::save(self.store.as_ref(), batch, actor).await
+    }
+
+    /// A round's follow-up of an activity, which also sets its status.
+    pub async fn follow_up_activity(
+        &self,
+        activity: &nara_core::activity::RecordId,
+        round: RoundId,
+        status: nara_core::activity::ActivityStatus,
+        comment: &str,
+        actor: &str,
+    ) -> Result<std::result::Result<nara_store::BatchChanges, Vec<activities::RecordProblem>>> {
+        activities::follow_up(self.store.as_ref(), activity, round, status, comment, actor).await
+    }
+
+    /// The plans, activities and follow-ups of an organisation (all when `None`).
+    pub async fn activities(&self, org: Option<&OrgCode>) -> Result<activities::Overview> {
+        activities::overview(self.store.as_ref(), org).await
     }
 
     // ----- nyckeltal -----

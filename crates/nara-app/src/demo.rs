@@ -47,6 +47,8 @@ pub struct Summary {
     pub forms: usize,
     /// Made-up nyckeltal values stored (source "demo").
     pub indicator_values: usize,
+    /// Made-up activities stored (with a local plan per kommun).
+    pub activities: usize,
 }
 
 const KOMMUN_UNITS: &[&str] = &[
@@ -276,6 +278,7 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
         }
     }
     summary.indicator_values = indicators(store, &orgs, opts.last_round, opts.seed).await?;
+    summary.activities = activities(store, &orgs, &summary.rounds, opts.seed).await?;
     Ok(summary)
 }
 
@@ -355,4 +358,153 @@ async fn indicators(
         .put_indicator_values(&new, DEMO_SOURCE, "demo")
         .await?;
     Ok(values.len())
+}
+
+const ACTIVITIES: &[(&str, &str, &str)] = &[
+    (
+        "D1",
+        "arbetssätt",
+        "Gemensam hembesöksrutin med hälsocentralen",
+    ),
+    ("D1", "kompetens", "Utbildning i personcentrerat arbetssätt"),
+    (
+        "D2",
+        "samverkansstruktur",
+        "Samordnad individuell plan vid utskrivning",
+    ),
+    ("D2", "digitalisering", "Digitala vårdmöten i hemsjukvården"),
+    (
+        "D3",
+        "hälsofrämjande",
+        "Förebyggande hembesök för 80-åringar",
+    ),
+    ("D3", "arbetssätt", "Fallprevention i särskilt boende"),
+    (
+        "D4",
+        "samverkansstruktur",
+        "Lokal samverkansgrupp med regionen",
+    ),
+    ("D5", "kompetens", "Gemensam introduktion för nyanställda"),
+];
+
+/// Stores made-up activities: a local plan per kommun with the region, two to four activities
+/// per kommun with plausible statuses and dates, and a follow-up in each round.
+async fn activities(
+    store: &dyn Store,
+    orgs: &[nara_core::Organisation],
+    rounds: &[String],
+    seed: u64,
+) -> Result<usize> {
+    use nara_core::activity::{
+        Activity, ActivityStatus, Category, FollowUp, LocalPlan, PlanStatus, RecordId,
+        Systemledning,
+    };
+    use nara_core::round::Date;
+    use nara_core::{AreaId, OrgKind};
+
+    let mut rng = fastrand::Rng::with_seed(seed ^ 0x0061_6b74);
+    let region = orgs.iter().find(|o| o.kind == OrgKind::Region);
+    let Some(last) = rounds.last().and_then(|r| r.get(..4)?.parse::<u16>().ok()) else {
+        return Ok(0);
+    };
+    let date = |y: u16, m: u8| Date::parse(&format!("{y:04}-{m:02}-01"));
+    let mut batch = nara_store::ActivityBatch::default();
+    for org in orgs.iter().filter(|o| o.kind == OrgKind::Kommun) {
+        let plan = RecordId::new('P', rng.u64(..));
+        let decided = rng.u8(..4) != 0;
+        batch.plans.push(LocalPlan {
+            id: plan.clone(),
+            name: format!(
+                "Lokal plan i samverkan {} {}–{}",
+                org.name,
+                last - 1,
+                last + 1
+            ),
+            parties: std::iter::once(org.code.clone())
+                .chain(region.map(|r| r.code.clone()))
+                .collect(),
+            partners: vec!["Hälsocentralerna i kommunen".into()],
+            start: date(last - 1, 1)?,
+            end: Some(Date::parse(&format!("{}-12-31", last + 1))?),
+            status: if decided {
+                PlanStatus::Beslutad
+            } else {
+                PlanStatus::Utkast
+            },
+            decided_by: if decided {
+                "Lokala samverkansnämnden".into()
+            } else {
+                String::new()
+            },
+            decided_on: if decided {
+                Some(date(last - 2, 12)?)
+            } else {
+                None
+            },
+            link: String::new(),
+            systemledning: [
+                Systemledning::Finns,
+                Systemledning::UnderUppbyggnad,
+                Systemledning::Saknas,
+            ][rng.usize(..3)],
+            areas: vec![AreaId::parse("D1")?, AreaId::parse("D2")?],
+        });
+        for k in 0..rng.usize(2..=4) {
+            let (area, category, title) = ACTIVITIES[rng.usize(..ACTIVITIES.len())];
+            let status = [
+                ActivityStatus::Planerad,
+                ActivityStatus::Pagar,
+                ActivityStatus::Pagar,
+                ActivityStatus::Klar,
+                ActivityStatus::Pausad,
+            ][rng.usize(..5)];
+            let id = RecordId::new('A', rng.u64(..));
+            let start = date(last - 1, 1 + rng.u8(..10))?;
+            // The first ends before the newest round's year: unless done, it is late.
+            let end = if k == 0 {
+                date(last - 1, 12)?
+            } else {
+                date(last, 1 + rng.u8(..12))?
+            };
+            for r in rounds {
+                batch.followups.push(FollowUp {
+                    activity: id.clone(),
+                    round: nara_core::RoundId::parse(r)?,
+                    status: if r == rounds.last().map_or("", String::as_str) {
+                        status
+                    } else {
+                        ActivityStatus::Planerad
+                    },
+                    comment: String::new(),
+                });
+            }
+            batch.activities.push(Activity {
+                id,
+                title: title.to_string(),
+                description: format!("{title} i {}.", org.name),
+                owner: org.code.clone(),
+                partners: vec!["Region Dalarna".into()],
+                areas: vec![AreaId::parse(area)?],
+                statements: Vec::new(),
+                indicators: Vec::new(),
+                category: Category::from_word(category).unwrap_or(Category::Annat),
+                target_group: "Äldre med omfattande behov".into(),
+                responsible_role: "Enhetschef".into(),
+                responsible_name: String::new(),
+                planned_start: Some(start),
+                planned_end: Some(end),
+                status,
+                expected_effect: "Färre oplanerade inläggningar.".into(),
+                result: if status == ActivityStatus::Klar {
+                    "Genomförd enligt plan.".into()
+                } else {
+                    String::new()
+                },
+                plan: Some(plan.clone()),
+            });
+        }
+    }
+    let n = batch.activities.len();
+    store.save_activities(&batch, "demo").await?;
+    Ok(n)
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use nara_core::{Instrument, OrgCode, Organisations, RoundId};
 use nara_store::Store;
 
+pub mod activities;
 mod app;
 pub mod cache;
 pub mod demo;

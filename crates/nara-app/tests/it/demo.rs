@@ -129,3 +129,72 @@ async fn a_larger_demo_has_about_the_units_asked_for() {
     assert!((90..=110).contains(&s.units), "{}", s.units);
     assert_eq!(s.rounds, ["2025", "2026"]);
 }
+
+contract!(
+    the_demo_activities_pass_the_checks_and_a_broken_batch_stores_nothing,
+    |store: Arc<dyn Store>| async move {
+        use nara_core::activity::{ActivityStatus, RecordId};
+        nara_app::seed_defaults(store.as_ref()).await.unwrap();
+        let app = nara_app::App::new(store.clone());
+        let s = app.demo(&Options::default()).await.unwrap();
+        assert!(s.activities >= 30, "{}", s.activities);
+        let all = app.activities(None).await.unwrap();
+        assert_eq!(all.activities.len(), s.activities);
+        assert_eq!(all.plans.len(), 15, "a plan per kommun");
+        // Everything the demo stored passes the checks: saving it again changes nothing.
+        let batch = nara_store::ActivityBatch {
+            plans: all.plans.clone(),
+            activities: all.activities.clone(),
+            followups: all.followups.iter().map(|f| f.followup.clone()).collect(),
+        };
+        let c = app.save_activities(&batch, "test").await.unwrap().unwrap();
+        assert_eq!((c.added, c.changed), (0, 0));
+        let falun = nara_core::OrgCode::parse("2080").unwrap();
+        let own = app.activities(Some(&falun)).await.unwrap();
+        assert!(own.activities.iter().all(|a| a.owner == falun));
+        assert_eq!(own.plans.len(), 1);
+
+        // One broken record: nothing of the batch is stored, each problem named.
+        let mut broken = batch.clone();
+        broken.activities[0].title = String::new();
+        broken.activities[1].areas.clear();
+        broken.activities[2].result = "Ändrat".into();
+        let problems = app
+            .save_activities(&broken, "test")
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(problems.len(), 2);
+        assert_eq!(problems[0].problem.field, "title");
+        assert_eq!(problems[1].id, broken.activities[1].id.to_string());
+        let after = app.activities(None).await.unwrap();
+        assert_eq!(after.activities, all.activities, "nothing stored");
+
+        // A follow-up sets the status, and an unknown activity is named.
+        let a = &all.activities[0];
+        let r = nara_core::RoundId::parse("2026").unwrap();
+        app.follow_up_activity(&a.id, r, ActivityStatus::Klar, "Klart i oktober", "test")
+            .await
+            .unwrap()
+            .unwrap();
+        let now = app.activities(Some(&a.owner)).await.unwrap();
+        let same = now.activities.iter().find(|x| x.id == a.id).unwrap();
+        assert_eq!(same.status, ActivityStatus::Klar);
+        assert!(
+            now.followups
+                .iter()
+                .any(|f| f.followup.comment == "Klart i oktober")
+        );
+        let e = app
+            .follow_up_activity(
+                &RecordId::parse("A-NOSUCH1").unwrap(),
+                r,
+                ActivityStatus::Klar,
+                "",
+                "t",
+            )
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("A-NOSUCH1 finns inte"));
+    }
+);

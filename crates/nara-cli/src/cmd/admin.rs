@@ -43,11 +43,12 @@ pub async fn demo(app: &App, args: &DemoArgs, out: &Out) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&s)?);
     } else {
         out.say(format!(
-            "Demo klar: omgångarna {} ({} enheter, {} blanketter, {} påhittade nyckeltalsvärden). Den senaste omgången är öppen; se nara report --round {}.",
+            "Demo klar: omgångarna {} ({} enheter, {} blanketter, {} påhittade nyckeltalsvärden, {} aktiviteter). Den senaste omgången är öppen; se nara report --round {}.",
             s.rounds.join(", "),
             s.units,
             s.forms,
             s.indicator_values,
+            s.activities,
             s.rounds.last().map_or("", String::as_str)
         ));
     }

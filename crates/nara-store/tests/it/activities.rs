@@ -78,7 +78,10 @@ contract!(
         assert_eq!(store.data_stamp().await.unwrap(), stamp, "nothing changed");
 
         let falun = OrgCode::parse("2080").unwrap();
-        assert_eq!(store.activities(Some(&falun)).await.unwrap(), std::slice::from_ref(&a));
+        assert_eq!(
+            store.activities(Some(&falun)).await.unwrap(),
+            std::slice::from_ref(&a)
+        );
         assert_eq!(store.activities(None).await.unwrap().len(), 2);
         assert_eq!(store.plans(Some(&falun)).await.unwrap(), [plan()]);
         let region = OrgCode::parse("20").unwrap();

@@ -1,0 +1,161 @@
+//! Aktiviteter and lokala planer as use cases: every record is checked against the newest
+//! instrument, the organisations, the nyckeltal catalogue and the stored plans before anything
+//! is stored; a batch is stored whole or not at all; a round's follow-up also sets the
+//! activity's status. Field problems come back as data (the web shows them beside the fields,
+//! the command line lists them); store failures as errors.
+
+use nara_core::RoundId;
+use nara_core::activity::{
+    Activity, ActivityStatus, Context, FieldProblem, FollowUp, LocalPlan, RecordId,
+};
+use nara_core::{Instrument, OrgCode};
+use nara_store::{ActivityBatch, BatchChanges, Store, StoredFollowUp};
+use serde::Serialize;
+
+use crate::{Error, Result};
+
+/// A problem with one record of a batch: which record (its id and title) and the field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordProblem {
+    /// The record's id.
+    pub id: String,
+    /// Its title or name.
+    pub title: String,
+    /// The problem.
+    pub problem: FieldProblem,
+}
+
+/// Everything a record is checked against.
+struct Known {
+    instrument: Instrument,
+    organisations: Vec<OrgCode>,
+    indicators: Vec<String>,
+    plans: Vec<RecordId>,
+}
+
+async fn known(store: &dyn Store) -> Result<Known> {
+    let instrument = (store.instruments().await?.into_iter())
+        .next_back()
+        .ok_or_else(|| Error::NotFound("Inget instrument finns; läs in ett först.".into()))?;
+    let organisations = (store.organisations().await?.into_iter())
+        .map(|o| o.code)
+        .collect();
+    let catalogue = crate::indicator_view::catalogue(store).await?;
+    let indicators = catalogue.indicators.into_iter().map(|i| i.id).collect();
+    let plans = store.plans(None).await?.into_iter().map(|p| p.id).collect();
+    Ok(Known {
+        instrument,
+        organisations,
+        indicators,
+        plans,
+    })
+}
+
+/// A new id for an activity (`'A'`) or a plan (`'P'`).
+pub fn new_id(kind: char) -> Result<RecordId> {
+    let mut buf = [0u8; 8];
+    getrandom::fill(&mut buf).map_err(|e| Error::internal("Slumptal saknas", e.to_string()))?;
+    Ok(RecordId::new(kind, u64::from_le_bytes(buf)))
+}
+
+/// Checks a batch (plans first, so an activity may name a plan of the same batch) and stores
+/// it whole; `Ok(Err(problems))` when any record has a problem, and then nothing is stored.
+pub async fn save(
+    store: &dyn Store,
+    batch: &ActivityBatch,
+    actor: &str,
+) -> Result<std::result::Result<BatchChanges, Vec<RecordProblem>>> {
+    let k = known(store).await?;
+    let mut plans = k.plans.clone();
+    plans.extend(batch.plans.iter().map(|p| p.id.clone()));
+    let ids: Vec<&str> = k.indicators.iter().map(String::as_str).collect();
+    let ctx = Context {
+        instrument: &k.instrument,
+        organisations: &k.organisations,
+        indicators: &ids,
+        plans: &plans,
+    };
+    let mut problems = Vec::new();
+    let mut note = |id: &RecordId, title: &str, ps: Vec<FieldProblem>| {
+        for problem in ps {
+            problems.push(RecordProblem {
+                id: id.to_string(),
+                title: title.to_string(),
+                problem,
+            });
+        }
+    };
+    for p in &batch.plans {
+        if let Err(ps) = p.check(&ctx) {
+            note(&p.id, &p.name, ps);
+        }
+    }
+    for a in &batch.activities {
+        if let Err(ps) = a.check(&ctx) {
+            note(&a.id, &a.title, ps);
+        }
+    }
+    for f in &batch.followups {
+        if let Err(ps) = f.check() {
+            note(&f.activity, "", ps);
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    Ok(Ok(store.save_activities(batch, actor).await?))
+}
+
+/// A round's follow-up of a stored activity: stored with the activity's status set to it.
+pub async fn follow_up(
+    store: &dyn Store,
+    activity: &RecordId,
+    round: RoundId,
+    status: ActivityStatus,
+    comment: &str,
+    actor: &str,
+) -> Result<std::result::Result<BatchChanges, Vec<RecordProblem>>> {
+    let mut a = (store.activities(None).await?.into_iter())
+        .find(|a| &a.id == activity)
+        .ok_or_else(|| Error::NotFound(format!("Aktiviteten {activity} finns inte.")))?;
+    if !store.rounds().await?.iter().any(|r| r.id == round) {
+        return Err(Error::NotFound(format!("Omgången {round} finns inte.")));
+    }
+    a.status = status;
+    let batch = ActivityBatch {
+        plans: Vec::new(),
+        followups: vec![FollowUp {
+            activity: a.id.clone(),
+            round,
+            status,
+            comment: comment.to_string(),
+        }],
+        activities: vec![a],
+    };
+    save(store, &batch, actor).await
+}
+
+/// An organisation's plans and activities (everyone's when `None`), with every follow-up.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overview {
+    /// The plans.
+    pub plans: Vec<LocalPlan>,
+    /// The activities.
+    pub activities: Vec<Activity>,
+    /// The follow-ups, by activity and round.
+    pub followups: Vec<StoredFollowUp>,
+}
+
+/// The plans, activities and follow-ups of an organisation (all when `None`).
+pub async fn overview(store: &dyn Store, org: Option<&OrgCode>) -> Result<Overview> {
+    let activities = store.activities(org).await?;
+    let mut followups = store.followups(None).await?;
+    if org.is_some() {
+        followups.retain(|f| activities.iter().any(|a| a.id == f.followup.activity));
+    }
+    Ok(Overview {
+        plans: store.plans(org).await?,
+        activities,
+        followups,
+    })
+}
