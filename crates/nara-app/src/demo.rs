@@ -449,8 +449,10 @@ async fn activities(
             ][rng.usize(..3)],
             areas: vec![AreaId::parse("D1")?, AreaId::parse("D2")?],
         });
-        for k in 0..rng.usize(2..=4) {
-            let (area, category, title) = ACTIVITIES[rng.usize(..ACTIVITIES.len())];
+        let mut picks: Vec<usize> = (0..ACTIVITIES.len()).collect();
+        rng.shuffle(&mut picks);
+        for (k, &pick) in picks.iter().take(rng.usize(2..=4)).enumerate() {
+            let (area, category, title) = ACTIVITIES[pick];
             let status = [
                 ActivityStatus::Planerad,
                 ActivityStatus::Pagar,

@@ -6,6 +6,7 @@ use anyhow::Result;
 
 use crate::{Cli, Command, Out};
 
+pub mod activities;
 pub mod admin;
 pub mod export;
 pub mod import;
@@ -42,6 +43,7 @@ pub async fn run(cli: &Cli, out: &Out) -> Result<ExitCode> {
         Command::Backup(args) => report::backup(app, args, out).await,
         Command::Export(c) => export::run(app, c, out).await,
         Command::Indicators(c) => indicators::run(app, c, out).await,
+        Command::Activities(c) => activities::run(app, c, out).await,
         Command::Demo(args) => admin::demo(app, args, out).await,
         Command::User(c) => admin::user(app, c, out).await,
         Command::Validate(_) | Command::Completions(_) | Command::Serve(_) => {

@@ -373,3 +373,70 @@ fn a_terminal_gets_colour_and_progress_a_pipe_gets_neither() {
     assert!(!String::from_utf8_lossy(&piped.stdout).contains('\u{1b}'));
     assert!(!String::from_utf8_lossy(&piped.stderr).contains('\u{1b}'));
 }
+
+#[test]
+fn nyckeltal_and_activities_from_the_command_line() {
+    let env = Env::new();
+    env.ok(&["demo", "-q"]);
+    // The catalogue in use, then a county's own stored after a check.
+    let shown = env.ok(&["indicators", "catalogue"]);
+    assert!(
+        shown.contains("U21468") && shown.contains("X-DAL-001"),
+        "{shown}"
+    );
+    let bad = env.path("fel.toml");
+    std::fs::write(
+        &bad,
+        "county = \"X\"\ninstrument = \"dalarna-gnv\"\n[[indicators]]\nid = \"U21468\"\n",
+    )
+    .unwrap();
+    let out = env.run(&["indicators", "catalogue", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Rad"),
+        "a Swedish line-numbered message"
+    );
+
+    // The template, filled by nobody, reads back as missing values (never 0).
+    env.ok(&[
+        "indicators",
+        "template",
+        "--years",
+        "2024",
+        "-o",
+        "mall.xlsx",
+    ]);
+    let said = |args: &[&str]| {
+        let o = env.run(args);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+    let out = said(&["indicators", "import", "mall.xlsx"]);
+    assert!(out.contains("mall.xlsx: 0 nya"), "{out}");
+    let csv = env.path("egna.csv");
+    std::fs::write(
+        &csv,
+        "kpi;kommunkod;år;värde;antal\nX-DAL-001;0020;2030;9;\n",
+    )
+    .unwrap();
+    let out = said(&["indicators", "import", csv.to_str().unwrap()]);
+    assert!(out.contains("1 nya"), "{out}");
+
+    let list = env.ok(&["activities", "list", "--org", "Falun"]);
+    assert!(list.contains("Lokal plan i samverkan Falun"), "{list}");
+    assert!(list.contains("2026 "), "each round's follow-up: {list}");
+    let out = env.run(&["activities", "list", "--org", "Gävle"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("”Gävle” finns inte"));
+    let json = env.ok(&["activities", "list", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["plans"].as_array().unwrap().len(), 15);
+}

@@ -210,13 +210,18 @@ fn missing_columns(missing: &[&str], found: &[&str]) -> String {
 type RowProblems = Vec<(usize, String)>;
 
 /// Checks one row of a long table, given its cells as text by column (CSV and workbook alike):
-/// `None` for a row with nothing in the table's columns, else its value or every problem in it.
+/// `None` for a row with nothing in the table's columns, or whose value and cases are both left
+/// blank (a template row nobody filled in says nothing, and must not blank a stored value; `..`
+/// or `-` says the value is missing), else its value or every problem in it.
 fn check_row<'a>(
     table: &Table,
     cell: impl Fn(usize) -> &'a str,
 ) -> Option<Result<Value, RowProblems>> {
     let field = |i: usize| cell(i).trim();
     if table.used().all(|i| field(i).is_empty()) {
+        return None;
+    }
+    if field(table.value).is_empty() && table.cases.is_none_or(|c| field(c).is_empty()) {
         return None;
     }
     let mut bad = Vec::new();
@@ -431,9 +436,11 @@ mod tests {
         let csv = "\u{feff}År;Kommunkod;Kommun;Kön;Variabelkod;Variabel;Värde\n\
                    2024;2080;Falun;Totalt;N21700;Hemtjänst;37,4\n\
                    2024;20;Region Dalarna;K;N21700;Hemtjänst;..\n\
-                   2024;0000;Riket;M;n21700;Hemtjänst;\n\
+                   2024;0000;Riket;M;n21700;Hemtjänst;-\n\
+                   2024;0000;Riket;K;n21700;Hemtjänst;\n\
                    ;;;;;;\n";
         let v = read(csv.as_bytes()).unwrap();
+        // `..` and `-` say the value is missing; a blank value says nothing and is passed over.
         assert_eq!(v.len(), 3);
         assert_eq!(
             (v[0].municipality.as_str(), v[0].value),
@@ -516,7 +523,11 @@ mod tests {
             );
             let v = read(csv.as_bytes()).unwrap_or_else(|p| panic!("{header}: {p:?}"));
             assert_eq!(v[0].cases, Some(12), "{header}");
-            assert_eq!((v[1].value, v[1].cases), (None, None), "{header}");
+            assert_eq!(
+                v.len(),
+                1,
+                "a row with value and cases blank says nothing: {header}"
+            );
         }
         for bad in ["2,5", "-1", "tolv", "5000000000"] {
             let csv = format!("kpi;kommunkod;år;värde;antal\nN21700;2080;2024;3;{bad}\n");

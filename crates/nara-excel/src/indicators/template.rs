@@ -235,7 +235,7 @@ fn instruction_sheet(
             "1. Gå till fliken {TEMPLATE_SHEET}. Varje rad är ett värde: ett nyckeltal för en kommun (eller regionen) ett år."
         ),
         "2. Skriv värdet i kolumnen Värde (gul). Skriv decimaler med komma, till exempel 37,4, och andelar som procenttal utan procenttecken (37,4, inte 37,4 %: då sparar kalkylprogrammet 0,374).".to_string(),
-        "3. Lämna Värde tomt om värdet saknas. En tom cell betyder att värdet saknas, aldrig 0: skriv 0 bara när värdet verkligen är noll.".to_string(),
+        "3. En rad med tomt Värde och tomt Antal hoppas över: den ändrar inget som redan är inläst. Skriv .. i Värde när värdet saknas (till exempel för att det inte mäts), aldrig 0: skriv 0 bara när värdet verkligen är noll.".to_string(),
         "4. Skriv i Antal (gul) hur många fall, till exempel personer eller svar, värdet bygger på. Värden som bygger på färre fall än nyckeltalets minsta antal (se tabellen nedan) visas inte på sidorna, så att ingen enskild kan pekas ut och små tal inte misstolkas. Lämna Antal tomt om det inte är känt.".to_string(),
         "5. Kön är T (totalt). Redovisar du kvinnor och män för sig: kopiera raden och välj K eller M i kolumnen Kön. Samma nyckeltal, kommun, år och kön får bara finnas på en rad.".to_string(),
         "6. Ändra inte Nyckeltal, Kommunkod eller År på de ifyllda raderna. Titel och Kommun är bara till hjälp och läses inte in. Du kan lägga till rader med samma kolumner.".to_string(),
