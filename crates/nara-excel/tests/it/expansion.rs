@@ -33,7 +33,7 @@ fn status_mb(field: &str) -> f64 {
 /// The CPU time this thread has used, in milliseconds (user and system, from the kernel's
 /// clock ticks of 10 ms): the measure of work that other tests running at the same time on
 /// the same cores do not inflate.
-fn thread_cpu_ms() -> f64 {
+pub(crate) fn thread_cpu_ms() -> f64 {
     let stat = std::fs::read_to_string("/proc/thread-self/stat").expect("the kernel's stat");
     let fields: Vec<&str> = stat
         .rsplit_once(')')
