@@ -159,3 +159,68 @@ pub async fn overview(store: &dyn Store, org: Option<&OrgCode>) -> Result<Overvi
         followups,
     })
 }
+
+/// What became of an activity file: what was stored, or every problem (and nothing stored).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FileOutcome {
+    /// What storing changed; `None` when the file was refused.
+    pub changes: Option<BatchChanges>,
+    /// Why it was refused, each with where (`rad 3, kolumn Status: …`).
+    pub problems: Vec<String>,
+}
+
+/// The activities of an organisation (all when `None`) as CSV (see
+/// [`nara_excel::activities::write_csv`]); "Försenad" as of `today`.
+pub async fn export_csv(
+    store: &dyn Store,
+    org: Option<&OrgCode>,
+    today: nara_core::round::Date,
+) -> Result<Vec<u8>> {
+    let list = store.activities(org).await?;
+    Ok(nara_excel::activities::write_csv(&list, today))
+}
+
+/// Reads activities from CSV and stores them whole, or nothing when the file or any record has
+/// a problem. A row without an id is a new activity.
+pub async fn import_csv(store: &dyn Store, bytes: &[u8], actor: &str) -> Result<FileOutcome> {
+    let mut failed = None;
+    let read = nara_excel::activities::read_csv(bytes, &nara_excel::Limits::default(), || {
+        new_id('A').unwrap_or_else(|e| {
+            failed = Some(e);
+            RecordId::new('A', 0)
+        })
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let activities = match read {
+        Ok(a) => a,
+        Err(p) => {
+            return Ok(FileOutcome {
+                changes: None,
+                problems: (p.iter())
+                    .map(|x| match &x.cell {
+                        Some(c) => format!("{c}: {}", x.message),
+                        None => x.message.clone(),
+                    })
+                    .collect(),
+            });
+        }
+    };
+    let batch = ActivityBatch {
+        activities,
+        ..ActivityBatch::default()
+    };
+    Ok(match save(store, &batch, actor).await? {
+        Ok(c) => FileOutcome {
+            changes: Some(c),
+            problems: Vec::new(),
+        },
+        Err(ps) => FileOutcome {
+            changes: None,
+            problems: (ps.iter())
+                .map(|p| format!("{} (”{}”): {}", p.id, p.title, p.problem.message))
+                .collect(),
+        },
+    })
+}

@@ -151,6 +151,26 @@ impl App {
         activities::overview(self.store.as_ref(), org).await
     }
 
+    /// The activities of an organisation (all when `None`) as CSV, "försenad" as of today.
+    pub async fn export_activities_csv(&self, org: Option<&OrgCode>) -> Result<Vec<u8>> {
+        activities::export_csv(self.store.as_ref(), org, self.today()?).await
+    }
+
+    /// Reads activities from CSV and stores them whole, or nothing with every problem.
+    pub async fn import_activities_csv(
+        &self,
+        bytes: &[u8],
+        actor: &str,
+    ) -> Result<activities::FileOutcome> {
+        activities::import_csv(self.store.as_ref(), bytes, actor).await
+    }
+
+    /// Today's date by the store's clock (UTC).
+    pub fn today(&self) -> Result<Date> {
+        let day = crate::exports::utc(self.now());
+        Ok(Date::parse(day.get(..10).unwrap_or_default())?)
+    }
+
     // ----- nyckeltal -----
 
     /// The nyckeltal (the catalogue and its values) under a snapshot, loaded once per stamp.

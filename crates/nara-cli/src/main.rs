@@ -68,7 +68,7 @@ pub enum Command {
     /// Nyckeltal: fetch the catalogue's indicators from Kolada, show what is stored.
     #[command(subcommand)]
     Indicators(cmd::indicators::IndicatorsCmd),
-    /// Aktiviteter and lokala planer i samverkan: list them.
+    /// Aktiviteter and lokala planer i samverkan: list, export, import.
     #[command(subcommand)]
     Activities(cmd::activities::ActivitiesCmd),
     /// Result files: the county summary, an organisation's report, the raw answers.

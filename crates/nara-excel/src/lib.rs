@@ -4,6 +4,7 @@
 
 use nara_core::{Instrument, Organisations, Response, Round};
 
+pub mod activities;
 pub mod cells;
 mod error;
 pub mod form;

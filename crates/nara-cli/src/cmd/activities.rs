@@ -1,4 +1,5 @@
-//! `nara activities`: the aktiviteter and lokala planer — list them, per organisation or all.
+//! `nara activities`: the aktiviteter and lokala planer — list them, export them as CSV and read
+//! them back.
 
 use std::process::ExitCode;
 
@@ -20,22 +21,38 @@ pub enum ActivitiesCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Write the activities as CSV (one per row), to edit and read back with `import`.
+    Export {
+        /// The file to write (`-` for standard output).
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+        /// Only this organisation (code or name).
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Read activities from CSV: a row with an id updates that activity, a row without one is a
+    /// new activity. A file with any problem stores nothing.
+    Import {
+        /// The file.
+        file: std::path::PathBuf,
+    },
+}
+
+async fn org_code(app: &App, org: Option<&String>) -> Result<Option<nara_core::OrgCode>> {
+    let Some(text) = org else {
+        return Ok(None);
+    };
+    match app.organisations().await?.find(text) {
+        Some(o) => Ok(Some(o.code.clone())),
+        None => bail!("Organisationen ”{text}” finns inte (ange kod eller namn)."),
+    }
 }
 
 /// Runs an activity command.
 pub async fn run(app: &App, cmd: &ActivitiesCmd, out: &Out) -> Result<ExitCode> {
     match cmd {
         ActivitiesCmd::List { org, json } => {
-            let code = match org {
-                Some(text) => {
-                    let orgs = app.organisations().await?;
-                    match orgs.find(text) {
-                        Some(o) => Some(o.code.clone()),
-                        None => bail!("Organisationen ”{text}” finns inte (ange kod eller namn)."),
-                    }
-                }
-                None => None,
-            };
+            let code = org_code(app, org.as_ref()).await?;
             let o = app.activities(code.as_ref()).await?;
             if *json {
                 println!("{}", serde_json::to_string_pretty(&o)?);
@@ -44,7 +61,7 @@ pub async fn run(app: &App, cmd: &ActivitiesCmd, out: &Out) -> Result<ExitCode> 
             if o.plans.is_empty() && o.activities.is_empty() {
                 out.say("Inga planer eller aktiviteter är sparade.");
             }
-            let today = nara_core::round::Date::parse(&nara_app::exports::utc(app.now())[..10])?;
+            let today = app.today()?;
             for p in &o.plans {
                 let parties: Vec<&str> = p.parties.iter().map(|c| c.as_str()).collect();
                 println!(
@@ -78,6 +95,32 @@ pub async fn run(app: &App, cmd: &ActivitiesCmd, out: &Out) -> Result<ExitCode> 
                         f.followup.round,
                         f.followup.status.label()
                     );
+                }
+            }
+        }
+        ActivitiesCmd::Export { output, org } => {
+            let code = org_code(app, org.as_ref()).await?;
+            let bytes = app.export_activities_csv(code.as_ref()).await?;
+            super::export::write(output, &bytes, out)?;
+        }
+        ActivitiesCmd::Import { file } => {
+            let bytes = std::fs::read(file)
+                .map_err(|e| anyhow::anyhow!("kan inte läsa {}: {e}", file.display()))?;
+            let r = app.import_activities_csv(&bytes, "cli").await?;
+            match r.changes {
+                Some(c) => out.say(format!(
+                    "{}: {} nya, {} ändrade, {} oförändrade aktiviteter.",
+                    file.display(),
+                    c.added,
+                    c.changed,
+                    c.unchanged
+                )),
+                None => {
+                    out.say(format!("{}: inte inläst, inget sparades:", file.display()));
+                    for p in &r.problems {
+                        out.say(format!("  {p}"));
+                    }
+                    return Ok(ExitCode::FAILURE);
                 }
             }
         }

@@ -1,0 +1,368 @@
+//! Aktiviteter as a long CSV table, one activity per row: written like the raw export (BOM, `;`,
+//! every field quoted and neutralised against formulas) and read back with per-cell Swedish
+//! problems. A row with an id updates that activity; a row without one is a new activity (the
+//! caller gives it an id). Lists (delmål, statements, indicators, partners) are separated by
+//! commas; "Försenad" is written for the reader and ignored when read (it is derived).
+
+use nara_core::activity::{Activity, ActivityStatus, Category, RecordId};
+use nara_core::round::Date;
+use nara_core::{AreaId, OrgCode, StatementId};
+
+use crate::{Limits, Problem};
+
+/// The columns, in order.
+pub const HEADERS: [&str; 19] = [
+    "Id",
+    "Organisation",
+    "Titel",
+    "Beskrivning",
+    "Delmål",
+    "Påståenden",
+    "Nyckeltal",
+    "Kategori",
+    "Målgrupp",
+    "Ansvarig roll",
+    "Ansvarig",
+    "Planerad start",
+    "Planerad slut",
+    "Status",
+    "Försenad",
+    "Förväntad effekt",
+    "Resultat",
+    "Plan",
+    "Samverkansparter",
+];
+
+/// The most rows read from one file.
+pub const MAX_ROWS: usize = 10_000;
+
+fn joined<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn date(d: Option<Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The activities as CSV; "Försenad" says `ja` for those late on `today`.
+pub fn write_csv(activities: &[Activity], today: Date) -> Vec<u8> {
+    let rows: Vec<Vec<String>> = (activities.iter())
+        .map(|a| {
+            vec![
+                a.id.to_string(),
+                a.owner.to_string(),
+                a.title.clone(),
+                a.description.clone(),
+                joined(&a.areas),
+                joined(&a.statements),
+                a.indicators.join(", "),
+                a.category.label().to_string(),
+                a.target_group.clone(),
+                a.responsible_role.clone(),
+                a.responsible_name.clone(),
+                date(a.planned_start),
+                date(a.planned_end),
+                a.status.label().to_string(),
+                if a.is_late(today) { "ja" } else { "" }.to_string(),
+                a.expected_effect.clone(),
+                a.result.clone(),
+                a.plan.as_ref().map(ToString::to_string).unwrap_or_default(),
+                a.partners.join(", "),
+            ]
+        })
+        .collect();
+    crate::summary::csv_table(&HEADERS, &rows)
+}
+
+fn problem(row: usize, col: Option<usize>, message: String) -> Problem {
+    let cell = match col {
+        Some(c) => format!(
+            "rad {row}, kolumn {}",
+            HEADERS.get(c).copied().unwrap_or("?")
+        ),
+        None => format!("rad {row}"),
+    };
+    Problem {
+        sheet: None,
+        cell: Some(cell),
+        message,
+    }
+}
+
+/// A field as written: the `'` the writer puts before a formula character is taken away.
+fn field(record: &csv::StringRecord, i: usize) -> String {
+    let t = record.get(i).unwrap_or("").trim();
+    let t = match t.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => t,
+    };
+    t.to_string()
+}
+
+fn list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Reads activities from CSV written by [`write_csv`] (or by hand with the same headers, `;` or
+/// `,`). Rows without an id get one from `new_id`. Every problem names the row and column; a
+/// file with any problem yields nothing.
+pub fn read_csv(
+    bytes: &[u8],
+    limits: &Limits,
+    mut new_id: impl FnMut() -> RecordId,
+) -> Result<Vec<Activity>, Vec<Problem>> {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(vec![Problem {
+            sheet: None,
+            cell: None,
+            message: format!(
+                "Filen är för stor (högst {} MB tas emot).",
+                limits.max_file_bytes / (1024 * 1024)
+            ),
+        }]);
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(body) {
+        Ok(s) => s.to_string(),
+        Err(_) => body.iter().map(|&b| char::from(b)).collect(),
+    };
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.matches(';').count() >= first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h
+            .iter()
+            .map(|x| x.trim().trim_start_matches('\'').to_lowercase())
+            .collect(),
+        Err(e) => {
+            return Err(vec![problem(
+                1,
+                None,
+                format!("Rubrikraden kunde inte läsas ({e})."),
+            )]);
+        }
+    };
+    let col: Vec<Option<usize>> = (HEADERS.iter())
+        .map(|h| headers.iter().position(|x| *x == h.to_lowercase()))
+        .collect();
+    let required = [1, 2, 4, 7, 13];
+    let missing: Vec<&str> = required
+        .iter()
+        .filter(|&&i| col[i].is_none())
+        .map(|&i| HEADERS[i])
+        .collect();
+    if !missing.is_empty() {
+        return Err(vec![problem(
+            1,
+            None,
+            format!(
+                "Kolumnerna {} saknas. Utgå från en fil som nara activities export skriver.",
+                missing.join(", ")
+            ),
+        )]);
+    }
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let row = n + 2;
+        if n >= MAX_ROWS {
+            return Err(vec![problem(
+                row,
+                None,
+                format!("Filen har fler än {MAX_ROWS} rader; dela upp den."),
+            )]);
+        }
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(problem(row, None, format!("Raden kunde inte läsas ({e}).")));
+                continue;
+            }
+        };
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let get = |i: usize| col[i].map(|c| field(&record, c)).unwrap_or_default();
+        let mut bad = |i: usize, m: String| problems.push(problem(row, Some(i), m));
+        let id = match get(0).as_str() {
+            "" => new_id(),
+            s => match RecordId::parse(s) {
+                Ok(id) => id,
+                Err(e) => {
+                    bad(0, e.to_string());
+                    continue;
+                }
+            },
+        };
+        let owner = OrgCode::parse(&get(1))
+            .map_err(|e| bad(1, e.to_string()))
+            .ok();
+        let areas: Vec<AreaId> = list(&get(4))
+            .iter()
+            .filter_map(|a| AreaId::parse(a).map_err(|e| bad(4, e.to_string())).ok())
+            .collect();
+        let statements: Vec<StatementId> = list(&get(5))
+            .iter()
+            .filter_map(|s| {
+                StatementId::parse(s)
+                    .map_err(|e| bad(5, e.to_string()))
+                    .ok()
+            })
+            .collect();
+        let category = Category::from_word(&get(7));
+        if category.is_none() {
+            bad(
+                7,
+                format!(
+                    "”{}” är ingen kategori (skriv {}).",
+                    get(7),
+                    Category::words()
+                ),
+            );
+        }
+        let mut when = |i: usize| match get(i).as_str() {
+            "" => None,
+            s => Date::parse(s).map_err(|e| bad(i, e.to_string())).ok(),
+        };
+        let (start, end) = (when(11), when(12));
+        let status = ActivityStatus::from_word(&get(13));
+        if status.is_none() {
+            problems.push(problem(
+                row,
+                Some(13),
+                format!(
+                    "”{}” är ingen status (skriv {}; försenad räknas fram ur datumen).",
+                    get(13),
+                    ActivityStatus::words()
+                ),
+            ));
+        }
+        let plan = match get(17).as_str() {
+            "" => None,
+            s => match RecordId::parse(s) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    problems.push(problem(row, Some(17), e.to_string()));
+                    None
+                }
+            },
+        };
+        let (Some(owner), Some(category), Some(status)) = (owner, category, status) else {
+            continue;
+        };
+        out.push(Activity {
+            id,
+            title: get(2),
+            description: get(3),
+            owner,
+            partners: list(&get(18)),
+            areas,
+            statements,
+            indicators: list(&get(6)),
+            category,
+            target_group: get(8),
+            responsible_role: get(9),
+            responsible_name: get(10),
+            planned_start: start,
+            planned_end: end,
+            status,
+            expected_effect: get(15),
+            result: get(16),
+            plan,
+        });
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Activity {
+        Activity {
+            id: RecordId::parse("A-FALUN1").unwrap(),
+            title: "=HYPERLINK(\"x\") Utbildning".into(),
+            description: "Flera rader\noch ; semikolon".into(),
+            owner: OrgCode::parse("2080").unwrap(),
+            partners: vec!["Hälsocentralen".into(), "PRO".into()],
+            areas: vec![AreaId::parse("D1").unwrap(), AreaId::parse("D3").unwrap()],
+            statements: vec![StatementId::parse("D1.2").unwrap()],
+            indicators: vec!["U21468".into()],
+            category: Category::Halsoframjande,
+            target_group: "Äldre".into(),
+            responsible_role: "-Enhetschef".into(),
+            responsible_name: String::new(),
+            planned_start: Some(Date::parse("2025-01-01").unwrap()),
+            planned_end: Some(Date::parse("2025-12-31").unwrap()),
+            status: ActivityStatus::Pagar,
+            expected_effect: String::new(),
+            result: String::new(),
+            plan: Some(RecordId::parse("P-PLAN01").unwrap()),
+        }
+    }
+
+    #[test]
+    fn written_and_read_back_the_same_with_formulas_neutralised() {
+        let a = sample();
+        let bytes = write_csv(std::slice::from_ref(&a), Date::parse("2026-01-01").unwrap());
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(
+            text.contains("\"'=HYPERLINK"),
+            "a formula is neutralised: {text}"
+        );
+        assert!(text.contains("\"ja\""), "late on the day written");
+        let back = read_csv(&bytes, &Limits::default(), || RecordId::new('A', 1)).unwrap();
+        assert_eq!(back, [a]);
+    }
+
+    #[test]
+    fn a_new_row_gets_an_id_and_problems_name_row_and_column() {
+        let csv = "Id;Organisation;Titel;Delmål;Kategori;Status\n\
+                   ;2080;Ny aktivitet;D2;kompetens;planerad\n\
+                   A-FALUN1;2080;Gammal;D2;kompetens;försenad\n\
+                   ;Falun;Fel;D2;okänd;pågår\n";
+        let p = read_csv(csv.as_bytes(), &Limits::default(), || RecordId::new('A', 7)).unwrap_err();
+        let at: Vec<&str> = p.iter().map(|x| x.cell.as_deref().unwrap_or("")).collect();
+        assert_eq!(
+            at,
+            [
+                "rad 3, kolumn Status",
+                "rad 4, kolumn Organisation",
+                "rad 4, kolumn Kategori"
+            ]
+        );
+        assert!(p[0].message.contains("försenad räknas fram ur datumen"));
+        let ok = "Id;Organisation;Titel;Delmål;Kategori;Status\n;2080;Ny aktivitet;D2, d3;kompetens;Pågår\n";
+        let v = read_csv(ok.as_bytes(), &Limits::default(), || RecordId::new('A', 7)).unwrap();
+        assert_eq!(v[0].id, RecordId::new('A', 7));
+        assert_eq!(v[0].areas.len(), 2);
+        assert_eq!(v[0].status, ActivityStatus::Pagar);
+        let missing =
+            read_csv(b"Id;Titel\n", &Limits::default(), || RecordId::new('A', 7)).unwrap_err();
+        assert!(
+            missing[0]
+                .message
+                .contains("Organisation, Delmål, Kategori, Status"),
+            "{missing:?}"
+        );
+    }
+}
