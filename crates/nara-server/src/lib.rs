@@ -19,6 +19,7 @@ use tower_http::trace::TraceLayer;
 pub mod access;
 pub mod admin;
 pub mod api;
+pub mod api_indicators;
 pub mod assets;
 pub mod auth;
 pub mod downloads;
@@ -30,6 +31,7 @@ pub mod pages;
 pub mod round_status;
 mod serve;
 pub mod svg;
+pub mod svg_line;
 
 pub use serve::{serve, serve_on};
 
@@ -312,6 +314,7 @@ pub fn router(state: AppState) -> Router {
         .merge(online::router())
         .merge(downloads::router())
         .merge(api::router())
+        .merge(api_indicators::router())
         .merge(assets::router())
         .route_layer(RequestBodyLimitLayer::new(c.small_body_limit))
         .route_layer(axum::middleware::from_fn_with_state(

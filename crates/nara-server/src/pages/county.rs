@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, RawQuery, State};
 use axum::response::Html;
 use axum::routing::get;
 use nara_core::report::{OrgReport, RoundReport};
@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::{Cell, LegendItem, cell, change_text, index_cell, legend, no_index_note};
 use crate::AppState;
-use crate::access::{audience, need_county};
+use crate::access::{audience, indicators_public_only, need_county};
 use crate::error::AppResult;
 use crate::extract::VisibleRound;
 use crate::layout::{Layout, layout_for, link};
@@ -108,6 +108,9 @@ pub struct CountyPage {
     pub radar_rows: Vec<DataRow>,
     /// The band legend.
     pub legend: Vec<LegendItem>,
+    /// The nyckeltal of one delmål (its snapshot is in `pages::nyckeltal`).
+    #[serde(skip)]
+    pub nyckeltal: super::nyckeltal::CountySection,
 }
 
 /// An organisation's row in a heat map: its index and area means with their changes.
@@ -157,6 +160,8 @@ pub async fn county(
         round,
         instrument,
     }: VisibleRound,
+    Query(query): Query<Vec<(String, String)>>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Html<String>> {
     need_county(&viewer, &round)?;
     let snap = crate::snap(&state).await?;
@@ -169,7 +174,23 @@ pub async fn county(
     ];
     let title = format!("Länsöversikt {rid}");
     let layout = layout_for(&state, &viewer, &title, Some(&round), crumbs).await?;
-    let page = view(layout, &instrument, &r, snap.organisations.len());
+    let n = state.app.nyckeltal(&snap).await?;
+    let base = format!("/omgangar/{rid}");
+    let pick = super::nyckeltal::Pick {
+        base: &base,
+        raw_query: raw.as_deref(),
+        // `?nyckeltal=D2`: the delmål whose nyckeltal are shown (the first, if given twice).
+        asked: (query.iter().find(|(k, _)| k == "nyckeltal")).map_or("", |(_, v)| v),
+    };
+    let page_of = |c: &nara_core::OrgCode| r.org(c.as_str()).map(|_| format!("{base}/org/{c}"));
+    let public_only = indicators_public_only(&viewer, None);
+    let orgs = &snap.organisations;
+    let nyckeltal =
+        super::nyckeltal::county_section(&n, &instrument, orgs, &page_of, &pick, public_only)?;
+    let page = CountyPage {
+        nyckeltal,
+        ..view(layout, &instrument, &r, snap.organisations.len())
+    };
     Ok(Html(page.render()?))
 }
 
@@ -253,6 +274,7 @@ fn view(layout: Layout, inst: &Instrument, r: &RoundReport, total: usize) -> Cou
         series: series.iter().map(|s| s.name.to_string()).collect(),
         radar_rows: data_rows(r, &series),
         legend: legend(inst),
+        nyckeltal: Default::default(),
         round: rid,
     }
 }

@@ -17,6 +17,7 @@ mod county;
 mod downloads;
 mod home;
 mod login;
+mod nyckeltal;
 mod organisation;
 mod rounds;
 #[cfg(test)]

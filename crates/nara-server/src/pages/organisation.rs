@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::county::{AreaHead, DataRow, OrgRow, StatRow, county_stats, data_rows, heat_row};
 use super::{Cell, LegendItem, cell, index_cell, legend, no_index_note};
 use crate::AppState;
-use crate::access::{audience, county_visible, need_org, org_visible};
+use crate::access::{audience, county_visible, indicators_public_only, need_org, org_visible};
 use crate::error::{AppError, AppResult};
 use crate::extract::{PathOrg, VisibleRound};
 use crate::layout::{Layout, Link, layout_for, link, seg};
@@ -214,6 +214,9 @@ pub struct OrgPage {
     pub legend: Vec<LegendItem>,
     /// Link to the organisation report download (empty when not available).
     pub download: String,
+    /// The nyckeltal, after the self-assessment (its snapshot is in `pages::nyckeltal`).
+    #[serde(skip)]
+    pub nyckeltal: super::nyckeltal::OrgSection,
 }
 
 fn statement_text(inst: &Instrument, id: &str) -> String {
@@ -237,10 +240,9 @@ pub async fn organisation(
 ) -> AppResult<Html<String>> {
     need_org(&viewer, &round, &code)?;
     let snap = crate::snap(&state).await?;
-    let org_name = snap
-        .organisation(&code)
-        .map(|o| o.name.clone())
+    let entity = (snap.organisation(&code))
         .ok_or_else(|| AppError::NotFound(format!("Organisationen {code} finns inte.")))?;
+    let org_name = entity.name.clone();
     let earlier = audience(&viewer, &round).earlier;
     let report = state.app.report(&snap, round.id, None, earlier).await?;
     let Some(org) = report.org(code.as_str()) else {
@@ -259,17 +261,23 @@ pub async fn organisation(
     let title = format!("{org_name} {}", round.id);
     let crumbs = crumbs(round.id, &code, &org_name, see_county);
     let layout = layout_for(&state, &viewer, &title, Some(&round), crumbs).await?;
-    let page = view(OrgView {
-        layout,
-        inst: &instrument,
-        report: &report,
-        org,
-        code: &code,
-        name: &org_name,
-        trend,
-        see_county,
-        page: q.sida.trim().parse().unwrap_or(1),
-    });
+    let n = state.app.nyckeltal(&snap).await?;
+    let public_only = indicators_public_only(&viewer, Some(&code));
+    let nyckeltal = super::nyckeltal::org_section(&n, &instrument, entity, public_only);
+    let page = OrgPage {
+        nyckeltal,
+        ..view(OrgView {
+            layout,
+            inst: &instrument,
+            report: &report,
+            org,
+            code: &code,
+            name: &org_name,
+            trend,
+            see_county,
+            page: q.sida.trim().parse().unwrap_or(1),
+        })
+    };
     Ok(Html(page.render()?))
 }
 
@@ -413,6 +421,7 @@ fn view(v: OrgView<'_>) -> OrgPage {
         comments: comment_groups(inst, &o.units[shown.clone()]),
         legend: legend(inst),
         download: format!("/omgangar/{rid}/export/org/{}", v.code),
+        nyckeltal: Default::default(),
         round: rid,
         layout: v.layout,
     }

@@ -9,6 +9,7 @@ mod index;
 mod indicator_admin;
 mod matrix;
 mod notices;
+mod nyckeltal;
 mod online;
 mod pages;
 mod rounds;
