@@ -209,7 +209,7 @@ async fn a_value_from_too_few_cases_is_hidden_with_a_sentence_and_a_missing_one_
     // The other organisation has no 2025 value: "–" in its table, never 0.
     let other = c.get(&format!("/omgangar/2025/org/{}", w.other)).await;
     let html = text(card(&other.body, "X-TEST-1"));
-    assert!(html.contains("30 antal (2024)"), "{html}");
+    assert!(html.contains("X-TEST-1 30 (2024)"), "{html}");
     assert!(html.contains("2025 – "), "{html}");
     assert!(!html.contains("2025 0 "), "{html}");
     // The same on the county overview and in the API.
