@@ -103,9 +103,16 @@ try {
   const admin = await signIn(adminCtx, "samordnare", process.env.NARA_ADMIN_PW);
   check(admin.url().endsWith("/omgangar/2026"), "the coordinator lands on the newest county overview");
   await visit(admin, "/omgangar/2026", "lansoversikt", true);
+  await visit(admin, "/omgangar/2026?nyckeltal=D3", "lansoversikt-nyckeltal");
+  check((await admin.locator("table.indicators tbody tr").count()) >= 17, "the county's nyckeltal: every kommun, the region and Riket");
+  if (guide) await admin.locator("table.indicators").screenshot({ path: join(guide, "nyckeltal-lan.png") });
   const orgLink = admin.locator("table.heat tbody a").first();
   const orgHref = await orgLink.getAttribute("href");
   await visit(admin, orgHref, "organisation", true);
+  // The nyckeltal: the first delmål's cards on the organisation page, the county's table.
+  check(await admin.locator("h2#nyckeltal").count() === 1, "the organisation page has its nyckeltal");
+  check(await admin.locator("section.indicator svg[role=img]").count() > 0, "each indicator has its chart");
+  if (guide) await admin.locator("section.indicator").first().screenshot({ path: join(guide, "nyckeltal-organisation.png") });
   const unitHref = await admin.locator("table.heat tbody a").first().getAttribute("href");
   await visit(admin, unitHref, "verksamhet", true);
   await visit(admin, "/omgangar/2026/delmal/D1", "delmal", true);
