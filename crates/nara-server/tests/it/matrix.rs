@@ -189,3 +189,44 @@ async fn a_respondent_never_sees_another_organisations_numbers_before_publicatio
     .unwrap();
     assert_eq!(c.get("/omgangar/2026").await.status, StatusCode::OK);
 }
+
+/// The routes that belong to no round: the nyckeltal (public data; internal local indicators are
+/// filtered inside, see tests/it/nyckeltal.rs) and the coordinator's nyckeltal page.
+#[tokio::test]
+async fn the_routes_outside_rounds_for_every_role() {
+    let w = world().await;
+    let (own, other) = (&w.own, &w.other);
+    let api = [
+        "/api/v1/indicators".to_string(),
+        format!("/api/v1/indicators/org/{own}"),
+        format!("/api/v1/indicators/org/{other}"),
+        "/api/v1/indicators/county/D1".to_string(),
+    ];
+    let admin_only = ["/admin/nyckeltal", "/admin/nyckeltal/mall.xlsx?ar=2024"];
+    for user in ["admin", "resp", "reader"] {
+        let mut c = Client::new(&w);
+        c.sign_in(user).await;
+        for path in &api {
+            assert_eq!(c.get(path).await.status, StatusCode::OK, "{user} {path}");
+        }
+        for path in admin_only {
+            let want = if user == "admin" {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(c.get(path).await.status, want, "{user} {path}");
+        }
+    }
+    let mut anon = Client::new(&w);
+    for path in &api {
+        assert_eq!(
+            anon.get(path).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{path}"
+        );
+    }
+    for path in admin_only {
+        assert_eq!(anon.get(path).await.status, StatusCode::SEE_OTHER, "{path}");
+    }
+}

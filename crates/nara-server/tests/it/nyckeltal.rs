@@ -200,7 +200,10 @@ async fn a_value_from_too_few_cases_is_hidden_with_a_sentence_and_a_missing_one_
         html.contains("Värdet för 2025 visas inte: det bygger på färre än 10 fall."),
         "{html}"
     );
-    assert!(html.contains("X-TEST-1 40 (2024)"), "a count needs no unit word: {html}");
+    assert!(
+        html.contains("X-TEST-1 40 (2024)"),
+        "a count needs no unit word: {html}"
+    );
     assert!(html.contains("2025 färre än 10 fall"), "{html}");
     assert!(
         !html.contains(" 12 "),
