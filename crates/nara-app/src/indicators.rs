@@ -17,6 +17,40 @@ use crate::{Error, Result};
 /// The largest indicator file read (larger ones are refused with a message).
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
+/// Reads the years of a sync or a template as people write them: `2019..2025`, `2024` or
+/// `2023,2024`, each from 1990 to 2100, at most 30 of them; a Swedish sentence otherwise.
+pub fn parse_years(text: &str) -> std::result::Result<Vec<u16>, String> {
+    let year = |s: &str| match s.trim().parse::<u16>() {
+        Ok(y) if (1990..=2100).contains(&y) => Ok(y),
+        _ => Err(format!(
+            "”{}” är inget år. Skriv till exempel 2019..2025.",
+            s.trim().chars().take(20).collect::<String>()
+        )),
+    };
+    let years: Vec<u16> = match text.trim().split_once("..") {
+        Some((a, b)) => {
+            let (a, b) = (year(a)?, year(b.trim_start_matches('='))?);
+            if a > b {
+                return Err(format!(
+                    "Åren {a}..{b} går baklänges: skriv det tidigaste först."
+                ));
+            }
+            (a..=b).collect()
+        }
+        None if text.trim().is_empty() => {
+            return Err("Ange vilka år, till exempel 2019..2025.".into());
+        }
+        None => text
+            .split(',')
+            .map(year)
+            .collect::<std::result::Result<_, _>>()?,
+    };
+    if years.len() > 30 {
+        return Err("Högst 30 år åt gången.".into());
+    }
+    Ok(years)
+}
+
 /// Kolada's API.
 pub const KOLADA_URL: &str = "https://api.kolada.se/v3";
 
@@ -367,6 +401,37 @@ pub async fn import_bytes(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn years_read_as_people_write_them() {
+        assert_eq!(
+            super::parse_years("2023..2025").unwrap(),
+            [2023, 2024, 2025]
+        );
+        assert_eq!(super::parse_years("2023..=2024").unwrap(), [2023, 2024]);
+        assert_eq!(super::parse_years("2024, 2022").unwrap(), [2024, 2022]);
+        assert!(
+            super::parse_years("2025..2023")
+                .unwrap_err()
+                .contains("baklänges")
+        );
+        assert!(
+            super::parse_years("tjugo")
+                .unwrap_err()
+                .contains("”tjugo” är inget år")
+        );
+        assert!(
+            super::parse_years("1900..2100")
+                .unwrap_err()
+                .contains("inget år")
+        );
+        assert!(
+            super::parse_years("2000..2040")
+                .unwrap_err()
+                .contains("Högst 30")
+        );
+        assert!(super::parse_years(" ").is_err());
+    }
+
     #[test]
     fn only_addresses_under_the_base_are_followed() {
         let base = "https://api.kolada.se/v3";

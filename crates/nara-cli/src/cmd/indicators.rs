@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Subcommand;
 use nara_app::App;
 use nara_app::indicators::{KOLADA_URL, SyncOptions};
@@ -55,25 +55,9 @@ pub enum IndicatorsCmd {
     },
 }
 
-/// Reads `2019..2025` or `2023,2024` into years.
+/// Reads `2019..2025` or `2023,2024` into years (see [`nara_app::indicators::parse_years`]).
 pub fn years(text: &str) -> Result<Vec<u16>> {
-    let year = |s: &str| -> Result<u16> {
-        match s.trim().parse::<u16>() {
-            Ok(y) if (1990..=2100).contains(&y) => Ok(y),
-            _ => bail!(
-                "”{}” är inget år (skriv till exempel 2019..2025).",
-                s.trim()
-            ),
-        }
-    };
-    if let Some((a, b)) = text.split_once("..") {
-        let (a, b) = (year(a)?, year(b.trim_start_matches('='))?);
-        if a > b {
-            bail!("Åren {a}..{b} går baklänges: skriv det tidigaste först.");
-        }
-        return Ok((a..=b).collect());
-    }
-    text.split(',').map(year).collect()
+    nara_app::indicators::parse_years(text).map_err(anyhow::Error::msg)
 }
 
 /// Runs an indicator command.
@@ -200,25 +184,4 @@ pub async fn run(app: &App, cmd: &IndicatorsCmd, out: &Out) -> Result<ExitCode> 
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn years_read_as_people_write_them() {
-        assert_eq!(super::years("2023..2025").unwrap(), [2023, 2024, 2025]);
-        assert_eq!(super::years("2024, 2022").unwrap(), [2024, 2022]);
-        assert!(
-            super::years("2025..2023")
-                .unwrap_err()
-                .to_string()
-                .contains("baklänges")
-        );
-        assert!(
-            super::years("tjugo")
-                .unwrap_err()
-                .to_string()
-                .contains("inget år")
-        );
-    }
 }

@@ -156,7 +156,7 @@ pub async fn template(
     a: Admin,
     Query(q): Query<YearsQuery>,
 ) -> AppResult<Response> {
-    let years = match parse_years(&q.ar) {
+    let years = match nara_app::indicators::parse_years(&q.ar) {
         Ok(y) => y,
         Err(e) => {
             return Ok(page(&state, &a, Vec::new(), e, Vec::new())
@@ -177,36 +177,6 @@ pub async fn template(
                 .into_response())
         }
     }
-}
-
-/// Reads `2019..2025`, `2024` or `2023,2024` into years, at most 30 of them.
-fn parse_years(text: &str) -> Result<Vec<u16>, String> {
-    let year = |s: &str| match s.trim().parse::<u16>() {
-        Ok(y) if (1990..=2100).contains(&y) => Ok(y),
-        _ => Err(format!(
-            "”{}” är inget år. Skriv till exempel 2019..2025.",
-            s.trim().chars().take(20).collect::<String>()
-        )),
-    };
-    let years: Vec<u16> = match text.trim().split_once("..") {
-        Some((a, b)) => {
-            let (a, b) = (year(a)?, year(b)?);
-            if a > b {
-                return Err(format!(
-                    "Åren {a}..{b} går baklänges: skriv det tidigaste först."
-                ));
-            }
-            (a..=b).collect()
-        }
-        None if text.trim().is_empty() => {
-            return Err("Ange vilka år, till exempel 2019..2025.".into());
-        }
-        None => text.split(',').map(year).collect::<Result<_, _>>()?,
-    };
-    if years.len() > 30 {
-        return Err("Högst 30 år åt gången.".into());
-    }
-    Ok(years)
 }
 
 /// `POST /admin/nyckeltal` (multipart): `steg=hamta` with `ar` fetches from Kolada;
@@ -247,7 +217,7 @@ pub async fn indicators_post(
 
 /// Fetches from Kolada for the years asked and shows what it did, or why not.
 async fn fetch(state: &AppState, a: &Admin, years: &str) -> AppResult<Html<String>> {
-    let years = match parse_years(years) {
+    let years = match nara_app::indicators::parse_years(years) {
         Ok(y) => y,
         Err(e) => return page(state, a, Vec::new(), e, Vec::new()).await,
     };
