@@ -9,7 +9,8 @@ use nara_core::activity::{
     Activity, ActivityStatus, Context, FieldProblem, FollowUp, LocalPlan, RecordId,
 };
 use nara_core::{Instrument, OrgCode};
-use nara_store::{ActivityBatch, BatchChanges, Store, StoredFollowUp};
+use nara_store::{Store, StoredFollowUp};
+pub use nara_store::{ActivityBatch, BatchChanges};
 use serde::Serialize;
 
 use crate::{Error, Result};

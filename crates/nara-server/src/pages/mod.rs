@@ -12,6 +12,7 @@ use crate::AppState;
 use crate::error::AppError;
 pub use crate::layout::{ErrorPage, Layout, Link, layout_for, link, no_store, seg};
 
+pub mod activities;
 mod area;
 mod county;
 mod downloads;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(unit::router())
         .merge(area::router())
         .merge(downloads::router())
+        .merge(activities::router())
 }
 
 /// A score cell (`templates/cell.html`): a colour swatch (hidden from screen readers), the

@@ -217,6 +217,10 @@ pub struct OrgPage {
     /// The nyckeltal, after the self-assessment (its snapshot is in `pages::nyckeltal`).
     #[serde(skip)]
     pub nyckeltal: super::nyckeltal::OrgSection,
+    /// The block "Aktiviteter och lokal plan", when the viewer may see the organisation's
+    /// activities.
+    #[serde(skip)]
+    pub activities: Option<super::activities::OrgBlock>,
 }
 
 fn statement_text(inst: &Instrument, id: &str) -> String {
@@ -264,8 +268,10 @@ pub async fn organisation(
     let n = state.app.nyckeltal(&snap).await?;
     let public_only = indicators_public_only(&viewer, Some(&code));
     let nyckeltal = super::nyckeltal::org_section(&n, &instrument, entity, public_only);
+    let activities = super::activities::org_block(&state, &viewer, &snap.rounds, &code).await?;
     let page = OrgPage {
         nyckeltal,
+        activities,
         ..view(OrgView {
             layout,
             inst: &instrument,
@@ -422,6 +428,7 @@ fn view(v: OrgView<'_>) -> OrgPage {
         legend: legend(inst),
         download: format!("/omgangar/{rid}/export/org/{}", v.code),
         nyckeltal: Default::default(),
+        activities: None,
         round: rid,
         layout: v.layout,
     }

@@ -1,6 +1,7 @@
 //! Handler tests through the router (`tower::ServiceExt::oneshot`) on the demo data: pages and
 //! API with their content, the authorization matrix, sign-in and sessions.
 
+mod activities;
 mod admin;
 mod answer_links;
 mod auth;
