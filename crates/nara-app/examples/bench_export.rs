@@ -114,7 +114,7 @@ fn export(db: &Path, what: &str) -> Result<(), Box<dyn std::error::Error>> {
                 return Ok(());
             }
             "summary" => {
-                app.export_summary(round, nara_app::report::Earlier::All)
+                app.export_summary(round, nara_app::report::Earlier::All, false)
                     .await?
                     .1
             }
@@ -126,7 +126,7 @@ fn export(db: &Path, what: &str) -> Result<(), Box<dyn std::error::Error>> {
                     .clone();
                 let start = Instant::now();
                 let bytes = app
-                    .export_org(round, &code, nara_app::report::Audience::ALL)
+                    .export_org(round, &code, nara_app::report::Audience::ALL, false)
                     .await?
                     .1;
                 let wall = start.elapsed().as_secs_f64();

@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         app.demo(&nara_app::demo::Options::default()).await?;
         let round = nara_core::RoundId::parse("2026")?;
         let (_, bytes) = app
-            .export_summary(round, nara_app::report::Earlier::All)
+            .export_summary(round, nara_app::report::Earlier::All, false)
             .await?;
         if let Some(parent) = std::path::Path::new(&out).parent() {
             std::fs::create_dir_all(parent)?;

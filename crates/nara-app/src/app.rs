@@ -371,23 +371,27 @@ impl App {
         crate::import::import_batch(self.store.as_ref(), paths, opts, progress).await
     }
 
-    /// The county summary workbook, and its file name.
+    /// The county summary workbook, and its file name; with `public_only`, only the nyckeltal
+    /// the catalogue marks public.
     pub async fn export_summary(
         &self,
         round: RoundId,
         earlier: Earlier,
+        public_only: bool,
     ) -> Result<(String, Vec<u8>)> {
-        exports::summary(self.store.as_ref(), round, earlier).await
+        exports::summary(self.store.as_ref(), round, earlier, public_only).await
     }
 
-    /// One organisation's report workbook for its reader, and its file name.
+    /// One organisation's report workbook for its reader, and its file name; with
+    /// `public_only`, only the nyckeltal the catalogue marks public.
     pub async fn export_org(
         &self,
         round: RoundId,
         code: &OrgCode,
         audience: Audience,
+        public_only: bool,
     ) -> Result<(String, Vec<u8>)> {
-        exports::org(self.store.as_ref(), round, code, audience).await
+        exports::org(self.store.as_ref(), round, code, audience, public_only).await
     }
 
     /// Every answer of a round (or one organisation's) as CSV, and its file name.

@@ -1,14 +1,73 @@
 //! The result files, gathered here and laid out by `nara-excel`: the county summary, the
 //! organisation report and the raw answers as CSV. `nara export …` and the server's downloads
-//! call these same functions.
+//! call these same functions. Both workbooks carry the nyckeltal of each delmål (the sheet
+//! Nyckeltal), limited to the public indicators when the reader may see only those; `nara
+//! report` lists the same tables and cards ([`county_nyckeltal`], [`org_nyckeltal`]).
 
 use std::collections::BTreeMap;
 
-use nara_core::{OrgCode, RoundId};
+use nara_core::indicator::view::{Card, Provenance, Table};
+use nara_core::{AreaId, Instrument, OrgCode, Organisation, RoundId};
 use nara_store::Store;
 
+use crate::indicator_view::{self, Nyckeltal};
 use crate::report::{Audience, Earlier};
 use crate::{Error, Result};
+
+/// The delmål that indicators follow, with their names: in the instrument's order, then any the
+/// instrument does not have (named by id).
+fn nyckeltal_areas(inst: &Instrument, n: &Nyckeltal) -> Vec<(AreaId, String)> {
+    let followed = n.areas();
+    let mut out: Vec<(AreaId, String)> = (inst.areas().iter())
+        .filter(|a| followed.contains(&a.id))
+        .map(|a| (a.id.clone(), a.name.clone()))
+        .collect();
+    for a in followed {
+        if !out.iter().any(|(id, _)| id == &a) {
+            out.push((a.clone(), a.to_string()));
+        }
+    }
+    out
+}
+
+/// The county's nyckeltal: a table per delmål with indicators the reader may see (only the
+/// public ones with `public_only`), in the instrument's order, and where each shown indicator's
+/// values came from.
+pub fn county_nyckeltal(
+    n: &Nyckeltal,
+    inst: &Instrument,
+    orgs: &[Organisation],
+    public_only: bool,
+) -> (Vec<Table>, BTreeMap<String, Provenance>) {
+    let tables: Vec<Table> = (nyckeltal_areas(inst, n).iter())
+        .map(|(a, _)| n.table(orgs, a, public_only))
+        .filter(|t| !t.columns.is_empty())
+        .collect();
+    let sources = (tables.iter().flat_map(|t| &t.columns))
+        .filter_map(|c| {
+            let id = &c.indicator.id;
+            n.values.provenance(id).map(|p| (id.clone(), p.clone()))
+        })
+        .collect();
+    (tables, sources)
+}
+
+/// An organisation's nyckeltal: per delmål with indicators it has values of (and the reader may
+/// see), in the instrument's order, the delmål, its name and its cards.
+pub fn org_nyckeltal(
+    n: &Nyckeltal,
+    inst: &Instrument,
+    org: &Organisation,
+    public_only: bool,
+) -> Vec<(AreaId, String, Vec<Card>)> {
+    (nyckeltal_areas(inst, n).into_iter())
+        .map(|(a, name)| {
+            let cards = n.cards(org, &a, public_only);
+            (a, name, cards)
+        })
+        .filter(|(_, _, cards)| !cards.is_empty())
+        .collect()
+}
 
 /// Unix ms as `2026-11-25 10:15 UTC`.
 pub fn utc(ms: i64) -> String {
@@ -29,19 +88,21 @@ fn xlsx_err(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
 }
 
 /// The county summary workbook and its file name (`lanssammanstallning-2026.xlsx`), drawing
-/// only on the earlier rounds that `earlier` admits (its comparison, trend and raw data).
+/// only on the earlier rounds that `earlier` admits (its comparison, trend and raw data), with
+/// only the public nyckeltal when `public_only`.
 pub async fn summary(
     store: &dyn Store,
     round: RoundId,
     earlier: Earlier,
+    public_only: bool,
 ) -> Result<(String, Vec<u8>)> {
     let (_, inst) = crate::round_instrument(store, round).await?;
     // Rådata holds every round of the family, so a pivot table can follow the change.
     let (report, trend, raw) = crate::report::family_for(store, round, earlier).await?;
-    let org_names: BTreeMap<String, String> = store
-        .organisations()
-        .await?
-        .into_iter()
+    let orgs = store.organisations().await?;
+    let n = indicator_view::load(store, &orgs).await?;
+    let (tables, sources) = county_nyckeltal(&n, &inst, &orgs, public_only);
+    let org_names: BTreeMap<String, String> = (orgs.into_iter())
         .map(|o| (o.code.to_string(), o.name))
         .collect();
     let generated = utc(nara_store::now_ms());
@@ -52,6 +113,8 @@ pub async fn summary(
             trend: &trend,
             raw: &raw,
             org_names: &org_names,
+            nyckeltal: &tables,
+            nyckeltal_sources: &sources,
             generated_at: &generated,
         })
     })
@@ -63,12 +126,13 @@ pub async fn summary(
 
 /// The organisation report and its file name (`rapport-2026-2080.xlsx`), built for its
 /// reader: the county's numbers only when `audience.county`, the change since the newest
-/// earlier round the reader may see.
+/// earlier round the reader may see, only the public nyckeltal when `public_only`.
 pub async fn org(
     store: &dyn Store,
     round: RoundId,
     code: &OrgCode,
     audience: Audience,
+    public_only: bool,
 ) -> Result<(String, Vec<u8>)> {
     let o = crate::organisation(store, code).await?;
     let (report, previous) =
@@ -81,6 +145,9 @@ pub async fn org(
     }
     let (_, inst) = crate::round_instrument(store, round).await?;
     let trend: Vec<_> = previous.into_iter().collect();
+    let orgs = store.organisations().await?;
+    let n = indicator_view::load(store, &orgs).await?;
+    let cards = org_nyckeltal(&n, &inst, &o, public_only);
     let generated = utc(nara_store::now_ms());
     let code_s = code.to_string();
     let bytes = tokio::task::spawn_blocking(move || {
@@ -90,6 +157,7 @@ pub async fn org(
             org: &code_s,
             county: audience.county,
             trend: &trend,
+            nyckeltal: &cards,
             generated_at: &generated,
         })
     })

@@ -105,7 +105,10 @@ pub async fn summary(
 ) -> AppResult<Response> {
     need_county(&v, &round)?;
     let earlier = crate::access::audience(&v, &round).earlier;
-    let (name, bytes) = state.app.export_summary(round.id, earlier).await?;
+    let public_only = crate::access::indicators_public_only(&v, None);
+    let (name, bytes) = (state.app)
+        .export_summary(round.id, earlier, public_only)
+        .await?;
     Ok(attachment(bytes, &name, XLSX))
 }
 
@@ -133,6 +136,9 @@ pub async fn org(
 ) -> AppResult<Response> {
     need_org(&v, &round, &code)?;
     let audience = crate::access::audience(&v, &round);
-    let (name, bytes) = state.app.export_org(round.id, &code, audience).await?;
+    let public_only = crate::access::indicators_public_only(&v, Some(&code));
+    let (name, bytes) = (state.app)
+        .export_org(round.id, &code, audience, public_only)
+        .await?;
     Ok(attachment(bytes, &name, XLSX))
 }

@@ -1,13 +1,14 @@
 //! The result workbooks read back (calamine): sheet names, headers, every number equal to the
 //! round report to the last decimal, "för få svar" cells, the preliminary marking, free text as
-//! text (never a formula), CSV with BOM and neutralised formulas; and the summary opens in
-//! LibreOffice.
+//! text (never a formula), the nyckeltal equal to the app's tables and cards and only those the
+//! reader may see, CSV with BOM and neutralised formulas; and the summary opens in LibreOffice.
 
 use std::io::Cursor;
 use std::sync::Arc;
 
 use calamine::{Data, Reader, Xlsx};
 use nara_app::demo::{Options, run};
+use nara_app::report::{Audience, Earlier};
 use nara_core::{AnswerSet, OrgCode, Response, RoundId, RoundStatus, UnitName};
 use nara_store::Store;
 use nara_store::contract;
@@ -98,9 +99,10 @@ contract!(
         let rep = nara_app::report::round_report(s, round, None)
             .await
             .unwrap();
-        let (name, bytes) = nara_app::exports::summary(s, round, nara_app::report::Earlier::All)
-            .await
-            .unwrap();
+        let (name, bytes) =
+            nara_app::exports::summary(s, round, nara_app::report::Earlier::All, false)
+                .await
+                .unwrap();
         assert_eq!(name, "lanssammanstallning-2026.xlsx");
         let mut b = book(&bytes);
         assert_eq!(
@@ -111,6 +113,7 @@ contract!(
                 "Påståenden",
                 "Utveckling",
                 "Fritext",
+                "Nyckeltal",
                 "Rådata",
                 "Om"
             ]
@@ -261,9 +264,10 @@ contract!(
             nara_app::rounds::get(s, round).await.unwrap().status,
             RoundStatus::Published
         );
-        let (_, bytes) = nara_app::exports::summary(s, round, nara_app::report::Earlier::All)
-            .await
-            .unwrap();
+        let (_, bytes) =
+            nara_app::exports::summary(s, round, nara_app::report::Earlier::All, false)
+                .await
+                .unwrap();
         let mut b = book(&bytes);
         for name in b.sheet_names() {
             let r = sheet(&mut b, &name);
@@ -278,15 +282,20 @@ contract!(
             .await
             .unwrap();
         let org = &rep.organisations[0];
-        let (name, bytes) =
-            nara_app::exports::org(s, round, &org.code.clone(), nara_app::report::Audience::ALL)
-                .await
-                .unwrap();
+        let (name, bytes) = nara_app::exports::org(
+            s,
+            round,
+            &org.code.clone(),
+            nara_app::report::Audience::ALL,
+            false,
+        )
+        .await
+        .unwrap();
         assert_eq!(name, format!("rapport-2025-{}.xlsx", org.code));
         let mut b = book(&bytes);
         assert_eq!(
             b.sheet_names(),
-            ["Översikt", "Påståenden", "Kommentarer", "Om"]
+            ["Översikt", "Påståenden", "Kommentarer", "Nyckeltal", "Om"]
         );
         let o = sheet(&mut b, "Översikt");
         for u in &org.units {
@@ -312,11 +321,146 @@ contract!(
                 round,
                 &OrgCode::parse(&code).unwrap(),
                 nara_app::report::Audience::ALL,
+                false,
             )
             .await
             .unwrap_err()
             .to_string();
             assert!(err.contains("har inte svarat"), "{err}");
+        }
+    }
+);
+
+/// The Dalarna catalogue with its local indicator X-DAL-001 made internal and measured for the
+/// kommuner too, so a kommun's report and the county's table have it.
+fn internal_catalogue() -> String {
+    let toml = nara_core::indicator::DALARNA_TOML;
+    let at = toml.find("id = \"X-DAL-001\"").unwrap();
+    let (head, tail) = toml.split_at(at);
+    let tail = tail
+        .replace("level = \"region\"", "level = \"both\"")
+        .replace("public = true\n", "");
+    assert!(tail.contains("level = \"both\"") && !tail.contains("public"));
+    format!("{head}{tail}")
+}
+
+/// The sheet Nyckeltal's text in one string.
+fn nyckeltal_text(bytes: &[u8]) -> String {
+    let r = sheet(&mut book(bytes), "Nyckeltal");
+    r.rows()
+        .flat_map(|row| row.iter().map(text))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A value cell beside its change: the number of the app's table, or an empty cell beside why.
+fn nyckeltal_pair(got: &[Data], want: Option<&nara_core::indicator::view::Cell>, what: &str) {
+    use nara_core::indicator::view::Shown;
+    let why = text(&got[1]);
+    match want.map(|c| c.shown) {
+        Some(Shown::Value { value }) => assert_eq!(got[0], Data::Float(value), "{what}"),
+        Some(Shown::Missing) => {
+            assert_eq!((&got[0], why.as_str()), (&Data::Empty, "saknas"), "{what}")
+        }
+        Some(Shown::Hidden { min, .. }) => {
+            assert_eq!(got[0], Data::Empty, "{what}");
+            assert_eq!(why, format!("färre än {min} fall"), "{what}");
+        }
+        None => assert_eq!(got[0], Data::Empty, "{what}"),
+    }
+}
+
+contract!(
+    the_workbooks_carry_the_nyckeltal_the_reader_may_see,
+    |store: Arc<dyn Store>| async move {
+        let s = store.as_ref();
+        nara_app::seed_defaults(s).await.unwrap();
+        nara_app::indicator_view::store_catalogue(s, &internal_catalogue(), "test")
+            .await
+            .unwrap();
+        run(s, &Options::default()).await.unwrap();
+        let round = RoundId::parse("2026").unwrap();
+        let all = Earlier::All;
+
+        // The coordinator's summary: every indicator, the demo marked, the app's numbers.
+        let (_, bytes) = nara_app::exports::summary(s, round, all, false)
+            .await
+            .unwrap();
+        let whole = nyckeltal_text(&bytes);
+        assert!(
+            whole.contains("X-DAL-001"),
+            "the internal indicator for the coordinator"
+        );
+        assert!(
+            whole.contains(nara_excel::summary::DEMO_NOTE),
+            "demo values marked"
+        );
+        assert!(!whole.contains(nara_excel::summary::NO_VALUES));
+        let orgs = s.organisations().await.unwrap();
+        let n = nara_app::indicator_view::load(s, &orgs).await.unwrap();
+        let inst = nara_core::Instrument::dalarna();
+        let (tables, _) = nara_app::exports::county_nyckeltal(&n, &inst, &orgs, false);
+        let d1 = tables.iter().find(|t| t.area.as_str() == "D1").unwrap();
+        let r = sheet(&mut book(&bytes), "Nyckeltal");
+        let rows: Vec<&[Data]> = r
+            .rows()
+            .skip_while(|row| text(&row[0]) != "D1 Nära för mig")
+            .skip(2)
+            .take(d1.rows.len())
+            .collect();
+        assert_eq!(rows.len(), d1.rows.len());
+        let mut numbers = 0;
+        for (got, want) in rows.iter().zip(&d1.rows) {
+            assert_eq!(text(&got[0]), want.name);
+            for (i, cell) in want.cells.iter().enumerate() {
+                let c = 1 + 2 * i;
+                nyckeltal_pair(&got[c..c + 2], cell.as_ref(), &want.name);
+                numbers += usize::from(matches!(got[c], Data::Float(_)));
+            }
+        }
+        assert!(numbers > 20, "the demo's values are numbers: {numbers}");
+        assert_eq!(text(&rows[rows.len() - 1][0]), "Riket");
+        assert!(rows.iter().any(|r| text(&r[0]) == "Region Dalarna"));
+
+        // A reader outside the region: only the public indicators.
+        let (_, bytes) = nara_app::exports::summary(s, round, all, true)
+            .await
+            .unwrap();
+        let public = nyckeltal_text(&bytes);
+        assert!(public.contains("U21468") && !public.contains("X-DAL-001"));
+
+        // An organisation's report: its own row per indicator; the internal one only for
+        // readers who may see it.
+        let rep = nara_app::report::round_report(s, round, None)
+            .await
+            .unwrap();
+        let org = (rep.organisations.iter())
+            .find(|o| !o.code.is_region())
+            .unwrap();
+        let org_of =
+            |public_only| nara_app::exports::org(s, round, &org.code, Audience::ALL, public_only);
+        let (_, own) = org_of(false).await.unwrap();
+        let (_, public) = org_of(true).await.unwrap();
+        let own_text = nyckeltal_text(&own);
+        assert!(own_text.contains("X-DAL-001") && own_text.contains("U21468"));
+        assert!(own_text.contains(nara_excel::summary::DEMO_NOTE));
+        let public_text = nyckeltal_text(&public);
+        assert!(public_text.contains("U21468") && !public_text.contains("X-DAL-001"));
+        let o = orgs.iter().find(|o| o.code == org.code).unwrap();
+        let cards = nara_app::exports::org_nyckeltal(&n, &inst, o, false);
+        let card = cards
+            .iter()
+            .flat_map(|(_, _, cs)| cs)
+            .find(|c| c.indicator.id == "U21468")
+            .unwrap();
+        let r = sheet(&mut book(&own), "Nyckeltal");
+        let row = row_of(&r, 1, "U21468");
+        match card.latest {
+            Some((year, value)) => {
+                assert_eq!(row[5], Data::Float(f64::from(year)));
+                assert_eq!(row[6], Data::Float(value));
+            }
+            None => assert_eq!((&row[6], text(&row[9]).as_str()), (&Data::Empty, "saknas")),
         }
     }
 );
@@ -404,9 +548,14 @@ async fn the_summary_and_the_org_report_open_in_libreoffice() {
     let org = &rep.organisations[0];
     let files = [
         (
-            nara_app::exports::summary(store.as_ref(), round, nara_app::report::Earlier::All)
-                .await
-                .unwrap(),
+            nara_app::exports::summary(
+                store.as_ref(),
+                round,
+                nara_app::report::Earlier::All,
+                false,
+            )
+            .await
+            .unwrap(),
             "Länssammanställning 2026".to_string(),
         ),
         (
@@ -415,6 +564,7 @@ async fn the_summary_and_the_org_report_open_in_libreoffice() {
                 round,
                 &org.code.clone(),
                 nara_app::report::Audience::ALL,
+                false,
             )
             .await
             .unwrap(),

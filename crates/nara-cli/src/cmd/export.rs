@@ -14,7 +14,8 @@ use crate::Out;
 /// Export commands.
 #[derive(Debug, Subcommand)]
 pub enum ExportCmd {
-    /// The county summary workbook (Översikt, Diagram, Påståenden, Utveckling, Fritext, Rådata, Om).
+    /// The county summary workbook (Översikt, Diagram, Påståenden, Utveckling, Fritext, Nyckeltal,
+    /// Rådata, Om).
     Summary {
         /// The round.
         #[arg(long)]
@@ -78,7 +79,7 @@ pub async fn run(app: &App, cmd: &ExportCmd, out: &Out) -> Result<ExitCode> {
         ExportCmd::Summary { round, output } => {
             let round = super::round_id(round)?;
             let (name, bytes) = app
-                .export_summary(round, nara_app::report::Earlier::All)
+                .export_summary(round, nara_app::report::Earlier::All, false)
                 .await?;
             write(&output.clone().unwrap_or_else(|| name.into()), &bytes, out)?;
             if let Some(note) = preliminary(round).await? {
@@ -92,7 +93,7 @@ pub async fn run(app: &App, cmd: &ExportCmd, out: &Out) -> Result<ExitCode> {
             let round = super::round_id(round)?;
             let code = OrgCode::parse(org)?;
             let (name, bytes) = app
-                .export_org(round, &code, nara_app::report::Audience::ALL)
+                .export_org(round, &code, nara_app::report::Audience::ALL, false)
                 .await?;
             write(&output.clone().unwrap_or_else(|| name.into()), &bytes, out)?;
         }

@@ -27,6 +27,68 @@ fn demo_fills_an_empty_database_and_refuses_a_used_one() {
 }
 
 #[test]
+fn the_report_lists_the_nyckeltal_of_the_county_and_of_an_organisation() {
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let county = env.ok(&["report", "--round", "2026"]);
+    let part = county
+        .split_once("\nNyckeltal\n")
+        .unwrap_or_else(|| panic!("a part Nyckeltal after the scores: {county}"))
+        .1;
+    assert!(part.starts_with("Påhittade demovärden"), "{part}");
+    assert!(part.contains("\nD1 Nära för mig\n"), "{part}");
+    let line = (part.lines())
+        .find(|l| l.starts_with("  U21468 "))
+        .unwrap_or_else(|| panic!("a line for U21468: {part}"));
+    assert!(
+        line.contains("(2025): länet ")
+            && line.contains(" %, riket ")
+            && line.contains("; kommunerna ↗ "),
+        "{line}"
+    );
+    assert!(part.contains("(mäts för regionen)"), "{part}");
+
+    let report: serde_json::Value =
+        serde_json::from_str(&env.ok(&["report", "--round", "2026", "--json"])).unwrap();
+    let d1 = &report["nyckeltal"][0];
+    assert_eq!(d1["area"], "D1");
+    assert_eq!(
+        d1["table"]["rows"].as_array().unwrap().last().unwrap()["name"],
+        "Riket"
+    );
+    let code = report["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["code"].as_str().unwrap())
+        .find(|c| c.len() == 4)
+        .unwrap();
+
+    let org = env.ok(&["report", "--round", "2026", "--org", code]);
+    let part = org.split_once("\nNyckeltal\n").unwrap().1;
+    let line = (part.lines())
+        .find(|l| l.starts_with("  U21468 Brukarbedömning"))
+        .unwrap_or_else(|| panic!("a line for U21468: {part}"));
+    // "U21468 Brukarbedömning …: 54,5 % (2025), länet 51,2, riket 50,8, → oförändrad sedan 2024",
+    // or "saknas" when the demo left the organisation's value out.
+    assert!(
+        (line.contains(" % (20") && line.contains("), länet ") && line.contains(", riket "))
+            || line.ends_with(": saknas"),
+        "{line}"
+    );
+    assert!(
+        !part.contains("U70448"),
+        "a kommun has no region-level indicator: {part}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["report", "--round", "2026", "--org", code, "--json"]))
+            .unwrap();
+    let card = &json["nyckeltal"][0]["cards"][0];
+    assert_eq!(card["indicator"]["id"], "U21468");
+    assert_eq!(card["provenance"]["source"], "demo (påhittade värden)");
+}
+
+#[test]
 fn the_same_seed_gives_the_same_report() {
     let (a, b) = (Env::new(), Env::new());
     a.ok(&["demo", "--seed", "11", "--rounds", "2"]);

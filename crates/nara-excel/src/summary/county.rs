@@ -1,5 +1,6 @@
 //! The county summary workbook: its context and the sheets Översikt, Diagram and Påståenden
-//! (the other sheets are in [`super::county_detail`]).
+//! (Utveckling, Fritext, Rådata and Om are in [`super::county_detail`], Nyckeltal in
+//! [`super::nyckeltal`]).
 
 use nara_core::Instrument;
 use nara_core::report::RoundReport;
@@ -10,7 +11,7 @@ use super::style::{
     StatOf, Styles, band_colours, band_label, change_text, heading, index_cell, legend,
     print_setup, score_cell, styles,
 };
-use super::{SummaryInput, raw_sheet};
+use super::{SummaryInput, nyckeltal, raw_sheet};
 
 /// What every sheet of the county summary is drawn from.
 #[derive(Clone, Copy)]
@@ -56,6 +57,14 @@ pub(super) fn workbook(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
     for sheet in [overview, charts, statements, trend, free_text] {
         sheet(&mut wb, &cx)?;
     }
+    nyckeltal::county_sheet(
+        &mut wb,
+        &st,
+        inst,
+        rep,
+        input.nyckeltal,
+        input.nyckeltal_sources,
+    )?;
     let plan = raw_sheet::plan(input.raw.round_rows(), raw_sheet::SHEET_ROWS);
     let mut parts = Vec::with_capacity(plan.len());
     for (k, rows) in plan.into_iter().enumerate() {

@@ -1,7 +1,8 @@
 //! The result workbooks: the county summary that the region brings to the steering group, the
 //! organisation report, and the raw answers as CSV. Every number comes from core (the
-//! [`RoundReport`], the trend, the raw rows); this module lays them out, one function per sheet
-//! (`county`, `county_detail`, `org`) over the shared styles (`style`). Numbers are
+//! [`RoundReport`], the trend, the raw rows, the nyckeltal's tables and cards); this module lays
+//! them out, one function per sheet (`county`, `county_detail`, `org`, `nyckeltal`) over the
+//! shared styles (`style`). Numbers are
 //! stored as numbers with formats (Excel shows decimal commas in a Swedish locale); where core
 //! says an area has too few answers the cell says "för få svar", never 0. Free text is always
 //! written as a string, never as a formula. A round that is not closed or published is marked
@@ -10,19 +11,22 @@
 use std::collections::BTreeMap;
 
 use nara_core::fmt::TOO_FEW;
+use nara_core::indicator::view::{Card, Provenance, Table};
 use nara_core::report::{RawTable, RoundReport, TrendRound};
-use nara_core::{Instrument, fmt};
+use nara_core::{AreaId, Instrument, fmt};
 
 use crate::Error;
 
 mod county;
 mod county_detail;
 mod csv;
+mod nyckeltal;
 mod org;
 mod raw_sheet;
 mod style;
 
 pub use csv::{csv_table, raw_csv};
+pub use nyckeltal::{DEMO_NOTE, DEMO_SOURCE, NO_VALUES};
 
 /// What the county summary is made from.
 pub struct SummaryInput<'a> {
@@ -36,6 +40,12 @@ pub struct SummaryInput<'a> {
     pub raw: &'a RawTable,
     /// Organisation names by code (for organisations that answered only earlier rounds).
     pub org_names: &'a BTreeMap<String, String>,
+    /// The county's nyckeltal: one table per delmål that has indicators, in the instrument's
+    /// order, holding only the indicators the reader may see (the sheet Nyckeltal).
+    pub nyckeltal: &'a [Table],
+    /// Where the values of the tables' indicators came from, by indicator id; empty when none
+    /// is fetched.
+    pub nyckeltal_sources: &'a BTreeMap<String, Provenance>,
     /// When it was made (`2026-11-25 10:15 UTC`).
     pub generated_at: &'a str,
 }
@@ -54,6 +64,10 @@ pub struct OrgInput<'a> {
     pub county: bool,
     /// Earlier rounds' scores; the previous round's is used for the change table.
     pub trend: &'a [TrendRound],
+    /// The organisation's nyckeltal per delmål that has indicators, in the instrument's order:
+    /// the delmål, its name and its cards, holding only the indicators the reader may see (the
+    /// sheet Nyckeltal).
+    pub nyckeltal: &'a [(AreaId, String, Vec<Card>)],
     /// When it was made.
     pub generated_at: &'a str,
 }

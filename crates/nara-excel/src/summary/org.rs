@@ -1,4 +1,5 @@
-//! The organisation report workbook: Översikt, Påståenden, Kommentarer and Om.
+//! The organisation report workbook: Översikt, Påståenden, Kommentarer, Nyckeltal (in
+//! [`super::nyckeltal`]) and Om.
 
 use nara_core::Instrument;
 use nara_core::report::{OrgReport, RoundReport};
@@ -8,7 +9,7 @@ use super::style::{
     Styles, band_colours, band_label, heading, index_cell, legend, print_setup, score_cell, styles,
     unit_comments,
 };
-use super::{OrgInput, method_sentences};
+use super::{OrgInput, method_sentences, nyckeltal};
 
 /// What every sheet of the organisation report is drawn from.
 #[derive(Clone, Copy)]
@@ -46,9 +47,11 @@ pub(super) fn workbook(input: &OrgInput, o: &OrgReport) -> Result<Vec<u8>, XlsxE
         o,
         n_areas,
     };
-    for sheet in [overview, statements, comments, about] {
+    for sheet in [overview, statements, comments] {
         sheet(&mut wb, &cx)?;
     }
+    nyckeltal::org_sheet(&mut wb, &st, rep, o, input.nyckeltal)?;
+    about(&mut wb, &cx)?;
     wb.save_to_buffer()
 }
 

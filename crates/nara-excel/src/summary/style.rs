@@ -100,6 +100,18 @@ pub(super) fn heading(
     title: &str,
     report: &RoundReport,
 ) -> Result<u32, XlsxError> {
+    heading_with(ws, st, title, report, NOTE)
+}
+
+/// [`heading`] with another note under the title (a sheet that is not about the
+/// self-assessment).
+pub(super) fn heading_with(
+    ws: &mut Worksheet,
+    st: &Styles,
+    title: &str,
+    report: &RoundReport,
+    note: &str,
+) -> Result<u32, XlsxError> {
     ws.write_string_with_format(0, 0, title, &st.title)?;
     if let Some(note) = report.preliminary_note() {
         ws.write_string_with_format(1, 0, note, &st.prelim)?;
@@ -115,7 +127,7 @@ pub(super) fn heading(
             &st.note,
         )?;
     }
-    ws.write_string_with_format(2, 0, NOTE, &st.note)?;
+    ws.write_string_with_format(2, 0, note, &st.note)?;
     Ok(4)
 }
 

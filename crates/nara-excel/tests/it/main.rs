@@ -1,5 +1,6 @@
 //! Integration tests of nara-excel: the form round trip, sloppy input, hostile files,
-//! expansion bombs, the raw CSV and nyckeltal from workbooks.
+//! expansion bombs, the raw CSV, nyckeltal from workbooks and the result workbooks' sheet
+//! Nyckeltal.
 
 mod bombs;
 mod csv;
@@ -13,4 +14,5 @@ mod office;
 mod readers;
 mod roundtrip;
 mod snapshots;
+mod summary_nyckeltal;
 mod support;

@@ -126,7 +126,7 @@ fn answers(inst: &Instrument, seed: usize) -> AnswerSet {
 
 /// Responses of the round 2026 (two organisations, three units) read back from filled forms,
 /// and one of the round 2025.
-fn responses() -> (Vec<Response>, Vec<Response>) {
+pub(crate) fn responses() -> (Vec<Response>, Vec<Response>) {
     let ctx = ctx();
     let inst = &ctx.instruments[0];
     let forms = [
@@ -156,7 +156,7 @@ fn responses() -> (Vec<Response>, Vec<Response>) {
     (now, vec![before])
 }
 
-fn forms(rs: &[Response]) -> Vec<Form<'_>> {
+pub(crate) fn forms(rs: &[Response]) -> Vec<Form<'_>> {
     rs.iter()
         .map(|r| Form {
             response: r,
@@ -198,6 +198,8 @@ fn summary_and_org_report_structure() {
         trend: &trend,
         raw: &raw,
         org_names: &org_names,
+        nyckeltal: &[],
+        nyckeltal_sources: &BTreeMap::new(),
         generated_at: "2026-11-25 10:15 UTC",
     })
     .unwrap();
@@ -208,6 +210,7 @@ fn summary_and_org_report_structure() {
         org: "2080",
         county: true,
         trend: &trend[..1],
+        nyckeltal: &[],
         generated_at: "2026-11-25 10:15 UTC",
     })
     .unwrap();

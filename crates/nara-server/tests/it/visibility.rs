@@ -63,9 +63,29 @@ async fn every_download_holds_only_what_its_reader_may_see() {
 }
 
 /// Publishes 2026 and takes 2025 back to closed, straight in the store: the newest earlier
-/// round a reader may see is then 2024.
+/// round a reader may see is then 2024. The demo's nyckeltal are removed: their calendar years
+/// (up to 2025) are not rounds, and here any "2025" in a file must be the round.
 async fn published_after_a_closed_round() -> crate::support::World {
     let w = world().await;
+    let stored = w.store.indicator_values(&[]).await.unwrap();
+    assert!(!stored.is_empty(), "the demo stores nyckeltal");
+    let gone: Vec<_> = (stored.into_iter())
+        .map(|s| nara_core::indicator::kolada::Value {
+            deleted: true,
+            ..s.value
+        })
+        .collect();
+    let rows: Vec<nara_store::NewValue> = (gone.iter())
+        .map(|value| nara_store::NewValue {
+            value,
+            published: None,
+        })
+        .collect();
+    w.store
+        .put_indicator_values(&rows, "test", "test")
+        .await
+        .unwrap();
+    assert!(w.store.indicator_values(&[]).await.unwrap().is_empty());
     let (r25, r26) = (
         RoundId::parse("2025").unwrap(),
         RoundId::parse("2026").unwrap(),
@@ -151,4 +171,45 @@ async fn a_comparison_never_draws_on_a_round_the_viewer_may_not_see() {
         serde_json::from_str(&a.get("/api/v1/rounds/2026/summary").await.body).unwrap();
     assert_eq!(api["previous"], "2025");
     assert!(a.get("/omgangar/2026").await.body.contains("2025"));
+}
+
+/// An internal local indicator (the catalogue's X-DAL-001 made internal and measured for the
+/// kommuner too) is in a file only for the coordinator and for the organisation's own readers.
+#[tokio::test]
+async fn an_internal_nyckeltal_is_downloaded_only_by_those_who_may_see_it() {
+    let w = world().await;
+    let toml = nara_core::indicator::DALARNA_TOML;
+    let at = toml.find("id = \"X-DAL-001\"").unwrap();
+    let tail = toml[at..]
+        .replace("level = \"region\"", "level = \"both\"")
+        .replace("public = true\n", "");
+    let catalogue = format!("{}{tail}", &toml[..at]);
+    nara_app::indicator_view::store_catalogue(w.store.as_ref(), &catalogue, "test")
+        .await
+        .unwrap();
+    let expected = [
+        ("admin", true, true, true),
+        ("resp", false, true, false),
+        ("reader", false, false, false),
+    ];
+    for (user, summary, own, other) in expected {
+        let mut c = Client::new(&w);
+        c.sign_in(user).await;
+        for ((name, path), sees) in exports("2025", &w.own, &w.other)
+            .into_iter()
+            .filter(|(name, _)| *name != "raw")
+            .zip([summary, own, other])
+        {
+            let r = c.get(&path).await;
+            assert_eq!(r.status, StatusCode::OK, "{user} {path}");
+            let text = download_text(&r.bytes);
+            // A kommun's report has U21468, the region's U70449; the summary both.
+            assert!(
+                text.contains("yckeltal per delmål")
+                    && (text.contains("U21468") || text.contains("U70449")),
+                "{user} {name}: the sheet Nyckeltal with the public indicators"
+            );
+            assert_eq!(text.contains("X-DAL-001"), sees, "{user} {name}");
+        }
+    }
 }
