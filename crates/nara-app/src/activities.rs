@@ -9,8 +9,8 @@ use nara_core::activity::{
     Activity, ActivityStatus, Context, FieldProblem, FollowUp, LocalPlan, RecordId,
 };
 use nara_core::{Instrument, OrgCode};
-use nara_store::{Store, StoredFollowUp};
 pub use nara_store::{ActivityBatch, BatchChanges};
+use nara_store::{Store, StoredFollowUp};
 use serde::Serialize;
 
 use crate::{Error, Result};

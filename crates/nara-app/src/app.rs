@@ -4,7 +4,7 @@
 //!
 //! Each method is a thin call into the module that implements the use case (`users`, `rounds`,
 //! `online`, `report`, `exports`, `import`, `sessions`, `limits`); they are grouped here in the
-//! order a newcomer meets them.
+//! order a newcomer meets them. Those of aktiviteter and nyckeltal are in `followup.rs`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,21 +20,16 @@ use nara_store::{AnsweredCount, AuditEntry, Outcome, Store};
 
 use crate::cache::{ReportCache, Snapshot};
 use crate::import::{BatchReport, Progress};
-use crate::indicator_view::Nyckeltal;
 use crate::limits::{LimitKey, Reserved};
 use crate::online::{FieldError, LinkState, Made};
 use crate::report::{Audience, Earlier, Loaded, Tracking};
-use crate::{
-    Result, activities, demo, exports, indicator_view, indicators, limits, online, report, rounds,
-    sessions, users,
-};
-use nara_core::indicator::Catalogue;
+use crate::{Result, demo, exports, limits, online, report, rounds, sessions, users};
 
 /// The application: a store and the results computed from it. Cheap to clone (shared).
 #[derive(Clone)]
 pub struct App {
-    store: Arc<dyn Store>,
-    reports: Arc<ReportCache>,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) reports: Arc<ReportCache>,
 }
 
 impl std::fmt::Debug for App {
@@ -120,126 +115,6 @@ impl App {
         self.reports
             .answered_counts(self.store.as_ref(), snap)
             .await
-    }
-
-    // ----- aktiviteter and lokala planer -----
-
-    /// Checks plans, activities and follow-ups and stores them whole (see
-    /// [`activities::save`]); the field problems when any.
-    pub async fn save_activities(
-        &self,
-        batch: &nara_store::ActivityBatch,
-        actor: &str,
-    ) -> Result<std::result::Result<nara_store::BatchChanges, Vec<activities::RecordProblem>>> {
-        activities::save(self.store.as_ref(), batch, actor).await
-    }
-
-    /// A round's follow-up of an activity, which also sets its status.
-    pub async fn follow_up_activity(
-        &self,
-        activity: &nara_core::activity::RecordId,
-        round: RoundId,
-        status: nara_core::activity::ActivityStatus,
-        comment: &str,
-        actor: &str,
-    ) -> Result<std::result::Result<nara_store::BatchChanges, Vec<activities::RecordProblem>>> {
-        activities::follow_up(self.store.as_ref(), activity, round, status, comment, actor).await
-    }
-
-    /// The plans, activities and follow-ups of an organisation (all when `None`).
-    pub async fn activities(&self, org: Option<&OrgCode>) -> Result<activities::Overview> {
-        activities::overview(self.store.as_ref(), org).await
-    }
-
-    /// The activities of an organisation (all when `None`) as CSV, "försenad" as of today.
-    pub async fn export_activities_csv(&self, org: Option<&OrgCode>) -> Result<Vec<u8>> {
-        activities::export_csv(self.store.as_ref(), org, self.today()?).await
-    }
-
-    /// Reads activities from CSV and stores them whole, or nothing with every problem.
-    pub async fn import_activities_csv(
-        &self,
-        bytes: &[u8],
-        actor: &str,
-    ) -> Result<activities::FileOutcome> {
-        activities::import_csv(self.store.as_ref(), bytes, actor).await
-    }
-
-    /// Today's date by the store's clock (UTC).
-    pub fn today(&self) -> Result<Date> {
-        let day = crate::exports::utc(self.now());
-        Ok(Date::parse(day.get(..10).unwrap_or_default())?)
-    }
-
-    // ----- nyckeltal -----
-
-    /// The nyckeltal (the catalogue and its values) under a snapshot, loaded once per stamp.
-    pub async fn nyckeltal(&self, snap: &Snapshot) -> Result<Arc<Nyckeltal>> {
-        self.reports.nyckeltal(self.store.as_ref(), snap).await
-    }
-
-    /// The county's catalogue of indicators: the stored one, else the embedded Dalarna one.
-    pub async fn catalogue(&self) -> Result<Catalogue> {
-        indicator_view::catalogue(self.store.as_ref()).await
-    }
-
-    /// Checks a catalogue (TOML) against the instrument it names and stores it; audited.
-    pub async fn store_catalogue(&self, toml: &str, actor: &str) -> Result<Catalogue> {
-        indicator_view::store_catalogue(self.store.as_ref(), toml, actor).await
-    }
-
-    /// Fetches the catalogue's indicators from Kolada (see [`indicators::sync`]) for every
-    /// organisation and the country, and stores them; audited.
-    pub async fn sync_indicators(
-        &self,
-        opts: &indicators::SyncOptions,
-        actor: &str,
-    ) -> Result<indicators::SyncReport> {
-        let orgs = self.store.organisations().await?;
-        let catalogue = self.catalogue().await?;
-        indicators::sync(self.store.as_ref(), &catalogue, &orgs, opts, actor).await
-    }
-
-    /// Reads indicator files and stores each whole or not at all (see
-    /// [`indicators::import_files`]).
-    pub async fn import_indicator_files(
-        &self,
-        paths: &[PathBuf],
-        actor: &str,
-    ) -> Result<Vec<indicators::FileReport>> {
-        let catalogue = self.catalogue().await?;
-        indicators::import_files(self.store.as_ref(), &catalogue, paths, actor).await
-    }
-
-    /// The Excel template for the catalogue's local indicators, with a row per indicator,
-    /// organisation of its level and year (see [`nara_excel::indicators::write_template`]).
-    pub async fn indicator_template(&self, years: &[u16]) -> Result<Vec<u8>> {
-        let catalogue = self.catalogue().await?;
-        let orgs = self.store.organisations().await?;
-        nara_excel::indicators::write_template(&catalogue, &orgs, years)
-            .map_err(|e| crate::Error::Invalid(e.to_string()))
-    }
-
-    /// Reads uploaded indicator files (name, bytes) and stores each whole or not at all.
-    pub async fn import_indicator_uploads(
-        &self,
-        files: &[(String, Vec<u8>)],
-        actor: &str,
-    ) -> Result<Vec<indicators::FileReport>> {
-        let catalogue = self.catalogue().await?;
-        let mut out = Vec::new();
-        for (name, bytes) in files {
-            out.push(
-                indicators::import_bytes(self.store.as_ref(), &catalogue, name, bytes, actor)
-                    .await?,
-            );
-        }
-        Ok(out)
-    }
-
-    /// The stored values of the given indicators (all when empty).
-    pub async fn indicator_values(&self, kpis: &[&str]) -> Result<Vec<nara_store::StoredValue>> {
-        Ok(self.store.indicator_values(kpis).await?)
     }
 
     /// A serialised body under a snapshot, made by `make` on a miss.

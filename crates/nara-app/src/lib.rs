@@ -15,6 +15,7 @@ mod app;
 pub mod cache;
 pub mod demo;
 pub mod exports;
+mod followup;
 pub mod import;
 pub mod indicator_view;
 pub mod indicators;
