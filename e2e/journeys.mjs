@@ -103,7 +103,7 @@ try {
   const admin = await signIn(adminCtx, "samordnare", process.env.NARA_ADMIN_PW);
   check(admin.url().endsWith("/omgangar/2026"), "the coordinator lands on the newest county overview");
   await visit(admin, "/omgangar/2026", "lansoversikt", true);
-  await visit(admin, "/omgangar/2026?nyckeltal=D3", "lansoversikt-nyckeltal");
+  await visit(admin, "/omgangar/2026?nyckeltal=D1", "lansoversikt-nyckeltal");
   check((await admin.locator("table.indicators tbody tr").count()) >= 17, "the county's nyckeltal: every kommun, the region and Riket");
   if (guide) await admin.locator("table.indicators").screenshot({ path: join(guide, "nyckeltal-lan.png") });
   const orgLink = admin.locator("table.heat tbody a").first();
@@ -287,7 +287,7 @@ try {
     await visit(page, "/omgangar/2026/lankar", "respondent-lankar");
     await ctx.close();
   }
-  for (const [path, name] of [["/admin/anvandare", "konton"], ["/admin/logg", "logg"], ["/admin/instrument", "instrument"], ["/admin/nyckeltal", "nyckeltal-admin"]]) {
+  for (const [path, name] of [["/admin/anvandare", "konton"], ["/admin/logg", "logg"], ["/admin/instrument", "instrument"], ["/admin/nyckeltal", "nyckeltal-admin"], ["/aktiviteter", "aktiviteter"], ["/aktiviteter/2080", "aktiviteter-organisation"]]) {
     await visit(admin, path, name, name !== "logg");
   }
 } catch (e) {

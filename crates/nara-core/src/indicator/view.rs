@@ -474,8 +474,10 @@ pub fn table(
     let inds: Vec<&Indicator> = (catalogue.following(area))
         .filter(|ind| !public_only || ind.is_public())
         .collect();
+    // Kommuner have rows only when some indicator of the delmål is measured for them.
+    let kommun_rows = inds.iter().any(|i| applies(i.level, OrgKind::Kommun));
     let mut places: Vec<(Option<&Organisation>, String)> = (orgs.iter())
-        .filter(|o| o.kind == OrgKind::Kommun)
+        .filter(|o| o.kind == OrgKind::Kommun && kommun_rows)
         .chain(orgs.iter().filter(|o| o.kind == OrgKind::Region))
         .map(|o| (Some(o), o.kolada_id()))
         .collect();
@@ -705,5 +707,19 @@ mod tests {
             Shown::Value { value: 82.0 }
         );
         assert_eq!(t.rows.iter().filter(|r| r.code.is_some()).count(), 16);
+
+        // A delmål with region-level indicators only has no kommun rows.
+        let region_only = (cat.indicators.iter())
+            .find(|i| i.level == Level::Region)
+            .unwrap();
+        let only: Vec<&AreaId> = (region_only.areas.iter())
+            .filter(|a| cat.following(a).all(|i| i.level == Level::Region))
+            .collect();
+        assert!(!only.is_empty(), "Dalarna's D3 has region-level indicators only");
+        for a in only {
+            let t = table(&cat, &vs, &orgs.organisations, a, true);
+            let names: Vec<&str> = t.rows.iter().map(|r| r.name.as_str()).collect();
+            assert_eq!(names, ["Region Dalarna", "Riket"], "{a}");
+        }
     }
 }
