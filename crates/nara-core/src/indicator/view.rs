@@ -715,7 +715,10 @@ mod tests {
         let only: Vec<&AreaId> = (region_only.areas.iter())
             .filter(|a| cat.following(a).all(|i| i.level == Level::Region))
             .collect();
-        assert!(!only.is_empty(), "Dalarna's D3 has region-level indicators only");
+        assert!(
+            !only.is_empty(),
+            "Dalarna's D3 has region-level indicators only"
+        );
         for a in only {
             let t = table(&cat, &vs, &orgs.organisations, a, true);
             let names: Vec<&str> = t.rows.iter().map(|r| r.name.as_str()).collect();
