@@ -150,10 +150,10 @@ pub struct Overview {
 /// The plans, activities and follow-ups of an organisation (all when `None`).
 pub async fn overview(store: &dyn Store, org: Option<&OrgCode>) -> Result<Overview> {
     let activities = store.activities(org).await?;
-    let mut followups = store.followups(None).await?;
-    if org.is_some() {
-        followups.retain(|f| activities.iter().any(|a| a.id == f.followup.activity));
-    }
+    let followups = match org {
+        Some(o) => store.followups_of(o).await?,
+        None => store.followups(None).await?,
+    };
     Ok(Overview {
         plans: store.plans(org).await?,
         activities,

@@ -213,6 +213,8 @@ pub trait ActivityStore: Send + Sync {
     async fn activities(&self, owner: Option<&OrgCode>) -> Result<Vec<Activity>>;
     /// The follow-ups of a round (all rounds when `None`), by activity.
     async fn followups(&self, round: Option<RoundId>) -> Result<Vec<StoredFollowUp>>;
+    /// Every follow-up of the activities an organisation owns, by activity and round.
+    async fn followups_of(&self, owner: &OrgCode) -> Result<Vec<StoredFollowUp>>;
 }
 
 /// The persistence Nära needs: every concern, plus what is about the database as a whole.

@@ -191,7 +191,8 @@ async fn a_respondent_never_sees_another_organisations_numbers_before_publicatio
 }
 
 /// The routes that belong to no round: the nyckeltal (public data; internal local indicators are
-/// filtered inside, see tests/it/nyckeltal.rs) and the coordinator's nyckeltal page.
+/// filtered inside, see tests/it/nyckeltal.rs), the coordinator's nyckeltal page, and the
+/// aktiviteter (who may edit: tests/it/activities.rs).
 #[tokio::test]
 async fn the_routes_outside_rounds_for_every_role() {
     let w = world().await;
@@ -203,10 +204,19 @@ async fn the_routes_outside_rounds_for_every_role() {
         "/api/v1/indicators/county/D1".to_string(),
     ];
     let admin_only = ["/admin/nyckeltal", "/admin/nyckeltal/mall.xlsx?ar=2024"];
+    // Aktiviteter: the demo world has published rounds, so everyone signed in reads them.
+    let everyone = [
+        "/aktiviteter".to_string(),
+        format!("/aktiviteter/{own}"),
+        format!("/aktiviteter/{other}"),
+    ];
     for user in ["admin", "resp", "reader"] {
         let mut c = Client::new(&w);
         c.sign_in(user).await;
         for path in &api {
+            assert_eq!(c.get(path).await.status, StatusCode::OK, "{user} {path}");
+        }
+        for path in &everyone {
             assert_eq!(c.get(path).await.status, StatusCode::OK, "{user} {path}");
         }
         for path in admin_only {
@@ -226,7 +236,11 @@ async fn the_routes_outside_rounds_for_every_role() {
             "{path}"
         );
     }
-    for path in admin_only {
+    for path in admin_only
+        .iter()
+        .copied()
+        .chain(everyone.iter().map(String::as_str))
+    {
         assert_eq!(anon.get(path).await.status, StatusCode::SEE_OTHER, "{path}");
     }
 }

@@ -260,8 +260,7 @@ impl ActivityStore for DbStore {
 
     #[tracing::instrument(skip_all)]
     async fn followups(&self, round: Option<RoundId>) -> Result<Vec<StoredFollowUp>> {
-        type Row = (String, String, String, String, i64, String);
-        let rows: Vec<Row> = match round {
+        let rows: Vec<FollowUpRow> = match round {
             Some(r) => sqlx::query_as(
                 "SELECT activity_id, round_id, status, comment, at, actor FROM activity_followups
                      WHERE round_id = $1 ORDER BY activity_id",
@@ -276,20 +275,40 @@ impl ActivityStore for DbStore {
             .fetch_all(&self.pool)
             .await?,
         };
-        rows.into_iter()
-            .map(|(id, round, status, comment, at, actor)| {
-                Ok(StoredFollowUp {
-                    followup: FollowUp {
-                        activity: nara_core::activity::RecordId::parse(&id).map_err(corrupt)?,
-                        round: RoundId::parse(&round).map_err(corrupt)?,
-                        status: serde_json::from_value(serde_json::Value::String(status))
-                            .map_err(corrupt)?,
-                        comment,
-                    },
-                    at,
-                    actor,
-                })
-            })
-            .collect()
+        stored(rows)
     }
+
+    #[tracing::instrument(skip_all, fields(owner = %owner))]
+    async fn followups_of(&self, owner: &OrgCode) -> Result<Vec<StoredFollowUp>> {
+        let rows: Vec<FollowUpRow> = sqlx::query_as(
+            "SELECT f.activity_id, f.round_id, f.status, f.comment, f.at, f.actor
+             FROM activity_followups f JOIN activities a ON a.id = f.activity_id
+             WHERE a.owner = $1 ORDER BY f.activity_id, f.round_id",
+        )
+        .bind(owner.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        stored(rows)
+    }
+}
+
+/// A follow-up row: activity, round, status, comment, when, who.
+type FollowUpRow = (String, String, String, String, i64, String);
+
+fn stored(rows: Vec<FollowUpRow>) -> Result<Vec<StoredFollowUp>> {
+    rows.into_iter()
+        .map(|(id, round, status, comment, at, actor)| {
+            Ok(StoredFollowUp {
+                followup: FollowUp {
+                    activity: nara_core::activity::RecordId::parse(&id).map_err(corrupt)?,
+                    round: RoundId::parse(&round).map_err(corrupt)?,
+                    status: serde_json::from_value(serde_json::Value::String(status))
+                        .map_err(corrupt)?,
+                    comment,
+                },
+                at,
+                actor,
+            })
+        })
+        .collect()
 }

@@ -135,6 +135,13 @@ contract!(
             .unwrap();
         assert_eq!(r26.len(), 1);
         assert_eq!(r26[0].followup.comment, "Halvvägs");
+        assert_eq!(
+            store.followups_of(&falun).await.unwrap(),
+            all,
+            "Falun owns the one followed up"
+        );
+        let mora = OrgCode::parse("2062").unwrap();
+        assert!(store.followups_of(&mora).await.unwrap().is_empty());
         assert_eq!(store.activities(Some(&falun)).await.unwrap()[0], done);
 
         let log = store.audit_log(20, None).await.unwrap();
