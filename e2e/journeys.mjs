@@ -56,6 +56,21 @@ async function visit(page, path, name, forGuide = false) {
   return resp;
 }
 
+// Presses Tab until the focused element satisfies `is` (given the element's id, name, value,
+// type and text), at most `max` times: moving through a page by keyboard only.
+async function tabTo(page, what, is, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press("Tab");
+    const el = await page.evaluate(() => {
+      const e = document.activeElement;
+      return e ? { id: e.id, name: e.getAttribute("name"), value: e.value, type: e.type, text: (e.textContent || "").trim() } : {};
+    });
+    if (is(el)) return true;
+  }
+  check(false, `Tab reaches ${what}`);
+  return false;
+}
+
 async function signIn(context, user, password) {
   const page = await context.newPage();
   await page.goto(base + "/logga-in");
@@ -222,6 +237,52 @@ try {
     check((await page.textContent("main")).includes("Tack!"), "the result is shown after submitting");
     await axe(page, "webbformular-resultat");
     await shot(page, "webbformular-resultat", true);
+    await ctx.close();
+  }
+
+  // ------------------------------------------------------------ a respondent adds an activity and follows it up, by keyboard only
+  {
+    const ctx = await newContext();
+    const page = await signIn(ctx, process.env.NARA_RESP_USER, process.env.NARA_RESP_PW);
+    const org = process.env.NARA_RESP_ORG;
+    await page.goto(base + `/aktiviteter/${org}`);
+    await tabTo(page, "the title field", (e) => e.id === "ny-title");
+    await page.keyboard.type("Hemgång med stöd – tangentbord");
+    await tabTo(page, "the description", (e) => e.id === "ny-description");
+    await page.keyboard.type("Skrivet utan mus.");
+    await tabTo(page, "the checkbox D1", (e) => e.name === "areas" && e.value === "D1");
+    await page.keyboard.press("Space");
+    await tabTo(page, "the category", (e) => e.id === "ny-category");
+    await page.keyboard.type("kompetens");
+    await tabTo(page, "the status", (e) => e.id === "ny-status");
+    await page.keyboard.press("ArrowDown"); // planerad → pågår
+    await tabTo(page, "the button Lägg till aktiviteten", (e) => e.type === "submit" && e.text === "Lägg till aktiviteten");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/aktiviteter\/\d{4}\/A-[A-Z0-9]+\?klart=ny$/);
+    const added = await page.textContent("main");
+    check(added.includes("Aktiviteten är tillagd.") && added.includes("Hemgång med stöd – tangentbord"), "the activity is added by keyboard");
+    check(added.includes("kompetens") && added.includes("pågår"), "the chosen category and status are stored");
+    await axe(page, "aktivitet");
+    await shot(page, "aktivitet", true);
+    // This round's follow-up: status klar, a comment, saved, by keyboard.
+    await page.goto(page.url().split("?")[0]);
+    await tabTo(page, "the follow-up status", (e) => e.id === "uppf-status");
+    await page.keyboard.type("klar");
+    await tabTo(page, "the follow-up comment", (e) => e.id === "uppf-comment");
+    await page.keyboard.type("Klar i tid, följs upp igen nästa år.");
+    await tabTo(page, "the button Spara uppföljningen", (e) => e.type === "submit" && e.text === "Spara uppföljningen");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/klart=uppfoljd$/);
+    const followed = await page.textContent("main");
+    check(followed.includes("Uppföljningen är sparad"), "the follow-up is saved by keyboard");
+    const history = await page.locator("table").first().textContent();
+    check(history.includes("2026") && history.includes("klar") && history.includes("Klar i tid"), `the history shows this round's follow-up (${history})`);
+    await axe(page, "aktivitet-uppfoljd");
+    // A local plan, from the organisation's page.
+    await page.goto(base + `/aktiviteter/${org}`);
+    await page.getByRole("link", { name: "Lägg till en lokal plan" }).click();
+    await axe(page, "lokal-plan-ny");
+    await shot(page, "lokal-plan-ny", true);
     await ctx.close();
   }
 

@@ -63,6 +63,12 @@ impl App {
         Ok(Date::parse(day.get(..10).unwrap_or_default())?)
     }
 
+    /// The given activities (a filtered list the caller may show) as CSV like
+    /// [`App::export_activities_csv`], "försenad" as of today.
+    pub fn activities_csv(&self, list: &[nara_core::activity::Activity]) -> Result<Vec<u8>> {
+        Ok(nara_excel::activities::write_csv(list, self.today()?))
+    }
+
     // ----- nyckeltal -----
 
     /// The nyckeltal (the catalogue and its values) under a snapshot, loaded once per stamp.

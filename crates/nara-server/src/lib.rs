@@ -19,6 +19,7 @@ use tower_http::trace::TraceLayer;
 pub mod access;
 pub mod admin;
 pub mod api;
+pub mod api_activities;
 pub mod api_indicators;
 pub mod assets;
 pub mod auth;
@@ -315,6 +316,7 @@ pub fn router(state: AppState) -> Router {
         .merge(downloads::router())
         .merge(api::router())
         .merge(api_indicators::router())
+        .merge(api_activities::router())
         .merge(assets::router())
         .route_layer(RequestBodyLimitLayer::new(c.small_body_limit))
         .route_layer(axum::middleware::from_fn_with_state(

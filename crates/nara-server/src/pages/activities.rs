@@ -23,9 +23,10 @@ use crate::error::{AppError, AppResult};
 use crate::extract::PathOrg;
 use crate::layout::{Layout, Link, layout_for, link};
 
-mod county;
+pub(crate) mod county;
 mod detail;
 pub mod form;
+mod plan;
 
 pub use county::{OrgBlock, org_block};
 use form::{Choices, FormView, Posted};
@@ -34,10 +35,15 @@ use form::{Choices, FormView, Posted};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/aktiviteter", get(county::county))
+        .route("/aktiviteter.csv", get(county::csv))
         .route("/aktiviteter/{code}", get(org_page).post(create))
         .route(
             "/aktiviteter/{code}/{id}",
             get(detail::activity).post(detail::edit),
+        )
+        .route(
+            "/aktiviteter/{code}/planer/{id}",
+            get(plan::page).post(plan::save),
         )
         .route(
             "/aktiviteter/{code}/{id}/uppfoljning",
@@ -150,6 +156,8 @@ pub struct PlanRow {
     pub period: String,
     /// The link to the document (empty when none).
     pub link: String,
+    /// Its form (empty for those who may not edit it).
+    pub edit: String,
 }
 
 /// An activity's row.
@@ -209,7 +217,7 @@ fn row(a: &Activity, today: Date, org: &str) -> ActivityRow {
     }
 }
 
-fn plan_row(p: &nara_core::activity::LocalPlan, names: &[Organisation]) -> PlanRow {
+fn plan_row(p: &nara_core::activity::LocalPlan, names: &[Organisation], d: &OrgData) -> PlanRow {
     let name_of = |c: &OrgCode| {
         (names.iter().find(|o| &o.code == c))
             .map(|o| o.name.clone())
@@ -227,6 +235,10 @@ fn plan_row(p: &nara_core::activity::LocalPlan, names: &[Organisation]) -> PlanR
         ),
         link: match p.link.starts_with("https://") || p.link.starts_with("http://") {
             true => p.link.clone(),
+            false => String::new(),
+        },
+        edit: match d.editable {
+            true => format!("{}/planer/{}", d.base(), p.id),
             false => String::new(),
         },
     }
@@ -248,6 +260,8 @@ pub struct OrgActivitiesPage {
     pub rows: Vec<ActivityRow>,
     /// The new-activity form, for those who may edit.
     pub form: Option<FormView>,
+    /// The new plan's form, for those who may edit (empty otherwise).
+    pub new_plan: String,
     /// The CSRF token.
     pub csrf: String,
 }
@@ -270,7 +284,7 @@ async fn org_view(
             .overview
             .plans
             .iter()
-            .map(|p| plan_row(p, &orgs))
+            .map(|p| plan_row(p, &orgs, d))
             .collect(),
         rows: d
             .overview
@@ -279,6 +293,10 @@ async fn org_view(
             .map(|a| activity_row(a, d))
             .collect(),
         form: form.or_else(|| d.editable.then(|| d.new_form(&empty_form(), &[]))),
+        new_plan: match d.editable {
+            true => format!("{}/planer/ny", d.base()),
+            false => String::new(),
+        },
         csrf: v.csrf.clone(),
     };
     Ok(page.render()?)
@@ -304,6 +322,8 @@ fn notice(d: &Done) -> String {
         "ny" => "Aktiviteten är tillagd.".into(),
         "sparad" => "Ändringarna är sparade.".into(),
         "uppfoljd" => "Uppföljningen är sparad och aktivitetens status satt.".into(),
+        "plan" => "Planen är tillagd.".into(),
+        "plansparad" => "Ändringarna i planen är sparade.".into(),
         _ => String::new(),
     }
 }

@@ -2,6 +2,7 @@
 //! API with their content, the authorization matrix, sign-in and sessions.
 
 mod activities;
+mod activity_plans;
 mod admin;
 mod answer_links;
 mod auth;

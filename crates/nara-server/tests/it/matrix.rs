@@ -192,7 +192,8 @@ async fn a_respondent_never_sees_another_organisations_numbers_before_publicatio
 
 /// The routes that belong to no round: the nyckeltal (public data; internal local indicators are
 /// filtered inside, see tests/it/nyckeltal.rs), the coordinator's nyckeltal page, and the
-/// aktiviteter (who may edit: tests/it/activities.rs).
+/// aktiviteter with their CSV, API and plan forms (who may edit: tests/it/activities.rs and
+/// tests/it/activity_plans.rs, which also holds the rule before publication).
 #[tokio::test]
 async fn the_routes_outside_rounds_for_every_role() {
     let w = world().await;
@@ -202,13 +203,22 @@ async fn the_routes_outside_rounds_for_every_role() {
         format!("/api/v1/indicators/org/{own}"),
         format!("/api/v1/indicators/org/{other}"),
         "/api/v1/indicators/county/D1".to_string(),
+        "/api/v1/activities".to_string(),
+        format!("/api/v1/activities?org={other}"),
+        "/api/v1/plans".to_string(),
     ];
     let admin_only = ["/admin/nyckeltal", "/admin/nyckeltal/mall.xlsx?ar=2024"];
     // Aktiviteter: the demo world has published rounds, so everyone signed in reads them.
     let everyone = [
         "/aktiviteter".to_string(),
+        "/aktiviteter.csv".to_string(),
         format!("/aktiviteter/{own}"),
         format!("/aktiviteter/{other}"),
+    ];
+    // The plan forms: the coordinator any organisation's, a respondent their own, readers none.
+    let plan_forms = [
+        (format!("/aktiviteter/{own}/planer/ny"), true),
+        (format!("/aktiviteter/{other}/planer/ny"), false),
     ];
     for user in ["admin", "resp", "reader"] {
         let mut c = Client::new(&w);
@@ -218,6 +228,13 @@ async fn the_routes_outside_rounds_for_every_role() {
         }
         for path in &everyone {
             assert_eq!(c.get(path).await.status, StatusCode::OK, "{user} {path}");
+        }
+        for (path, own_org) in &plan_forms {
+            let want = match (user, own_org) {
+                ("admin", _) | ("resp", true) => StatusCode::OK,
+                _ => StatusCode::FORBIDDEN,
+            };
+            assert_eq!(c.get(path).await.status, want, "{user} {path}");
         }
         for path in admin_only {
             let want = if user == "admin" {
@@ -240,6 +257,7 @@ async fn the_routes_outside_rounds_for_every_role() {
         .iter()
         .copied()
         .chain(everyone.iter().map(String::as_str))
+        .chain(plan_forms.iter().map(|(p, _)| p.as_str()))
     {
         assert_eq!(anon.get(path).await.status, StatusCode::SEE_OTHER, "{path}");
     }

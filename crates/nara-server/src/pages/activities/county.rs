@@ -20,13 +20,13 @@ use crate::layout::{Layout, layout_for, link};
 #[derive(Deserialize, Default, Debug)]
 pub struct Filters {
     #[serde(default)]
-    org: String,
+    pub(crate) org: String,
     #[serde(default)]
-    status: String,
+    pub(crate) status: String,
     #[serde(default)]
-    kategori: String,
+    pub(crate) kategori: String,
     #[serde(default)]
-    delmal: String,
+    pub(crate) delmal: String,
 }
 
 /// The word of the derived status in the status filter.
@@ -82,6 +82,8 @@ pub struct CountyPage {
     pub total: usize,
     /// The organisations whose activities the viewer may open (code and name).
     pub links: Vec<(String, String)>,
+    /// The list as CSV, with the same filters.
+    pub csv: String,
 }
 
 fn opts(all: impl IntoIterator<Item = (String, String)>, chosen: &str, any: &str) -> Vec<Opt> {
@@ -143,6 +145,66 @@ fn area_counts(
         .collect()
 }
 
+/// What the county list shows a viewer: the organisations whose activities they may see, and
+/// those organisations' activities.
+pub(crate) struct Visible {
+    /// The organisations.
+    pub(crate) orgs: Vec<Organisation>,
+    /// Their activities.
+    pub(crate) all: Vec<Activity>,
+    /// Every plan (parties of any organisation).
+    pub(crate) plans: Vec<nara_core::activity::LocalPlan>,
+    /// The follow-ups of every activity.
+    pub(crate) followups: Vec<nara_core::activity::FollowUp>,
+    /// Today, for "försenad".
+    pub(crate) today: nara_core::round::Date,
+}
+
+impl Visible {
+    /// What `v` may see, with the newest instrument's delmål.
+    pub(crate) async fn load(
+        state: &AppState,
+        v: &Viewer,
+    ) -> AppResult<(Self, Vec<nara_core::instrument::Area>)> {
+        let snap = crate::snap(state).await?;
+        let orgs: Vec<Organisation> = (visible_orgs(v, &snap.rounds, &snap.organisations))
+            .into_iter()
+            .cloned()
+            .collect();
+        let o = state.app.activities(None).await?;
+        let all = (o.activities.into_iter())
+            .filter(|a| orgs.iter().any(|x| x.code == a.owner))
+            .collect();
+        let followups = o.followups.into_iter().map(|f| f.followup).collect();
+        let areas = (snap.instruments.last())
+            .map(|i| i.areas().to_vec())
+            .unwrap_or_default();
+        let today = state.app.today()?;
+        let plans = o.plans;
+        let me = Self {
+            orgs,
+            all,
+            plans,
+            followups,
+            today,
+        };
+        Ok((me, areas))
+    }
+
+    /// The name of a visible organisation (empty for another).
+    pub(crate) fn name(&self, c: &OrgCode) -> &str {
+        (self.orgs.iter())
+            .find(|o| &o.code == c)
+            .map(|o| o.name.as_str())
+            .unwrap_or_default()
+    }
+
+    /// The activities the filters keep.
+    pub(crate) fn kept(&self, q: &Filters) -> Vec<&Activity> {
+        self.all.iter().filter(|a| q.keeps(a, self.today)).collect()
+    }
+}
+
 /// `GET /aktiviteter`.
 #[tracing::instrument(skip_all, fields(user = %v.user.username))]
 pub async fn county(
@@ -150,32 +212,14 @@ pub async fn county(
     v: Viewer,
     Query(q): Query<Filters>,
 ) -> AppResult<Html<String>> {
-    let snap = crate::snap(&state).await?;
-    let today = state.app.today()?;
-    let orgs = visible_orgs(&v, &snap.rounds, &snap.organisations);
-    let name = |c: &OrgCode| orgs.iter().find(|o| &o.code == c).map(|o| o.name.as_str());
-    let all: Vec<Activity> = (state.app.activities(None).await?.activities.into_iter())
-        .filter(|a| name(&a.owner).is_some())
-        .collect();
-    let kept: Vec<&Activity> = all.iter().filter(|a| q.keeps(a, today)).collect();
-    let areas = snap
-        .instruments
-        .last()
-        .map(|i| i.areas().to_vec())
-        .unwrap_or_default();
-    let counts = area_counts(&areas, &kept, today);
-    let layout = layout_for(
-        &state,
-        &v,
-        "Aktiviteter",
-        None,
-        vec![link("/aktiviteter", "Aktiviteter")],
-    )
-    .await?;
+    let (vis, areas) = Visible::load(&state, &v).await?;
+    let kept = vis.kept(&q);
+    let crumbs = vec![link("/aktiviteter", "Aktiviteter")];
+    let layout = layout_for(&state, &v, "Aktiviteter", None, crumbs).await?;
     let page = CountyPage {
         layout,
         orgs: opts(
-            orgs.iter().map(|o| (o.code.to_string(), o.name.clone())),
+            (vis.orgs.iter()).map(|o| (o.code.to_string(), o.name.clone())),
             &q.org,
             "Alla organisationer",
         ),
@@ -186,17 +230,53 @@ pub async fn county(
             &q.delmal,
             "Alla",
         ),
-        counts,
+        counts: area_counts(&areas, &kept, vis.today),
         rows: (kept.iter())
-            .map(|a| row(a, today, name(&a.owner).unwrap_or_default()))
+            .map(|a| row(a, vis.today, vis.name(&a.owner)))
             .collect(),
-        total: all.len(),
-        links: orgs
-            .iter()
+        total: vis.all.len(),
+        links: (vis.orgs.iter())
             .map(|o| (o.code.to_string(), o.name.clone()))
             .collect(),
+        csv: csv_href(&q),
     };
     Ok(Html(page.render()?))
+}
+
+/// The CSV link with the same filters as the page.
+fn csv_href(q: &Filters) -> String {
+    let pairs: Vec<(&str, &str)> = [
+        ("org", q.org.trim()),
+        ("status", q.status.trim()),
+        ("kategori", q.kategori.trim()),
+        ("delmal", q.delmal.trim()),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
+    match serde_urlencoded::to_string(&pairs) {
+        Ok(query) if !query.is_empty() => format!("/aktiviteter.csv?{query}"),
+        _ => "/aktiviteter.csv".into(),
+    }
+}
+
+/// `GET /aktiviteter.csv`: the activities the same filters keep, as CSV (every field quoted,
+/// formulas neutralised), only of the organisations the viewer may see.
+#[tracing::instrument(skip_all, fields(user = %v.user.username))]
+pub async fn csv(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<Filters>,
+) -> AppResult<axum::response::Response> {
+    let (vis, _) = Visible::load(&state, &v).await?;
+    let kept: Vec<Activity> = vis.kept(&q).into_iter().cloned().collect();
+    let bytes = state.app.activities_csv(&kept)?;
+    let name = format!("aktiviteter-{}.csv", vis.today);
+    Ok(crate::downloads::attachment(
+        bytes,
+        &name,
+        crate::downloads::CSV,
+    ))
 }
 
 /// The block "Aktiviteter och lokal plan" on an organisation's page.

@@ -27,7 +27,8 @@ impl Posted {
             .collect()
     }
 
-    fn push(&mut self, name: &str, value: impl Into<String>) {
+    /// Adds a value.
+    pub fn push(&mut self, name: &str, value: impl Into<String>) {
         self.0.push((name.to_string(), value.into()));
     }
 }
@@ -68,11 +69,7 @@ pub fn read(f: &Posted, base: Activity) -> (Activity, Vec<FieldProblem>) {
     let mut a = base;
     a.title = f.one("title").trim().to_string();
     a.description = f.one("description").trim().to_string();
-    a.partners = (f.one("partners").lines())
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-        .map(str::to_string)
-        .collect();
+    a.partners = lines(f.one("partners"));
     a.areas = Vec::new();
     for s in f.all("areas") {
         match AreaId::parse(s) {
@@ -218,7 +215,9 @@ pub struct Choices {
     pub plans: Vec<(String, String)>,
 }
 
-type Spec = (&'static str, &'static str, &'static str, &'static str);
+/// A field of a form: its name, label, kind (`text`, `textarea`, `date`, `select`, `checks`)
+/// and hint.
+pub type Spec = (&'static str, &'static str, &'static str, &'static str);
 
 const FIELDS: &[Spec] = &[
     ("title", "Titel", "text", ""),
@@ -250,42 +249,48 @@ const FIELDS: &[Spec] = &[
 ];
 
 fn options(name: &str, f: &Posted, c: &Choices) -> Vec<Opt> {
-    let chosen = f.all(name);
-    let is = |v: &str| chosen.iter().any(|x| x.trim().eq_ignore_ascii_case(v));
-    let words = |all: Vec<&'static str>| -> Vec<Opt> {
-        (all.into_iter())
-            .map(|w| Opt {
-                value: w.to_string(),
-                label: w.to_string(),
-                selected: is(w),
-            })
+    let words = |all: Vec<&'static str>| -> Vec<(String, String)> {
+        all.into_iter()
+            .map(|w| (w.to_string(), w.to_string()))
             .collect()
     };
-    let pairs = |v: &[(String, String)], none: Option<&str>| -> Vec<Opt> {
-        let first = none.map(|n| Opt {
-            value: String::new(),
-            label: n.to_string(),
-            selected: chosen.iter().all(|x| x.trim().is_empty()),
-        });
-        (first.into_iter())
-            .chain(v.iter().map(|(id, name)| Opt {
-                value: id.clone(),
-                label: format!("{id} {name}"),
-                selected: is(id),
-            }))
+    let labelled = |v: &[(String, String)]| -> Vec<(String, String)> {
+        (v.iter())
+            .map(|(id, name)| (id.clone(), format!("{id} {name}")))
             .collect()
     };
     match name {
-        "category" => words(Category::ALL.iter().map(|x| x.label()).collect()),
-        "status" => words(ActivityStatus::ALL.iter().map(|x| x.label()).collect()),
-        "plan" => pairs(&c.plans, Some("Ingen plan")),
-        _ => pairs(&c.areas, None),
+        "category" => choose(
+            f,
+            name,
+            &words(Category::ALL.iter().map(|x| x.label()).collect()),
+            None,
+        ),
+        "status" => choose(
+            f,
+            name,
+            &words(ActivityStatus::ALL.iter().map(|x| x.label()).collect()),
+            None,
+        ),
+        "plan" => choose(f, name, &labelled(&c.plans), Some("Ingen plan")),
+        _ => choose(f, name, &labelled(&c.areas), None),
     }
 }
 
 /// The form's fields with the values of `f` and the problems beside their fields.
 pub fn view(f: &Posted, problems: &[FieldProblem], c: &Choices) -> (Vec<Field>, Vec<String>) {
-    let fields: Vec<Field> = (FIELDS.iter())
+    fields(FIELDS, f, problems, &|name| options(name, f, c))
+}
+
+/// The fields of `specs` with the values of `f`, the problems beside their fields (and those
+/// of no field apart), the options of selects and checkboxes from `options`.
+pub fn fields(
+    specs: &[Spec],
+    f: &Posted,
+    problems: &[FieldProblem],
+    options: &dyn Fn(&str) -> Vec<Opt>,
+) -> (Vec<Field>, Vec<String>) {
+    let fields: Vec<Field> = (specs.iter())
         .map(|&(name, label, kind, hint)| Field {
             name,
             label,
@@ -298,16 +303,54 @@ pub fn view(f: &Posted, problems: &[FieldProblem], c: &Choices) -> (Vec<Field>, 
                 .collect::<Vec<_>>()
                 .join(" "),
             options: match kind {
-                "select" | "checks" => options(name, f, c),
+                "select" | "checks" => options(name),
                 _ => Vec::new(),
             },
         })
         .collect();
     let other = (problems.iter())
-        .filter(|p| !FIELDS.iter().any(|s| s.0 == p.field))
+        .filter(|p| !specs.iter().any(|s| s.0 == p.field))
         .map(|p| p.message.clone())
         .collect();
     (fields, other)
+}
+
+/// The options of a select or checkboxes: `pairs` (value, label) with those `f` posted under
+/// `name` chosen, after a first `none` option when given.
+pub fn choose(f: &Posted, name: &str, pairs: &[(String, String)], none: Option<&str>) -> Vec<Opt> {
+    let chosen = f.all(name);
+    let is = |v: &str| chosen.iter().any(|x| x.trim().eq_ignore_ascii_case(v));
+    let first = none.map(|n| Opt {
+        value: String::new(),
+        label: n.to_string(),
+        selected: chosen.iter().all(|x| x.trim().is_empty()),
+    });
+    (first.into_iter())
+        .chain(pairs.iter().map(|(value, label)| Opt {
+            value: value.clone(),
+            label: label.clone(),
+            selected: is(value),
+        }))
+        .collect()
+}
+
+/// Reads a date field (empty is `None`); a value that is not a date is a problem.
+pub fn read_date(
+    p: &mut Vec<FieldProblem>,
+    field: &'static str,
+    label: &str,
+    s: &str,
+) -> Option<Date> {
+    date(p, field, label, s)
+}
+
+/// The lines of a text area, trimmed, empty ones left out.
+pub fn lines(s: &str) -> Vec<String> {
+    (s.lines())
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 #[cfg(test)]
