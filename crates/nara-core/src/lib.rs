@@ -20,6 +20,7 @@ pub mod report;
 pub mod rollup;
 pub mod round;
 pub mod scoring;
+pub mod yearly;
 
 pub use account::{AnswerLink, Role, Session, User};
 pub use answer::{Answer, AnswerSet, Response};

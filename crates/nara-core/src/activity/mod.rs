@@ -308,7 +308,7 @@ pub use check::{Context, FieldProblem};
 
 /// How many activities have each status, with the late ones counted apart (a late activity is
 /// also counted under its stored status).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// Planerad.
     pub planned: usize,

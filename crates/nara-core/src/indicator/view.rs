@@ -167,7 +167,8 @@ pub struct Series {
 }
 
 impl Series {
-    fn of(values: &Values, ind: &Indicator, place: &str) -> Self {
+    /// The series of an indicator for a place (Kolada's id), every stored year.
+    pub fn of(values: &Values, ind: &Indicator, place: &str) -> Self {
         let min = ind.min_cases();
         Self {
             place: place.to_string(),
@@ -227,7 +228,7 @@ impl Arrow {
 }
 
 /// What a move means, by the indicator's direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Judgement {
     /// A move the right way.
