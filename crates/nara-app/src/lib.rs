@@ -26,6 +26,7 @@ pub mod rounds;
 pub mod sessions;
 pub mod store_error;
 pub mod users;
+pub mod yearly;
 
 pub use app::App;
 pub use nara_core::{AnswerLink, Role, Session, User};

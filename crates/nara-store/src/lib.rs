@@ -51,12 +51,12 @@ pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
     AccountStore, ActivityStore, AuditStore, IndicatorStore, LimitStore, LinkStore, ResponseStore,
-    RoundStore, Store,
+    RoundStore, Store, YearStore,
 };
 pub use types::{
     ActivityBatch, AnswerLink, AnsweredCount, AuditEntry, BatchChanges, KpiInfo, LimitKey, NewForm,
     NewLink, NewValue, Outcome, Reserved, Role, Session, StoredFollowUp, StoredResponse,
-    StoredValue, User, Value, ValueChanges,
+    StoredValue, StoredYear, User, Value, ValueChanges,
 };
 
 /// Opens the store a URL names: `sqlite://FILE` (created when missing), a bare file path, or

@@ -139,3 +139,6 @@ mod responses;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql/rounds.rs"]
 mod rounds;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql/yearly.rs"]
+mod yearly;

@@ -11,7 +11,7 @@ use nara_core::{Instrument, OrgCode, Organisation, Response, Round, RoundId, Rou
 use crate::{
     ActivityBatch, AnswerLink, AnsweredCount, AuditEntry, BatchChanges, KpiInfo, LimitKey, NewLink,
     NewValue, Outcome, Reserved, Result, Role, Session, StoredFollowUp, StoredResponse,
-    StoredValue, User, ValueChanges,
+    StoredValue, StoredYear, User, ValueChanges,
 };
 
 /// Instruments, organisations and rounds: what responses are given against.
@@ -217,6 +217,19 @@ pub trait ActivityStore: Send + Sync {
     async fn followups_of(&self, owner: &OrgCode) -> Result<Vec<StoredFollowUp>>;
 }
 
+/// The årsrapport: the coordinator's draft texts per year and the versions marked final.
+#[async_trait]
+pub trait YearStore: Send + Sync {
+    /// Every stored version of a year's report, the draft (0) first, then the final ones.
+    async fn year_reports(&self, year: u16) -> Result<Vec<StoredYear>>;
+    /// Stores the year's draft texts (replacing the earlier draft), audited `yearly.draft`;
+    /// the same texts again change nothing and write no audit row.
+    async fn save_year_draft(&self, year: u16, texts: &str, actor: &str) -> Result<()>;
+    /// Stores a final version (texts and the whole model), numbered one above the newest, the
+    /// draft kept; audited `yearly.final`. Returns its number.
+    async fn finalise_year(&self, year: u16, texts: &str, model: &str, actor: &str) -> Result<u32>;
+}
+
 /// The persistence Nära needs: every concern, plus what is about the database as a whole.
 #[async_trait]
 pub trait Store:
@@ -228,6 +241,7 @@ pub trait Store:
     + LimitStore
     + IndicatorStore
     + ActivityStore
+    + YearStore
 {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

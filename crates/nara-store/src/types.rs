@@ -194,3 +194,21 @@ pub struct StoredFollowUp {
     /// Who.
     pub actor: String,
 }
+
+/// A year's report as stored: the draft (version 0) or a final version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredYear {
+    /// The year.
+    pub year: u16,
+    /// 0 for the draft; 1, 2, … for the versions marked final.
+    pub version: u32,
+    /// The coordinator's texts (JSON of `nara_core::yearly::Texts`).
+    pub texts: String,
+    /// The whole model as it was when marked final (JSON of `nara_core::yearly::YearReport`);
+    /// `None` for the draft, which is built from the data when shown.
+    pub model: Option<String>,
+    /// Who saved it.
+    pub made_by: String,
+    /// When (Unix ms).
+    pub made_at: i64,
+}

@@ -9,3 +9,4 @@ mod pipeline;
 mod results;
 mod store_errors;
 mod support;
+mod yearly;

@@ -19,8 +19,10 @@ use crate::round::Date;
 mod suggest;
 #[cfg(test)]
 mod tests;
+mod texts;
 
 pub use suggest::suggestions;
+pub use texts::{AreaText, MAX_BULLETS, MAX_EXAMPLES, Texts};
 
 /// What a year's report is made from.
 pub struct Input<'a> {

@@ -364,3 +364,48 @@ fn without_a_round_the_self_assessment_is_empty_not_zero() {
     // Only public indicators: Dalarna's are all Kolada's, so all are kept.
     assert!(!y.indicators.is_empty());
 }
+
+#[test]
+fn texts_are_checked_against_the_report() {
+    let y = model(&county());
+    let mut t = Texts {
+        summary: vec![" Första ".into(), "  ".into(), "Andra".into()],
+        ..Texts::default()
+    };
+    t.areas.insert(
+        "D1".into(),
+        AreaText {
+            text: "Bra år.".into(),
+            examples: vec!["A-AAAAAAAA".into()],
+        },
+    );
+    t.areas.insert("D2".into(), AreaText::default());
+    t.reflections
+        .insert("2080".into(), "Vi har kommit långt.".into());
+    let t = t.tidy();
+    assert_eq!(t.summary, ["Första", "Andra"]);
+    assert!(
+        !t.areas.contains_key("D2"),
+        "an empty delmål text is left out"
+    );
+    assert_eq!(t.check(&y), Ok(()));
+    let mut bad = t.clone();
+    bad.summary = vec!["x".into(); MAX_BULLETS + 1];
+    bad.areas.get_mut("D1").unwrap().examples = vec!["A-CCCCCCCC".into()];
+    bad.areas.insert(
+        "D9".into(),
+        AreaText {
+            text: "?".into(),
+            examples: vec![],
+        },
+    );
+    bad.reflections.insert("9999".into(), "?".into());
+    let problems = bad.check(&y).unwrap_err();
+    let fields: Vec<&str> = problems.iter().map(|p| p.field).collect();
+    assert_eq!(
+        fields,
+        ["summary", "examples", "areas", "reflections"],
+        "{problems:?}"
+    );
+    assert!(problems[1].message.contains("A-CCCCCCCC följer inte D1"));
+}

@@ -6,3 +6,4 @@ mod activities;
 mod contract;
 mod indicators;
 mod limits;
+mod yearly;

@@ -192,7 +192,7 @@ fn form_view(
         None => FormView {
             id: "plan",
             action: format!("{base}/planer/ny"),
-            heading: "Ny lokal plan i samverkan".into(),
+            heading: "Planens uppgifter".into(),
             submit: "Lägg till planen",
             fields,
             other,
