@@ -24,6 +24,7 @@ mod rounds;
 #[cfg(test)]
 mod test_support;
 mod unit;
+mod yearly;
 
 pub use rounds::{NoticeKey, rounds_page};
 
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(area::router())
         .merge(downloads::router())
         .merge(activities::router())
+        .merge(yearly::router())
 }
 
 /// A score cell (`templates/cell.html`): a colour swatch (hidden from screen readers), the
