@@ -4,6 +4,8 @@
 //! activity's status. Field problems come back as data (the web shows them beside the fields,
 //! the command line lists them); store failures as errors.
 
+use std::collections::BTreeMap;
+
 use nara_core::RoundId;
 use nara_core::activity::{
     Activity, ActivityStatus, Context, FieldProblem, FollowUp, LocalPlan, RecordId,
@@ -181,38 +183,69 @@ pub async fn export_csv(
     Ok(nara_excel::activities::write_csv(&list, today))
 }
 
-/// Reads activities from CSV and stores them whole, or nothing when the file or any record has
-/// a problem. A row without an id is a new activity.
-pub async fn import_csv(store: &dyn Store, bytes: &[u8], actor: &str) -> Result<FileOutcome> {
-    let mut failed = None;
-    let read = nara_excel::activities::read_csv(bytes, &nara_excel::Limits::default(), || {
-        new_id('A').unwrap_or_else(|e| {
-            failed = Some(e);
-            RecordId::new('A', 0)
+/// The plans an organisation is a party to (all when `None`) as CSV (see
+/// [`nara_excel::activities::write_plans_csv`]).
+pub async fn export_plans_csv(store: &dyn Store, org: Option<&OrgCode>) -> Result<Vec<u8>> {
+    let list = store.plans(org).await?;
+    Ok(nara_excel::activities::write_plans_csv(&list))
+}
+
+/// The activities of an organisation and the plans it is a party to (all when `None`) as a
+/// workbook in long format (see [`nara_excel::activities::write_xlsx`]); "Försenad" as of
+/// `today`.
+pub async fn export_xlsx(
+    store: &dyn Store,
+    org: Option<&OrgCode>,
+    today: nara_core::round::Date,
+) -> Result<Vec<u8>> {
+    let activities = store.activities(org).await?;
+    let plans = store.plans(org).await?;
+    nara_excel::activities::write_xlsx(&activities, &plans, today)
+        .map_err(|e| Error::internal("Arbetsboken kunde inte skrivas", e))
+}
+
+/// New ids for the rows of a file without one; the first failure to draw one is kept.
+struct Ids {
+    failed: Option<Error>,
+}
+
+impl Ids {
+    fn next(&mut self, kind: char) -> RecordId {
+        new_id(kind).unwrap_or_else(|e| {
+            self.failed.get_or_insert(e);
+            RecordId::new(kind, 0)
         })
-    });
-    if let Some(e) = failed {
-        return Err(e);
     }
-    let activities = match read {
-        Ok(a) => a,
-        Err(p) => {
-            return Ok(FileOutcome {
-                changes: None,
-                problems: (p.iter())
-                    .map(|x| match &x.cell {
-                        Some(c) => format!("{c}: {}", x.message),
-                        None => x.message.clone(),
-                    })
-                    .collect(),
-            });
-        }
-    };
-    let batch = ActivityBatch {
-        activities,
-        ..ActivityBatch::default()
-    };
-    Ok(match save(store, &batch, actor).await? {
+
+    fn check(self) -> Result<()> {
+        self.failed.map_or(Ok(()), Err)
+    }
+}
+
+/// A refused file: every problem with where it is (`Aktiviteter N7: …`, `rad 3, kolumn Status:
+/// …`).
+fn refused(problems: &[nara_excel::Problem]) -> FileOutcome {
+    FileOutcome {
+        changes: None,
+        problems: (problems.iter())
+            .map(|x| {
+                let at: Vec<&str> = [x.sheet.as_deref(), x.cell.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                if at.is_empty() {
+                    x.message.clone()
+                } else {
+                    format!("{}: {}", at.join(" "), x.message)
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Stores a batch read from a file, or names every record's problem.
+async fn store_file(store: &dyn Store, batch: &ActivityBatch, actor: &str) -> Result<FileOutcome> {
+    Ok(match save(store, batch, actor).await? {
         Ok(c) => FileOutcome {
             changes: Some(c),
             problems: Vec::new(),
@@ -223,5 +256,94 @@ pub async fn import_csv(store: &dyn Store, bytes: &[u8], actor: &str) -> Result<
                 .map(|p| format!("{} (”{}”): {}", p.id, p.title, p.problem.message))
                 .collect(),
         },
+    })
+}
+
+/// Reads activities, or plans, from CSV and stores them whole, or nothing when the file or any
+/// record has a problem. A file whose header row has "Namn" and "Parter" (and no "Titel") is a
+/// plan table (see [`nara_excel::activities::read_plans_csv`]), any other an activity table. A
+/// row without an id is a new record.
+pub async fn import_csv(store: &dyn Store, bytes: &[u8], actor: &str) -> Result<FileOutcome> {
+    let limits = nara_excel::Limits::default();
+    let mut ids = Ids { failed: None };
+    let batch = if nara_excel::activities::is_plans_csv(bytes) {
+        let read = nara_excel::activities::read_plans_csv(bytes, &limits, || ids.next('P'));
+        ids.check()?;
+        match read {
+            Ok(plans) => ActivityBatch {
+                plans,
+                ..ActivityBatch::default()
+            },
+            Err(p) => return Ok(refused(&p)),
+        }
+    } else {
+        let read = nara_excel::activities::read_csv(bytes, &limits, || ids.next('A'));
+        ids.check()?;
+        match read {
+            Ok(activities) => ActivityBatch {
+                activities,
+                ..ActivityBatch::default()
+            },
+            Err(p) => return Ok(refused(&p)),
+        }
+    };
+    store_file(store, &batch, actor).await
+}
+
+/// Reads activities and plans from a workbook in long format (see
+/// [`nara_excel::activities::read_xlsx`]) and stores them in one batch, or nothing when the
+/// file or any record has a problem. A row without an id is a new activity or plan.
+pub async fn import_xlsx(
+    store: &dyn Store,
+    file_name: &str,
+    bytes: &[u8],
+    actor: &str,
+) -> Result<FileOutcome> {
+    let limits = nara_excel::Limits::default();
+    let mut ids = Ids { failed: None };
+    let read = nara_excel::activities::read_xlsx(file_name, bytes, &limits, |k| ids.next(k));
+    ids.check()?;
+    let (plans, activities) = match read {
+        Ok(r) => r,
+        Err(p) => return Ok(refused(&p)),
+    };
+    let batch = ActivityBatch {
+        plans,
+        activities,
+        ..ActivityBatch::default()
+    };
+    store_file(store, &batch, actor).await
+}
+
+/// The activities and plans a workbook shows, gathered (see
+/// [`nara_excel::summary::ActivityInput`]).
+pub(crate) struct ForWorkbook {
+    /// The activities.
+    pub(crate) activities: Vec<Activity>,
+    /// The plans.
+    pub(crate) plans: Vec<LocalPlan>,
+    /// The newest follow-up of each activity up to the round: its round and comment.
+    pub(crate) followups: BTreeMap<RecordId, (RoundId, String)>,
+}
+
+/// The activities of an organisation and the plans it is a party to (the county's when
+/// `None`), with each activity's newest follow-up up to `round`.
+pub(crate) async fn for_workbook(
+    store: &dyn Store,
+    round: RoundId,
+    org: Option<&OrgCode>,
+) -> Result<ForWorkbook> {
+    let o = overview(store, org).await?;
+    let mut followups: BTreeMap<RecordId, (RoundId, String)> = BTreeMap::new();
+    for f in o.followups.into_iter().map(|f| f.followup) {
+        let newer = followups.get(&f.activity).is_none_or(|(r, _)| *r < f.round);
+        if f.round <= round && newer {
+            followups.insert(f.activity, (f.round, f.comment));
+        }
+    }
+    Ok(ForWorkbook {
+        activities: o.activities,
+        plans: o.plans,
+        followups,
     })
 }

@@ -2,12 +2,15 @@
 //! organisation report and the raw answers as CSV. `nara export …` and the server's downloads
 //! call these same functions. Both workbooks carry the nyckeltal of each delmål (the sheet
 //! Nyckeltal), limited to the public indicators when the reader may see only those; `nara
-//! report` lists the same tables and cards ([`county_nyckeltal`], [`org_nyckeltal`]).
+//! report` lists the same tables and cards ([`county_nyckeltal`], [`org_nyckeltal`]). Both also
+//! carry the activities and the lokala planer (the county's, or the organisation's own and the
+//! plans it is a party to), each activity with its newest follow-up up to the round.
 
 use std::collections::BTreeMap;
 
 use nara_core::indicator::view::{Card, Provenance, Table};
 use nara_core::{AreaId, Instrument, OrgCode, Organisation, RoundId};
+use nara_excel::summary::ActivityInput;
 use nara_store::Store;
 
 use crate::indicator_view::{self, Nyckeltal};
@@ -83,6 +86,13 @@ pub fn utc(ms: i64) -> String {
     )
 }
 
+/// The day of a time written by [`utc`].
+fn day(utc: &str) -> Result<nara_core::round::Date> {
+    Ok(nara_core::round::Date::parse(
+        utc.get(..10).unwrap_or_default(),
+    )?)
+}
+
 fn xlsx_err(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
     Error::internal("Arbetsboken kunde inte skrivas", e)
 }
@@ -106,6 +116,8 @@ pub async fn summary(
         .map(|o| (o.code.to_string(), o.name))
         .collect();
     let generated = utc(nara_store::now_ms());
+    let today = day(&generated)?;
+    let acts = crate::activities::for_workbook(store, round, None).await?;
     let bytes = tokio::task::spawn_blocking(move || {
         nara_excel::summary::summary_workbook(&nara_excel::summary::SummaryInput {
             instrument: &inst,
@@ -115,6 +127,13 @@ pub async fn summary(
             org_names: &org_names,
             nyckeltal: &tables,
             nyckeltal_sources: &sources,
+            activities: ActivityInput {
+                activities: &acts.activities,
+                plans: &acts.plans,
+                followups: &acts.followups,
+                org_names: &org_names,
+                today,
+            },
             generated_at: &generated,
         })
     })
@@ -148,7 +167,12 @@ pub async fn org(
     let orgs = store.organisations().await?;
     let n = indicator_view::load(store, &orgs).await?;
     let cards = org_nyckeltal(&n, &inst, &o, public_only);
+    let org_names: BTreeMap<String, String> = (orgs.into_iter())
+        .map(|o| (o.code.to_string(), o.name))
+        .collect();
     let generated = utc(nara_store::now_ms());
+    let today = day(&generated)?;
+    let acts = crate::activities::for_workbook(store, round, Some(code)).await?;
     let code_s = code.to_string();
     let bytes = tokio::task::spawn_blocking(move || {
         nara_excel::summary::org_workbook(&nara_excel::summary::OrgInput {
@@ -158,6 +182,13 @@ pub async fn org(
             county: audience.county,
             trend: &trend,
             nyckeltal: &cards,
+            activities: ActivityInput {
+                activities: &acts.activities,
+                plans: &acts.plans,
+                followups: &acts.followups,
+                org_names: &org_names,
+                today,
+            },
             generated_at: &generated,
         })
     })

@@ -48,13 +48,36 @@ impl App {
         activities::export_csv(self.store.as_ref(), org, self.today()?).await
     }
 
-    /// Reads activities from CSV and stores them whole, or nothing with every problem.
+    /// Reads activities (or plans, told apart by the headers) from CSV and stores them whole, or
+    /// nothing with every problem.
     pub async fn import_activities_csv(
         &self,
         bytes: &[u8],
         actor: &str,
     ) -> Result<activities::FileOutcome> {
         activities::import_csv(self.store.as_ref(), bytes, actor).await
+    }
+
+    /// The plans an organisation is a party to (all when `None`) as CSV.
+    pub async fn export_plans_csv(&self, org: Option<&OrgCode>) -> Result<Vec<u8>> {
+        activities::export_plans_csv(self.store.as_ref(), org).await
+    }
+
+    /// The activities of an organisation and the plans it is a party to (all when `None`) as a
+    /// workbook in long format, "försenad" as of today.
+    pub async fn export_activities_xlsx(&self, org: Option<&OrgCode>) -> Result<Vec<u8>> {
+        activities::export_xlsx(self.store.as_ref(), org, self.today()?).await
+    }
+
+    /// Reads activities and plans from a workbook in long format and stores them in one batch,
+    /// or nothing with every problem.
+    pub async fn import_activities_xlsx(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+        actor: &str,
+    ) -> Result<activities::FileOutcome> {
+        activities::import_xlsx(self.store.as_ref(), file_name, bytes, actor).await
     }
 
     /// Today's date by the store's clock (UTC).

@@ -114,6 +114,8 @@ contract!(
                 "Utveckling",
                 "Fritext",
                 "Nyckeltal",
+                "Aktiviteter",
+                "Lokala planer",
                 "Rådata",
                 "Om"
             ]
@@ -295,7 +297,15 @@ contract!(
         let mut b = book(&bytes);
         assert_eq!(
             b.sheet_names(),
-            ["Översikt", "Påståenden", "Kommentarer", "Nyckeltal", "Om"]
+            [
+                "Översikt",
+                "Påståenden",
+                "Kommentarer",
+                "Nyckeltal",
+                "Aktiviteter",
+                "Lokala planer",
+                "Om"
+            ]
         );
         let o = sheet(&mut b, "Översikt");
         for u in &org.units {

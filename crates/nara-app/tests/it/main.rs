@@ -1,5 +1,6 @@
 //! Integration tests of the use cases, on SQLite and on PostgreSQL.
 
+mod activities;
 mod demo;
 mod exports;
 mod indicators;

@@ -440,3 +440,43 @@ fn nyckeltal_and_activities_from_the_command_line() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["plans"].as_array().unwrap().len(), 15);
 }
+
+#[test]
+fn activities_and_plans_as_a_workbook_and_as_csv() {
+    let env = Env::new();
+    env.ok(&["demo", "-q"]);
+    let said = |args: &[&str]| {
+        let o = env.run(args);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        (o.status.success(), text)
+    };
+    // A workbook out and back in: nothing changes.
+    env.ok(&["activities", "export", "--org", "Falun", "-o", "falun.xlsx"]);
+    let (ok, out) = said(&["activities", "import", "falun.xlsx"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("0 nya, 0 ändrade"), "{out}");
+    // The plans as CSV: a plan table by its headers.
+    env.ok(&["activities", "export", "--plans", "-o", "planer.csv"]);
+    let csv = std::fs::read_to_string(env.path("planer.csv")).unwrap();
+    assert!(csv.contains("\"Namn\";\"Parter\""), "{csv}");
+    let (ok, out) = said(&["activities", "import", "planer.csv"]);
+    assert!(ok && out.contains("15 oförändrade"), "{out}");
+    // A bad cell stores nothing and is named; another kind of file is refused.
+    std::fs::write(
+        env.path("fel.csv"),
+        "Namn;Parter;Start;Status;Systemledning\nPlan;2080;2027-01-01;klar;finns\n",
+    )
+    .unwrap();
+    let (ok, out) = said(&["activities", "import", "fel.csv"]);
+    assert!(!ok);
+    assert!(out.contains("rad 2, kolumn Status"), "{out}");
+    std::fs::write(env.path("x.pdf"), b"%PDF").unwrap();
+    let (ok, out) = said(&["activities", "import", "x.pdf"]);
+    assert!(!ok && out.contains(".xlsx- eller .csv-fil"), "{out}");
+    let list = env.ok(&["activities", "list", "--plans", "--org", "Falun"]);
+    assert!(list.contains("Plan ") && !list.contains("    20"), "{list}");
+}

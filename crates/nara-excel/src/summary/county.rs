@@ -1,6 +1,6 @@
 //! The county summary workbook: its context and the sheets Översikt, Diagram and Påståenden
 //! (Utveckling, Fritext, Rådata and Om are in [`super::county_detail`], Nyckeltal in
-//! [`super::nyckeltal`]).
+//! [`super::nyckeltal`], Aktiviteter and Lokala planer in [`super::activities`]).
 
 use nara_core::Instrument;
 use nara_core::report::RoundReport;
@@ -11,7 +11,7 @@ use super::style::{
     StatOf, Styles, band_colours, band_label, change_text, heading, index_cell, legend,
     print_setup, score_cell, styles,
 };
-use super::{SummaryInput, nyckeltal, raw_sheet};
+use super::{SummaryInput, activities, nyckeltal, raw_sheet};
 
 /// What every sheet of the county summary is drawn from.
 #[derive(Clone, Copy)]
@@ -64,6 +64,14 @@ pub(super) fn workbook(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
         rep,
         input.nyckeltal,
         input.nyckeltal_sources,
+    )?;
+    activities::activity_sheet(&mut wb, &st, rep, "Aktiviteter i länet", &input.activities)?;
+    activities::plan_sheet(
+        &mut wb,
+        &st,
+        rep,
+        "Lokala planer i samverkan",
+        &input.activities,
     )?;
     let plan = raw_sheet::plan(input.raw.round_rows(), raw_sheet::SHEET_ROWS);
     let mut parts = Vec::with_capacity(plan.len());

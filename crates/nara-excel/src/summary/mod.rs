@@ -1,7 +1,8 @@
 //! The result workbooks: the county summary that the region brings to the steering group, the
 //! organisation report, and the raw answers as CSV. Every number comes from core (the
 //! [`RoundReport`], the trend, the raw rows, the nyckeltal's tables and cards); this module lays
-//! them out, one function per sheet (`county`, `county_detail`, `org`, `nyckeltal`) over the
+//! them out, one function per sheet (`county`, `county_detail`, `org`, `nyckeltal`,
+//! `activities`) over the
 //! shared styles (`style`). Numbers are
 //! stored as numbers with formats (Excel shows decimal commas in a Swedish locale); where core
 //! says an area has too few answers the cell says "för få svar", never 0. Free text is always
@@ -10,13 +11,16 @@
 
 use std::collections::BTreeMap;
 
+use nara_core::activity::{Activity, LocalPlan, RecordId};
 use nara_core::fmt::TOO_FEW;
 use nara_core::indicator::view::{Card, Provenance, Table};
 use nara_core::report::{RawTable, RoundReport, TrendRound};
-use nara_core::{AreaId, Instrument, fmt};
+use nara_core::round::Date;
+use nara_core::{AreaId, Instrument, RoundId, fmt};
 
 use crate::Error;
 
+mod activities;
 mod county;
 mod county_detail;
 mod csv;
@@ -25,7 +29,44 @@ mod org;
 mod raw_sheet;
 mod style;
 
+pub use activities::{
+    ACTIVITIES_SHEET, ACTIVITY_COLUMNS, NO_ACTIVITIES, NO_PLANS, PLAN_COLUMNS, PLANS_SHEET,
+};
 pub use csv::{csv_table, raw_csv};
+
+/// The aktiviteter and lokala planer a workbook shows (its sheets Aktiviteter and Lokala
+/// planer).
+#[derive(Clone, Copy)]
+pub struct ActivityInput<'a> {
+    /// The activities, in the order they are listed.
+    pub activities: &'a [Activity],
+    /// The plans, in the order they are listed (an activity's plan is named from them).
+    pub plans: &'a [LocalPlan],
+    /// The newest follow-up of each activity up to the workbook's round: its round and
+    /// comment.
+    pub followups: &'a BTreeMap<RecordId, (RoundId, String)>,
+    /// Organisation names by code (owners and parties are written by name).
+    pub org_names: &'a BTreeMap<String, String>,
+    /// The day "försenad" is judged on (the export day).
+    pub today: Date,
+}
+
+/// No follow-ups and no names.
+static NO_FOLLOWUPS: BTreeMap<RecordId, (RoundId, String)> = BTreeMap::new();
+static NO_NAMES: BTreeMap<String, String> = BTreeMap::new();
+
+impl ActivityInput<'static> {
+    /// No activities and no plans (the sheets say so).
+    pub fn empty(today: Date) -> Self {
+        Self {
+            activities: &[],
+            plans: &[],
+            followups: &NO_FOLLOWUPS,
+            org_names: &NO_NAMES,
+            today,
+        }
+    }
+}
 pub use nyckeltal::{DEMO_NOTE, DEMO_SOURCE, NO_VALUES};
 
 /// What the county summary is made from.
@@ -46,6 +87,8 @@ pub struct SummaryInput<'a> {
     /// Where the values of the tables' indicators came from, by indicator id; empty when none
     /// is fetched.
     pub nyckeltal_sources: &'a BTreeMap<String, Provenance>,
+    /// The county's activities and plans (the sheets Aktiviteter and Lokala planer).
+    pub activities: ActivityInput<'a>,
     /// When it was made (`2026-11-25 10:15 UTC`).
     pub generated_at: &'a str,
 }
@@ -68,6 +111,9 @@ pub struct OrgInput<'a> {
     /// the delmål, its name and its cards, holding only the indicators the reader may see (the
     /// sheet Nyckeltal).
     pub nyckeltal: &'a [(AreaId, String, Vec<Card>)],
+    /// The organisation's own activities and the plans it is a party to (the sheets Aktiviteter
+    /// and Lokala planer).
+    pub activities: ActivityInput<'a>,
     /// When it was made.
     pub generated_at: &'a str,
 }

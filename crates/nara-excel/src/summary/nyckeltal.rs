@@ -200,7 +200,7 @@ fn top(
 
 /// A row height (points) that shows `texts` wrapped in columns of the given widths (rows do not
 /// grow by themselves in every spreadsheet program).
-fn row_height(texts: &[(String, f64)]) -> f64 {
+pub(super) fn row_height(texts: &[(String, f64)]) -> f64 {
     let lines = (texts.iter())
         .map(|(t, w)| {
             t.chars()

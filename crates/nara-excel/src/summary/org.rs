@@ -1,5 +1,5 @@
 //! The organisation report workbook: Översikt, Påståenden, Kommentarer, Nyckeltal (in
-//! [`super::nyckeltal`]) and Om.
+//! [`super::nyckeltal`]), Aktiviteter and Lokala planer (in [`super::activities`]) and Om.
 
 use nara_core::Instrument;
 use nara_core::report::{OrgReport, RoundReport};
@@ -9,7 +9,7 @@ use super::style::{
     Styles, band_colours, band_label, heading, index_cell, legend, print_setup, score_cell, styles,
     unit_comments,
 };
-use super::{OrgInput, method_sentences, nyckeltal};
+use super::{OrgInput, activities, method_sentences, nyckeltal};
 
 /// What every sheet of the organisation report is drawn from.
 #[derive(Clone, Copy)]
@@ -51,6 +51,13 @@ pub(super) fn workbook(input: &OrgInput, o: &OrgReport) -> Result<Vec<u8>, XlsxE
         sheet(&mut wb, &cx)?;
     }
     nyckeltal::org_sheet(&mut wb, &st, rep, o, input.nyckeltal)?;
+    let title = format!("{} ({}) – aktiviteter", o.name, o.code);
+    activities::activity_sheet(&mut wb, &st, rep, &title, &input.activities)?;
+    let title = format!(
+        "{} ({}) – lokala planer där organisationen är part",
+        o.name, o.code
+    );
+    activities::plan_sheet(&mut wb, &st, rep, &title, &input.activities)?;
     about(&mut wb, &cx)?;
     wb.save_to_buffer()
 }

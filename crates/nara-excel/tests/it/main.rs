@@ -2,6 +2,7 @@
 //! expansion bombs, the raw CSV, nyckeltal from workbooks and the result workbooks' sheet
 //! Nyckeltal.
 
+mod activities;
 mod bombs;
 mod csv;
 mod errors;

@@ -10,7 +10,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx};
 use nara_core::report::{Form, RawTable, RoundData, round_report, trend};
 use nara_core::{Answer, AnswerSet, AreaId, Instrument, Organisations, Response, RoundId};
-use nara_excel::summary::{OrgInput, SummaryInput, org_workbook, summary_workbook};
+use nara_excel::summary::{ActivityInput, OrgInput, SummaryInput, org_workbook, summary_workbook};
 use nara_excel::{Filled, FormSpec, import_form, write_form};
 
 use crate::support::{ctx, filled_form, round};
@@ -200,6 +200,7 @@ fn summary_and_org_report_structure() {
         org_names: &org_names,
         nyckeltal: &[],
         nyckeltal_sources: &BTreeMap::new(),
+        activities: ActivityInput::empty(nara_core::round::Date::parse("2026-11-25").unwrap()),
         generated_at: "2026-11-25 10:15 UTC",
     })
     .unwrap();
@@ -211,6 +212,7 @@ fn summary_and_org_report_structure() {
         county: true,
         trend: &trend[..1],
         nyckeltal: &[],
+        activities: ActivityInput::empty(nara_core::round::Date::parse("2026-11-25").unwrap()),
         generated_at: "2026-11-25 10:15 UTC",
     })
     .unwrap();

@@ -15,7 +15,8 @@ use nara_core::indicator::{Catalogue, Indicator, Level, Polarity, Source, Unit};
 use nara_core::report::{RawTable, RoundData, round_report, trend};
 use nara_core::{AreaId, Instrument, Organisations};
 use nara_excel::summary::{
-    DEMO_NOTE, DEMO_SOURCE, NO_VALUES, OrgInput, SummaryInput, org_workbook, summary_workbook,
+    ActivityInput, DEMO_NOTE, DEMO_SOURCE, NO_VALUES, OrgInput, SummaryInput, org_workbook,
+    summary_workbook,
 };
 
 use crate::snapshots::{forms, responses};
@@ -125,6 +126,7 @@ fn workbooks(
         org_names: &BTreeMap::new(),
         nyckeltal: tables,
         nyckeltal_sources: sources,
+        activities: ActivityInput::empty(nara_core::round::Date::parse("2026-11-25").unwrap()),
         generated_at: "2026-11-25 10:15 UTC",
     })
     .unwrap();
@@ -135,6 +137,7 @@ fn workbooks(
         county: true,
         trend: &[],
         nyckeltal: cards,
+        activities: ActivityInput::empty(nara_core::round::Date::parse("2026-11-25").unwrap()),
         generated_at: "2026-11-25 10:15 UTC",
     })
     .unwrap();
@@ -198,7 +201,11 @@ fn the_county_sheet_holds_numbers_gaps_and_hidden_values() {
     let (names, r) = sheet(&summary);
     let at = names.iter().position(|n| n == "Nyckeltal").unwrap();
     assert_eq!(names[at - 1], "Fritext", "after the self-assessment sheets");
-    assert_eq!(names[at + 1], "Rådata", "before Rådata");
+    assert_eq!(
+        names[at + 1],
+        "Aktiviteter",
+        "before the activities and Rådata"
+    );
 
     let (header, rows) = block(&r, "D1 Nära för mig");
     let c = col(header, "Brukarbedömning hemtjänst");
@@ -256,7 +263,15 @@ fn the_org_sheet_has_a_row_per_indicator_with_its_series() {
     let (names, r) = sheet(&org);
     assert_eq!(
         names,
-        ["Översikt", "Påståenden", "Kommentarer", "Nyckeltal", "Om"]
+        [
+            "Översikt",
+            "Påståenden",
+            "Kommentarer",
+            "Nyckeltal",
+            "Aktiviteter",
+            "Lokala planer",
+            "Om"
+        ]
     );
     let all: Vec<&[Data]> = r.rows().collect();
     let hr = (all.iter())
