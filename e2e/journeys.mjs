@@ -348,7 +348,7 @@ try {
     await visit(page, "/omgangar/2026/lankar", "respondent-lankar");
     await ctx.close();
   }
-  for (const [path, name] of [["/admin/anvandare", "konton"], ["/admin/logg", "logg"], ["/admin/instrument", "instrument"], ["/admin/nyckeltal", "nyckeltal-admin"], ["/aktiviteter", "aktiviteter"], ["/aktiviteter/2080", "aktiviteter-organisation"]]) {
+  for (const [path, name] of [["/admin/anvandare", "konton"], ["/admin/logg", "logg"], ["/admin/instrument", "instrument"], ["/admin/nyckeltal", "nyckeltal-admin"], ["/aktiviteter", "aktiviteter"], ["/aktiviteter/2080", "aktiviteter-organisation"], ["/arsrapport/2026", "arsrapport"], ["/arsrapport/2026/texter", "arsrapport-texter"]]) {
     await visit(admin, path, name, name !== "logg");
   }
 } catch (e) {

@@ -68,6 +68,15 @@ pub async fn save(
     batch: &ActivityBatch,
     actor: &str,
 ) -> Result<std::result::Result<BatchChanges, Vec<RecordProblem>>> {
+    let problems = check(store, batch).await?;
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    Ok(Ok(store.save_activities(batch, actor).await?))
+}
+
+/// Checks a batch as [`save`] does, storing nothing: every problem of every record.
+pub async fn check(store: &dyn Store, batch: &ActivityBatch) -> Result<Vec<RecordProblem>> {
     let k = known(store).await?;
     let mut plans = k.plans.clone();
     plans.extend(batch.plans.iter().map(|p| p.id.clone()));
@@ -103,10 +112,7 @@ pub async fn save(
             note(&f.activity, "", ps);
         }
     }
-    if !problems.is_empty() {
-        return Ok(Err(problems));
-    }
-    Ok(Ok(store.save_activities(batch, actor).await?))
+    Ok(problems)
 }
 
 /// A round's follow-up of a stored activity: stored with the activity's status set to it.
@@ -332,12 +338,19 @@ pub(crate) async fn for_workbook(
     store: &dyn Store,
     round: RoundId,
     org: Option<&OrgCode>,
+    earlier: crate::rounds::Earlier,
 ) -> Result<ForWorkbook> {
     let o = overview(store, org).await?;
+    // Only the workbook's round and the earlier rounds its reader may see: a follow-up of a
+    // round the reader may not see is left out, as its results are.
+    let seen: Vec<RoundId> = (store.rounds().await?.into_iter())
+        .filter(|r| r.id == round || (r.id < round && earlier.admits(r)))
+        .map(|r| r.id)
+        .collect();
     let mut followups: BTreeMap<RecordId, (RoundId, String)> = BTreeMap::new();
     for f in o.followups.into_iter().map(|f| f.followup) {
         let newer = followups.get(&f.activity).is_none_or(|(r, _)| *r < f.round);
-        if f.round <= round && newer {
+        if seen.contains(&f.round) && newer {
             followups.insert(f.activity, (f.round, f.comment));
         }
     }

@@ -117,7 +117,7 @@ pub async fn summary(
         .collect();
     let generated = utc(nara_store::now_ms());
     let today = day(&generated)?;
-    let acts = crate::activities::for_workbook(store, round, None).await?;
+    let acts = crate::activities::for_workbook(store, round, None, earlier).await?;
     let bytes = tokio::task::spawn_blocking(move || {
         nara_excel::summary::summary_workbook(&nara_excel::summary::SummaryInput {
             instrument: &inst,
@@ -172,7 +172,7 @@ pub async fn org(
         .collect();
     let generated = utc(nara_store::now_ms());
     let today = day(&generated)?;
-    let acts = crate::activities::for_workbook(store, round, Some(code)).await?;
+    let acts = crate::activities::for_workbook(store, round, Some(code), audience.earlier).await?;
     let code_s = code.to_string();
     let bytes = tokio::task::spawn_blocking(move || {
         nara_excel::summary::org_workbook(&nara_excel::summary::OrgInput {

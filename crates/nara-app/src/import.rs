@@ -15,6 +15,12 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::Result;
+use crate::import_activities::SheetReport;
+use nara_excel::SheetRead;
+
+mod validate;
+
+pub use validate::validate;
 
 /// How to import.
 #[derive(Debug, Clone)]
@@ -114,6 +120,8 @@ pub struct FileReport {
     pub problems: Vec<Problem>,
     /// The form's own scores (not for a rejected file).
     pub scores: Option<FileScores>,
+    /// What became of the form's sheet Aktiviteter; `null` for a form without it.
+    pub activities: Option<SheetReport>,
 }
 
 /// The report on a batch.
@@ -237,10 +245,11 @@ fn rejected(file: String, r: Rejected) -> FileReport {
         rater: None,
         problems: r.problems,
         scores: None,
+        activities: None,
     }
 }
 
-fn parse_one(path: &Path, ctx: &ImportContext) -> std::result::Result<Response, Rejected> {
+fn parse_one(path: &Path, ctx: &ImportContext) -> Parsed {
     let too_big = |size: u64| {
         vec![Problem {
             sheet: None,
@@ -265,7 +274,7 @@ fn parse_one(path: &Path, ctx: &ImportContext) -> std::result::Result<Response, 
     }
     let bytes = std::fs::read(path).map_err(unreadable)?;
     let name = path.display().to_string();
-    nara_excel::import_form(&name, &bytes, ctx).map_err(|problems| Rejected {
+    nara_excel::import_form_with_activities(&name, &bytes, ctx).map_err(|problems| Rejected {
         problems,
         named: nara_excel::import::named_in(&name, &bytes, ctx),
     })
@@ -273,8 +282,8 @@ fn parse_one(path: &Path, ctx: &ImportContext) -> std::result::Result<Response, 
 
 /// The parse of one file, running or done.
 type Parsing = tokio::task::JoinHandle<std::result::Result<Parsed, tokio::task::JoinError>>;
-/// A parsed file: its response, or why it was not read.
-type Parsed = std::result::Result<Response, Rejected>;
+/// A parsed file: its response and its sheet Aktiviteter, or why it was not read.
+pub type Parsed = std::result::Result<(Response, SheetRead), Rejected>;
 
 /// Starts parsing files in parallel, bounded to the cores, off the async runtime; one handle
 /// per file, in order.
@@ -360,26 +369,25 @@ pub async fn import_batch(
         let result = parsed(handle).await;
         progress(Progress::Done);
         let file = path.display().to_string();
-        match result.map(|r| check(&ctx, path, &file, r, opts)) {
+        match result.map(|(r, sheet)| (check(&ctx, path, &file, r, opts), sheet)) {
             Err(r) => reports.push(rejected(file, r)),
-            Ok(Checked::Refused(report)) => reports.push(*report),
-            Ok(Checked::Ready(f)) => {
+            Ok((Checked::Refused(report), _)) => reports.push(*report),
+            Ok((Checked::Ready(f), sheet)) => {
                 let f = *f;
-                pending.push((reports.len(), f.response, f.hash, f.source));
+                pending.push((reports.len(), f.response, f.hash, f.source, sheet));
                 reports.push(f.report);
                 // A dry run stores nothing: its forms are compared with the store at the end.
                 if !opts.dry_run && pending.len() == FORMS_PER_COMMIT {
-                    store_chunk(store, &pending, &opts.actor, &mut reports).await?;
-                    pending.clear();
+                    store_chunk(store, &mut pending, opts, &mut reports).await?;
                 }
             }
         }
     }
     if !opts.dry_run && !pending.is_empty() {
-        store_chunk(store, &pending, &opts.actor, &mut reports).await?;
+        store_chunk(store, &mut pending, opts, &mut reports).await?;
     } else if opts.dry_run {
         let mut current = std::collections::HashMap::new();
-        for (i, r, hash, _) in &pending {
+        for (i, r, hash, ..) in &pending {
             if let std::collections::hash_map::Entry::Vacant(e) = current.entry(r.round) {
                 e.insert(store.responses(r.round).await?);
             }
@@ -392,6 +400,7 @@ pub async fn import_batch(
                 None => Status::Imported,
             };
         }
+        sheets(store, &mut pending, opts, &mut reports).await?;
     }
     Ok(BatchReport {
         dry_run: opts.dry_run,
@@ -400,15 +409,20 @@ pub async fn import_batch(
     })
 }
 
-/// Stores one transaction's forms (each whole or not at all) and sets their reports' status.
+/// A form waiting to be stored: its report's index, response, hash, source and sheet.
+type Pending = (usize, Response, String, String, SheetRead);
+
+/// Stores one transaction's forms (each whole or not at all), sets their reports' status,
+/// then merges their sheets Aktiviteter (see [`sheets`]) and empties `chunk`.
 async fn store_chunk(
     store: &dyn Store,
-    chunk: &[(usize, Response, String, String)],
-    actor: &str,
+    chunk: &mut Vec<Pending>,
+    opts: &Options,
     reports: &mut [FileReport],
 ) -> Result<()> {
+    let actor = &opts.actor;
     let forms: Vec<NewForm<'_>> = (chunk.iter())
-        .map(|(_, r, hash, source)| NewForm {
+        .map(|(_, r, hash, source, _)| NewForm {
             response: r,
             content_hash: hash,
             source,
@@ -421,6 +435,21 @@ async fn store_chunk(
             Outcome::Replaced => Status::Replaced,
             Outcome::Unchanged => Status::Unchanged,
         };
+    }
+    sheets(store, chunk, opts, reports).await
+}
+
+/// Merges each stored form's sheet Aktiviteter into the store (see
+/// [`crate::import_activities::apply`]) and empties `chunk`.
+async fn sheets(
+    store: &dyn Store,
+    chunk: &mut Vec<Pending>,
+    opts: &Options,
+    reports: &mut [FileReport],
+) -> Result<()> {
+    for (i, r, _, _, sheet) in chunk.drain(..) {
+        reports[i].activities =
+            crate::import_activities::apply(store, &r, sheet, &opts.actor, opts.dry_run).await?;
     }
     Ok(())
 }
@@ -457,6 +486,7 @@ fn check(ctx: &ImportContext, path: &Path, file: &str, r: Response, opts: &Optio
         rater: (!r.rater.is_empty()).then(|| r.rater.clone()),
         problems: vec![],
         scores: None,
+        activities: None,
     };
     let problem = |m: String| Problem {
         sheet: None,
@@ -519,81 +549,4 @@ fn check(ctx: &ImportContext, path: &Path, file: &str, r: Response, opts: &Optio
         hash,
         source,
     }))
-}
-
-/// The round a form names, read leniently (the cell beside "Omgång"), for [`validate`].
-fn round_named_in(bytes: &[u8], limits: &Limits) -> Option<nara_core::RoundId> {
-    let kind = nara_excel::guard::check(bytes, limits).ok()?;
-    let mut book = nara_excel::cells::Book::open(bytes, kind, limits).ok()?;
-    for name in book.sheet_names() {
-        let (sheet, _) = book.read(&name, limits).ok()?;
-        for ((r, c), text) in &sheet.cells {
-            if text
-                .trim()
-                .trim_end_matches(':')
-                .eq_ignore_ascii_case("omgång")
-            {
-                return nara_core::RoundId::parse(sheet.get(*r, c + 1)).ok();
-            }
-        }
-    }
-    None
-}
-
-/// Checks files without a database (`nara validate`): against the default instrument and
-/// organisations, each form in a round of its own as if it were open. Nothing is written
-/// anywhere; a file that would be stored is reported as `Imported`.
-pub async fn validate(paths: &[std::path::PathBuf], limits: Limits) -> Result<BatchReport> {
-    let (files, skipped) = expand(paths);
-    let inst = Instrument::dalarna();
-    let mut rounds: Vec<nara_core::Round> = Vec::new();
-    for f in &files {
-        let Ok(bytes) = std::fs::read(f) else {
-            continue;
-        };
-        if let Some(id) = round_named_in(&bytes, &limits)
-            && !rounds.iter().any(|r| r.id == id)
-        {
-            rounds.push(nara_core::Round {
-                id,
-                instrument_id: inst.id().to_string(),
-                instrument_version: inst.version().to_string(),
-                status: RoundStatus::Open,
-                opens: None,
-                closes: None,
-            });
-        }
-    }
-    let ctx = Arc::new(ImportContext {
-        instruments: vec![inst.clone()],
-        organisations: nara_core::Organisations::dalarna(),
-        rounds,
-        limits,
-    });
-    let parsed = parse_files(&files, ctx, &|_| {}).await;
-    let reports = files
-        .iter()
-        .zip(parsed)
-        .map(|(path, result)| {
-            let file = path.display().to_string();
-            match result {
-                Err(r) => rejected(file, r),
-                Ok(r) => FileReport {
-                    file,
-                    status: Status::Imported,
-                    org: Some(r.org.to_string()),
-                    unit: Some(r.unit.to_string()),
-                    round: Some(r.round.to_string()),
-                    rater: (!r.rater.is_empty()).then(|| r.rater.clone()),
-                    problems: Vec::new(),
-                    scores: Some(scores_of(&inst, &r)),
-                },
-            }
-        })
-        .collect();
-    Ok(BatchReport {
-        dry_run: true,
-        files: reports,
-        skipped,
-    })
 }

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod exports;
 mod followup;
 pub mod import;
+pub mod import_activities;
 pub mod indicator_view;
 pub mod indicators;
 pub mod limits;
@@ -238,12 +239,14 @@ pub async fn blank_form(
 ) -> Result<(String, Vec<u8>)> {
     let (round, inst) = round_instrument(store, round).await?;
     let org = organisation(store, org).await?;
-    let bytes = nara_excel::write_form(&nara_excel::FormSpec {
+    let acts = import_activities::form_activities(store, &org.code).await?;
+    let spec = nara_excel::FormSpec {
         instrument: &inst,
         org: &org,
         round: &round,
-    })
-    .map_err(|e| Error::internal("Blanketten kunde inte skrivas", e))?;
+    };
+    let bytes = nara_excel::write_form_for(&spec, &acts)
+        .map_err(|e| Error::internal("Blanketten kunde inte skrivas", e))?;
     Ok((format!("blankett-{}-{}.xlsx", round.id, org.code), bytes))
 }
 
@@ -258,12 +261,13 @@ pub async fn forms_zip(store: &dyn Store, round: RoundId) -> Result<(String, Vec
         Error::internal("Zip-filen kunde inte skrivas", e)
     };
     for org in store.organisations().await? {
-        let bytes = nara_excel::write_form(&nara_excel::FormSpec {
+        let acts = import_activities::form_activities(store, &org.code).await?;
+        let spec = nara_excel::FormSpec {
             instrument: &inst,
             org: &org,
             round: &round,
-        })
-        .map_err(|e| io(e.into()))?;
+        };
+        let bytes = nara_excel::write_form_for(&spec, &acts).map_err(|e| io(e.into()))?;
         zip.start_file(format!("blankett-{}-{}.xlsx", round.id, org.code), opts)
             .map_err(|e| io(e.into()))?;
         zip.write_all(&bytes).map_err(|e| io(e.into()))?;

@@ -10,6 +10,8 @@ use nara_core::{AnswerSet, AreaId, Instrument, Response, RoundId, StatementId, U
 use crate::cells::{Book, Sheet, a1};
 use crate::{ImportContext, Problem, guard};
 
+pub mod activities;
+
 /// The name of the answer sheet in the form.
 pub const ANSWER_SHEET: &str = "Självskattning";
 /// The column headers of the answer table, in the order the form writes them.

@@ -14,7 +14,11 @@ pub mod indicators;
 pub mod summary;
 
 pub use error::Error;
-pub use form::{Filled, FormSpec, write_filled_form, write_form};
+pub use form::{
+    Filled, FormActivities, FormSpec, Typed, write_filled_form, write_filled_form_for, write_form,
+    write_form_for,
+};
+pub use import::activities::{SheetActivities, SheetRead, import_form_with_activities};
 
 /// Limits that the importer enforces before and while parsing. Every one is a setting.
 #[derive(Debug, Clone)]

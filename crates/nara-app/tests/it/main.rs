@@ -3,6 +3,7 @@
 mod activities;
 mod demo;
 mod exports;
+mod form_activities;
 mod indicators;
 mod online;
 mod orgs;

@@ -81,6 +81,16 @@ pub async fn validate(args: &ValidateArgs, out: &Out) -> Result<ExitCode> {
     print_report(&report, args.json, out)
 }
 
+/// A problem as `Aktiviteter!D14: …`.
+fn problem_line(sheet: Option<&str>, cell: Option<&str>, message: &str) -> String {
+    let at = match (sheet, cell) {
+        (Some(s), Some(c)) => format!("{s}!{c}: "),
+        (Some(s), None) => format!("{s}: "),
+        _ => String::new(),
+    };
+    format!("{at}{message}")
+}
+
 fn print_report(report: &BatchReport, json: bool, out: &Out) -> Result<ExitCode> {
     if json {
         println!("{}", serde_json::to_string_pretty(report)?);
@@ -110,12 +120,19 @@ fn print_report(report: &BatchReport, json: bool, out: &Out) -> Result<ExitCode>
             };
             println!("{word} {}  {}", f.file, who);
             for p in &f.problems {
-                let at = match (&p.sheet, &p.cell) {
-                    (Some(s), Some(c)) => format!("{s}!{c}: "),
-                    (Some(s), None) => format!("{s}: "),
-                    _ => String::new(),
-                };
-                println!("            {at}{}", p.message);
+                println!(
+                    "            {}",
+                    problem_line(p.sheet.as_deref(), p.cell.as_deref(), &p.message)
+                );
+            }
+            if let Some(a) = &f.activities {
+                println!("            {}", a.line());
+                for p in &a.problems {
+                    println!(
+                        "            {}",
+                        problem_line(p.sheet.as_deref(), p.cell.as_deref(), &p.message)
+                    );
+                }
             }
             if out.verbose
                 && let Some(s) = &f.scores

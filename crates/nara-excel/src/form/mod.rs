@@ -15,8 +15,11 @@ use rust_xlsxwriter::{
 
 use crate::import::{ANSWER_SHEET, HEADERS, props};
 
+mod activities;
 mod formulas;
 mod results;
+
+pub use activities::{FormActivities, NEW_ROWS};
 
 use formulas::*;
 use results::results_sheet;
@@ -145,13 +148,29 @@ pub fn form_id(spec: &FormSpec) -> String {
 
 /// The blank form.
 pub fn write_form(spec: &FormSpec) -> Result<Vec<u8>, crate::Error> {
-    Ok(build(spec, None)?)
+    write_form_for(spec, &FormActivities::default())
+}
+
+/// The blank form with the sheet Aktiviteter pre-filled with the organisation's plan and
+/// activities.
+pub fn write_form_for(spec: &FormSpec, acts: &FormActivities) -> Result<Vec<u8>, crate::Error> {
+    Ok(build(spec, None, acts)?)
+}
+
+/// The form filled in (see [`write_filled_form`]) with the sheet Aktiviteter pre-filled and
+/// typed into as `acts` says.
+pub fn write_filled_form_for(
+    spec: &FormSpec,
+    filled: &Filled,
+    acts: &FormActivities,
+) -> Result<Vec<u8>, crate::Error> {
+    Ok(build(spec, Some(filled), acts)?)
 }
 
 /// The form filled in as a person would: answer labels chosen from the list, text in the
 /// comment cells, and the formula results cached (computed by core) as Excel would store them.
 pub fn write_filled_form(spec: &FormSpec, filled: &Filled) -> Result<Vec<u8>, crate::Error> {
-    Ok(build(spec, Some(filled))?)
+    write_filled_form_for(spec, filled, &FormActivities::default())
 }
 
 fn layout(inst: &Instrument) -> Layout {
@@ -174,7 +193,11 @@ fn layout(inst: &Instrument) -> Layout {
     }
 }
 
-fn build(spec: &FormSpec, filled: Option<&Filled>) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    spec: &FormSpec,
+    filled: Option<&Filled>,
+    acts: &FormActivities,
+) -> Result<Vec<u8>, XlsxError> {
     let inst = spec.instrument;
     let lay = layout(inst);
     let mut wb = Workbook::new();
@@ -197,6 +220,7 @@ fn build(spec: &FormSpec, filled: Option<&Filled>) -> Result<Vec<u8>, XlsxError>
     cover(wb.add_worksheet(), spec, &f)?;
     answer_sheet(wb.add_worksheet(), spec, &lay, filled, &f)?;
     results_sheet(wb.add_worksheet(), spec, &lay, filled, &f)?;
+    activities::activities_sheet(wb.add_worksheet(), spec, acts, &f)?;
     scale_sheet(wb.add_worksheet(), inst, &f)?;
     wb.worksheet_from_index(1)?.set_active(true);
     wb.save_to_buffer()

@@ -3,6 +3,7 @@
 //! Nyckeltal.
 
 mod activities;
+mod activity_sheet;
 mod bombs;
 mod csv;
 mod errors;

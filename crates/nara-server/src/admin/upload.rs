@@ -114,8 +114,10 @@ pub struct UploadRow {
     pub what: String,
     /// Index of the form, when scored.
     pub index: String,
-    /// Every problem.
+    /// Every problem (of the sheet Aktiviteter too).
     pub problems: Vec<ProblemRow>,
+    /// What became of the sheet Aktiviteter, in a sentence (empty for a form without it).
+    pub activities: String,
 }
 
 /// One problem in an uploaded file.
@@ -496,7 +498,11 @@ fn upload_rows(
         index: (f.scores.as_ref())
             .map(|s| s.no_index.clone().unwrap_or_else(|| fmt::index(s.overall)))
             .unwrap_or_default(),
+        activities: (f.activities.as_ref())
+            .map(|a| a.line())
+            .unwrap_or_default(),
         problems: (f.problems.iter())
+            .chain(f.activities.iter().flat_map(|a| &a.problems))
             .map(|p| ProblemRow {
                 sheet: p.sheet.clone().unwrap_or_default(),
                 cell: p.cell.clone().unwrap_or_default(),
@@ -526,6 +532,7 @@ mod tests {
             rater: Some(String::new()),
             problems,
             scores: None,
+            activities: None,
         }
     }
 
@@ -558,5 +565,32 @@ mod tests {
             summary(&report),
             "2 filer: 1 inlästa, 0 ersatta, 0 oförändrade, 1 avvisade."
         );
+        assert_eq!(
+            rows[0].activities, "",
+            "a form without the sheet says nothing of it"
+        );
+    }
+
+    #[test]
+    fn the_sheet_aktiviteter_gets_a_line_and_its_problems_are_listed() {
+        let mut f = file(Status::Imported, "1490", Vec::new());
+        f.activities = Some(nara_app::import_activities::SheetReport {
+            problems: vec![nara_excel::Problem {
+                sheet: Some("Aktiviteter".into()),
+                cell: Some("J20".into()),
+                message: "”försenad” är ingen status.".into(),
+            }],
+            ..Default::default()
+        });
+        let report = BatchReport {
+            dry_run: false,
+            files: vec![f],
+            skipped: Vec::new(),
+        };
+        let rows = upload_rows(&report, &["a.xlsx".to_string()], |_| None);
+        assert!(!rows[0].rejected, "the self-assessment is stored");
+        assert!(rows[0].activities.contains("ingenting av den sparades"));
+        let p = &rows[0].problems[0];
+        assert_eq!((p.sheet.as_str(), p.cell.as_str()), ("Aktiviteter", "J20"));
     }
 }

@@ -93,11 +93,20 @@ async fn load(state: &AppState, v: &Viewer, code: &OrgCode, edit: bool) -> AppRe
     }
     let instrument = (snap.instruments.last().cloned())
         .ok_or_else(|| AppError::NotFound("Inget instrument finns ännu.".into()))?;
+    let mut overview = state.app.activities(Some(code)).await?;
+    // Those who edit see every follow-up; others only those of rounds they may see, as with
+    // the rounds' results.
+    if !editable {
+        let seen = |r: nara_core::RoundId| {
+            (snap.rounds.iter()).any(|x| x.id == r && crate::access::round_visible(v, x))
+        };
+        overview.followups.retain(|f| seen(f.followup.round));
+    }
     Ok(OrgData {
         org,
         instrument,
         rounds: snap.rounds.clone(),
-        overview: state.app.activities(Some(code)).await?,
+        overview,
         today: state.app.today()?,
         editable,
     })

@@ -19,3 +19,4 @@ mod scale;
 mod support;
 mod transport;
 mod visibility;
+mod yearly;

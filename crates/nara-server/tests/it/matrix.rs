@@ -207,9 +207,14 @@ async fn the_routes_outside_rounds_for_every_role() {
         format!("/api/v1/activities?org={other}"),
         "/api/v1/plans".to_string(),
     ];
-    let admin_only = ["/admin/nyckeltal", "/admin/nyckeltal/mall.xlsx?ar=2024"];
+    let admin_only = [
+        "/admin/nyckeltal",
+        "/admin/nyckeltal/mall.xlsx?ar=2024",
+        "/arsrapport/2026/texter",
+    ];
     // Aktiviteter: the demo world has published rounds, so everyone signed in reads them.
     let everyone = [
+        "/arsrapport".to_string(),
         "/aktiviteter".to_string(),
         "/aktiviteter.csv".to_string(),
         format!("/aktiviteter/{own}"),

@@ -244,3 +244,39 @@ pub fn download_text(bytes: &[u8]) -> String {
     }
     text
 }
+
+/// The sheets of an xlsx download holding activities and plans: their dates, plan names and
+/// parties are the organisations' own records, checked apart from the results.
+pub const ACTIVITY_SHEETS: [&str; 2] = ["Aktiviteter", "Lokala planer"];
+
+/// The text of a download as [`download_text`], but of a workbook only the cells of the sheets
+/// not in `skip` (read with calamine), one cell per line.
+pub fn download_text_without(bytes: &[u8], skip: &[&str]) -> String {
+    use calamine::Reader;
+    if !bytes.starts_with(b"PK") {
+        return download_text(bytes);
+    }
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut text = String::new();
+    for name in wb.sheet_names() {
+        if skip.contains(&name.as_str()) {
+            continue;
+        }
+        let range = wb.worksheet_range(&name).unwrap();
+        for cell in range.used_cells() {
+            text.push_str(&cell.2.to_string());
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// The cells of one sheet of an xlsx download, one per line.
+pub fn sheet_cells(bytes: &[u8], sheet: &str) -> Vec<String> {
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    range.used_cells().map(|c| c.2.to_string()).collect()
+}

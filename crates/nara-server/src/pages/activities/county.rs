@@ -172,10 +172,20 @@ impl Visible {
             .cloned()
             .collect();
         let o = state.app.activities(None).await?;
-        let all = (o.activities.into_iter())
+        let all: Vec<Activity> = (o.activities.into_iter())
             .filter(|a| orgs.iter().any(|x| x.code == a.owner))
             .collect();
-        let followups = o.followups.into_iter().map(|f| f.followup).collect();
+        // Follow-ups of rounds the viewer may not see are left out, except on their own.
+        let own = |id: &nara_core::activity::RecordId| {
+            v.is_admin()
+                || (all.iter()).any(|a: &Activity| &a.id == id && v.org() == Some(&a.owner))
+        };
+        let seen = |r: nara_core::RoundId| {
+            (snap.rounds.iter()).any(|x| x.id == r && crate::access::round_visible(v, x))
+        };
+        let followups = (o.followups.into_iter().map(|f| f.followup))
+            .filter(|f| own(&f.activity) || seen(f.round))
+            .collect();
         let areas = (snap.instruments.last())
             .map(|i| i.areas().to_vec())
             .unwrap_or_default();

@@ -255,10 +255,8 @@ pub async fn page(
     let orgs = crate::snap(&state).await?.organisations.clone();
     let (title, form) = if id == "ny" {
         let f = empty(&d);
-        (
-            "Ny lokal plan".to_string(),
-            form_view(&d, &orgs, None, &f, &[]),
-        )
+        let title = format!("Ny lokal plan i samverkan – {}", d.org.name);
+        (title, form_view(&d, &orgs, None, &f, &[]))
     } else {
         let p = find(&d, &id)?;
         let f = posted(p);
@@ -312,10 +310,9 @@ pub async fn save(
     let orgs = crate::snap(&state).await?.organisations.clone();
     let stored = (!is_new).then_some(&plan.id);
     let form = form_view(&d, &orgs, stored, &f, &problems);
-    let title = if is_new {
-        "Ny lokal plan".to_string()
-    } else {
-        plan.name.clone()
+    let title = match is_new {
+        true => format!("Ny lokal plan i samverkan – {}", d.org.name),
+        false => plan.name.clone(),
     };
     let html = render(&state, &v, &d, title, form, String::new()).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())

@@ -1,0 +1,125 @@
+//! The årsrapport on the web: the coordinator drafts the texts and marks the report final once
+//! the round is published; everyone else sees only the final version.
+
+use axum::http::StatusCode;
+use nara_core::{RoundId, RoundStatus};
+
+use crate::support::{Client, world};
+
+#[tokio::test]
+async fn the_coordinator_drafts_and_finalises_and_everyone_reads_the_final_version() {
+    let w = world().await;
+    let mut admin = Client::new(&w);
+    admin.sign_in("admin").await;
+    let index = admin.get("/arsrapport").await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert!(
+        index.body.contains(r#"href="/arsrapport/2026""#),
+        "{}",
+        index.body
+    );
+    let draft = admin.get("/arsrapport/2026").await;
+    assert_eq!(draft.status, StatusCode::OK, "{}", draft.body);
+    for part in [
+        "Utkast",
+        "Sammanfattning",
+        "Inledning och läsanvisning",
+        "Översikt",
+        "D1 Nära för mig",
+        "Om statistiken",
+        "Markera som slutlig",
+        "Falun",
+    ] {
+        assert!(draft.body.contains(part), "{part}");
+    }
+
+    // Readers have nothing to read until it is final.
+    let mut reader = Client::new(&w);
+    reader.sign_in("reader").await;
+    let early = reader.get("/arsrapport/2026").await;
+    assert_eq!(early.status, StatusCode::NOT_FOUND);
+    assert!(early.body.contains("inte klar ännu"), "{}", early.body);
+    assert_eq!(
+        reader.get("/arsrapport/2026/texter").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The texts: too many bullets are refused with the values kept; then stored.
+    let form = admin.get("/arsrapport/2026/texter").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Förslag ur underlaget"), "{}", form.body);
+    let token = Client::csrf(&form.body);
+    let seven = "1\n2\n3\n4\n5\n6\n7";
+    let r = admin
+        .post(
+            "/arsrapport/2026/texter",
+            &[("csrf", token.as_str()), ("summary", seven)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("högst 6"), "{}", r.body);
+    assert!(r.body.contains("1\n2\n3"), "the values are kept");
+    let r = admin
+        .post(
+            "/arsrapport/2026/texter",
+            &[
+                ("csrf", token.as_str()),
+                (
+                    "summary",
+                    "Länet har tagit tydliga steg.\nFler kommuner har en plan.",
+                ),
+                ("text-D1", "Ett stycke.\n\nEtt till."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = admin.get(r.location()).await;
+    assert!(page.body.contains("Texterna är sparade"));
+    assert!(page.body.contains("<li>Länet har tagit tydliga steg.</li>"));
+    assert!(page.body.contains("<p>Ett till.</p>"));
+
+    // Not final while the round is open; then published and final.
+    let r = admin
+        .post("/arsrapport/2026/slutlig", &[("csrf", token.as_str())])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("inte publicerad"), "{}", r.body);
+    let id = RoundId::parse("2026").unwrap();
+    for to in [RoundStatus::Closed, RoundStatus::Published] {
+        nara_app::rounds::set_status(w.store.as_ref(), id, to, "admin")
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        admin.post("/arsrapport/2026/slutlig", &[]).await.status,
+        StatusCode::BAD_REQUEST,
+        "without the CSRF token"
+    );
+    let r = admin
+        .post("/arsrapport/2026/slutlig", &[("csrf", token.as_str())])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shown = admin.get(r.location()).await;
+    assert!(
+        shown.body.contains("slutlig som version 1"),
+        "{}",
+        shown.body
+    );
+    let read = reader.get("/arsrapport/2026").await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(read.body.contains("Version 1, slutlig"));
+    assert!(read.body.contains("<li>Fler kommuner har en plan.</li>"));
+    assert!(!read.body.contains("Markera som slutlig"));
+    let mut resp = Client::new(&w);
+    resp.sign_in("resp").await;
+    assert_eq!(resp.get("/arsrapport/2026").await.status, StatusCode::OK);
+    // A reader may not mark it final.
+    let theirs = Client::csrf(&read.body);
+    let r = reader
+        .post("/arsrapport/2026/slutlig", &[("csrf", theirs.as_str())])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let log = w.store.audit_log(10, Some("yearly.final")).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].actor, "admin");
+}
