@@ -201,8 +201,11 @@ pub struct Profile {
     pub index: Option<f64>,
     /// Its mean per delmål, in the chapters' order.
     pub areas: Vec<Option<f64>>,
-    /// Its newest local plan: name, status, systemledning.
+    /// Its newest local plan: name, status, systemledning (for the region, only a plan no
+    /// kommun is a party to).
     pub plan: Option<(String, String, String)>,
+    /// How many local plans it is a party to.
+    pub party_to: usize,
     /// Its activities' counts.
     pub activity_counts: Counts,
     /// Its activities.
@@ -367,8 +370,19 @@ fn profile(input: &Input, o: &Organisation, county_place: &str) -> Profile {
     let mine: Vec<&Activity> = (input.activities.iter())
         .filter(|a| a.owner == o.code)
         .collect();
-    let plan = (input.plans.iter())
+    let party_to: Vec<&LocalPlan> = (input.plans.iter())
         .filter(|p| p.parties.contains(&o.code))
+        .collect();
+    // A kommun's plan is the newest it is a party to; the region, a party to every kommun's
+    // plan, has its own only when no kommun is a party.
+    let own_plan = |p: &&&LocalPlan| {
+        o.kind == OrgKind::Kommun
+            || (p.parties.iter()).all(|c| {
+                (input.organisations.iter()).any(|x| &x.code == c && x.kind != OrgKind::Kommun)
+            })
+    };
+    let plan = (party_to.iter())
+        .filter(own_plan)
         .max_by_key(|p| p.start)
         .map(|p| {
             let sl = p.systemledning.label().to_string();
@@ -406,6 +420,7 @@ fn profile(input: &Input, o: &Organisation, county_place: &str) -> Profile {
             })
             .collect(),
         plan,
+        party_to: party_to.len(),
         activity_counts: counts(mine.iter().copied(), input.today),
         activities: (mine.iter())
             .map(|a| activity_line(a, input.organisations, input.today))

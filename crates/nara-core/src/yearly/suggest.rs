@@ -78,7 +78,10 @@ pub fn suggestions(r: &YearReport) -> Vec<String> {
     }
     // Organisations without a joint systemledning.
     let without: Vec<&str> = (r.profiles.iter())
-        .filter(|p| p.plan.as_ref().is_none_or(|(_, _, s)| s == "saknas"))
+        .filter(|p| match &p.plan {
+            Some((_, _, s)) => s == "saknas",
+            None => p.party_to == 0,
+        })
         .map(|p| p.name.as_str())
         .collect();
     if !without.is_empty() && without.len() < r.profiles.len() {

@@ -260,9 +260,11 @@ fn profile_view(p: &Profile, r: &YearReport, v: &YearView) -> ProfileView {
         anchor: format!("org-{}", p.code),
         answered: if p.answered { "ja" } else { "nej" },
         index: num(p.index),
-        plan: match &p.plan {
-            Some((name, status, _)) => format!("{name} ({status})"),
-            None => "Ingen lokal plan registrerad".into(),
+        plan: match (&p.plan, p.party_to) {
+            (Some((name, status, _)), _) => format!("{name} ({status})"),
+            (None, 0) => "Ingen lokal plan registrerad".into(),
+            (None, 1) => "Part i en kommuns lokala plan".into(),
+            (None, n) => format!("Part i {n} kommuners lokala planer"),
         },
         systemledning: p.plan.as_ref().map_or("–".into(), |x| x.2.clone()),
         areas: (r.chapters.iter().zip(&p.areas))
