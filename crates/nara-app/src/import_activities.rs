@@ -10,9 +10,7 @@
 //! of itself and leaves the self-assessment stored.
 
 use nara_core::Response;
-use nara_core::activity::{
-    Activity, ActivityStatus, Category, FollowUp, LocalPlan, PlanStatus, Systemledning,
-};
+use nara_core::activity::{Activity, FollowUp, LocalPlan, PlanStatus, Systemledning};
 use nara_excel::import::activities::{ActivityRow, PlanBlock};
 use nara_excel::{Problem, SheetActivities, SheetRead};
 use nara_store::{ActivityBatch, Store};
@@ -295,26 +293,7 @@ fn updated(mut a: Activity, row: &ActivityRow) -> Activity {
 
 fn new_activity(row: &ActivityRow, response: &Response) -> Result<Activity> {
     Ok(updated(
-        Activity {
-            id: new_id('A')?,
-            title: String::new(),
-            description: String::new(),
-            owner: response.org.clone(),
-            partners: Vec::new(),
-            areas: Vec::new(),
-            statements: Vec::new(),
-            indicators: Vec::new(),
-            category: Category::Annat,
-            target_group: String::new(),
-            responsible_role: String::new(),
-            responsible_name: String::new(),
-            planned_start: None,
-            planned_end: None,
-            status: ActivityStatus::Planerad,
-            expected_effect: String::new(),
-            result: String::new(),
-            plan: None,
-        },
+        Activity::new(new_id('A')?, response.org.clone()),
         row,
     ))
 }

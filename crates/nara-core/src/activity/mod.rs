@@ -272,6 +272,31 @@ pub struct Activity {
 }
 
 impl Activity {
+    /// A new activity of `owner` with nothing filled in yet: no title or delmål (a check
+    /// names them), category annat, status planerad.
+    pub fn new(id: RecordId, owner: OrgCode) -> Self {
+        Self {
+            id,
+            title: String::new(),
+            description: String::new(),
+            owner,
+            partners: Vec::new(),
+            areas: Vec::new(),
+            statements: Vec::new(),
+            indicators: Vec::new(),
+            category: Category::Annat,
+            target_group: String::new(),
+            responsible_role: String::new(),
+            responsible_name: String::new(),
+            planned_start: None,
+            planned_end: None,
+            status: ActivityStatus::Planerad,
+            expected_effect: String::new(),
+            result: String::new(),
+            plan: None,
+        }
+    }
+
     /// Whether it is late on `today`: not done or stopped, and its planned end has passed.
     pub fn is_late(&self, today: Date) -> bool {
         !self.status.is_over() && self.planned_end.is_some_and(|end| end < today)

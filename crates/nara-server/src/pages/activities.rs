@@ -11,7 +11,7 @@ use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use nara_core::activity::{Activity, ActivityStatus, Category, FieldProblem, RecordId};
+use nara_core::activity::{Activity, ActivityStatus, FieldProblem, RecordId};
 use nara_core::round::Date;
 use nara_core::{Instrument, OrgCode, Organisation, Round, RoundStatus};
 use serde::Deserialize;
@@ -410,26 +410,7 @@ pub async fn create(
     let f = Posted(pairs);
     v.check_csrf(f.one("csrf"))?;
     let d = load(&state, &v, &code, true).await?;
-    let base = Activity {
-        id: nara_app::activities::new_id('A')?,
-        title: String::new(),
-        description: String::new(),
-        owner: code.clone(),
-        partners: Vec::new(),
-        areas: Vec::new(),
-        statements: Vec::new(),
-        indicators: Vec::new(),
-        category: Category::Annat,
-        target_group: String::new(),
-        responsible_role: String::new(),
-        responsible_name: String::new(),
-        planned_start: None,
-        planned_end: None,
-        status: ActivityStatus::Planerad,
-        expected_effect: String::new(),
-        result: String::new(),
-        plan: None,
-    };
+    let base = Activity::new(nara_app::activities::new_id('A')?, code.clone());
     let (a, problems) = form::read(&f, base);
     let id = a.id.clone();
     match store_activity(&state, &v, &d, a, problems).await? {

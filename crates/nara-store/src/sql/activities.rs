@@ -6,32 +6,12 @@ use nara_core::RoundId;
 use nara_core::activity::{Activity, ActivityStatus, FollowUp, LocalPlan};
 use nara_core::ids::OrgCode;
 
+use super::audit::in_tx as audit;
 use super::{Db, DbStore};
 use crate::rows::corrupt;
 use crate::{ActivityBatch, ActivityStore, BatchChanges, Result, StoredFollowUp};
 
 type Tx = sqlx::Transaction<'static, Db>;
-
-async fn audit(
-    tx: &mut Tx,
-    at: i64,
-    actor: &str,
-    action: &str,
-    subject: &str,
-    details: &str,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(at)
-    .bind(actor)
-    .bind(action)
-    .bind(subject)
-    .bind(details)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
 
 /// Stores a body under its id (an activity's when `owner` is given, else a plan's) unless the same is stored: `Some(new?)` when written.
 async fn put_body(

@@ -3,8 +3,31 @@
 use async_trait::async_trait;
 use nara_core::RoundId;
 
-use super::DbStore;
+use super::{Db, DbStore};
 use crate::{AuditEntry, AuditStore, Result};
+
+/// Writes an audit row inside a transaction (so the row and the change it records commit
+/// together).
+pub(super) async fn in_tx(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    at: i64,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    details: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(at)
+    .bind(actor)
+    .bind(action)
+    .bind(subject)
+    .bind(details)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
 
 #[async_trait]
 impl AuditStore for DbStore {

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 
 use super::DbStore;
+use super::audit::in_tx as audit;
 use crate::{Result, StoredYear, YearStore};
 
 type Row = (i64, i64, String, Option<String>, String, i64);
@@ -57,15 +58,15 @@ impl YearStore for DbStore {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO audit (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5)",
+        let details = format!("Årsrapport {year}: utkastets texter sparade.");
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "yearly.draft",
+            &year.to_string(),
+            &details,
         )
-        .bind(now)
-        .bind(actor)
-        .bind("yearly.draft")
-        .bind(year.to_string())
-        .bind(format!("Årsrapport {year}: utkastets texter sparade."))
-        .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(())
@@ -93,15 +94,15 @@ impl YearStore for DbStore {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO audit (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5)",
+        let details = format!("Årsrapport {year}: version {version} slutlig.");
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "yearly.final",
+            &year.to_string(),
+            &details,
         )
-        .bind(now)
-        .bind(actor)
-        .bind("yearly.final")
-        .bind(year.to_string())
-        .bind(format!("Årsrapport {year}: version {version} slutlig."))
-        .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(u32::try_from(version).unwrap_or(u32::MAX))
