@@ -58,7 +58,8 @@ impl SheetReport {
             parts.push(format!("{} {w}", self.changed));
         }
         if self.followed_up > 0 {
-            parts.push(format!("{} uppföljda", self.followed_up));
+            let w = plural(self.followed_up, "uppföljd", "uppföljda");
+            parts.push(format!("{} {w}", self.followed_up));
         }
         if let Some(p) = &self.plan {
             parts.push(format!("lokal plan {p}"));

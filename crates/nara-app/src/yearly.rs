@@ -7,7 +7,7 @@
 use nara_core::activity::FieldProblem;
 use nara_core::round::Date;
 use nara_core::yearly::{self, Texts, YearReport};
-use nara_core::{Round, RoundStatus};
+use nara_core::{OrgCode, Round, RoundStatus};
 use nara_store::Store;
 use serde::Serialize;
 
@@ -150,6 +150,34 @@ pub async fn save_texts(
     Ok(Ok(()))
 }
 
+/// The draft's texts of a year (empty when none is saved).
+async fn draft_texts(store: &dyn Store, year: u16) -> Result<Texts> {
+    match store.year_reports(year).await?.first() {
+        Some(s) if s.version == 0 => parse(&s.texts, "Utkastets texter"),
+        _ => Ok(Texts::default()),
+    }
+}
+
+/// An organisation's "lokala reflektioner" for the year, as the draft holds them.
+pub async fn reflection(store: &dyn Store, year: u16, org: &OrgCode) -> Result<String> {
+    let t = draft_texts(store, year).await?;
+    Ok(t.reflections.get(org.as_str()).cloned().unwrap_or_default())
+}
+
+/// Stores an organisation's reflections in the year's draft (empty text takes them away); the
+/// next version marked final carries them. The field problems when any (nothing stored).
+pub async fn save_reflection(
+    store: &dyn Store,
+    year: u16,
+    org: &OrgCode,
+    text: &str,
+    actor: &str,
+) -> Result<std::result::Result<(), Vec<FieldProblem>>> {
+    let mut t = draft_texts(store, year).await?;
+    t.reflections.insert(org.to_string(), text.to_string());
+    save_texts(store, year, t, actor).await
+}
+
 /// Marks the year's report final: the live model and the draft's texts stored as the next
 /// version. Refused while the year's round is not published.
 pub async fn finalise(store: &dyn Store, year: u16, actor: &str) -> Result<u32> {
@@ -162,10 +190,7 @@ pub async fn finalise(store: &dyn Store, year: u16, actor: &str) -> Result<u32> 
         )));
     }
     let report = live(store, year).await?;
-    let texts: Texts = match store.year_reports(year).await?.first() {
-        Some(s) if s.version == 0 => parse(&s.texts, "Utkastets texter")?,
-        _ => Texts::default(),
-    };
+    let texts = draft_texts(store, year).await?;
     if let Err(p) = texts.check(&report) {
         let sentences: Vec<String> = p.into_iter().map(|x| x.message).collect();
         return Err(Error::Invalid(format!(
@@ -197,6 +222,22 @@ impl crate::App {
         actor: &str,
     ) -> Result<std::result::Result<(), Vec<FieldProblem>>> {
         save_texts(self.store.as_ref(), year, texts, actor).await
+    }
+
+    /// An organisation's reflections in the year's draft.
+    pub async fn year_reflection(&self, year: u16, org: &OrgCode) -> Result<String> {
+        reflection(self.store.as_ref(), year, org).await
+    }
+
+    /// Stores an organisation's reflections in the year's draft.
+    pub async fn save_year_reflection(
+        &self,
+        year: u16,
+        org: &OrgCode,
+        text: &str,
+        actor: &str,
+    ) -> Result<std::result::Result<(), Vec<FieldProblem>>> {
+        save_reflection(self.store.as_ref(), year, org, text, actor).await
     }
 
     /// Marks the year's report final; its version number.

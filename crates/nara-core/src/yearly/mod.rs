@@ -22,7 +22,7 @@ mod tests;
 mod texts;
 
 pub use suggest::suggestions;
-pub use texts::{AreaText, MAX_BULLETS, MAX_EXAMPLES, Texts};
+pub use texts::{AreaText, MAX_BULLETS, MAX_EXAMPLES, MAX_TEXT, Texts};
 
 /// What a year's report is made from.
 pub struct Input<'a> {

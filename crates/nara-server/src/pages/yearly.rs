@@ -19,6 +19,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::layout::{Layout, layout_for, link};
 
+mod reflection;
 mod texts;
 
 /// The routes of the årsrapport.
@@ -29,6 +30,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/arsrapport/{year}/texter",
             get(texts::form).post(texts::save),
+        )
+        .route(
+            "/arsrapport/{year}/reflektion",
+            get(reflection::form).post(reflection::save),
         )
         .route("/arsrapport/{year}/slutlig", post(finalise))
 }
@@ -68,6 +73,8 @@ pub struct IndexPage {
     pub layout: Layout,
     /// The years, newest first.
     pub years: Vec<u16>,
+    /// Whether the viewer writes reflections for an organisation (a respondent).
+    pub reflects: bool,
 }
 
 /// `GET /arsrapport`.
@@ -76,7 +83,15 @@ pub async fn index(State(state): State<AppState>, v: Viewer) -> AppResult<Html<S
     let crumbs = vec![link("/arsrapport", "Årsrapport")];
     let layout = layout_for(&state, &v, "Årsrapport", None, crumbs).await?;
     let years = state.app.report_years().await?;
-    Ok(Html(IndexPage { layout, years }.render()?))
+    let reflects = v.org().is_some();
+    Ok(Html(
+        IndexPage {
+            layout,
+            years,
+            reflects,
+        }
+        .render()?,
+    ))
 }
 
 /// `?utkast=ja` (the coordinator: the live draft, the default for them) or `?utkast=nej` (the

@@ -123,3 +123,62 @@ async fn the_coordinator_drafts_and_finalises_and_everyone_reads_the_final_versi
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].actor, "admin");
 }
+
+#[tokio::test]
+async fn a_respondent_writes_the_organisations_reflections_for_the_report() {
+    let w = world().await;
+    let own = w.own.clone();
+    let mut resp = Client::new(&w);
+    resp.sign_in("resp").await;
+    let index = resp.get("/arsrapport").await;
+    assert!(
+        index.body.contains(r#"href="/arsrapport/2026/reflektion""#),
+        "{}",
+        index.body
+    );
+    let page = resp.get("/arsrapport/2026/reflektion").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let token = Client::csrf(&page.body);
+    let long = "x".repeat(nara_core::yearly::MAX_TEXT + 1);
+    let r = resp
+        .post(
+            "/arsrapport/2026/reflektion",
+            &[("csrf", token.as_str()), ("text", long.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"id="text-fel""#), "{}", r.body);
+    let text = "Vi har kommit långt med hemsjukvården.\n\nNästa år: fler planer.";
+    let r = resp
+        .post(
+            "/arsrapport/2026/reflektion",
+            &[("csrf", token.as_str()), ("text", text)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let back = resp.get(r.location()).await;
+    assert!(back.body.contains("Reflektionerna är sparade"));
+    assert!(back.body.contains("Nästa år: fler planer."));
+    // The coordinator's draft shows them in the organisation's profile.
+    let mut admin = Client::new(&w);
+    admin.sign_in("admin").await;
+    let draft = admin.get("/arsrapport/2026").await;
+    assert!(
+        draft
+            .body
+            .contains("<p>Vi har kommit långt med hemsjukvården.</p>"),
+        "{}",
+        draft.body
+    );
+    let theirs = admin
+        .get(&format!("/arsrapport/2026/reflektion?org={own}"))
+        .await;
+    assert!(theirs.body.contains("Nästa år: fler planer."));
+    // Readers write none.
+    let mut reader = Client::new(&w);
+    reader.sign_in("reader").await;
+    assert_eq!(
+        reader.get("/arsrapport/2026/reflektion").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
