@@ -423,6 +423,12 @@ pub async fn create(
     }
 }
 
+/// The organisation code of a path, or 404.
+fn org_code(code: &str) -> AppResult<OrgCode> {
+    OrgCode::parse(code)
+        .map_err(|_| AppError::NotFound(format!("Organisationen {code} finns inte.")))
+}
+
 /// The activity `id` of the organisation, or 404.
 fn find<'a>(d: &'a OrgData, id: &str) -> AppResult<&'a Activity> {
     let not_found =

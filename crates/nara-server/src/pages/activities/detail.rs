@@ -6,10 +6,10 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use nara_core::activity::{Activity, ActivityStatus, FieldProblem};
-use nara_core::{OrgCode, RoundId, RoundStatus};
+use nara_core::{RoundId, RoundStatus};
 
 use super::form::{self, FormView, Opt, Posted};
-use super::{Done, OrgData, find, load, notice, store_activity};
+use super::{Done, OrgData, find, load, notice, org_code, store_activity};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
@@ -215,11 +215,6 @@ async fn layout_for_activity(
     crumb: crate::layout::Link,
 ) -> AppResult<Layout> {
     crate::layout::layout_for(state, v, title, None, d.crumbs(Some(crumb))).await
-}
-
-fn org_code(code: &str) -> AppResult<OrgCode> {
-    OrgCode::parse(code)
-        .map_err(|_| AppError::NotFound(format!("Organisationen {code} finns inte.")))
 }
 
 /// `GET /aktiviteter/{code}/{id}`.

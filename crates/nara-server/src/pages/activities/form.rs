@@ -359,26 +359,10 @@ mod tests {
     use nara_core::OrgCode;
 
     fn base() -> Activity {
-        Activity {
-            id: RecordId::parse("A-ABCDEFGH").unwrap(),
-            title: String::new(),
-            description: String::new(),
-            owner: OrgCode::parse("2080").unwrap(),
-            partners: vec![],
-            areas: vec![],
-            statements: vec![],
-            indicators: vec![],
-            category: Category::Annat,
-            target_group: String::new(),
-            responsible_role: String::new(),
-            responsible_name: String::new(),
-            planned_start: None,
-            planned_end: None,
-            status: ActivityStatus::Planerad,
-            expected_effect: String::new(),
-            result: String::new(),
-            plan: None,
-        }
+        Activity::new(
+            RecordId::parse("A-ABCDEFGH").unwrap(),
+            OrgCode::parse("2080").unwrap(),
+        )
     }
 
     fn form(pairs: &[(&str, &str)]) -> Posted {

@@ -11,7 +11,7 @@ use nara_core::activity::{FieldProblem, LocalPlan, PlanStatus, RecordId, Systeml
 use nara_core::{AreaId, OrgCode, Organisation};
 
 use super::form::{self, FormView, Opt, Posted, Spec, choose, lines, read_date};
-use super::{Done, OrgData, field_problems, load, notice};
+use super::{Done, OrgData, field_problems, load, notice, org_code};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
@@ -227,11 +227,6 @@ fn find<'a>(d: &'a OrgData, id: &str) -> AppResult<&'a LocalPlan> {
     (d.overview.plans.iter())
         .find(|p| p.id == id)
         .ok_or_else(not_found)
-}
-
-fn org_code(code: &str) -> AppResult<OrgCode> {
-    OrgCode::parse(code)
-        .map_err(|_| AppError::NotFound(format!("Organisationen {code} finns inte.")))
 }
 
 /// A new plan's form: the organisation a party, an utkast, systemledning saknas.
