@@ -3,7 +3,7 @@
 //! server and the CLI reach the store and the Excel layer only through `nara-app`'s use cases.
 //!
 //! ```text
-//! nara-core ← nara-excel, nara-store ← nara-app ← nara-server ← nara-cli
+//! nara-core ← nara-excel, nara-pdf, nara-store ← nara-app ← nara-server ← nara-cli
 //! ```
 //!
 //! Only normal (build) dependencies count: tests may use any crate to build their fixtures.
@@ -18,8 +18,12 @@ use serde_json::Value;
 pub const ALLOWED: &[(&str, &[&str])] = &[
     ("nara-core", &[]),
     ("nara-excel", &["nara-core"]),
+    ("nara-pdf", &["nara-core"]),
     ("nara-store", &["nara-core"]),
-    ("nara-app", &["nara-core", "nara-excel", "nara-store"]),
+    (
+        "nara-app",
+        &["nara-core", "nara-excel", "nara-pdf", "nara-store"],
+    ),
     ("nara-server", &["nara-core", "nara-app"]),
     ("nara-cli", &["nara-core", "nara-app", "nara-server"]),
     ("xtask", &[]),

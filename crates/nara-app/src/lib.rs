@@ -28,6 +28,7 @@ pub mod sessions;
 pub mod store_error;
 pub mod users;
 pub mod yearly;
+pub mod yearly_files;
 
 pub use app::App;
 pub use nara_core::{AnswerLink, Role, Session, User};

@@ -31,6 +31,15 @@ pub struct YearView {
     pub suggestions: Vec<String>,
 }
 
+impl YearView {
+    /// The view for a reader who may see only public indicators (everyone but the
+    /// coordinator): the internal ones leave the report.
+    pub fn public_only(mut self) -> Self {
+        self.report = self.report.public_only();
+        self
+    }
+}
+
 /// The year's self-assessment round: the newest round of the year.
 fn round_of(rounds: &[Round], year: u16) -> Option<&Round> {
     rounds

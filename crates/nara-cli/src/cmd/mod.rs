@@ -15,6 +15,7 @@ pub mod org;
 pub mod report;
 pub mod round;
 pub mod template;
+pub mod year;
 
 /// Runs the command the user gave.
 pub async fn run(cli: &Cli, out: &Out) -> Result<ExitCode> {

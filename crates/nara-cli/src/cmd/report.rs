@@ -27,12 +27,16 @@ pub struct StatusArgs {
 /// `nara report`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Exempel:\n  nara report --round 2026\n  nara report --round 2026 --org 2080\n  nara report --round 2026 --json > 2026.json"
+    after_help = "Exempel:\n  nara report --round 2026\n  nara report --round 2026 --org 2080\n  nara report --round 2026 --json > 2026.json\n  nara report year --year 2026 --pdf arsrapport-2026.pdf --xlsx arsrapport-2026.xlsx"
 )]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct ReportArgs {
+    /// The yearly report instead of a round's.
+    #[command(subcommand)]
+    pub kind: Option<super::year::ReportKind>,
     /// The round.
-    #[arg(long)]
-    pub round: String,
+    #[arg(long, required = true)]
+    pub round: Option<String>,
     /// Only this organisation (code or name).
     #[arg(long)]
     pub org: Option<String>,
@@ -117,7 +121,10 @@ pub async fn status(app: &App, args: &StatusArgs, out: &Out) -> Result<ExitCode>
 
 /// The scores of a round.
 pub async fn report(app: &App, args: &ReportArgs, out: &Out) -> Result<ExitCode> {
-    let round = super::round_id(&args.round)?;
+    if let Some(super::year::ReportKind::Year(y)) = &args.kind {
+        return super::year::run(app, y, out).await;
+    }
+    let round = super::round_id(args.round.as_deref().unwrap_or_default())?;
     let org = match &args.org {
         Some(o) => Some(
             app.organisations()

@@ -20,9 +20,14 @@ mod suggest;
 #[cfg(test)]
 mod tests;
 mod texts;
+mod words;
 
 pub use suggest::suggestions;
 pub use texts::{AreaText, MAX_BULLETS, MAX_EXAMPLES, MAX_TEXT, Texts};
+pub use words::{
+    ActivityWords, AreaWords, ChapterWords, ChartPoint, CountWords, IndicatorWords, METHOD,
+    NoteWords, ProfileWords, READING, StatementWords, Words, one, paragraphs, signed, two,
+};
 
 /// What a year's report is made from.
 pub struct Input<'a> {
@@ -248,6 +253,10 @@ pub struct YearReport {
     pub indicators: Vec<IndicatorNote>,
     /// The day "försenad" was judged on.
     pub today: Date,
+    /// When each source of the indicators was last fetched or read: "Kolada hämtat
+    /// 2027-02-10" (empty in versions made before it was kept).
+    #[serde(default)]
+    pub sources: Vec<String>,
 }
 
 fn points(s: &Series) -> Vec<Point> {
@@ -458,7 +467,7 @@ pub fn build(input: &Input) -> YearReport {
             }
         })
         .collect();
-    let indicators = (input.catalogue.indicators.iter())
+    let indicators: Vec<IndicatorNote> = (input.catalogue.indicators.iter())
         .filter(|i| !input.public_only || i.is_public())
         .map(|ind| IndicatorNote {
             areas: (ind.areas.iter().map(|a| a.as_str()))
@@ -479,7 +488,63 @@ pub fn build(input: &Input) -> YearReport {
         profiles: (input.organisations.iter())
             .map(|o| profile(input, o, &county_place))
             .collect(),
+        sources: sources(input.values, &indicators),
         indicators,
         today: input.today,
+    }
+}
+
+/// The day of a Unix time in ms (UTC), `2027-02-10`.
+fn day(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!("{}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+}
+
+/// The newest fetch per kind of source of the indicators shown: Kolada, the region's own
+/// files, the demo's made-up values.
+fn sources(values: &Values, shown: &[IndicatorNote]) -> Vec<String> {
+    let mut newest: Vec<(&str, i64)> = Vec::new();
+    for n in shown {
+        let Some(p) = values.provenance(&n.indicator.id) else {
+            continue;
+        };
+        let kind = match p.source.as_str() {
+            "kolada" => "Kolada hämtat",
+            s if s.starts_with("demo") => "Påhittade demovärden lagrade",
+            _ => "Egna filer inlästa",
+        };
+        match newest.iter_mut().find(|(k, _)| *k == kind) {
+            Some(slot) => slot.1 = slot.1.max(p.fetched_at),
+            None => newest.push((kind, p.fetched_at)),
+        }
+    }
+    newest.sort_unstable();
+    (newest.iter())
+        .map(|(kind, ms)| format!("{kind} {}", day(*ms)))
+        .collect()
+}
+
+impl YearReport {
+    /// The report without the internal indicators, for a reader who may see only public ones:
+    /// they leave the chapters (and the arrow counts), the profiles and "Om statistiken".
+    pub fn public_only(mut self) -> Self {
+        let internal: Vec<String> = (self.indicators.iter())
+            .filter(|n| !n.indicator.is_public())
+            .map(|n| n.indicator.id.clone())
+            .collect();
+        if internal.is_empty() {
+            return self;
+        }
+        let hidden = |id: &str| internal.iter().any(|x| x == id);
+        for c in &mut self.chapters {
+            c.indicators.retain(|b| !hidden(&b.indicator.id));
+            c.arrows = arrows(&c.indicators);
+        }
+        for p in &mut self.profiles {
+            p.indicators.retain(|i| !hidden(&i.id));
+        }
+        self.indicators.retain(|n| !hidden(&n.indicator.id));
+        self
     }
 }

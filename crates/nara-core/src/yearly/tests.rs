@@ -409,3 +409,63 @@ fn texts_are_checked_against_the_report() {
     );
     assert!(problems[1].message.contains("A-CCCCCCCC följer inte D1"));
 }
+
+#[test]
+fn a_final_report_for_readers_drops_the_internal_indicators_as_a_public_build_would() {
+    let mut c = county();
+    let id = "U21468";
+    let ind = (c.catalogue.indicators.iter_mut())
+        .find(|i| i.id == id)
+        .unwrap();
+    ind.public = Some(false);
+    let all = model(&c);
+    assert!(all.indicators.iter().any(|n| n.indicator.id == id));
+    let readers = all.clone().public_only();
+    let built = build(&Input {
+        year: 2026,
+        instrument: &c.inst,
+        report: Some(&c.report),
+        organisations: &c.orgs,
+        catalogue: &c.catalogue,
+        values: &c.values,
+        activities: &c.activities,
+        plans: &c.plans,
+        today: Date::parse("2026-11-26").unwrap(),
+        public_only: true,
+    });
+    assert_eq!(readers, built);
+    assert_ne!(readers, all, "the internal indicator was there to drop");
+    let words = Words::new(&readers, &Texts::default());
+    let text = serde_json::to_string(&words).unwrap();
+    assert!(!text.contains(id), "no trace of {id} in the words");
+}
+
+#[test]
+fn the_words_carry_the_numbers_of_the_model() {
+    let c = county();
+    let y = model(&c);
+    let w = Words::new(&y, &Texts::default());
+    assert_eq!(w.chapters.len(), y.chapters.len());
+    for (cw, ch) in w.chapters.iter().zip(&y.chapters) {
+        assert_eq!(cw.median, two(ch.assessment.median));
+        assert_eq!(cw.counts.done, ch.activity_counts.done);
+        for (iw, b) in cw.indicators.iter().zip(&ch.indicators) {
+            let n = b.county.iter().filter(|p| p.value.is_some()).count();
+            let charted = iw.chart.iter().filter(|p| p.county.is_some()).count();
+            assert_eq!(n, charted, "{}: every county value is charted", iw.title);
+            assert_eq!(iw.rows.len(), iw.chart.len());
+        }
+    }
+    for (pw, p) in w.profiles.iter().zip(&y.profiles) {
+        assert_eq!(pw.index, two(p.index));
+        assert_eq!(pw.areas.len(), p.areas.len());
+    }
+    assert_eq!(
+        y.sources,
+        ["Kolada hämtat 1970-01-01"],
+        "the values' fetch time"
+    );
+    assert_eq!(signed(Some(-0.001)), "±0,00");
+    assert_eq!(signed(Some(-0.25)), "−0,25");
+    assert_eq!(signed(Some(0.25)), "+0,25");
+}

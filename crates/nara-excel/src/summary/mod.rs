@@ -28,11 +28,13 @@ mod nyckeltal;
 mod org;
 mod raw_sheet;
 mod style;
+mod year;
 
 pub use activities::{
     ACTIVITIES_SHEET, ACTIVITY_COLUMNS, NO_ACTIVITIES, NO_PLANS, PLAN_COLUMNS, PLANS_SHEET,
 };
 pub use csv::{csv_table, raw_csv};
+pub use year::year_workbook;
 
 /// The aktiviteter and lokala planer a workbook shows (its sheets Aktiviteter and Lokala
 /// planer).

@@ -18,3 +18,4 @@ mod roundtrip;
 mod snapshots;
 mod summary_nyckeltal;
 mod support;
+mod year;
