@@ -182,6 +182,39 @@ fn reachable(addr: &str) -> bool {
         })
 }
 
+/// The årsrapport's first four pages as PNG for the user guide
+/// (`docs/img/arsrapport-pdf-sida-N.png`), rendered at 50 dpi by poppler's `pdftoppm`
+/// (installed by `scripts/ensure-libreoffice.sh` when missing).
+fn year_pages_png() -> Result<()> {
+    let sh = root().join("scripts/ensure-libreoffice.sh");
+    run(
+        "poppler for the PDF's pictures",
+        Command::new("bash").arg(sh),
+    )?;
+    let dir = root().join("target/year-pages");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    run(
+        "the årsrapport's first pages as PNG",
+        Command::new("pdftoppm")
+            .args(["-png", "-r", "50", "-f", "1", "-l", "4"])
+            .arg(root().join("fixtures/exports/arsrapport-exempel.pdf"))
+            .arg(dir.join("sida")),
+    )?;
+    // pdftoppm pads the page number to the width of the last page's.
+    let mut pages: Vec<PathBuf> = (std::fs::read_dir(&dir)?.flatten())
+        .map(|e| e.path())
+        .collect();
+    pages.sort();
+    for (n, from) in pages.iter().enumerate() {
+        let to = root().join(format!("docs/img/arsrapport-pdf-sida-{}.png", n + 1));
+        std::fs::copy(from, &to).with_context(|| format!("{}", from.display()))?;
+    }
+    Ok(())
+}
+
 fn fixtures() -> Result<()> {
     run(
         "example forms (nara-excel)",
@@ -211,6 +244,21 @@ fn fixtures() -> Result<()> {
             ]),
         )?;
     }
+    run(
+        "the demo's årsrapport as PDF and Excel appendix (nara-app)",
+        cargo().args([
+            "run",
+            "--quiet",
+            "-p",
+            "nara-app",
+            "--example",
+            "make_year_fixture",
+            "--",
+            "fixtures/exports/arsrapport-exempel.pdf",
+            "fixtures/exports/arsrapport-bilaga-exempel.xlsx",
+        ]),
+    )?;
+    year_pages_png()?;
     eprintln!("\nxtask fixtures: written under fixtures/");
     Ok(())
 }

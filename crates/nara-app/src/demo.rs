@@ -279,7 +279,53 @@ pub async fn run(store: &dyn Store, opts: &Options) -> Result<Summary> {
     }
     summary.indicator_values = indicators(store, &orgs, opts.last_round, opts.seed).await?;
     summary.activities = activities(store, &orgs, &summary.rounds, opts.seed).await?;
+    year_texts(store, opts.last_round).await?;
     Ok(summary)
+}
+
+/// The coordinator's draft texts of the newest year's årsrapport, so the demo shows a complete
+/// report: Nära's own suggestions as the summary, a short text and up to two good examples per
+/// delmål, and two organisations' reflections — each marked as demo text.
+async fn year_texts(store: &dyn Store, year: u16) -> Result<()> {
+    use nara_core::yearly::{AreaText, Texts, suggestions};
+    let report = crate::yearly::live(store, year).await?;
+    let mut texts = Texts {
+        summary: suggestions(&report).into_iter().take(4).collect(),
+        ..Texts::default()
+    };
+    for c in &report.chapters {
+        let examples: Vec<String> = (c.activities.iter())
+            .filter(|a| !a.result.is_empty())
+            .take(2)
+            .map(|a| a.id.clone())
+            .collect();
+        let text = format!(
+            "(Demotext.) Under året har arbetet med {} fortsatt. {} aktiviteter följer delmålet;              de goda exemplen visar hur kommunerna och regionen arbetar tillsammans.",
+            c.name.to_lowercase(),
+            c.activities.len()
+        );
+        texts
+            .areas
+            .insert(c.id.to_string(), AreaText { text, examples });
+    }
+    for p in report.profiles.iter().skip(1).take(2) {
+        texts.reflections.insert(
+            p.code.to_string(),
+            format!(
+                "(Demotext.) I {} har vi under året byggt upp samverkan kring de mest sjuka                  äldre. Nästa steg är gemensamma rutiner med hälsocentralen.",
+                p.name
+            ),
+        );
+    }
+    match crate::yearly::save_texts(store, year, texts, "demo").await? {
+        Ok(()) => Ok(()),
+        Err(p) => Err(Error::Invalid(format!(
+            "Demons texter till årsrapporten gick inte igenom: {}",
+            (p.iter().map(|x| x.message.as_str()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ))),
+    }
 }
 
 /// The source the made-up nyckeltal are stored under, so no one takes them for Kolada's.

@@ -56,12 +56,28 @@ contract!(a_year_report_is_drafted_then_frozen, |store: Arc<
             examples: vec![other.id.to_string()],
         },
     );
+    // The demo wrote a draft of its own: a summary from Nära's suggestions and demo texts.
+    let demo = view(s, 2026, true).await.unwrap();
+    assert!((1..=4).contains(&demo.texts.summary.len()));
+    assert_eq!(demo.texts.areas.len(), 5);
+    assert!(
+        demo.texts
+            .areas
+            .values()
+            .all(|a| a.text.starts_with("(Demotext.)"))
+    );
+    assert_eq!(demo.texts.reflections.len(), 2);
+    let before = s.year_reports(2026).await.unwrap();
     let problems = save_texts(s, 2026, t.clone(), "samordnare")
         .await
         .unwrap()
         .unwrap_err();
     assert_eq!(problems[0].field, "examples");
-    assert!(s.year_reports(2026).await.unwrap().is_empty());
+    assert_eq!(
+        s.year_reports(2026).await.unwrap(),
+        before,
+        "a refused save changes nothing"
+    );
     let good = (all.iter())
         .find(|a| a.areas.iter().any(|x| x.as_str() == "D1"))
         .unwrap();

@@ -480,3 +480,31 @@ fn activities_and_plans_as_a_workbook_and_as_csv() {
     let list = env.ok(&["activities", "list", "--plans", "--org", "Falun"]);
     assert!(list.contains("Plan ") && !list.contains("    20"), "{list}");
 }
+
+#[test]
+fn report_year_prints_the_overview_and_writes_the_pdf_and_the_appendix() {
+    let env = Env::new();
+    env.ok(&["demo", "-q"]);
+    // No final version yet: a plain message that points to the draft.
+    let out = env.run(&["report", "year", "--year", "2026"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("inte klar ännu") && err.contains("--utkast"),
+        "{err}"
+    );
+    let text = env.ok(&["report", "year", "--year", "2026", "--utkast"]);
+    assert!(text.contains("Årsrapport 2026"), "{text}");
+    assert!(text.contains("D1 Nära för mig: nyckeltal ↗"), "{text}");
+    env.ok(&[
+        "report", "year", "--year", "2026", "--utkast", "--pdf", "ar.pdf", "--xlsx", "ar.xlsx",
+    ]);
+    let pdf = std::fs::read(env.path("ar.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-") && pdf.len() > 20_000);
+    let xlsx = std::fs::read(env.path("ar.xlsx")).unwrap();
+    assert!(xlsx.starts_with(b"PK"));
+    // A round's report still needs its round.
+    let out = env.run(&["report"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--round"));
+}
