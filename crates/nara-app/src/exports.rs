@@ -72,24 +72,15 @@ pub fn org_nyckeltal(
         .collect()
 }
 
-/// Unix ms as `2026-11-25 10:15 UTC`.
-pub fn utc(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format!(
-        "{}-{:02}-{:02} {:02}:{:02} UTC",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
+/// Unix ms as Swedish local time, `2026-11-25 11:15` (core's [`nara_core::fmt::local_time`]).
+pub fn local(ms: i64) -> String {
+    nara_core::fmt::local_time(ms)
 }
 
-/// The day of a time written by [`utc`].
-fn day(utc: &str) -> Result<nara_core::round::Date> {
+/// The day of a time written by [`local`].
+fn day(local: &str) -> Result<nara_core::round::Date> {
     Ok(nara_core::round::Date::parse(
-        utc.get(..10).unwrap_or_default(),
+        local.get(..10).unwrap_or_default(),
     )?)
 }
 
@@ -115,7 +106,7 @@ pub async fn summary(
     let org_names: BTreeMap<String, String> = (orgs.into_iter())
         .map(|o| (o.code.to_string(), o.name))
         .collect();
-    let generated = utc(nara_store::now_ms());
+    let generated = local(nara_store::now_ms());
     let today = day(&generated)?;
     let acts = crate::activities::for_workbook(store, round, None, earlier).await?;
     let bytes = tokio::task::spawn_blocking(move || {
@@ -170,7 +161,7 @@ pub async fn org(
     let org_names: BTreeMap<String, String> = (orgs.into_iter())
         .map(|o| (o.code.to_string(), o.name))
         .collect();
-    let generated = utc(nara_store::now_ms());
+    let generated = local(nara_store::now_ms());
     let today = day(&generated)?;
     let acts = crate::activities::for_workbook(store, round, Some(code), audience.earlier).await?;
     let code_s = code.to_string();
@@ -218,12 +209,10 @@ pub async fn raw_csv(
 #[cfg(test)]
 mod tests {
     #[test]
-    fn utc_times_read_as_calendar_dates() {
-        assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
-        assert_eq!(super::utc(1_835_481_540_000), "2028-02-29 23:59 UTC");
-        assert_eq!(
-            super::utc(1_835_481_540_000 + 60_000),
-            "2028-03-01 00:00 UTC"
-        );
+    fn local_times_read_as_calendar_dates() {
+        assert_eq!(super::local(0), "1970-01-01 01:00");
+        assert_eq!(super::local(1_835_481_540_000), "2028-03-01 00:59");
+        let day = super::day(&super::local(1_835_481_540_000)).unwrap();
+        assert_eq!(day.to_string(), "2028-03-01");
     }
 }

@@ -82,7 +82,7 @@ impl App {
 
     /// Today's date by the store's clock (UTC).
     pub fn today(&self) -> Result<Date> {
-        let day = crate::exports::utc(self.now());
+        let day = crate::exports::local(self.now());
         Ok(Date::parse(day.get(..10).unwrap_or_default())?)
     }
 

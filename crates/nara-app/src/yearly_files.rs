@@ -12,7 +12,7 @@ use crate::{Error, Result};
 
 /// The version in words: "Version 2, slutlig 2027-03-01 09:12 UTC av samordnare." or the draft's.
 pub fn state_words(v: &YearView) -> String {
-    let when = crate::exports::utc;
+    let when = crate::exports::local;
     match (v.version, &v.made) {
         (Some(n), Some((by, at))) => format!("Version {n}, slutlig {} av {by}.", when(*at)),
         (None, Some((by, at))) => {

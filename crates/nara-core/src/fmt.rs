@@ -49,6 +49,40 @@ pub fn signed(x: f64, places: usize) -> String {
     }
 }
 
+/// The offset of Swedish local time (Europe/Stockholm) at a moment, in hours: summer time (+2)
+/// from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC, as the EU
+/// rule has it since 1996; +1 otherwise.
+fn stockholm_offset(t: time::OffsetDateTime) -> i64 {
+    let last_sunday = |month: time::Month| {
+        let end = time::Date::from_calendar_date(t.year(), month, 31).unwrap_or(time::Date::MIN);
+        let back = i64::from(end.weekday().number_days_from_sunday());
+        i64::from(end.to_julian_day()) - back
+    };
+    let moment = |julian: i64| (julian - 2_440_588) * 86_400 + 3_600;
+    let now = t.unix_timestamp();
+    let (start, end) = (
+        moment(last_sunday(time::Month::March)),
+        moment(last_sunday(time::Month::October)),
+    );
+    if (start..end).contains(&now) { 2 } else { 1 }
+}
+
+/// Unix ms as Swedish local time (Europe/Stockholm, with summer time): `2026-11-25 11:15`.
+/// Every time people read — pages, the audit log, "Skapad" in the workbooks — is written so.
+pub fn local_time(ms: i64) -> String {
+    let utc = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let t = utc + time::Duration::hours(stockholm_offset(utc));
+    format!(
+        "{}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +100,30 @@ mod tests {
         assert_eq!(signed(0.5, 2), "+0,50");
         assert_eq!(signed(-0.25, 2), "-0,25");
         assert_eq!(signed(0.0001, 2), "0,00");
+    }
+
+    #[test]
+    fn times_are_swedish_local_time_with_summer_time() {
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        let ms = |s: &str| {
+            let n: Vec<u32> = (s.split(['-', ' ', ':']))
+                .map(|x| x.parse().unwrap())
+                .collect();
+            let month = time::Month::try_from(n[1] as u8).unwrap();
+            (time::Date::from_calendar_date(n[0] as i32, month, n[2] as u8).unwrap())
+                .with_hms(n[3] as u8, n[4] as u8, 0)
+                .unwrap()
+                .assume_utc()
+                .unix_timestamp()
+                * 1000
+        };
+        assert_eq!(local_time(ms("2026-11-25 10:15")), "2026-11-25 11:15");
+        assert_eq!(local_time(ms("2026-07-01 10:15")), "2026-07-01 12:15");
+        assert_eq!(local_time(ms("2026-03-29 00:59")), "2026-03-29 01:59");
+        assert_eq!(local_time(ms("2026-03-29 01:00")), "2026-03-29 03:00");
+        assert_eq!(local_time(ms("2026-10-25 00:59")), "2026-10-25 02:59");
+        assert_eq!(local_time(ms("2026-10-25 01:00")), "2026-10-25 02:00");
+        assert_eq!(local_time(ms("2026-12-31 23:30")), "2027-01-01 00:30");
+        assert_eq!(local_time(0), "1970-01-01 01:00");
     }
 }

@@ -139,7 +139,7 @@ pub fn error_page(status: StatusCode, title: &str, message: String) -> Response 
     (status, Html(html)).into_response()
 }
 
-/// Unix ms as a readable UTC time.
+/// Unix ms as Swedish local time (Europe/Stockholm, with summer time).
 pub fn when(ms: i64) -> String {
-    nara_app::exports::utc(ms)
+    nara_app::exports::local(ms)
 }

@@ -110,7 +110,7 @@ pub async fn status(app: &App, args: &StatusArgs, out: &Out) -> Result<ExitCode>
             };
             let state = w.saved_at.map_or_else(
                 || "ej påbörjad".to_string(),
-                |t| format!("utkast sparat {}", nara_app::exports::utc(t)),
+                |t| format!("utkast sparat {}", nara_app::exports::local(t)),
             );
             println!("  {} {:<30} {who}: {state}", w.org, w.unit);
         }

@@ -494,11 +494,10 @@ pub fn build(input: &Input) -> YearReport {
     }
 }
 
-/// The day of a Unix time in ms (UTC), `2027-02-10`.
+/// The day of a Unix time in ms in Swedish local time, `2027-02-10`.
 fn day(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format!("{}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+    let t = crate::fmt::local_time(ms);
+    t.get(..10).unwrap_or_default().to_string()
 }
 
 /// The newest fetch per kind of source of the indicators shown: Kolada, the region's own

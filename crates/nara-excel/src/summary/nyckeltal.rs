@@ -120,11 +120,10 @@ fn is_demo(p: Option<&Provenance>) -> bool {
     p.is_some_and(|p| p.source == DEMO_SOURCE)
 }
 
-/// `2026-11-02` from Unix ms.
+/// `2026-11-02` from Unix ms, the day in Swedish local time.
 fn date(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format!("{}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+    let t = nara_core::fmt::local_time(ms);
+    t.get(..10).unwrap_or_default().to_string()
 }
 
 /// The caption of an indicator with its note and where its values came from: "Källa: Kolada

@@ -109,7 +109,7 @@ async fn page(
             }
         })
         .collect();
-    let this_year = nara_app::exports::utc(state.app.now())
+    let this_year = nara_app::exports::local(state.app.now())
         .get(..4)
         .and_then(|y| y.parse::<u16>().ok())
         .unwrap_or(2026);
