@@ -28,6 +28,18 @@ pub fn suggestions(r: &YearReport) -> Vec<String> {
             signed(*d)
         ));
     }
+    // Every change under the threshold: say so, with the largest.
+    let largest = (r.chapters.iter())
+        .filter_map(|c| Some((c, c.assessment.change?)))
+        .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()));
+    if let (true, Some((c, d)), Some(prev)) = (changed.is_empty(), largest, r.previous_round) {
+        out.push(format!(
+            "Självskattningen är i stort sett oförändrad sedan {prev}: ingen ändring av länets medelvärde är större än tröskeln (störst för {} {}, {} steg).",
+            c.id,
+            c.name,
+            signed(d)
+        ));
+    }
     // The weakest delmål in the self-assessment.
     if let Some(c) = (r.chapters.iter())
         .filter(|c| c.assessment.mean.is_some())
@@ -57,6 +69,9 @@ pub fn suggestions(r: &YearReport) -> Vec<String> {
         out.push(format!(
             "Av de nyckeltal som kan jämföras med året innan har {pos} utvecklats positivt, {flat} är oförändrade och {neg} har utvecklats negativt för länet."
         ));
+    }
+    if let Some(line) = largest_indicator_move(r) {
+        out.push(line);
     }
     // The activities (each once, though it may follow several delmål).
     let all: Vec<&super::ActivityLine> = r.profiles.iter().flat_map(|p| &p.activities).collect();
@@ -114,4 +129,46 @@ fn signed(d: f64) -> String {
     } else {
         format!("+{}", decimal(d, 2))
     }
+}
+
+/// The indicator whose county value moved most (relative to its previous value) among those
+/// judged ↗ or ↘, each indicator once though it may follow several delmål.
+fn largest_indicator_move(r: &YearReport) -> Option<String> {
+    use crate::indicator::view::Judgement;
+    let mut best: Option<(f64, String)> = None;
+    let mut seen: Vec<&str> = Vec::new();
+    for b in r.chapters.iter().flat_map(|c| &c.indicators) {
+        if seen.contains(&b.indicator.id.as_str()) {
+            continue;
+        }
+        seen.push(&b.indicator.id);
+        let word = match b.judgement {
+            Some(Judgement::Positive) => "en positiv",
+            Some(Judgement::Negative) => "en negativ",
+            _ => continue,
+        };
+        let mut shown = b
+            .county
+            .iter()
+            .rev()
+            .filter_map(|p| Some((p.year, p.value?)));
+        let (Some((y1, now)), Some((y0, before))) = (shown.next(), shown.next()) else {
+            continue;
+        };
+        if before == 0.0 {
+            continue;
+        }
+        let size = ((now - before) / before).abs();
+        if best.as_ref().is_none_or(|(s, _)| size > *s) {
+            let line = format!(
+                "Störst förändring bland nyckeltalen: {} ({}) gick i länet från {} ({y0}) till {} ({y1}), {word} utveckling.",
+                b.indicator.title,
+                b.indicator.id,
+                decimal(before, 1),
+                decimal(now, 1)
+            );
+            best = Some((size, line));
+        }
+    }
+    best.map(|(_, line)| line)
 }

@@ -332,6 +332,14 @@ fn suggestions_say_what_the_numbers_say() {
         "{without}"
     );
     assert!(s.iter().any(|x| x.contains("positivt")), "{s:?}");
+    // The largest single move among the judged indicators (U70448 stayed within the threshold).
+    assert!(
+        s.iter().any(|x| x.contains(
+            "(U21468) gick i länet från 80,0 (2023) till 83,0 (2024), en positiv utveckling"
+        )),
+        "{s:?}"
+    );
+    assert!(!s.iter().any(|x| x.contains("U70448")), "{s:?}");
 }
 
 #[test]
@@ -468,4 +476,18 @@ fn the_words_carry_the_numbers_of_the_model() {
     assert_eq!(signed(Some(-0.001)), "±0,00");
     assert_eq!(signed(Some(-0.25)), "−0,25");
     assert_eq!(signed(Some(0.25)), "+0,25");
+}
+
+#[test]
+fn a_self_assessment_within_the_threshold_is_said_to_be_unchanged_with_its_largest_move() {
+    let mut y = model(&county());
+    for c in &mut y.chapters {
+        if c.assessment.change.is_some() {
+            c.assessment.direction = Some("oförändrad".into());
+        }
+    }
+    let s = suggestions(&y);
+    let line = s.iter().find(|x| x.contains("i stort sett oförändrad")).unwrap();
+    assert!(line.contains("sedan 2025") && line.contains("D1"), "{line}");
+    assert!(!s.iter().any(|x| x.contains("har höjts mest")), "{s:?}");
 }
