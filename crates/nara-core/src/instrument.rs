@@ -36,6 +36,9 @@ pub struct InstrumentParts {
     pub areas: Vec<Area>,
 }
 
+/// How many shades a band is graded in (see [`Instrument::shade`]).
+pub const SHADES: usize = 5;
+
 /// A versioned set of areas, statements, the scale and the scoring settings. The fields are
 /// private: an instrument exists only as [`Instrument::from_toml`] (or [`Instrument::dalarna`])
 /// has validated it, so every reader may rely on a scale with levels, areas with statements and
@@ -391,6 +394,25 @@ impl Instrument {
             .rev()
             .find(|b| b.from.is_none_or(|f| score + 1e-9 >= f))
             .unwrap_or(&self.scoring.bands[0])
+    }
+
+    /// How deep into its band a score lies, in `SHADES` steps (0 at the band's lower edge,
+    /// `SHADES - 1` at its upper), so a heat map can grade its tint: 2,04 and 2,96 share a band
+    /// but not a shade. The first band starts at the scale's lowest value, the last ends at its
+    /// highest.
+    pub fn shade(&self, score: f64) -> usize {
+        let bands = &self.scoring.bands;
+        let band = self.band(score);
+        let i = bands.iter().position(|b| b.id == band.id).unwrap_or(0);
+        let lo = band.from.unwrap_or_else(|| self.scale_min());
+        let hi = (bands.get(i + 1))
+            .and_then(|b| b.from)
+            .unwrap_or_else(|| self.scale_max());
+        if hi <= lo {
+            return 0;
+        }
+        let at = ((score - lo) / (hi - lo)).clamp(0.0, 1.0);
+        ((at * SHADES as f64) as usize).min(SHADES - 1)
     }
 
     /// Every statement with its area, in instrument order.

@@ -50,6 +50,13 @@ async fn band_css(State(state): State<AppState>) -> Response {
                 .take(7)
                 .collect();
             css.push_str(&format!(".band-{id} {{ background-color: {color}; }}\n"));
+            // The heat map's cells: the band's colour mixed with white, deeper with the score.
+            for k in 0..nara_core::instrument::SHADES {
+                let pct = 14 + 7 * k;
+                css.push_str(&format!(
+                    ".tint-{id}.shade-{k} {{ background-color: color-mix(in srgb, {color} {pct}%, #fff); }}\n"
+                ));
+            }
         }
     }
     (

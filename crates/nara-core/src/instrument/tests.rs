@@ -260,3 +260,20 @@ fn toml_round_trips() {
     let again = Instrument::from_toml(&i.to_toml()).unwrap();
     assert_eq!(i, again);
 }
+
+#[test]
+fn a_score_is_shaded_by_how_deep_into_its_band_it_lies() {
+    let inst = Instrument::dalarna();
+    // Bands: utmaning 1–2, på väg 2–3, styrka 3–4; five shades each.
+    assert_eq!(inst.band(2.04).id, inst.band(2.96).id);
+    assert_eq!(inst.shade(2.04), 0);
+    assert_eq!(inst.shade(2.96), SHADES - 1);
+    assert_eq!(inst.shade(2.5), 2);
+    assert_eq!(inst.shade(1.0), 0);
+    assert_eq!(
+        inst.shade(4.0),
+        SHADES - 1,
+        "the top of the scale is the last shade"
+    );
+    assert_eq!(inst.shade(3.0), 0, "a band starts at its first shade");
+}

@@ -487,7 +487,10 @@ fn a_self_assessment_within_the_threshold_is_said_to_be_unchanged_with_its_large
         }
     }
     let s = suggestions(&y);
-    let line = s.iter().find(|x| x.contains("i stort sett oförändrad")).unwrap();
+    let line = s
+        .iter()
+        .find(|x| x.contains("i stort sett oförändrad"))
+        .unwrap();
     assert!(line.contains("sedan 2025") && line.contains("D1"), "{line}");
     assert!(!s.iter().any(|x| x.contains("har höjts mest")), "{s:?}");
 }

@@ -9,7 +9,7 @@ use nara_core::report::{OrgReport, RoundReport};
 use nara_core::{Instrument, fmt};
 use serde::Serialize;
 
-use super::{Cell, LegendItem, cell, legend};
+use super::{Cell, cell, legend};
 use crate::AppState;
 use crate::access::{audience, need_county};
 use crate::error::{AppError, AppResult};
@@ -76,7 +76,7 @@ pub struct AreaPage {
     /// Bars of the organisations.
     pub bars: svg::Bars,
     /// The band legend.
-    pub legend: Vec<LegendItem>,
+    pub legend: super::Legend,
 }
 
 /// `GET /omgangar/{round}/delmal/{area}`.

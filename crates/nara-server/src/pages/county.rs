@@ -10,7 +10,7 @@ use nara_core::scoring::Stats;
 use nara_core::{Instrument, fmt};
 use serde::Serialize;
 
-use super::{Cell, LegendItem, cell, change_text, index_cell, legend, no_index_note};
+use super::{Cell, cell, change_text, index_cell, legend, no_index_note};
 use crate::AppState;
 use crate::access::{audience, indicators_public_only, need_county};
 use crate::error::AppResult;
@@ -107,7 +107,7 @@ pub struct CountyPage {
     /// The radar's numbers.
     pub radar_rows: Vec<DataRow>,
     /// The band legend.
-    pub legend: Vec<LegendItem>,
+    pub legend: super::Legend,
     /// The nyckeltal of one delmål (its snapshot is in `pages::nyckeltal`).
     #[serde(skip)]
     pub nyckeltal: super::nyckeltal::CountySection,

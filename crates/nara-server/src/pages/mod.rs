@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Router;
-use nara_core::scoring::Change;
+use nara_core::scoring::{Change, Direction};
 use nara_core::{Instrument, fmt};
 use serde::Serialize;
 
@@ -43,8 +43,9 @@ pub fn router() -> Router<AppState> {
         .merge(yearly::router())
 }
 
-/// A score cell (`templates/cell.html`): a colour swatch (hidden from screen readers), the
-/// value, the band in words, and the change; a page shows it with `{{ cell|safe }}`.
+/// A score cell (`templates/cell.html`): the whole cell tinted by its band, graded by how deep
+/// into the band the score lies (so 2,04 and 2,96 differ), the value, the band in words, and
+/// the change with a coloured arrow; a page shows it with `{{ cell|safe }}`.
 #[derive(Template, Debug, Serialize)]
 #[template(path = "cell.html")]
 pub struct Cell {
@@ -54,17 +55,25 @@ pub struct Cell {
     pub band: String,
     /// `band-styrka`; empty when unscored.
     pub class: String,
-    /// The change since the previous round, as text (`↑ +0,50 förbättrad`); empty when none.
+    /// `tint-styrka shade-3`: the cell's background; empty when unscored.
+    pub tint: String,
+    /// The change since the previous round: `↑ +0,50`; empty when none.
     pub change: String,
+    /// The change in words for screen readers (`förbättrad`); the arrow says it to the eye.
+    pub change_word: String,
+    /// `up`, `down` or `same`: the arrow's colour.
+    pub change_class: &'static str,
 }
 
 fn band_class(id: &str) -> String {
-    format!(
-        "band-{}",
-        id.chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect::<String>()
-    )
+    format!("band-{}", css_id(id))
+}
+
+/// A band id as it may stand in a class name.
+pub(crate) fn css_id(id: &str) -> String {
+    id.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
 }
 
 fn cell(inst: &Instrument, score: Option<f64>, change: Option<&Change>) -> Cell {
@@ -73,7 +82,18 @@ fn cell(inst: &Instrument, score: Option<f64>, change: Option<&Change>) -> Cell 
         text: fmt::score(score),
         band: band.map(|b| b.label.clone()).unwrap_or_default(),
         class: band.map(|b| band_class(&b.id)).unwrap_or_default(),
+        tint: (band.zip(score))
+            .map(|(b, s)| format!("tint-{} shade-{}", css_id(&b.id), inst.shade(s)))
+            .unwrap_or_default(),
         change: change.map(change_text).unwrap_or_default(),
+        change_word: change
+            .map(|c| c.direction.label().to_string())
+            .unwrap_or_default(),
+        change_class: match change.map(|c| c.direction) {
+            Some(Direction::Up) => "up",
+            Some(Direction::Down) => "down",
+            _ => "same",
+        },
     }
 }
 
@@ -95,17 +115,26 @@ fn no_index_note(inst: &Instrument, specific: Option<String>, any_missing: bool)
         .unwrap_or_default()
 }
 
-/// `↑ +0,50 (förbättrad)`.
+/// `↑ +0,50`, `↓ −0,25` (a real minus sign), `→ +0,10`: the arrow and the change; what the
+/// arrow means is said once in the legend (and to screen readers in the cell).
 pub fn change_text(c: &Change) -> String {
     format!(
-        "{} {} ({})",
+        "{} {}",
         c.direction.arrow(),
-        fmt::signed(c.delta, 2),
-        c.direction.label()
+        fmt::signed(c.delta, 2).replace('-', "−")
     )
 }
 
-/// The legend of the bands.
+/// The legend of a heat map: the bands and the change threshold.
+#[derive(Debug, Serialize)]
+pub struct Legend {
+    /// The bands.
+    pub items: Vec<LegendItem>,
+    /// The change under which a change counts as none: `0,25`.
+    pub threshold: String,
+}
+
+/// One band of the legend.
 #[derive(Debug, Serialize)]
 pub struct LegendItem {
     /// The label.
@@ -116,16 +145,19 @@ pub struct LegendItem {
     pub range: String,
 }
 
-fn legend(inst: &Instrument) -> Vec<LegendItem> {
+fn legend(inst: &Instrument) -> Legend {
     let bands = &inst.scoring().bands;
-    bands
+    let items = bands
         .iter()
         .enumerate()
         .map(|(i, b)| {
             let from = b.from.unwrap_or_else(|| inst.scale_min());
-            let range = match bands.get(i + 1).and_then(|n| n.from) {
-                Some(to) => format!("{}–{}", fmt::decimal(from, 1), fmt::decimal(to, 1)),
-                None => format!("från {}", fmt::decimal(from, 1)),
+            let range = match (i, bands.get(i + 1).and_then(|n| n.from)) {
+                (0, Some(to)) => format!("under {}", fmt::decimal(to, 1)),
+                (_, Some(to)) => {
+                    format!("{}–{}", fmt::decimal(from, 1), fmt::decimal(to - 0.01, 2))
+                }
+                (_, None) => format!("{} och över", fmt::decimal(from, 1)),
             };
             LegendItem {
                 label: b.label.clone(),
@@ -133,7 +165,11 @@ fn legend(inst: &Instrument) -> Vec<LegendItem> {
                 range,
             }
         })
-        .collect()
+        .collect();
+    Legend {
+        items,
+        threshold: fmt::decimal(inst.scoring().change_threshold, 2),
+    }
 }
 
 /// Any unknown path.

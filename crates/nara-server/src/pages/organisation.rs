@@ -11,7 +11,7 @@ use nara_core::{Instrument, OrgCode, RoundId, UnitName, fmt};
 use serde::Serialize;
 
 use super::county::{AreaHead, DataRow, OrgRow, StatRow, county_stats, data_rows, heat_row};
-use super::{Cell, LegendItem, cell, index_cell, legend, no_index_note};
+use super::{Cell, cell, index_cell, legend, no_index_note};
 use crate::AppState;
 use crate::access::{audience, county_visible, indicators_public_only, need_org, org_visible};
 use crate::error::{AppError, AppResult};
@@ -211,7 +211,7 @@ pub struct OrgPage {
     /// Comments.
     pub comments: Vec<CommentGroup>,
     /// The band legend.
-    pub legend: Vec<LegendItem>,
+    pub legend: super::Legend,
     /// Link to the organisation report download (empty when not available).
     pub download: String,
     /// The nyckeltal, after the self-assessment (its snapshot is in `pages::nyckeltal`).

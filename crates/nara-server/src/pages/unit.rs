@@ -11,7 +11,7 @@ use nara_core::{Instrument, Response, UnitName, fmt};
 use serde::Serialize;
 
 use super::county::DataRow;
-use super::{Cell, LegendItem, cell, index_cell, legend};
+use super::{Cell, cell, index_cell, legend};
 use crate::AppState;
 use crate::access::{audience, need_org};
 use crate::error::{AppError, AppResult};
@@ -80,7 +80,7 @@ pub struct UnitPage {
     /// Its numbers.
     pub radar_rows: Vec<DataRow>,
     /// The band legend.
-    pub legend: Vec<LegendItem>,
+    pub legend: super::Legend,
 }
 
 /// `GET /omgangar/{round}/org/{code}/enhet/{unit}`.

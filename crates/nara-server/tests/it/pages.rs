@@ -476,10 +476,7 @@ async fn hostile_names_are_escaped_by_askama_in_the_charts_and_the_tables() {
         .find(|r| r.contains(&format!("/org/{}\"", w.own)))
         .unwrap();
     assert!(row.contains(&format!(">{escaped}</a>")), "{row}");
-    assert!(
-        row.contains("<td class=\"num\"><span class=\"swatch band-"),
-        "{row}"
-    );
+    assert!(row.contains("<td class=\"num heat tint-"), "{row}");
     // The delmål's bars: the label (shortened to fit) and the description.
     assert!(
         area.contains("&#60;script&#62;&#34;O&#39;Brien&#34; &#38; Co&#60;/s…</text>"),
@@ -505,4 +502,37 @@ async fn hostile_names_are_escaped_by_askama_in_the_charts_and_the_tables() {
     // The unit's page: its radar and heading.
     assert!(unit_page.contains(&format!("<h1>{unit_escaped}</h1>")));
     assert!(unit_page.contains(&format!("{unit_escaped} per delmål</title>")));
+}
+
+#[tokio::test]
+async fn the_heat_map_tints_whole_cells_by_band_and_shade_and_explains_its_arrows() {
+    let w = crate::support::world().await;
+    let mut admin = crate::support::Client::new(&w);
+    admin.sign_in("admin").await;
+    let page = admin.get("/omgangar/2026").await;
+    assert_eq!(page.status, axum::http::StatusCode::OK);
+    let b = &page.body;
+    // Every scored cell is tinted; a change is an arrow and a number, never "(oförändrad)".
+    assert!(b.contains("class=\"num heat tint-"), "tinted cells");
+    let seen = b.replace("<span class=\"visually-hidden\"> (oförändrad)</span>", "");
+    assert!(
+        b.contains("visually-hidden\"> (oförändrad)"),
+        "said to screen readers"
+    );
+    assert!(!seen.contains("(oförändrad)"), "not written in every cell");
+    assert!(!b.contains("→ -"), "a real minus sign");
+    assert!(
+        b.contains("Pilarna:") && b.contains("0,25 steg"),
+        "the legend says the threshold"
+    );
+    assert!(b.contains("under 2,0") && b.contains("2,0–2,99") && b.contains("3,0 och över"));
+    // The stylesheet grades every band.
+    let css = admin.get("/static/band.css").await;
+    for k in 0..nara_core::instrument::SHADES {
+        assert!(
+            css.body.contains(&format!(".tint-styrka.shade-{k} ")),
+            "{}",
+            css.body
+        );
+    }
 }
