@@ -135,7 +135,13 @@ impl IntoResponse for AppError {
             home: true,
         };
         let html = askama::Template::render(&page).unwrap_or_else(|_| self.message());
-        (status, Html(html)).into_response()
+        let info = crate::framed::ErrorInfo {
+            title: page.title.clone(),
+            message: page.message.clone(),
+        };
+        let mut res = (status, Html(html)).into_response();
+        res.extensions_mut().insert(info);
+        res
     }
 }
 

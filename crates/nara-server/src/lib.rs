@@ -26,6 +26,7 @@ pub mod auth;
 pub mod downloads;
 pub mod error;
 pub mod extract;
+pub mod framed;
 pub mod layout;
 pub mod online;
 pub mod pages;
@@ -325,7 +326,11 @@ pub fn router(state: AppState) -> Router {
         ))
         // ... but these.
         .merge(file_routes(c))
-        .fallback(pages::not_found);
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            framed::errors_in_the_frame,
+        ));
     let hard_cap = c
         .body_limit
         .max(INSTRUMENT_BODY_LIMIT)

@@ -536,3 +536,34 @@ async fn the_heat_map_tints_whole_cells_by_band_and_shade_and_explains_its_arrow
         );
     }
 }
+
+#[tokio::test]
+async fn error_pages_keep_the_menu_for_someone_signed_in() {
+    use axum::http::StatusCode;
+    let w = crate::support::world().await;
+    let mut admin = crate::support::Client::new(&w);
+    admin.sign_in("admin").await;
+    let missing = admin.get("/finns-inte").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.body.contains("aria-label=\"Huvudmeny\""),
+        "{}",
+        missing.body
+    );
+    assert!(missing.body.contains("Sidan finns inte"));
+    let no_year = admin.get("/arsrapport/1999x").await;
+    assert_eq!(no_year.status, StatusCode::NOT_FOUND);
+    assert!(no_year.body.contains("Huvudmeny") && no_year.body.contains("1999x"));
+    let mut reader = crate::support::Client::new(&w);
+    reader.sign_in("reader").await;
+    let forbidden = reader.get("/admin/anvandare").await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    assert!(forbidden.body.contains("Huvudmeny") && forbidden.body.contains("Ingen behörighet"));
+    // Signed out: the plain page, and the API keeps its own answer.
+    let mut nobody = crate::support::Client::new(&w);
+    let plain = nobody.get("/finns-inte").await;
+    assert_eq!(plain.status, StatusCode::NOT_FOUND);
+    assert!(!plain.body.contains("Huvudmeny"));
+    let api = admin.get("/api/v1/rounds/1999/summary").await;
+    assert!(!api.body.contains("Huvudmeny"), "{}", api.body);
+}
