@@ -239,3 +239,9 @@ mod tests {
         assert_eq!(own.organisations[0].kolada_id(), "0021");
     }
 }
+
+/// An organisation's name with its code, written so a kommun code is not read as a year:
+/// `Gagnef (kod 2026)`, never `Gagnef (2026)` beside "omgång 2026".
+pub fn with_code(name: &str, code: impl std::fmt::Display) -> String {
+    format!("{name} (kod {code})")
+}

@@ -88,7 +88,10 @@ pub fn available(v: &Viewer, round: &Round, orgs: &[Organisation]) -> Vec<Downlo
     for o in orgs.iter().filter(|o| org_visible(v, round, &o.code)) {
         out.push(Download {
             href: format!("/omgangar/{rid}/export/org/{}", o.code),
-            label: format!("Rapport för {} ({})", o.name, o.code),
+            label: format!(
+                "Rapport för {}",
+                nara_core::org::with_code(&o.name, &o.code)
+            ),
             note: "Excel".into(),
         });
     }

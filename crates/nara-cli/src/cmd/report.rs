@@ -70,7 +70,7 @@ pub async fn status(app: &App, args: &StatusArgs, out: &Out) -> Result<ExitCode>
         if o.units.is_empty() {
             continue;
         }
-        println!("{} ({})", o.name, o.code);
+        println!("{}", nara_core::org::with_code(&o.name, &o.code));
         for u in &o.units {
             let raters: Vec<&str> = u
                 .raters
@@ -93,7 +93,7 @@ pub async fn status(app: &App, args: &StatusArgs, out: &Out) -> Result<ExitCode>
     }
     let missing: Vec<String> = t
         .missing()
-        .map(|o| format!("{} ({})", o.name, o.code))
+        .map(|o| nara_core::org::with_code(&o.name, &o.code))
         .collect();
     if !missing.is_empty() {
         println!("Har inte svarat: {}", missing.join(", "));
@@ -182,7 +182,7 @@ pub async fn report(app: &App, args: &ReportArgs, out: &Out) -> Result<ExitCode>
             .collect();
         println!(
             "{:<w$} {:>6} {cells}",
-            format!("{} ({})", o.name, o.code),
+            nara_core::org::with_code(&o.name, &o.code),
             index_cell(o.scores.overall, &mut no_index)
         );
         for u in &o.units {

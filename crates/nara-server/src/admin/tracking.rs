@@ -104,7 +104,7 @@ fn view(layout: Layout, t_round: String, t: &nara_app::report::Tracking) -> Trac
     let answered: Vec<TrackRow> = t
         .answered()
         .map(|o| TrackRow {
-            name: format!("{} ({})", o.name, o.code),
+            name: nara_core::org::with_code(&o.name, &o.code),
             units: o
                 .units
                 .iter()
@@ -135,7 +135,7 @@ fn view(layout: Layout, t_round: String, t: &nara_app::report::Tracking) -> Trac
         .collect();
     let missing: Vec<String> = t
         .missing()
-        .map(|o| format!("{} ({})", o.name, o.code))
+        .map(|o| nara_core::org::with_code(&o.name, &o.code))
         .collect();
     let units: usize = answered.iter().map(|o| o.units.len()).sum();
     // Web answers not yet submitted: not started, or a draft saved.

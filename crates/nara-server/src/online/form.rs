@@ -300,7 +300,7 @@ async fn render_form(
         rollup,
     };
     let org = state.app.organisation(&l.org).await?;
-    let org = format!("{} ({})", org.name, org.code);
+    let org = nara_core::org::with_code(&org.name, &org.code);
     Ok(Html(form_view(token, opened, org, st, &raters).render()?))
 }
 

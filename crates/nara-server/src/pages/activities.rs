@@ -287,7 +287,7 @@ async fn org_view(
     let orgs = crate::snap(state).await?.organisations.clone();
     let page = OrgActivitiesPage {
         layout,
-        name: format!("{} ({})", d.org.name, d.org.code),
+        name: nara_core::org::with_code(&d.org.name, &d.org.code),
         notice,
         plans: d
             .overview

@@ -268,7 +268,7 @@ fn view(layout: Layout, inst: &Instrument, r: &RoundReport, total: usize) -> Cou
             .collect(),
         answered: answered(r, total),
         not_answered: (r.not_answered.iter())
-            .map(|o| format!("{} ({})", o.name, o.id))
+            .map(|o| nara_core::org::with_code(&o.name, &o.id))
             .collect(),
         radar: svg::radar(inst, &title, &labels, &series),
         series: series.iter().map(|s| s.name.to_string()).collect(),

@@ -47,7 +47,10 @@ pub async fn downloads(
         .filter(|o| v.is_admin() || v.org() == Some(&o.code))
         .map(|o| Download {
             href: format!("/omgangar/{rid}/blankett/{}", o.code),
-            label: format!("Blankett för {} ({})", o.name, o.code),
+            label: format!(
+                "Blankett för {}",
+                nara_core::org::with_code(&o.name, &o.code)
+            ),
             note: "Excel, att fylla i".into(),
         })
         .collect();

@@ -393,7 +393,7 @@ fn view(v: OrgView<'_>) -> OrgPage {
     );
     OrgPage {
         preliminary: r.preliminary_note().unwrap_or_default(),
-        name: format!("{} ({})", v.name, v.code),
+        name: nara_core::org::with_code(v.name, v.code),
         areas: area_heads(r, v.see_county),
         units: o.units[shown.clone()]
             .iter()

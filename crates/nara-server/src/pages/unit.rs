@@ -133,7 +133,7 @@ pub async fn unit(
     ];
     let title = format!("{} – {} {rid}", u.name, org.name);
     let layout = layout_for(&state, &viewer, &title, Some(&round), crumbs).await?;
-    let org = format!("{} ({})", org.name, org.code);
+    let org = nara_core::org::with_code(&org.name, &org.code);
     let page = view(
         layout,
         &instrument,
@@ -273,7 +273,7 @@ mod tests {
         let forms = unit_forms(loaded.responses.iter().map(|f| &f.response), |f| {
             f.org == o.code && f.unit.key() == key
         });
-        let org = format!("{} ({})", o.name, o.code);
+        let org = nara_core::org::with_code(&o.name, &o.code);
         let page = view(
             layout(),
             &inst,

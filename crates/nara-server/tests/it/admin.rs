@@ -354,7 +354,7 @@ async fn upload_mixed_batch(w: crate::support::World) {
     );
     let rep = crate::support::report(&w.store, "2026").await;
     for n in &rep.not_answered {
-        assert!(t.contains(&format!("{} ({})", n.name, n.id)));
+        assert!(t.contains(&format!("{} (kod {})", n.name, n.id)));
     }
 }
 

@@ -288,7 +288,7 @@ async fn pages_follow_new_answers_and_status_changes_at_once() {
         .first()
         .expect("the demo leaves some out")
         .clone();
-    assert!(before.contains(&format!("{} ({})", missing.name, missing.id)));
+    assert!(before.contains(&format!("{} (kod {})", missing.name, missing.id)));
     // An answer arrives (as from an import in another process) and the round is published.
     let inst = nara_core::Instrument::dalarna();
     let mut set = AnswerSet::default();

@@ -161,7 +161,12 @@ fn options(name: &str, f: &Posted, d: &OrgData, orgs: &[Organisation]) -> Vec<Op
         "status" => words(PlanStatus::ALL.iter().map(|x| x.label()).collect()),
         "systemledning" => words(Systemledning::ALL.iter().map(|x| x.label()).collect()),
         "parties" => (orgs.iter())
-            .map(|o| (o.code.to_string(), format!("{} ({})", o.name, o.code)))
+            .map(|o| {
+                (
+                    o.code.to_string(),
+                    nara_core::org::with_code(&o.name, &o.code),
+                )
+            })
             .collect(),
         _ => (d.instrument.areas().iter())
             .map(|a| (a.id.to_string(), format!("{} {}", a.id, a.name)))
