@@ -167,6 +167,12 @@ impl Organisations {
     }
 }
 
+/// An organisation's name with its code, written so a kommun code is not read as a year:
+/// `Gagnef (kod 2026)`, never `Gagnef (2026)` beside "omgång 2026".
+pub fn with_code(name: &str, code: impl std::fmt::Display) -> String {
+    format!("{name} (kod {code})")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,10 +244,4 @@ mod tests {
         .unwrap();
         assert_eq!(own.organisations[0].kolada_id(), "0021");
     }
-}
-
-/// An organisation's name with its code, written so a kommun code is not read as a year:
-/// `Gagnef (kod 2026)`, never `Gagnef (2026)` beside "omgång 2026".
-pub fn with_code(name: &str, code: impl std::fmt::Display) -> String {
-    format!("{name} (kod {code})")
 }
