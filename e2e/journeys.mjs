@@ -351,6 +351,28 @@ try {
   for (const [path, name] of [["/admin/anvandare", "konton"], ["/admin/logg", "logg"], ["/admin/instrument", "instrument"], ["/admin/nyckeltal", "nyckeltal-admin"], ["/aktiviteter", "aktiviteter"], ["/aktiviteter/2080", "aktiviteter-organisation"], ["/arsrapport/2026", "arsrapport"], ["/arsrapport/2026/texter", "arsrapport-texter"]]) {
     await visit(admin, path, name, name !== "logg");
   }
+
+  // ------------------------------------------------------------ the årsrapport: the summary written, read and downloaded as a PDF
+  {
+    await admin.goto(base + "/arsrapport/2026/texter");
+    const bullets = ["Länet har tagit tydliga steg mot nära vård.", "Fler kommuner har en gemensam plan med regionen."];
+    await admin.getByLabel("Sammanfattningens punkter").fill(bullets.join("\n"));
+    await admin.getByRole("button", { name: "Spara texterna" }).click();
+    await admin.waitForLoadState();
+    check((await admin.textContent("main")).includes("Texterna är sparade"), "the report's texts are saved");
+    await visit(admin, "/arsrapport/2026", "arsrapport-sammanfattning");
+    const shown = (await admin.locator("#sammanfattning li").allTextContents()).map((t) => t.trim());
+    check(bullets.every((b) => shown.includes(b)), `the summary's bullets are on the report (${shown})`);
+    // The PDF is typeset on the server: give it time.
+    const [pdf] = await Promise.all([
+      admin.waitForEvent("download", { timeout: 120000 }),
+      admin.getByRole("link", { name: "årsrapporten som PDF" }).click(),
+    ]);
+    check(pdf.suggestedFilename() === "arsrapport-2026-utkast.pdf", `the draft's PDF is named as a draft (${pdf.suggestedFilename()})`);
+    const bytes = readFileSync(await pdf.path());
+    check(bytes.subarray(0, 5).toString("latin1") === "%PDF-", "the download is a PDF");
+    check(bytes.length > 20 * 1024, `the PDF holds the report (${bytes.length} bytes)`);
+  }
 } catch (e) {
   failures++;
   console.error(`FAIL: ${e.stack || e}`);

@@ -1,12 +1,16 @@
 //! The årsrapport: the live draft joins the three methods from the demo's data; texts are
 //! checked and stored; a report becomes final only once the year's round is published, and a
-//! final version stays as it was when the data change.
+//! final version stays as it was when the data change. Its PDF and Excel appendix say what
+//! core's words say.
 
-use std::sync::Arc;
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, OnceLock};
 
 use nara_app::demo::{Options, run};
 use nara_app::yearly::{finalise, live, save_texts, view};
-use nara_core::yearly::{AreaText, Texts};
+use nara_app::yearly_files::Which;
+use nara_core::yearly::{AreaText, Texts, Words};
 use nara_core::{RoundId, RoundStatus};
 use nara_store::{Store, contract};
 
@@ -137,3 +141,130 @@ contract!(a_year_report_is_drafted_then_frozen, |store: Arc<
             .any(|a| a.title == "Ändrad efter beslutet")
     );
 });
+
+contract!(the_report_s_files_say_what_its_words_say, |store: Arc<
+    dyn Store,
+>| async move {
+    let s = store.as_ref();
+    nara_app::seed_defaults(s).await.unwrap();
+    run(s, &Options::default()).await.unwrap();
+    let texts = Texts {
+        summary: vec!["Länet har tagit tydliga steg framåt.".into()],
+        ..Texts::default()
+    };
+    save_texts(s, 2026, texts, "samordnare")
+        .await
+        .unwrap()
+        .unwrap();
+    let app = nara_app::App::new(store.clone());
+    let draft = Which {
+        year: 2026,
+        draft: true,
+        public_only: false,
+    };
+    let v = view(s, 2026, true).await.unwrap();
+    let w = Words::new(&v.report, &v.texts);
+    assert_eq!(w.chapters.len(), 5);
+
+    // The PDF: every heading, median, change, profile and newest county value of the words.
+    let (name, pdf) = app.year_report_pdf(draft).await.unwrap();
+    assert_eq!(name, "arsrapport-2026-utkast.pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = pdf_text(&pdf);
+    assert!(text.contains(&w.title), "{text}");
+    assert!(text.contains("Länet har tagit tydliga steg framåt."));
+    let mut values = 0;
+    for c in &w.chapters {
+        assert!(text.contains(&c.heading), "{}", c.heading);
+        assert!(text.contains(&c.median), "{}: median {}", c.id, c.median);
+        let change = format!("Förändring sedan förra omgången: {}.", c.change);
+        assert!(text.contains(&change), "{}: {change}", c.id);
+        for i in &c.indicators {
+            assert!(text.contains(&i.value), "{}: {}", i.title, i.value);
+            values += usize::from(!i.rows.is_empty());
+        }
+    }
+    assert!(values > 0, "the demo has indicators with values");
+    for p in &w.profiles {
+        assert!(text.contains(&p.name), "{}", p.name);
+        let index = format!("Index {}.", p.index);
+        assert!(text.contains(&index), "{}: {index}", p.name);
+    }
+
+    // The workbook: Översikt's medians are the same numbers.
+    let (name, xlsx) = app.year_report_xlsx(draft).await.unwrap();
+    assert_eq!(name, "arsrapport-2026-utkast.xlsx");
+    let medians = overview_medians(&xlsx);
+    assert_eq!(medians.len(), w.chapters.len(), "{medians:?}");
+    for c in &w.chapters {
+        let cell = medians.iter().find(|m| m.0 == c.id).map(|m| m.1);
+        assert_eq!(nara_core::yearly::two(cell.flatten()), c.median, "{}", c.id);
+    }
+    assert!(
+        medians.iter().any(|m| m.1.is_some()),
+        "the demo has medians: {medians:?}"
+    );
+});
+
+/// The text of a PDF as `pdftotext -layout` reads it, every run of white space one space.
+fn pdf_text(pdf: &[u8]) -> String {
+    static READY: OnceLock<Result<(), String>> = OnceLock::new();
+    let ready = READY.get_or_init(|| {
+        let script =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/ensure-libreoffice.sh");
+        let out = Command::new("bash")
+            .arg(&script)
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    });
+    if let Err(e) = ready {
+        panic!("poppler is needed for this test and could not be installed: {e}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("arsrapport.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The sheet Översikt's table per delmål: each row's delmål and its median (`None` when empty).
+fn overview_medians(xlsx: &[u8]) -> Vec<(String, Option<f64>)> {
+    use calamine::{Data, Reader};
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    assert_eq!(wb.sheet_names()[0], "Översikt");
+    let range = wb.worksheet_range("Översikt").unwrap();
+    let rows: Vec<&[Data]> = range.rows().collect();
+    let is_head = |c: &Data| matches!(c, Data::String(s) if s == "Självskattning median");
+    let head = (rows.iter())
+        .position(|r| r.iter().any(is_head))
+        .expect("the table per delmål");
+    let col = rows[head].iter().position(is_head).unwrap();
+    (rows[head + 1..].iter())
+        .take_while(|r| matches!(r.first(), Some(Data::String(id)) if id.starts_with('D')))
+        .map(|r| {
+            let median = match r.get(col) {
+                Some(Data::Float(x)) => Some(*x),
+                Some(Data::Int(x)) => Some(*x as f64),
+                _ => None,
+            };
+            (r[0].to_string(), median)
+        })
+        .collect()
+}

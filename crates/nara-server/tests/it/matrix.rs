@@ -191,9 +191,10 @@ async fn a_respondent_never_sees_another_organisations_numbers_before_publicatio
 }
 
 /// The routes that belong to no round: the nyckeltal (public data; internal local indicators are
-/// filtered inside, see tests/it/nyckeltal.rs), the coordinator's nyckeltal page, and the
-/// aktiviteter with their CSV, API and plan forms (who may edit: tests/it/activities.rs and
-/// tests/it/activity_plans.rs, which also holds the rule before publication).
+/// filtered inside, see tests/it/nyckeltal.rs), the coordinator's nyckeltal page, the
+/// årsrapport with its PDF and Excel files, and the aktiviteter with their CSV, API and plan
+/// forms (who may edit: tests/it/activities.rs and tests/it/activity_plans.rs, which also holds
+/// the rule before publication).
 #[tokio::test]
 async fn the_routes_outside_rounds_for_every_role() {
     let w = world().await;
@@ -212,6 +213,9 @@ async fn the_routes_outside_rounds_for_every_role() {
         "/admin/nyckeltal/mall.xlsx?ar=2024",
         "/arsrapport/2026/texter",
     ];
+    // The årsrapport's files: the coordinator's draft; nothing for others before a final
+    // version (after it: tests/it/yearly.rs).
+    let report_files = ["/arsrapport/2026/pdf", "/arsrapport/2026/excel"];
     // Aktiviteter: the demo world has published rounds, so everyone signed in reads them.
     let everyone = [
         "/arsrapport".to_string(),
@@ -249,6 +253,14 @@ async fn the_routes_outside_rounds_for_every_role() {
             };
             assert_eq!(c.get(path).await.status, want, "{user} {path}");
         }
+        for path in report_files {
+            let want = if user == "admin" {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            };
+            assert_eq!(c.get(path).await.status, want, "{user} {path}");
+        }
     }
     let mut anon = Client::new(&w);
     for path in &api {
@@ -260,6 +272,7 @@ async fn the_routes_outside_rounds_for_every_role() {
     }
     for path in admin_only
         .iter()
+        .chain(&report_files)
         .copied()
         .chain(everyone.iter().map(String::as_str))
         .chain(plan_forms.iter().map(|(p, _)| p.as_str()))

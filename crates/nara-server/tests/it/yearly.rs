@@ -1,10 +1,16 @@
 //! The årsrapport on the web: the coordinator drafts the texts and marks the report final once
-//! the round is published; everyone else sees only the final version.
+//! the round is published; everyone else sees only the final version, as a page, a PDF and an
+//! Excel appendix (the coordinator's with the internal indicators, everyone else's without).
 
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use nara_core::{RoundId, RoundStatus};
 
-use crate::support::{Client, world};
+use crate::support::{Client, World, sheet_cells, world};
+
+/// The PDF's media type.
+const PDF: &str = "application/pdf";
+/// The xlsx media type.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 #[tokio::test]
 async fn the_coordinator_drafts_and_finalises_and_everyone_reads_the_final_version() {
@@ -181,4 +187,121 @@ async fn a_respondent_writes_the_organisations_reflections_for_the_report() {
         reader.get("/arsrapport/2026/reflektion").await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+/// The demo's catalogue with `X-DAL-001` (a local indicator of D4) made internal.
+async fn with_internal_indicator(w: &World) {
+    let toml = nara_core::indicator::DALARNA_TOML;
+    let at = toml.find("id = \"X-DAL-001\"").unwrap();
+    let tail = toml[at..].replacen("public = true\n", "", 1);
+    assert_ne!(tail, toml[at..], "X-DAL-001 was public");
+    let catalogue = format!("{}{tail}", &toml[..at]);
+    nara_app::indicator_view::store_catalogue(w.store.as_ref(), &catalogue, "test")
+        .await
+        .unwrap();
+}
+
+/// Publishes the round 2026 and marks its report final as the coordinator (version 1).
+async fn finalise(w: &World, admin: &mut Client<'_>) {
+    let id = RoundId::parse("2026").unwrap();
+    for to in [RoundStatus::Closed, RoundStatus::Published] {
+        nara_app::rounds::set_status(w.store.as_ref(), id, to, "admin")
+            .await
+            .unwrap();
+    }
+    let token = Client::csrf(&admin.get("/arsrapport/2026/texter").await.body);
+    let r = admin
+        .post("/arsrapport/2026/slutlig", &[("csrf", token.as_str())])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+/// Downloads `path` and checks it is the file `name` of the media type `media`.
+async fn download(c: &mut Client<'_>, path: &str, media: &str, name: &str) -> Vec<u8> {
+    let r = c.get(path).await;
+    assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+    let value = |h: header::HeaderName| {
+        (r.headers.get(h))
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(value(header::CONTENT_TYPE), media, "{path}");
+    assert_eq!(
+        value(header::CONTENT_DISPOSITION),
+        format!("attachment; filename=\"{name}\""),
+        "{path}"
+    );
+    r.bytes
+}
+
+/// Downloads the PDF at `path` (named `name`) and checks that it is one.
+async fn pdf(c: &mut Client<'_>, path: &str, name: &str) {
+    let bytes = download(c, path, PDF, name).await;
+    assert!(bytes.starts_with(b"%PDF-"), "{path}");
+}
+
+/// The workbook at `path` (named `name`): Översikt first; the cells of its sheet Nyckeltal.
+async fn workbook(c: &mut Client<'_>, path: &str, name: &str) -> Vec<String> {
+    use calamine::Reader;
+    let bytes = download(c, path, XLSX, name).await;
+    let wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    let sheets = wb.sheet_names();
+    assert_eq!(
+        sheets.first().map(String::as_str),
+        Some("Översikt"),
+        "{sheets:?}"
+    );
+    sheet_cells(&bytes, "Nyckeltal")
+}
+
+#[tokio::test]
+async fn the_report_downloads_as_pdf_and_workbook_for_those_who_may_read_it() {
+    let w = world().await;
+    with_internal_indicator(&w).await;
+    let mut admin = Client::new(&w);
+    admin.sign_in("admin").await;
+    let (pdf_path, xlsx_path) = ("/arsrapport/2026/pdf", "/arsrapport/2026/excel");
+    pdf(&mut admin, pdf_path, "arsrapport-2026-utkast.pdf").await;
+    let cells = workbook(&mut admin, xlsx_path, "arsrapport-2026-utkast.xlsx").await;
+    assert!(
+        cells.iter().any(|c| c == "X-DAL-001"),
+        "the coordinator's draft"
+    );
+    assert!(cells.iter().any(|c| c == "U21468"), "{cells:?}");
+
+    // Before a final version: nothing to read, said in words, not a failure.
+    let mut reader = Client::new(&w);
+    reader.sign_in("reader").await;
+    let mut resp = Client::new(&w);
+    resp.sign_in("resp").await;
+    for c in [&mut reader, &mut resp] {
+        for path in [pdf_path, xlsx_path] {
+            let r = c.get(path).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+            assert!(r.body.contains("inte klar ännu"), "{path}: {}", r.body);
+        }
+    }
+
+    // Final: readers get version 1 with only the public indicators.
+    finalise(&w, &mut admin).await;
+    for c in [&mut reader, &mut resp] {
+        pdf(c, pdf_path, "arsrapport-2026-version-1.pdf").await;
+        let cells = workbook(c, xlsx_path, "arsrapport-2026-version-1.xlsx").await;
+        assert!(cells.iter().any(|c| c == "U21468"), "{cells:?}");
+        assert!(!cells.iter().any(|c| c.contains("X-DAL-001")), "internal");
+        assert!(
+            !cells
+                .iter()
+                .any(|c| c.contains("Kommuner med en lokal plan"))
+        );
+    }
+    // The coordinator: the draft, or the final version with every indicator.
+    pdf(&mut admin, pdf_path, "arsrapport-2026-utkast.pdf").await;
+    let final_pdf = format!("{pdf_path}?utkast=nej");
+    pdf(&mut admin, &final_pdf, "arsrapport-2026-version-1.pdf").await;
+    let final_xlsx = format!("{xlsx_path}?utkast=nej");
+    let cells = workbook(&mut admin, &final_xlsx, "arsrapport-2026-version-1.xlsx").await;
+    assert!(cells.iter().any(|c| c == "X-DAL-001"), "the coordinator's");
 }
