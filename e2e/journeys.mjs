@@ -372,6 +372,21 @@ try {
     const bytes = readFileSync(await pdf.path());
     check(bytes.subarray(0, 5).toString("latin1") === "%PDF-", "the download is a PDF");
     check(bytes.length > 20 * 1024, `the PDF holds the report (${bytes.length} bytes)`);
+    // On a phone (390 px) the report does not scroll sideways; its tables scroll in their box.
+    await admin.setViewportSize({ width: 390, height: 844 });
+    await admin.goto(base + "/arsrapport/2026");
+    const wide = await admin.evaluate(() => document.documentElement.scrollWidth);
+    check(wide <= 390, `the årsrapport fits a phone's width (${wide} px)`);
+    await shot(admin, "arsrapport-390", false);
+    // Printed on A4: the menu and the buttons are gone, a chapter per page, no page cut wider.
+    await admin.setViewportSize({ width: 1366, height: 900 });
+    await admin.emulateMedia({ media: "print" });
+    const menuShown = await admin.locator("header.top").isVisible();
+    check(!menuShown, "the menu is not printed");
+    const printed = await admin.pdf({ format: "A4", printBackground: true });
+    const pages = (printed.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+    check(pages >= 8 && pages <= 60, `the printed report has a page per chapter and profile, not hundreds (${pages} pages)`);
+    await admin.emulateMedia({ media: "screen" });
   }
 } catch (e) {
   failures++;
