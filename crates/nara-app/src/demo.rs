@@ -308,24 +308,28 @@ async fn year_texts(store: &dyn Store, year: u16) -> Result<()> {
             .areas
             .insert(c.id.to_string(), AreaText { text, examples });
     }
-    for p in report.profiles.iter().skip(1).take(2) {
-        texts.reflections.insert(
-            p.code.to_string(),
-            format!(
-                "(Demotext.) I {} har vi under året byggt upp samverkan kring de mest sjuka                  äldre. Nästa steg är gemensamma rutiner med hälsocentralen.",
-                p.name
-            ),
-        );
-    }
-    match crate::yearly::save_texts(store, year, texts, "demo").await? {
-        Ok(()) => Ok(()),
-        Err(p) => Err(Error::Invalid(format!(
+    let refused = |p: Vec<nara_core::activity::FieldProblem>| {
+        Error::Invalid(format!(
             "Demons texter till årsrapporten gick inte igenom: {}",
             (p.iter().map(|x| x.message.as_str()))
                 .collect::<Vec<_>>()
                 .join(" ")
-        ))),
+        ))
+    };
+    crate::yearly::save_texts(store, year, texts, "demo")
+        .await?
+        .map_err(refused)?;
+    for p in report.profiles.iter().skip(1).take(2) {
+        let text = format!(
+            "(Demotext.) I {} har vi under året byggt upp samverkan kring de mest sjuka \
+             äldre. Nästa steg är gemensamma rutiner med hälsocentralen.",
+            p.name
+        );
+        crate::yearly::save_reflection(store, year, &p.code, &text, "demo")
+            .await?
+            .map_err(refused)?;
     }
+    Ok(())
 }
 
 /// The source the made-up nyckeltal are stored under, so no one takes them for Kolada's.

@@ -142,39 +142,75 @@ pub async fn view(store: &dyn Store, year: u16, draft: bool) -> Result<YearView>
     })
 }
 
-/// Checks and stores the year's draft texts; the field problems when any (nothing stored).
+/// How often a save is tried again when someone else saved the draft in between.
+const RETRIES: usize = 8;
+
+/// The draft's texts as stored (`None` when no draft is saved) and parsed.
+async fn draft(store: &dyn Store, year: u16) -> Result<(Option<String>, Texts)> {
+    match store.year_reports(year).await?.into_iter().next() {
+        Some(s) if s.version == 0 => {
+            let texts = parse(&s.texts, "Utkastets texter")?;
+            Ok((Some(s.texts), texts))
+        }
+        _ => Ok((None, Texts::default())),
+    }
+}
+
+/// Changes the draft with `change` and stores it, checked against the live model; read again
+/// and changed again when someone saved in between, so neither the coordinator's texts nor an
+/// organisation's reflections are lost to the other's save.
+async fn update(
+    store: &dyn Store,
+    year: u16,
+    actor: &str,
+    change: impl Fn(Texts) -> Texts,
+) -> Result<std::result::Result<(), Vec<FieldProblem>>> {
+    let report = live(store, year).await?;
+    for _ in 0..RETRIES {
+        let (raw, before) = draft(store, year).await?;
+        let texts = change(before).tidy();
+        if let Err(p) = texts.check(&report) {
+            return Ok(Err(p));
+        }
+        let json = serde_json::to_string(&texts).map_err(|e| Error::internal("Texterna", e))?;
+        if store
+            .save_year_draft(year, raw.as_deref(), &json, actor)
+            .await?
+        {
+            return Ok(Ok(()));
+        }
+    }
+    Err(Error::Conflict(
+        "Utkastet ändrades av någon annan hela tiden medan du sparade. Försök igen om en stund."
+            .into(),
+    ))
+}
+
+/// Checks and stores the coordinator's texts of the year's draft (the summary and each
+/// delmål's text and examples); the organisations' reflections in the draft are kept. The
+/// field problems when any (nothing stored).
 pub async fn save_texts(
     store: &dyn Store,
     year: u16,
     texts: Texts,
     actor: &str,
 ) -> Result<std::result::Result<(), Vec<FieldProblem>>> {
-    let report = live(store, year).await?;
-    let texts = texts.tidy();
-    if let Err(p) = texts.check(&report) {
-        return Ok(Err(p));
-    }
-    let json = serde_json::to_string(&texts).map_err(|e| Error::internal("Texterna", e))?;
-    store.save_year_draft(year, &json, actor).await?;
-    Ok(Ok(()))
-}
-
-/// The draft's texts of a year (empty when none is saved).
-async fn draft_texts(store: &dyn Store, year: u16) -> Result<Texts> {
-    match store.year_reports(year).await?.first() {
-        Some(s) if s.version == 0 => parse(&s.texts, "Utkastets texter"),
-        _ => Ok(Texts::default()),
-    }
+    update(store, year, actor, |before| Texts {
+        reflections: before.reflections,
+        ..texts.clone()
+    })
+    .await
 }
 
 /// An organisation's "lokala reflektioner" for the year, as the draft holds them.
 pub async fn reflection(store: &dyn Store, year: u16, org: &OrgCode) -> Result<String> {
-    let t = draft_texts(store, year).await?;
+    let (_, t) = draft(store, year).await?;
     Ok(t.reflections.get(org.as_str()).cloned().unwrap_or_default())
 }
 
 /// Stores an organisation's reflections in the year's draft (empty text takes them away); the
-/// next version marked final carries them. The field problems when any (nothing stored).
+/// next version marked final carries them. The coordinator's texts are kept. The field
+/// problems when any (nothing stored).
 pub async fn save_reflection(
     store: &dyn Store,
     year: u16,
@@ -182,9 +218,11 @@ pub async fn save_reflection(
     text: &str,
     actor: &str,
 ) -> Result<std::result::Result<(), Vec<FieldProblem>>> {
-    let mut t = draft_texts(store, year).await?;
-    t.reflections.insert(org.to_string(), text.to_string());
-    save_texts(store, year, t, actor).await
+    update(store, year, actor, |mut t| {
+        t.reflections.insert(org.to_string(), text.to_string());
+        t
+    })
+    .await
 }
 
 /// Marks the year's report final: the live model and the draft's texts stored as the next
@@ -199,7 +237,7 @@ pub async fn finalise(store: &dyn Store, year: u16, actor: &str) -> Result<u32> 
         )));
     }
     let report = live(store, year).await?;
-    let texts = draft_texts(store, year).await?;
+    let (_, texts) = draft(store, year).await?;
     if let Err(p) = texts.check(&report) {
         let sentences: Vec<String> = p.into_iter().map(|x| x.message).collect();
         return Err(Error::Invalid(format!(

@@ -222,9 +222,17 @@ pub trait ActivityStore: Send + Sync {
 pub trait YearStore: Send + Sync {
     /// Every stored version of a year's report, the draft (0) first, then the final ones.
     async fn year_reports(&self, year: u16) -> Result<Vec<StoredYear>>;
-    /// Stores the year's draft texts (replacing the earlier draft), audited `yearly.draft`;
-    /// the same texts again change nothing and write no audit row.
-    async fn save_year_draft(&self, year: u16, texts: &str, actor: &str) -> Result<()>;
+    /// Stores the year's draft texts in place of `expected` (the draft as the caller read it,
+    /// `None` when there was none), audited `yearly.draft`; `false` and nothing stored when the
+    /// draft is no longer `expected` (someone saved in between: read again and merge). The same
+    /// texts again change nothing and write no audit row.
+    async fn save_year_draft(
+        &self,
+        year: u16,
+        expected: Option<&str>,
+        texts: &str,
+        actor: &str,
+    ) -> Result<bool>;
     /// Stores a final version (texts and the whole model), numbered one above the newest, the
     /// draft kept; audited `yearly.final`. Returns its number.
     async fn finalise_year(&self, year: u16, texts: &str, model: &str, actor: &str) -> Result<u32>;

@@ -90,6 +90,11 @@ contract!(a_year_report_is_drafted_then_frozen, |store: Arc<
         .await
         .unwrap()
         .unwrap();
+    // The organisations' reflections (the demo's) are kept beside the coordinator's texts.
+    let t = Texts {
+        reflections: demo.texts.reflections.clone(),
+        ..t
+    };
     let draft = view(s, 2026, true).await.unwrap();
     assert_eq!(draft.texts, t);
     assert!(draft.version.is_none());
@@ -268,3 +273,60 @@ fn overview_medians(xlsx: &[u8]) -> Vec<(String, Option<f64>)> {
         })
         .collect()
 }
+
+contract!(
+    the_coordinator_and_the_organisations_never_erase_each_others_texts,
+    |store: Arc<dyn Store>| async move {
+        let s = store.as_ref();
+        nara_app::seed_defaults(s).await.unwrap();
+        run(s, &Options::default()).await.unwrap();
+        let falun = nara_core::OrgCode::parse("2080").unwrap();
+        nara_app::yearly::save_reflection(s, 2026, &falun, "Falun har kommit långt.", "resp")
+            .await
+            .unwrap()
+            .unwrap();
+        // The coordinator's form carries no reflections: saving it keeps every organisation's.
+        let coordinator = Texts {
+            summary: vec!["Ny sammanfattning.".into()],
+            ..Texts::default()
+        };
+        save_texts(s, 2026, coordinator, "samordnare")
+            .await
+            .unwrap()
+            .unwrap();
+        let after = view(s, 2026, true).await.unwrap().texts;
+        assert_eq!(after.summary, ["Ny sammanfattning."]);
+        assert_eq!(after.reflections["2080"], "Falun har kommit långt.");
+        assert_eq!(after.reflections.len(), 3, "the demo's two and Falun's");
+        // An organisation's save keeps the coordinator's texts.
+        nara_app::yearly::save_reflection(s, 2026, &falun, "Ändrad.", "resp")
+            .await
+            .unwrap()
+            .unwrap();
+        let again = view(s, 2026, true).await.unwrap().texts;
+        assert_eq!(again.summary, ["Ny sammanfattning."]);
+        assert_eq!(again.reflections["2080"], "Ändrad.");
+        // Many writers at once (each on its own task): every one of them lands.
+        let codes = ["2021", "2023", "2026", "2029", "2031", "2034"];
+        let tasks: Vec<_> = (codes.iter())
+            .map(|c| {
+                let store = store.clone();
+                let code = nara_core::OrgCode::parse(c).unwrap();
+                tokio::spawn(async move {
+                    let text = format!("Text {code}");
+                    nara_app::yearly::save_reflection(store.as_ref(), 2026, &code, &text, "resp")
+                        .await
+                        .unwrap()
+                        .unwrap();
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let all = view(s, 2026, true).await.unwrap().texts;
+        for c in codes {
+            assert_eq!(all.reflections[c], format!("Text {c}"), "{c}");
+        }
+    }
+);

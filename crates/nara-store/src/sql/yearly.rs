@@ -35,29 +35,47 @@ impl YearStore for DbStore {
     }
 
     #[tracing::instrument(skip_all, fields(year))]
-    async fn save_year_draft(&self, year: u16, texts: &str, actor: &str) -> Result<()> {
-        let mut tx = self.write().await?;
-        let kept: Option<(String,)> =
-            sqlx::query_as("SELECT texts FROM year_reports WHERE year = $1 AND version = 0")
-                .bind(i64::from(year))
-                .fetch_optional(&mut *tx)
-                .await?;
-        if kept.is_some_and(|(k,)| k == texts) {
-            return Ok(());
+    async fn save_year_draft(
+        &self,
+        year: u16,
+        expected: Option<&str>,
+        texts: &str,
+        actor: &str,
+    ) -> Result<bool> {
+        if expected == Some(texts) {
+            return Ok(true);
         }
+        let mut tx = self.write().await?;
         let now = self.clock.now_ms();
-        sqlx::query(
-            "INSERT INTO year_reports (year, version, texts, model, made_by, made_at)
-             VALUES ($1, 0, $2, NULL, $3, $4)
-             ON CONFLICT (year, version) DO UPDATE SET texts = excluded.texts,
-                 made_by = excluded.made_by, made_at = excluded.made_at",
-        )
-        .bind(i64::from(year))
-        .bind(texts)
-        .bind(actor)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        // Compare and swap in one statement, so two writers cannot both win on either backend.
+        let done = match expected {
+            Some(old) => sqlx::query(
+                "UPDATE year_reports SET texts = $2, made_by = $3, made_at = $4
+                 WHERE year = $1 AND version = 0 AND texts = $5",
+            )
+            .bind(i64::from(year))
+            .bind(texts)
+            .bind(actor)
+            .bind(now)
+            .bind(old)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+            None => sqlx::query(
+                "INSERT INTO year_reports (year, version, texts, model, made_by, made_at)
+                 VALUES ($1, 0, $2, NULL, $3, $4) ON CONFLICT (year, version) DO NOTHING",
+            )
+            .bind(i64::from(year))
+            .bind(texts)
+            .bind(actor)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+        };
+        if done != 1 {
+            return Ok(false);
+        }
         let details = format!("Årsrapport {year}: utkastets texter sparade.");
         audit(
             &mut tx,
@@ -69,7 +87,7 @@ impl YearStore for DbStore {
         )
         .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     #[tracing::instrument(skip_all, fields(year))]

@@ -1,5 +1,5 @@
-//! The årsrapport's texts and versions: a draft replaced in place (the same again changes
-//! nothing), final versions numbered and kept whole, every change audited; both backends.
+//! The årsrapport's texts and versions: a draft replaced in place only by one who read the
+//! draft as it is (compare and swap; the same again changes nothing), final versions numbered and kept whole, every change audited; both backends.
 
 use std::sync::Arc;
 
@@ -9,19 +9,39 @@ contract!(
     drafts_are_replaced_and_final_versions_are_numbered_and_kept,
     |store: Arc<dyn Store>| async move {
         assert!(store.year_reports(2026).await.unwrap().is_empty());
-        store
-            .save_year_draft(2026, r#"{"summary":["Ett"]}"#, "samordnare")
-            .await
-            .unwrap();
-        store
-            .save_year_draft(2026, r#"{"summary":["Två"]}"#, "samordnare")
-            .await
-            .unwrap();
+        let (one, two) = (r#"{"summary":["Ett"]}"#, r#"{"summary":["Två"]}"#);
+        assert!(
+            store
+                .save_year_draft(2026, None, one, "samordnare")
+                .await
+                .unwrap()
+        );
+        // A writer who read no draft, or an older one, loses: nothing stored.
+        assert!(
+            !store
+                .save_year_draft(2026, None, two, "annan")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .save_year_draft(2026, Some("{}"), two, "annan")
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .save_year_draft(2026, Some(one), two, "samordnare")
+                .await
+                .unwrap()
+        );
         // The same again: no change, no audit row.
-        store
-            .save_year_draft(2026, r#"{"summary":["Två"]}"#, "annan")
-            .await
-            .unwrap();
+        assert!(
+            store
+                .save_year_draft(2026, Some(two), two, "annan")
+                .await
+                .unwrap()
+        );
         let all = store.year_reports(2026).await.unwrap();
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].version, 0);
