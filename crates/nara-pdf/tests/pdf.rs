@@ -39,7 +39,7 @@ fn values() -> Values {
             let p = Provenance {
                 source: "kolada".into(),
                 fetched_at: 0,
-                published: None,
+                published: Some("2026-03-01".into()),
             };
             v.insert(&value, p);
         }

@@ -228,6 +228,9 @@ pub struct IndicatorNote {
     pub areas: String,
     /// The newest year with any value.
     pub newest_year: Option<u16>,
+    /// The publication date the source gave (Kolada's), when known.
+    #[serde(default)]
+    pub published: Option<String>,
 }
 
 /// The model of a year's report.
@@ -474,6 +477,7 @@ pub fn build(input: &Input) -> YearReport {
                 .collect::<Vec<_>>()
                 .join(", "),
             newest_year: input.values.stored(&ind.id).1,
+            published: (input.values.provenance(&ind.id)).and_then(|p| p.published.clone()),
             indicator: ind.clone(),
         })
         .collect();

@@ -219,6 +219,8 @@ pub struct NoteWords {
     pub areas: String,
     /// The newest year, or "under utveckling".
     pub newest: String,
+    /// The source's publication date, or "–".
+    pub published: String,
     /// The note.
     pub note: String,
 }
@@ -281,6 +283,7 @@ impl Words {
                     newest: n
                         .newest_year
                         .map_or_else(|| "under utveckling".into(), |y| y.to_string()),
+                    published: n.published.clone().unwrap_or_else(|| "–".into()),
                     note: n.indicator.note.clone().unwrap_or_default(),
                 })
                 .collect(),

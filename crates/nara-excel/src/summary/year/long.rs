@@ -46,7 +46,7 @@ const ACTIVITY_COLUMNS: [(&str, f64); 8] = [
     ("Gott exempel", 12.0),
 ];
 
-const NOTE_COLUMNS: [(&str, f64); 8] = [
+const NOTE_COLUMNS: [(&str, f64); 9] = [
     ("Id", 12.0),
     ("Nyckeltal", 48.0),
     ("Källa", 16.0),
@@ -54,6 +54,7 @@ const NOTE_COLUMNS: [(&str, f64); 8] = [
     ("Nivå", 16.0),
     ("Delmål", 14.0),
     ("Senaste år", 16.0),
+    ("Publicerad", 14.0),
     ("Not", 40.0),
 ];
 
@@ -255,7 +256,8 @@ pub(super) fn notes(ws: &mut Worksheet, lk: &Looks, report: &YearReport) -> Resu
             Some(y) => ws.write_number_with_format(row, 6, f64::from(y), &lk.int)?,
             None => ws.write_string_with_format(row, 6, "under utveckling", &lk.text)?,
         };
-        ws.write_string_with_format(row, 7, ind.note.as_deref().unwrap_or_default(), &lk.wrap)?;
+        ws.write_string_with_format(row, 7, n.published.as_deref().unwrap_or_default(), &lk.text)?;
+        ws.write_string_with_format(row, 8, ind.note.as_deref().unwrap_or_default(), &lk.wrap)?;
         row += 1;
     }
     long_table(ws, lk, "Om statistiken", &NOTE_COLUMNS, row - 1)?;
