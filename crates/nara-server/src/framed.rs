@@ -1,5 +1,5 @@
 //! Error pages in the frame: a signed-in person who meets a 404, 403 or 400 keeps the menu,
-//! the round picker and the sign-out, so the way on is where it always is. [`AppError`]
+//! the round picker and the sign-out, so the way on is where it always is. [`crate::error::AppError`]
 //! marks its responses with what it said ([`ErrorInfo`]); this layer, outside the handlers,
 //! renders that inside the layout when the request came with a valid session. Without one
 //! (signed out, the API, an answer link) the plain error page stays.
