@@ -479,4 +479,38 @@ impl App {
     pub async fn audit_log(&self, limit: i64, action: Option<&str>) -> Result<Vec<AuditEntry>> {
         Ok(self.store.audit_log(limit, action).await?)
     }
+
+    /// A page of the audit log (see [`crate::AuditFilter`]).
+    pub async fn audit_find(&self, filter: &crate::AuditFilter) -> Result<Vec<AuditEntry>> {
+        Ok(self.store.audit_find(filter).await?)
+    }
+
+    /// Every action the audit log holds.
+    pub async fn audit_actions(&self) -> Result<Vec<String>> {
+        Ok(self.store.audit_actions().await?)
+    }
+
+    /// The entries `filter` picks as CSV (at most 100,000; the same writer as the raw answers:
+    /// BOM, `;`, every field neutralised against formulas), times in Swedish local time and
+    /// events by their Swedish names with the code beside.
+    pub async fn audit_csv(&self, filter: &crate::AuditFilter) -> Result<Vec<u8>> {
+        let filter = crate::AuditFilter {
+            limit: 100_000,
+            ..filter.clone()
+        };
+        let rows: Vec<Vec<String>> = (self.store.audit_find(&filter).await?.into_iter())
+            .map(|e| {
+                vec![
+                    nara_core::fmt::local_time(e.at),
+                    e.actor,
+                    nara_core::audit::event_name(&e.action).to_string(),
+                    e.action,
+                    e.subject,
+                    e.details,
+                ]
+            })
+            .collect();
+        let headers = ["När", "Vem", "Händelse", "Kod", "Gäller", "Detaljer"];
+        Ok(nara_excel::summary::csv_table(&headers, &rows))
+    }
 }

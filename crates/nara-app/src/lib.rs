@@ -32,7 +32,9 @@ pub mod yearly_files;
 
 pub use app::App;
 pub use nara_core::{AnswerLink, Role, Session, User};
-pub use nara_store::{AnsweredCount, AuditEntry, Outcome, StoredValue, ValueChanges, now_ms};
+pub use nara_store::{
+    AnsweredCount, AuditEntry, AuditFilter, Outcome, StoredValue, ValueChanges, now_ms,
+};
 
 /// Errors of the use cases, by what the caller does with them: the first four carry a Swedish
 /// sentence for people (what is wrong and what to do); [`Error::Internal`] is a failure inside

@@ -52,7 +52,7 @@ pub fn signed(x: f64, places: usize) -> String {
 /// The offset of Swedish local time (Europe/Stockholm) at a moment, in hours: summer time (+2)
 /// from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC, as the EU
 /// rule has it since 1996; +1 otherwise.
-fn stockholm_offset(t: time::OffsetDateTime) -> i64 {
+pub(crate) fn stockholm_offset(t: time::OffsetDateTime) -> i64 {
     let last_sunday = |month: time::Month| {
         let end = time::Date::from_calendar_date(t.year(), month, 31).unwrap_or(time::Date::MIN);
         let back = i64::from(end.weekday().number_days_from_sunday());

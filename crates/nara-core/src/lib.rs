@@ -9,6 +9,7 @@
 pub mod account;
 pub mod activity;
 pub mod answer;
+pub mod audit;
 pub mod chart;
 pub mod error;
 pub mod fmt;

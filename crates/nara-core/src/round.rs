@@ -107,6 +107,33 @@ pub struct Date {
 }
 
 impl Date {
+    /// The moment this day begins in Swedish local time, as Unix ms (for "from this day" in a
+    /// filter; the clocks never change at midnight, so the offset at midnight is unambiguous).
+    pub fn start_ms_local(self) -> i64 {
+        let month = time::Month::try_from(self.month).unwrap_or(time::Month::January);
+        let day = time::Date::from_calendar_date(i32::from(self.year), month, self.day)
+            .unwrap_or(time::Date::MIN);
+        let utc_midnight = day.midnight().assume_utc();
+        let offset = crate::fmt::stockholm_offset(utc_midnight - time::Duration::hours(2));
+        (utc_midnight.unix_timestamp() - offset * 3_600) * 1_000
+    }
+
+    /// The day after.
+    pub fn next(self) -> Self {
+        let month = time::Month::try_from(self.month).unwrap_or(time::Month::January);
+        let next = time::Date::from_calendar_date(i32::from(self.year), month, self.day)
+            .ok()
+            .and_then(time::Date::next_day);
+        match next {
+            Some(d) => Self {
+                year: u16::try_from(d.year()).unwrap_or(self.year),
+                month: u8::from(d.month()),
+                day: d.day(),
+            },
+            None => self,
+        }
+    }
+
     /// Parses `YYYY-MM-DD`.
     pub fn parse(s: &str) -> Result<Self> {
         let bad = || {
@@ -261,5 +288,34 @@ mod tests {
         ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_day_begins_at_swedish_midnight() {
+        let winter = Date::parse("2026-01-15").unwrap();
+        // 2026-01-15 00:00 CET is 2026-01-14 23:00 UTC.
+        assert_eq!(winter.start_ms_local(), 1_768_431_600_000);
+        assert_eq!(
+            crate::fmt::local_time(winter.start_ms_local()),
+            "2026-01-15 00:00"
+        );
+        let summer = Date::parse("2026-07-01").unwrap();
+        assert_eq!(
+            crate::fmt::local_time(summer.start_ms_local()),
+            "2026-07-01 00:00"
+        );
+        let spring = Date::parse("2026-03-29").unwrap();
+        assert_eq!(
+            crate::fmt::local_time(spring.start_ms_local()),
+            "2026-03-29 00:00"
+        );
+        assert_eq!(
+            Date::parse("2026-12-31").unwrap().next().to_string(),
+            "2027-01-01"
+        );
+        assert_eq!(
+            Date::parse("2028-02-28").unwrap().next().to_string(),
+            "2028-02-29"
+        );
     }
 }

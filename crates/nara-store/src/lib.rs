@@ -54,9 +54,9 @@ pub use traits::{
     RoundStore, Store, YearStore,
 };
 pub use types::{
-    ActivityBatch, AnswerLink, AnsweredCount, AuditEntry, BatchChanges, KpiInfo, LimitKey, NewForm,
-    NewLink, NewValue, Outcome, Reserved, Role, Session, StoredFollowUp, StoredResponse,
-    StoredValue, StoredYear, User, Value, ValueChanges,
+    ActivityBatch, AnswerLink, AnsweredCount, AuditEntry, AuditFilter, BatchChanges, KpiInfo,
+    LimitKey, NewForm, NewLink, NewValue, Outcome, Reserved, Role, Session, StoredFollowUp,
+    StoredResponse, StoredValue, StoredYear, User, Value, ValueChanges,
 };
 
 /// Opens the store a URL names: `sqlite://FILE` (created when missing), a bare file path, or

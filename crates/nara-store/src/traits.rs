@@ -9,9 +9,9 @@ use nara_core::indicator::Catalogue;
 use nara_core::{Instrument, OrgCode, Organisation, Response, Round, RoundId, RoundStatus};
 
 use crate::{
-    ActivityBatch, AnswerLink, AnsweredCount, AuditEntry, BatchChanges, KpiInfo, LimitKey, NewLink,
-    NewValue, Outcome, Reserved, Result, Role, Session, StoredFollowUp, StoredResponse,
-    StoredValue, StoredYear, User, ValueChanges,
+    ActivityBatch, AnswerLink, AnsweredCount, AuditEntry, AuditFilter, BatchChanges, KpiInfo,
+    LimitKey, NewLink, NewValue, Outcome, Reserved, Result, Role, Session, StoredFollowUp,
+    StoredResponse, StoredValue, StoredYear, User, ValueChanges,
 };
 
 /// Instruments, organisations and rounds: what responses are given against.
@@ -142,6 +142,10 @@ pub trait AuditStore: Send + Sync {
     async fn audit(&self, actor: &str, action: &str, subject: &str, details: &str) -> Result<()>;
     /// The newest audit entries first, at most `limit`, optionally only one action.
     async fn audit_log(&self, limit: i64, action: Option<&str>) -> Result<Vec<AuditEntry>>;
+    /// The entries `filter` picks, newest first (a page of the log).
+    async fn audit_find(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>>;
+    /// Every action the log holds, sorted.
+    async fn audit_actions(&self) -> Result<Vec<String>>;
     /// A value that changes whenever data that results are computed from changes (responses,
     /// round status, organisations, instruments): for caches of computed results. Cheap.
     async fn data_stamp(&self) -> Result<String>;

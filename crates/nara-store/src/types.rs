@@ -111,6 +111,21 @@ pub struct AnsweredCount {
     pub units: usize,
 }
 
+/// Which entries of the audit log to read: newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only this action.
+    pub action: Option<String>,
+    /// From this moment (Unix ms, included).
+    pub from: Option<i64>,
+    /// Until this moment (Unix ms, not included).
+    pub to: Option<i64>,
+    /// Only entries older than this one (its id): the next page.
+    pub before: Option<i64>,
+    /// At most this many.
+    pub limit: i64,
+}
+
 /// One entry of the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEntry {

@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use nara_core::{Answer, AnswerSet, Instrument, RoundId, RoundStatus};
 
-use crate::support::{Client, Resp, world};
+use crate::support::{Client, Resp, download_text, world};
 
 const BOUNDARY: &str = "----nara-test-boundary";
 
@@ -49,6 +49,7 @@ async fn only_the_coordinator_can_act() {
     let routes_get = [
         "/admin/anvandare",
         "/admin/logg",
+        "/admin/logg.csv",
         "/admin/instrument",
         "/omgangar/2026/svarslage",
         "/omgangar/2026/inlasning",
@@ -910,5 +911,55 @@ async fn a_form_uploaded_on_another_rounds_page_is_refused_naming_both() {
         r.body.contains("1 inlästa") || r.body.contains("inläst"),
         "{}",
         r.body
+    );
+}
+
+#[tokio::test]
+async fn the_audit_log_names_events_in_swedish_and_pages_filters_and_exports() {
+    let w = world().await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let first = c.get("/admin/logg").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let b = &first.body;
+    assert!(
+        b.contains("Blankett inläst") && b.contains("Omgång öppnad"),
+        "{b}"
+    );
+    assert_eq!(b.matches("<tr><td>").count(), 100, "a page of 100");
+    // The next page starts where this one ended, and holds other entries.
+    let older = b
+        .split("href=\"")
+        .find(|x| x.starts_with("/admin/logg?fore="))
+        .map(|x| x.split('"').next().unwrap().replace("&amp;", "&"))
+        .expect("a link to older entries");
+    let second = c.get(&older).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert!(second.body.contains("Äldre händelser, nyast först"));
+    assert!(second.body.contains("Till de senaste"));
+    // By event, and by days in Swedish local time: none before the demo's day, all on it.
+    let opened = c.get("/admin/logg?handling=round.open").await.body;
+    assert!(!opened.contains("Blankett inläst</td>") && !opened.contains("Blankett inläst <span"));
+    let before = c.get("/admin/logg?till=2000-01-01").await.body;
+    assert!(before.contains("Inga händelser i urvalet"), "{before}");
+    let bad = c.get("/admin/logg?fran=igår").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.body.contains("Från ”igår” är inget datum"),
+        "{}",
+        bad.body
+    );
+    // The same selection as CSV: every entry, Swedish names beside the codes.
+    let csv = c.get("/admin/logg.csv?handling=round.open").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let text = download_text(csv.body.as_bytes());
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].contains("\"Händelse\";\"Kod\""), "{}", lines[0]);
+    assert!(
+        lines.len() > 1
+            && lines[1..]
+                .iter()
+                .all(|l| l.contains("\"Omgång öppnad\";\"round.open\"")),
+        "{text}"
     );
 }

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use nara_core::RoundId;
 
 use super::{Db, DbStore};
-use crate::{AuditEntry, AuditStore, Result};
+use crate::{AuditEntry, AuditFilter, AuditStore, Result};
 
 /// Writes an audit row inside a transaction (so the row and the change it records commit
 /// together).
@@ -80,6 +80,44 @@ impl AuditStore for DbStore {
                 details,
             })
             .collect())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn audit_find(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        // One statement for every combination: a missing bound is NULL and lets every row by.
+        let rows: Vec<(i64, i64, String, String, String, String)> = sqlx::query_as(
+            "SELECT id, at, actor, action, subject, details FROM audit
+             WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR at >= $2)
+               AND ($3 IS NULL OR at < $3) AND ($4 IS NULL OR id < $4)
+             ORDER BY id DESC LIMIT $5",
+        )
+        .bind(f.action.as_deref())
+        .bind(f.from)
+        .bind(f.to)
+        .bind(f.before)
+        .bind(f.limit.clamp(0, 100_000))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, at, actor, action, subject, details)| AuditEntry {
+                id,
+                at,
+                actor,
+                action,
+                subject,
+                details,
+            })
+            .collect())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn audit_actions(&self) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT DISTINCT action FROM audit ORDER BY action")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(a,)| a).collect())
     }
 
     #[tracing::instrument(skip_all)]

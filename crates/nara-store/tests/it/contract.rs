@@ -858,3 +858,76 @@ contract!(an_organisations_kolada_id_is_kept, |store: Arc<
     let r = back.iter().find(|o| o.code == "20").unwrap();
     assert_eq!(r.kolada_id(), "0021");
 });
+
+contract!(
+    the_audit_log_is_read_a_page_at_a_time_by_action_and_time,
+    |store: Arc<dyn Store>| async move {
+        for i in 0..7 {
+            let action = if i % 2 == 0 { "user.add" } else { "user.role" };
+            store
+                .audit("samordnare", action, &format!("konto{i}"), "")
+                .await
+                .unwrap();
+        }
+        let actions = store.audit_actions().await.unwrap();
+        assert_eq!(actions, ["user.add", "user.role"]);
+        let all = store
+            .audit_find(&nara_store::AuditFilter {
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 7);
+        assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+        // Pages of three, each after the last one's id, cover the log exactly once.
+        let mut seen = Vec::new();
+        let mut before = None;
+        loop {
+            let page = store
+                .audit_find(&nara_store::AuditFilter {
+                    before,
+                    limit: 3,
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            if page.is_empty() {
+                break;
+            }
+            before = page.last().map(|e| e.id);
+            seen.extend(page.into_iter().map(|e| e.id));
+        }
+        assert_eq!(seen, all.iter().map(|e| e.id).collect::<Vec<_>>());
+        let adds = store
+            .audit_find(&nara_store::AuditFilter {
+                action: Some("user.add".into()),
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(adds.len(), 4);
+        // A time range: from the first entry's moment, until before it: nothing; from it: all.
+        let first = all.last().unwrap().at;
+        let none = store
+            .audit_find(&nara_store::AuditFilter {
+                to: Some(first),
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(none.is_empty());
+        let from = store
+            .audit_find(&nara_store::AuditFilter {
+                from: Some(first),
+                to: Some(i64::MAX),
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(from.len(), 7);
+    }
+);
