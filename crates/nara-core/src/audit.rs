@@ -4,6 +4,7 @@
 /// Every event the log records, with its Swedish name.
 pub const EVENTS: &[(&str, &str)] = &[
     ("sign-in", "Inloggning"),
+    ("sign-in.failed", "Misslyckad inloggning"),
     ("import", "Blankett inläst"),
     ("replace", "Blankett ersatt"),
     ("round.create", "Omgång skapad"),

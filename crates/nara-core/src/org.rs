@@ -173,6 +173,20 @@ pub fn with_code(name: &str, code: impl std::fmt::Display) -> String {
     format!("{name} (kod {code})")
 }
 
+/// Whose service this is, in one sentence for the sign-in page: "För Region Dalarna och
+/// länets 15 kommuner." from the organisations as data (another county gets its own).
+pub fn service_line(orgs: &[Organisation]) -> String {
+    let kommuner = orgs.iter().filter(|o| o.kind == OrgKind::Kommun).count();
+    let region = orgs.iter().find(|o| o.kind == OrgKind::Region);
+    match (region, kommuner) {
+        (Some(r), 0) => format!("För {}.", r.name),
+        (Some(r), 1) => format!("För {} och länets kommun.", r.name),
+        (Some(r), n) => format!("För {} och länets {n} kommuner.", r.name),
+        (None, 0) => String::new(),
+        (None, n) => format!("För {n} organisationer."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,5 +257,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(own.organisations[0].kolada_id(), "0021");
+    }
+
+    #[test]
+    fn the_service_is_named_from_the_organisations() {
+        let orgs = Organisations::dalarna().organisations;
+        assert_eq!(
+            service_line(&orgs),
+            "För Region Dalarna och länets 15 kommuner."
+        );
+        assert_eq!(service_line(&orgs[..1]), "För Region Dalarna.");
+        assert_eq!(service_line(&[]), "");
     }
 }

@@ -30,6 +30,8 @@ pub struct LoginPage {
     pub csrf: String,
     /// The name typed last time.
     pub username: String,
+    /// Whose service this is ("För Region Dalarna och länets 15 kommuner.").
+    pub service: String,
 }
 
 /// `GET /logga-in`.
@@ -38,20 +40,26 @@ pub async fn login_form(State(state): State<AppState>, jar: CookieJar) -> AppRes
     if auth::session_user(&state, &jar).await?.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
-    login_page(&state, "", "", StatusCode::OK)
+    login_page(&state, "", "", StatusCode::OK).await
 }
 
-fn login_page(
+async fn login_page(
     state: &AppState,
     error: &str,
     username: &str,
     status: StatusCode,
 ) -> AppResult<Response> {
     let token = nara_app::users::random_token(16)?;
+    // Best effort: the form must work without the database (the organisations name the
+    // service when they can be read).
+    let service = (state.app.organisations().await)
+        .map(|o| nara_core::org::service_line(&o.organisations))
+        .unwrap_or_default();
     let page = LoginPage {
         error: error.into(),
         csrf: token.clone(),
         username: username.into(),
+        service,
     };
     let jar = CookieJar::new().add(auth::new_cookie(state, LOGIN_CSRF_COOKIE, token));
     Ok((status, jar, Html(page.render()?)).into_response())
@@ -89,7 +97,7 @@ pub async fn login(
     if !users::valid_username(name) || form.password.len() > users::MAX_PASSWORD_BYTES {
         let reserved = state.limiter.reserve_address(&state.app, &addr).await?;
         if let auth::Reservation::Refused { first } = reserved {
-            return limited(&state, &shown, &addr, first);
+            return limited(&state, &shown, &addr, first).await;
         }
         let why = format!("adress: {addr}; ogiltigt användarnamn eller för långt lösenord");
         return failed(&state, &shown, &why).await;
@@ -98,7 +106,7 @@ pub async fn login(
     let account = auth::Account::of(name, user.as_ref());
     let ticket = match state.limiter.reserve(&state.app, &account, &addr).await? {
         auth::Reservation::Go(t) => t,
-        auth::Reservation::Refused { first } => return limited(&state, &shown, &addr, first),
+        auth::Reservation::Refused { first } => return limited(&state, &shown, &addr, first).await,
     };
     state.limiter.count_verification();
     let Some(user) = users::check_sign_in(user, &form.password).await else {
@@ -114,20 +122,20 @@ const WRONG: &str = "Fel användarnamn eller lösenord.";
 const LIMITED: &str = "För många misslyckade försök. Vänta en kvart och försök igen, eller be samordnaren återställa lösenordet.";
 
 /// The answer to a refused attempt: logged (at warning level the first time), the form again.
-fn limited(state: &AppState, shown: &str, addr: &str, first: bool) -> AppResult<Response> {
+async fn limited(state: &AppState, shown: &str, addr: &str, first: bool) -> AppResult<Response> {
     if first {
         tracing::warn!(user = %shown, %addr, "sign-in rate limited");
     } else {
         tracing::debug!(user = %shown, %addr, "sign-in rate limited");
     }
-    login_page(state, LIMITED, shown, StatusCode::TOO_MANY_REQUESTS)
+    login_page(state, LIMITED, shown, StatusCode::TOO_MANY_REQUESTS).await
 }
 
 /// The answer to a wrong name or password: audited (best effort: a failing audit must not tell
 /// the guesser anything), the form again with one sentence for both.
 async fn failed(state: &AppState, shown: &str, why: &str) -> AppResult<Response> {
     let _ = state.app.audit(shown, "sign-in.failed", shown, why).await;
-    login_page(state, WRONG, shown, StatusCode::UNAUTHORIZED)
+    login_page(state, WRONG, shown, StatusCode::UNAUTHORIZED).await
 }
 
 /// A successful sign-in: a new session id (the old one, if any, ends), audited, and home.

@@ -670,3 +670,16 @@ async fn sign_in_limits_hold_across_two_instances_on_one_postgresql_schema() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_sign_in_page_says_whose_service_it_is() {
+    let w = crate::support::world().await;
+    let mut c = crate::support::Client::new(&w);
+    let page = c.get("/logga-in").await;
+    assert!(
+        page.body.contains("För Region Dalarna och länets 15 kommuner."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("självskattning, nyckeltal, aktiviteter och årsrapport"));
+}
