@@ -89,10 +89,13 @@ pub async fn layout_for(
     .rev()
     .filter(|r| round_visible(v, r))
     .map(|r| {
-        link(
-            format!("/omgangar/{}", r.id),
-            format!("{} ({})", r.id, r.status.label()),
-        )
+        // The picker opens what the viewer may see: the county, or before publication a
+        // respondent's own organisation.
+        let href = match (crate::access::county_visible(v, &r), v.org()) {
+            (false, Some(org)) => format!("/omgangar/{}/org/{org}", r.id),
+            _ => format!("/omgangar/{}", r.id),
+        };
+        link(href, format!("{} ({})", r.id, r.status.label()))
     })
     .collect();
     Ok(Layout {

@@ -677,9 +677,44 @@ async fn the_sign_in_page_says_whose_service_it_is() {
     let mut c = crate::support::Client::new(&w);
     let page = c.get("/logga-in").await;
     assert!(
-        page.body.contains("För Region Dalarna och länets 15 kommuner."),
+        page.body
+            .contains("För Region Dalarna och länets 15 kommuner."),
         "{}",
         page.body
     );
-    assert!(page.body.contains("självskattning, nyckeltal, aktiviteter och årsrapport"));
+    assert!(
+        page.body
+            .contains("självskattning, nyckeltal, aktiviteter och årsrapport")
+    );
+}
+
+#[tokio::test]
+async fn a_respondents_round_picker_opens_only_what_they_may_see() {
+    let w = crate::support::world().await;
+    let mut c = crate::support::Client::new(&w);
+    c.sign_in("resp").await;
+    let page = c.get("/omgangar").await;
+    let picker = page
+        .body
+        .split("class=\"round-picker\"")
+        .nth(1)
+        .and_then(|x| x.split("</details>").next())
+        .expect("a round picker");
+    let hrefs: Vec<&str> = (picker.split("href=\"").skip(1))
+        .filter_map(|x| x.split('"').next())
+        .collect();
+    assert!(!hrefs.is_empty());
+    for h in hrefs {
+        let r = c.get(h).await;
+        assert_eq!(
+            r.status,
+            axum::http::StatusCode::OK,
+            "{h} opens for the respondent"
+        );
+    }
+    // The open round leads to their own organisation, not to the county (403 for them).
+    assert!(
+        picker.contains(&format!("/omgangar/2026/org/{}\"", w.own)),
+        "{picker}"
+    );
 }
