@@ -963,3 +963,22 @@ async fn the_audit_log_names_events_in_swedish_and_pages_filters_and_exports() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn the_accounts_page_has_one_form_to_create_and_one_to_change_a_role() {
+    let w = world().await;
+    let mut c = Client::new(&w);
+    c.sign_in("admin").await;
+    let page = c.get("/admin/anvandare").await.body;
+    assert!(
+        page.contains(">Nytt konto</h2>") && page.contains(">Byt roll</h2>"),
+        "{page}"
+    );
+    assert_eq!(page.matches("value=\"add\"").count(), 1);
+    assert_eq!(page.matches("value=\"role\"").count(), 1);
+    // The role form picks among the accounts that exist, never a typed name.
+    let role_form = page.split(">Byt roll</h2>").nth(1).unwrap();
+    assert!(role_form.contains("<select id=\"role-user\" name=\"username\""));
+    assert!(role_form.contains("<option value=\"resp\">"), "{role_form}");
+    assert!(!page.contains("nara user"), "no command-line syntax");
+}
