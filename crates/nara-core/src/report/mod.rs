@@ -72,6 +72,10 @@ pub struct UnitReport {
     pub result: UnitResult,
     /// Per area, the change since the previous round, when both are scored.
     pub change: Vec<Option<Change>>,
+    /// The change of its index since the previous round, when both are scored.
+    pub overall_change: Option<Change>,
+    /// New this round: there is a previous round and the unit was not in it.
+    pub new_this_round: bool,
     /// The free text per area id, from every form of the unit.
     pub comments: BTreeMap<String, Vec<String>>,
     /// The comments on single statements, per statement id.

@@ -268,3 +268,51 @@ fn the_previous_round_is_found_in_a_trend() {
     let first = round_report(&d24, None, &orgs, None);
     assert!(first.previous_in(&t).is_none());
 }
+
+#[test]
+fn a_unit_new_this_round_is_marked_and_an_old_one_gets_its_index_change() {
+    let inst = Instrument::dalarna();
+    let all: Vec<&str> = inst.areas.iter().map(|a| a.id.as_str()).collect();
+    let (r25, r26) = (
+        round("2025", RoundStatus::Published),
+        round("2026", RoundStatus::Open),
+    );
+    let before = [form(&r25, "2080", "Hemtjänst", "", areas(&inst, &all, 2))];
+    let now = [
+        form(&r26, "2080", "Hemtjänst", "", areas(&inst, &all, 3)),
+        form(&r26, "2080", "Mobila teamet", "", areas(&inst, &all, 3)),
+    ];
+    let orgs = Organisations::dalarna().organisations;
+    let rep = round_report(
+        &data(&r26, &inst, &now),
+        Some(&data(&r25, &inst, &before)),
+        &orgs,
+        None,
+    );
+    let units = &rep.org("2080").unwrap().units;
+    let old = units
+        .iter()
+        .find(|u| u.name.as_str() == "Hemtjänst")
+        .unwrap();
+    let new = units
+        .iter()
+        .find(|u| u.name.as_str() == "Mobila teamet")
+        .unwrap();
+    assert!(!old.new_this_round && new.new_this_round);
+    let c = old.overall_change.unwrap();
+    assert!(
+        (c.delta - 1.0).abs() < 1e-9 && c.direction == Direction::Up,
+        "{c:?}"
+    );
+    assert!(new.overall_change.is_none());
+    // Without a previous round nothing is "new".
+    let first = round_report(&data(&r26, &inst, &now), None, &orgs, None);
+    assert!(
+        first
+            .org("2080")
+            .unwrap()
+            .units
+            .iter()
+            .all(|u| !u.new_this_round)
+    );
+}

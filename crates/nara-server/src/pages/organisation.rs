@@ -33,6 +33,8 @@ pub struct UnitRow {
     pub href: String,
     /// Raters (`2 bedömare + samsyn`).
     pub raters: String,
+    /// New this round (not in the previous round).
+    pub new: bool,
     /// Index.
     pub index: Cell,
     /// Per area.
@@ -492,7 +494,8 @@ fn unit_row(
             (n, true) => format!("{n} bedömare + samsyn"),
             (n, false) => format!("{n} bedömare"),
         },
-        index: index_cell(inst, u.result.scores.overall, None),
+        new: u.new_this_round,
+        index: index_cell(inst, u.result.scores.overall, u.overall_change.as_ref()),
         cells: (u.result.scores.areas.iter())
             .zip(&u.change)
             .map(|(a, c)| cell(inst, a.mean, c.as_ref()))

@@ -495,7 +495,7 @@ async fn hostile_names_are_escaped_by_askama_in_the_charts_and_the_tables() {
         assert!(org.contains(&title), "{title}");
     }
     // The unit's row and its comment, as text.
-    assert!(org.contains(&format!(">{unit_escaped}</a></th>")));
+    assert!(org.contains(&format!(">{unit_escaped}</a>")));
     assert!(org.contains(&format!(
         "<span class=\"who\">{unit_escaped}:</span> {escaped}</li>"
     )));
