@@ -27,63 +27,78 @@ Databasen är nara.db i arbetskatalogen om inget annat anges (--database-url ell
 
 /// Nära: självskattning för God och nära vård.
 #[derive(Debug, Parser)]
-#[command(name = "nara", version, about, after_help = EXAMPLES)]
+// clap's own `-h` and `-V` are replaced by the two fields below so that their help is
+// Swedish; `disable_help_flag` is a global setting, and the global `help` field reaches every
+// subcommand.
+#[command(
+    name = "nara",
+    version,
+    after_help = EXAMPLES,
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
 pub struct Cli {
-    /// The database: `sqlite://FILE` (created when missing) or `postgres://…`.
+    /// Databasen: `sqlite://FIL` (skapas om den saknas) eller `postgres://…`.
     #[arg(long, global = true, env = "NARA_DATABASE_URL", default_value = nara_app::DEFAULT_DATABASE_URL)]
     pub database_url: String,
-    /// Print less (only errors and the data asked for).
+    /// Skriv ut mindre (bara fel och de uppgifter du bad om).
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Print more.
+    /// Skriv ut mer.
     #[arg(short, long, global = true)]
     pub verbose: bool,
-    /// The command.
+    /// Visa hjälpen (`-h` kort, `--help` utförligt).
+    #[arg(short, long, global = true, action = clap::ArgAction::Help)]
+    pub help: Option<bool>,
+    /// Visa versionen.
+    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    pub version: Option<bool>,
+    /// Kommandot.
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// The commands.
+/// Kommandona.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read filled forms (files and folders) into the database.
+    /// Läs in ifyllda blanketter (filer och mappar) i databasen.
     Import(cmd::import::ImportArgs),
-    /// Check filled forms without a database write (like `import --dry-run`).
+    /// Kontrollera ifyllda blanketter utan att skriva i databasen (som `import --dry-run`).
     Validate(cmd::import::ValidateArgs),
-    /// Rounds: create, list, open, close, publish.
+    /// Omgångar: skapa, lista, öppna, stänga, publicera.
     #[command(subcommand)]
     Round(cmd::round::RoundCmd),
-    /// Write blank Excel forms for a round.
+    /// Skriv tomma blanketter i Excel för en omgång.
     Template(cmd::template::TemplateArgs),
-    /// Who has answered a round.
+    /// Vilka som har svarat i en omgång.
     Status(cmd::report::StatusArgs),
-    /// The scores of a round, as a table or JSON.
+    /// Resultaten för en omgång, som tabell eller JSON; årsrapporten med `report year`.
     Report(cmd::report::ReportArgs),
-    /// The organisations.
+    /// Organisationerna: lista, lägga till.
     #[command(subcommand)]
     Org(cmd::org::OrgCmd),
-    /// Instruments: show, validate, import.
+    /// Instrument: visa, kontrollera, läsa in.
     #[command(subcommand)]
     Instrument(cmd::org::InstrumentCmd),
-    /// Nyckeltal: fetch the catalogue's indicators from Kolada, show what is stored.
+    /// Nyckeltal: hämta katalogens nyckeltal från Kolada, läsa in, visa det som finns lagrat.
     #[command(subcommand)]
     Indicators(cmd::indicators::IndicatorsCmd),
-    /// Aktiviteter and lokala planer i samverkan: list, export, import.
+    /// Aktiviteter och lokala planer i samverkan: lista, exportera, läsa in.
     #[command(subcommand)]
     Activities(cmd::activities::ActivitiesCmd),
-    /// Result files: the county summary, an organisation's report, the raw answers.
+    /// Resultatfiler: länssammanställningen, en organisations rapport, rådata.
     #[command(subcommand)]
     Export(cmd::export::ExportCmd),
-    /// Copy the database to a file while it is in use (SQLite).
+    /// Gör en säkerhetskopia av databasen till en fil medan den används (SQLite).
     Backup(cmd::report::BackupArgs),
-    /// Fill an empty database with a realistic demo (three rounds, 16 organisations).
+    /// Fyll en tom databas med realistiska demodata (tre omgångar, 16 organisationer).
     Demo(cmd::admin::DemoArgs),
-    /// Accounts for the web server.
+    /// Konton för webbservern.
     #[command(subcommand)]
     User(cmd::admin::UserCmd),
-    /// Start the web server (the dashboards, sign-in, downloads).
+    /// Starta webbservern (översikter, inloggning, nedladdningar).
     Serve(cmd::admin::ServeArgs),
-    /// Print shell completions (bash, zsh, fish).
+    /// Skriv ut kommandokomplettering för skalet (bash, zsh, fish).
     Completions(cmd::admin::CompletionsArgs),
 }
 

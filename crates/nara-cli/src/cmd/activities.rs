@@ -9,43 +9,45 @@ use nara_app::App;
 
 use crate::Out;
 
-/// The activity commands.
+/// Kommandona för aktiviteter.
 #[derive(Debug, Subcommand)]
 pub enum ActivitiesCmd {
-    /// List the plans and activities (with their status today and each round's follow-up).
+    /// Lista planerna och aktiviteterna (med status i dag och varje omgångs uppföljning).
     List {
-        /// Only this organisation (code or name): its activities and the plans it is a party to.
+        /// Bara den här organisationen (kod eller namn): dess aktiviteter och de planer den är
+        /// part i.
         #[arg(long)]
         org: Option<String>,
-        /// Everything, as JSON.
+        /// Allt, som JSON.
         #[arg(long)]
         json: bool,
-        /// Only the plans.
+        /// Bara planerna.
         #[arg(long)]
         plans: bool,
     },
-    /// Write the activities (or the plans) to edit and read back with `import`. A FILE ending in
-    /// .xlsx is a workbook with two sheets, Aktiviteter (the CSV's columns) and Lokala planer;
-    /// any other name is CSV (`;`, UTF-8) with one activity per row, or with `--plans` one plan
-    /// per row.
+    /// Skriv aktiviteterna (eller planerna) till en fil att redigera och läsa in igen med `import`.
+    /// En fil som slutar på .xlsx blir en arbetsbok med två flikar, Aktiviteter (samma kolumner som
+    /// CSV-filen) och Lokala planer; alla andra namn blir CSV (`;`, UTF-8) med en aktivitet per
+    /// rad, eller med `--plans` en plan per rad.
     Export {
-        /// The file to write (`-` for standard output, as CSV).
+        /// Filen att skriva (`-` för standard ut, som CSV).
         #[arg(short, long)]
         output: std::path::PathBuf,
-        /// Only this organisation (code or name): its activities and the plans it is a party to.
+        /// Bara den här organisationen (kod eller namn): dess aktiviteter och de planer den är
+        /// part i.
         #[arg(long)]
         org: Option<String>,
-        /// Write the plans instead of the activities (CSV; a workbook always has both).
+        /// Skriv planerna i stället för aktiviteterna (CSV; en arbetsbok har alltid båda).
         #[arg(long)]
         plans: bool,
     },
-    /// Read activities and plans from a file that `export` wrote (and someone edited), chosen
-    /// by its extension: .xlsx (both sheets, plans first) or .csv (a plan table when its
-    /// headers have Namn and Parter, otherwise an activity table). A row with an id updates that
-    /// record, a row without one is a new activity or plan. A file with any problem stores
-    /// nothing.
+    /// Läs in aktiviteter och planer från en fil som `export` skrev (och någon redigerade).
+    /// Filändelsen avgör: .xlsx (båda flikarna, planerna först) eller .csv (en plantabell om
+    /// rubrikerna har Namn och Parter, annars en aktivitetstabell). En rad med id uppdaterar den
+    /// posten, en rad utan id blir en ny aktivitet eller plan. En fil med något fel sparar
+    /// ingenting.
     Import {
-        /// The file.
+        /// Filen.
         file: std::path::PathBuf,
     },
 }

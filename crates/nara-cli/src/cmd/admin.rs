@@ -13,19 +13,19 @@ use crate::Out;
 /// `nara demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// The seed: the same seed gives the same demo.
+    /// Fröet: samma frö ger samma demodata.
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
-    /// How many yearly rounds, ending with --last-round.
+    /// Hur många årliga omgångar, den sista är --last-round.
     #[arg(long, default_value_t = 3)]
     pub rounds: usize,
-    /// The newest round's year.
+    /// Året för den senaste omgången.
     #[arg(long, default_value_t = 2026)]
     pub last_round: u16,
-    /// About how many units in all (default: 2–6 per organisation).
+    /// Ungefär hur många enheter totalt (standard: 2–6 per organisation).
     #[arg(long)]
     pub units: Option<usize>,
-    /// Print what was made as JSON.
+    /// Skriv ut det som skapades som JSON.
     #[arg(long)]
     pub json: bool,
 }
@@ -55,42 +55,42 @@ pub async fn demo(app: &App, args: &DemoArgs, out: &Out) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Account commands.
+/// Kommandona för konton.
 #[derive(Debug, Subcommand)]
 pub enum UserCmd {
-    /// Add an account. Without --password-stdin a password is made and printed once.
+    /// Lägg till ett konto. Utan --password-stdin skapas ett lösenord som skrivs ut en gång.
     Add {
-        /// The sign-in name.
+        /// Inloggningsnamnet.
         username: String,
-        /// admin, respondent or reader.
+        /// Rollen: admin, respondent eller reader.
         #[arg(long, value_parser = parse_role)]
         role: Role,
-        /// The organisation of a respondent (code, e.g. 2080).
+        /// Organisationen för en respondent (kod, t.ex. 2080).
         #[arg(long)]
         org: Option<String>,
-        /// Read the password from the first line of stdin.
+        /// Läs lösenordet från första raden på standard in.
         #[arg(long)]
         password_stdin: bool,
     },
-    /// List the accounts.
+    /// Lista kontona.
     List {
-        /// Print JSON.
+        /// Skriv ut JSON.
         #[arg(long)]
         json: bool,
     },
-    /// Set a new password. Without --password-stdin a password is made and printed once.
+    /// Sätt ett nytt lösenord. Utan --password-stdin skapas ett lösenord som skrivs ut en gång.
     Passwd {
-        /// The sign-in name.
+        /// Inloggningsnamnet.
         username: String,
-        /// Read the password from the first line of stdin.
+        /// Läs lösenordet från första raden på standard in.
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Disable an account (its sessions end); --enable turns it on again.
+    /// Stäng av ett konto (dess inloggningar avslutas); --enable slår på det igen.
     Disable {
-        /// The sign-in name.
+        /// Inloggningsnamnet.
         username: String,
-        /// Enable it again instead.
+        /// Slå på kontot igen i stället.
         #[arg(long)]
         enable: bool,
     },
@@ -184,7 +184,7 @@ pub async fn user(app: &App, cmd: &UserCmd, out: &Out) -> Result<ExitCode> {
 /// `nara completions SHELL`.
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
-    /// bash, zsh, fish, elvish or powershell.
+    /// Skalet: bash, zsh, fish, elvish eller powershell.
     pub shell: clap_complete::Shell,
 }
 
@@ -198,49 +198,49 @@ pub fn completions(args: &CompletionsArgs) -> ExitCode {
 /// `nara serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address and port to listen on.
+    /// Adress och port att lyssna på.
     #[arg(long, default_value = "127.0.0.1:8080", env = "NARA_BIND")]
     pub bind: std::net::SocketAddr,
-    /// On an empty database: load the demo and create one account per role, printing their
-    /// sign-in details once.
+    /// På en tom databas: läs in demodata och skapa ett konto per roll; inloggningsuppgifterna
+    /// skrivs ut en gång.
     #[arg(long)]
     pub demo: bool,
-    /// The most connections served at once (default 512; more wait in the queue). Lowered at
-    /// start to fit the open-file limit (`ulimit -n`, systemd `LimitNOFILE`).
+    /// Högsta antal samtidiga anslutningar (standard 512; fler får vänta i kö). Sänks vid start
+    /// så att det ryms inom gränsen för öppna filer (`ulimit -n`, systemd `LimitNOFILE`).
     #[arg(long, value_name = "N", env = "NARA_MAX_CONNECTIONS",
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_connections: Option<u64>,
-    /// Seconds a client has to send a request's headers; also how long an idle connection stays
-    /// open (default 10).
-    #[arg(long, value_name = "SECONDS", env = "NARA_HEADER_TIMEOUT",
+    /// Sekunder en klient har på sig att skicka en begärans huvuden; också hur länge en oanvänd
+    /// anslutning hålls öppen (standard 10).
+    #[arg(long, value_name = "SEKUNDER", env = "NARA_HEADER_TIMEOUT",
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub header_timeout: Option<u64>,
-    /// Seconds a request may take, body and answer (default 60).
-    #[arg(long, value_name = "SECONDS", env = "NARA_REQUEST_TIMEOUT",
+    /// Sekunder en begäran får ta, innehåll och svar (standard 60).
+    #[arg(long, value_name = "SEKUNDER", env = "NARA_REQUEST_TIMEOUT",
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: Option<u64>,
-    /// Seconds an upload of filled forms or of an instrument may take, body and import
-    /// (default 600).
-    #[arg(long, value_name = "SECONDS", env = "NARA_UPLOAD_TIMEOUT",
+    /// Sekunder en uppladdning av ifyllda blanketter eller av ett instrument får ta, överföring
+    /// och inläsning (standard 600).
+    #[arg(long, value_name = "SEKUNDER", env = "NARA_UPLOAD_TIMEOUT",
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub upload_timeout: Option<u64>,
-    /// Mark cookies Secure (when users reach the server over HTTPS, e.g. behind a proxy).
+    /// Märk kakor som Secure (när användarna når servern via HTTPS, t.ex. bakom en proxy).
     #[arg(long, env = "NARA_SECURE_COOKIES")]
     pub secure_cookies: bool,
-    /// The reverse proxy's address (one or more, comma-separated or repeated): only for
-    /// connections from it is the client's address read from X-Forwarded-For.
+    /// Den omvända proxyns adress (en eller flera, kommaseparerade eller upprepade): bara för
+    /// anslutningar därifrån läses klientens adress från X-Forwarded-For.
     #[arg(
         long = "trusted-proxy",
-        value_name = "ADDR",
+        value_name = "ADRESS",
         env = "NARA_TRUSTED_PROXY",
         value_delimiter = ','
     )]
     pub trusted_proxy: Vec<std::net::IpAddr>,
-    /// The address people use to reach Nära, e.g. `https://nara.regiondalarna.se`: answer links
-    /// are shown and sent with it.
+    /// Adressen som användarna når Nära på, t.ex. `https://nara.regiondalarna.se`: svarslänkar
+    /// visas och skickas med den.
     #[arg(long = "public-url", value_name = "URL", env = "NARA_PUBLIC_URL", value_parser = nara_server::parse_public_url)]
     pub public_url: Option<String>,
-    /// Kolada's API, for the coordinator's "Hämta från Kolada" in the browser.
+    /// Koladas API, för samordnarens ”Hämta från Kolada” i webbläsaren.
     #[arg(long = "kolada-url", value_name = "URL", env = "NARA_KOLADA_URL", default_value = nara_app::indicators::KOLADA_URL)]
     pub kolada_url: String,
 }

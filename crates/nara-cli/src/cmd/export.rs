@@ -11,43 +11,43 @@ use nara_core::OrgCode;
 
 use crate::Out;
 
-/// Export commands.
+/// Kommandona för export.
 #[derive(Debug, Subcommand)]
 pub enum ExportCmd {
-    /// The county summary workbook (Översikt, Diagram, Påståenden, Utveckling, Fritext, Nyckeltal,
-    /// Rådata, Om).
+    /// Länssammanställningen som arbetsbok (Översikt, Diagram, Påståenden, Utveckling, Fritext,
+    /// Nyckeltal, Rådata, Om).
     Summary {
-        /// The round.
+        /// Omgången.
         #[arg(long)]
         round: String,
-        /// Where to write it (default: lanssammanstallning-ROUND.xlsx here).
+        /// Var filen ska skrivas (standard: lanssammanstallning-OMGÅNG.xlsx här).
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// One organisation's report workbook.
+    /// En organisations rapport som arbetsbok.
     Org {
-        /// The round.
+        /// Omgången.
         #[arg(long)]
         round: String,
-        /// The organisation's code.
+        /// Organisationens kod.
         #[arg(long)]
         org: String,
-        /// Where to write it (default: rapport-ROUND-CODE.xlsx here).
+        /// Var filen ska skrivas (standard: rapport-OMGÅNG-KOD.xlsx här).
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Every answer as one row, for statistics tools.
+    /// Varje svar som en rad, för statistikprogram.
     Raw {
-        /// The round.
+        /// Omgången.
         #[arg(long)]
         round: String,
-        /// Only this organisation.
+        /// Bara den här organisationen.
         #[arg(long)]
         org: Option<String>,
-        /// The format (csv: UTF-8 with BOM, `;` and decimal comma, as Swedish Excel reads it).
+        /// Formatet (csv: UTF-8 med BOM, `;` och decimalkomma, som svenska Excel läser det).
         #[arg(long, default_value = "csv")]
         format: String,
-        /// Where to write it (default: radata-ROUND.csv here; `-` for stdout).
+        /// Var filen ska skrivas (standard: radata-OMGÅNG.csv här; `-` för standard ut).
         #[arg(short, long)]
         output: Option<PathBuf>,
     },

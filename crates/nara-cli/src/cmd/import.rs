@@ -17,13 +17,13 @@ use crate::Out;
     after_help = "Exempel:\n  nara import inkomna/\n  nara import falun.xlsx mora.ods --json > rapport.json\n  nara import inkomna/ --dry-run"
 )]
 pub struct ImportArgs {
-    /// Files and folders (folders are read recursively; only spreadsheets are taken).
+    /// Filer och mappar (mappar läses med alla undermappar; bara kalkylblad tas med).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Check everything and report what would happen; store nothing.
+    /// Kontrollera allt och berätta vad som skulle hända; spara ingenting.
     #[arg(long)]
     pub dry_run: bool,
-    /// Print the report as one JSON document on stdout.
+    /// Skriv ut rapporten som ett JSON-dokument på standard ut.
     #[arg(long)]
     pub json: bool,
 }
@@ -31,10 +31,10 @@ pub struct ImportArgs {
 /// `nara validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Files and folders.
+    /// Filer och mappar.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Print the report as JSON.
+    /// Skriv ut rapporten som JSON.
     #[arg(long)]
     pub json: bool,
 }

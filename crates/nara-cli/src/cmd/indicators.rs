@@ -11,46 +11,47 @@ use nara_core::indicator::kolada::Gender;
 
 use crate::Out;
 
-/// The indicator commands.
+/// Kommandona för nyckeltal.
 #[derive(Debug, Subcommand)]
 pub enum IndicatorsCmd {
-    /// Fetch the catalogue's indicators from Kolada for every organisation and the country.
+    /// Hämta katalogens nyckeltal från Kolada för varje organisation och för riket.
     Sync {
-        /// The years, as `2019..2025` or `2023,2024,2025`.
+        /// Åren, som `2019..2025` eller `2023,2024,2025`.
         #[arg(long)]
         years: String,
-        /// Kolada's API.
+        /// Koladas API.
         #[arg(long, env = "NARA_KOLADA_URL", default_value = KOLADA_URL)]
         base_url: String,
     },
-    /// Read values from files: Kolada's saved JSON pages, long tables in CSV, xlsx or ods
-    /// (columns kpi or variabelkod, kommunkod or municipality, år or period, värde or value,
-    /// optionally kön and antal), or the filled-in template of `nara indicators template`.
+    /// Läs in värden från filer: sparade JSON-sidor från Kolada, långa tabeller i CSV, xlsx eller
+    /// ods (kolumnerna kpi eller variabelkod, kommunkod eller municipality, år eller period, värde
+    /// eller value, och valfritt kön och antal), eller den ifyllda mallen från
+    /// `nara indicators template`.
     Import {
-        /// The files.
+        /// Filerna.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Show the stored values: per indicator, the newest year for each organisation.
+    /// Visa de lagrade värdena: per nyckeltal det senaste året för varje organisation.
     Show {
-        /// Everything stored, as JSON.
+        /// Allt som finns lagrat, som JSON.
         #[arg(long)]
         json: bool,
     },
-    /// Write the Excel template for the catalogue's own (local) indicators, to fill in and read
-    /// back with `nara indicators import`.
+    /// Skriv Excelmallen för katalogens egna (lokala) nyckeltal, att fylla i och läsa in med
+    /// `nara indicators import`.
     Template {
-        /// The file to write.
+        /// Filen att skriva.
         #[arg(short, long)]
         output: PathBuf,
-        /// The years to give rows, as `2023..2025` or `2024`.
+        /// Åren som får rader, som `2023..2025` eller `2024`.
         #[arg(long)]
         years: String,
     },
-    /// Store the county's catalogue of indicators (TOML, like indicators/dalarna.toml), checked
-    /// against the instrument it names; without FILE, show the catalogue in use.
+    /// Spara länets katalog över nyckeltal (TOML, som indicators/dalarna.toml), kontrollerad mot
+    /// instrumentet den anger; utan FILE visas katalogen som används.
     Catalogue {
-        /// The catalogue file.
+        /// Katalogfilen.
         file: Option<PathBuf>,
     },
 }

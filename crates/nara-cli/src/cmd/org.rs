@@ -10,38 +10,38 @@ use nara_core::Instrument;
 
 use crate::Out;
 
-/// Organisation commands.
+/// Kommandona för organisationer.
 #[derive(Debug, Subcommand)]
 pub enum OrgCmd {
-    /// List the organisations.
+    /// Lista organisationerna.
     List {
-        /// Print JSON.
+        /// Skriv ut JSON.
         #[arg(long)]
         json: bool,
     },
-    /// Add (or update) organisations from a TOML file (another county's list).
+    /// Lägg till (eller uppdatera) organisationer från en TOML-fil (ett annat läns lista).
     Add {
-        /// The file, in the format of organisations/dalarna.toml.
+        /// Filen, i samma format som organisations/dalarna.toml.
         file: PathBuf,
     },
 }
 
-/// Instrument commands.
+/// Kommandona för instrument.
 #[derive(Debug, Subcommand)]
 pub enum InstrumentCmd {
-    /// Show the stored instruments, or one as TOML.
+    /// Visa de lagrade instrumenten, eller ett av dem som TOML.
     Show {
-        /// `ID@VERSION` to print as TOML.
+        /// `ID@VERSION` att skriva ut som TOML.
         which: Option<String>,
     },
-    /// Check an instrument file and report every problem.
+    /// Kontrollera en instrumentfil och rapportera varje fel.
     Validate {
-        /// The TOML file.
+        /// TOML-filen.
         file: PathBuf,
     },
-    /// Store a new instrument version from a TOML file.
+    /// Spara en ny version av ett instrument från en TOML-fil.
     Import {
-        /// The TOML file.
+        /// TOML-filen.
         file: PathBuf,
     },
 }

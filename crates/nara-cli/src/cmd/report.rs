@@ -16,10 +16,10 @@ use crate::Out;
 /// `nara status`.
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// The round.
+    /// Omgången.
     #[arg(long)]
     pub round: String,
-    /// Print JSON.
+    /// Skriv ut JSON.
     #[arg(long)]
     pub json: bool,
 }
@@ -31,16 +31,16 @@ pub struct StatusArgs {
 )]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct ReportArgs {
-    /// The yearly report instead of a round's.
+    /// Årsrapporten i stället för en omgångs rapport.
     #[command(subcommand)]
     pub kind: Option<super::year::ReportKind>,
-    /// The round.
+    /// Omgången.
     #[arg(long, required = true)]
     pub round: Option<String>,
-    /// Only this organisation (code or name).
+    /// Bara den här organisationen (kod eller namn).
     #[arg(long)]
     pub org: Option<String>,
-    /// Print JSON (every number unrounded).
+    /// Skriv ut JSON (alla tal oavrundade).
     #[arg(long)]
     pub json: bool,
 }
@@ -48,7 +48,7 @@ pub struct ReportArgs {
 /// `nara backup`.
 #[derive(Debug, Args)]
 pub struct BackupArgs {
-    /// The file to write (must not exist).
+    /// Filen att skriva (får inte finnas).
     #[arg(short, long)]
     pub output: PathBuf,
 }

@@ -10,49 +10,49 @@ use nara_core::round::Date;
 
 use crate::Out;
 
-/// Round commands.
+/// Kommandona för omgångar.
 #[derive(Debug, Subcommand)]
 pub enum RoundCmd {
-    /// Create a round (in draft), e.g. `2026` or `2026-H1`.
+    /// Skapa en omgång (som utkast), t.ex. `2026` eller `2026-H1`.
     #[command(
         after_help = "Exempel:\n  nara round create 2026\n  nara round create 2026-H2 --opens 2026-09-01 --closes 2026-10-31"
     )]
     Create {
-        /// The round: a year or a half-year.
+        /// Omgången: ett år eller ett halvår.
         id: String,
-        /// The instrument version, as `ID@VERSION` (default: the newest stored).
+        /// Instrumentversionen, som `ID@VERSION` (standard: den senaste lagrade).
         #[arg(long)]
         instrument: Option<String>,
-        /// When answering opens (ÅÅÅÅ-MM-DD).
+        /// När svaren öppnar (ÅÅÅÅ-MM-DD).
         #[arg(long)]
         opens: Option<String>,
-        /// When answering closes (ÅÅÅÅ-MM-DD).
+        /// När svaren stänger (ÅÅÅÅ-MM-DD).
         #[arg(long)]
         closes: Option<String>,
     },
-    /// List the rounds with their status.
+    /// Lista omgångarna med deras status.
     List {
-        /// Print JSON.
+        /// Skriv ut JSON.
         #[arg(long)]
         json: bool,
     },
-    /// Open a round for answers.
+    /// Öppna en omgång för svar.
     Open {
-        /// The round.
+        /// Omgången.
         id: String,
     },
-    /// Close a round (no more answers; results preliminary until published). A published round
-    /// is taken back to closed this way, with --reason (kept in the audit log).
+    /// Stäng en omgång (inga fler svar; resultaten är preliminära tills de publiceras). En
+    /// publicerad omgång tas tillbaka till stängd på samma sätt, med --reason (sparas i loggen).
     Close {
-        /// The round.
+        /// Omgången.
         id: String,
-        /// Why a published round is taken back (required then; kept in the audit log).
+        /// Varför en publicerad omgång tas tillbaka (krävs då; sparas i loggen).
         #[arg(long)]
         reason: Option<String>,
     },
-    /// Publish a round's results to every reader.
+    /// Publicera en omgångs resultat för alla läsare.
     Publish {
-        /// The round.
+        /// Omgången.
         id: String,
     },
 }

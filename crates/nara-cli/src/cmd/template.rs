@@ -15,16 +15,16 @@ use crate::Out;
     after_help = "Exempel:\n  nara template --round 2026 --org 2080 -o falun.xlsx\n  nara template --round 2026 --all -o blanketter/"
 )]
 pub struct TemplateArgs {
-    /// The round.
+    /// Omgången.
     #[arg(long)]
     pub round: String,
-    /// The organisation (code or name).
+    /// Organisationen (kod eller namn).
     #[arg(long, conflicts_with = "all")]
     pub org: Option<String>,
-    /// One form per organisation, into the folder given with -o.
+    /// En blankett per organisation, i mappen som anges med -o.
     #[arg(long)]
     pub all: bool,
-    /// The file (with --org) or folder (with --all).
+    /// Filen (med --org) eller mappen (med --all).
     #[arg(short, long)]
     pub output: PathBuf,
 }

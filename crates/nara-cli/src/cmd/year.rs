@@ -12,10 +12,10 @@ use nara_core::yearly::Words;
 
 use crate::Out;
 
-/// The kinds of report besides a round's.
+/// Andra slags rapporter än en omgångs.
 #[derive(Debug, Subcommand)]
 pub enum ReportKind {
-    /// The årsrapport of a year: nyckeltal, aktiviteter and självskattning per delmål.
+    /// Årsrapporten för ett år: nyckeltal, aktiviteter och självskattning per delmål.
     Year(YearArgs),
 }
 
@@ -25,16 +25,16 @@ pub enum ReportKind {
     after_help = "Exempel:\n  nara report year --year 2026\n  nara report year --year 2026 --pdf arsrapport-2026.pdf --xlsx bilaga-2026.xlsx\n  nara report year --year 2026 --utkast --pdf utkast.pdf"
 )]
 pub struct YearArgs {
-    /// The year.
+    /// Året.
     #[arg(long)]
     pub year: u16,
-    /// Write the report as a tagged PDF to this file ("-" for standard output).
+    /// Skriv rapporten som taggad PDF till den här filen (”-” för standard ut).
     #[arg(long)]
     pub pdf: Option<PathBuf>,
-    /// Write the Excel appendix to this file ("-" for standard output).
+    /// Skriv Excelbilagan till den här filen (”-” för standard ut).
     #[arg(long)]
     pub xlsx: Option<PathBuf>,
-    /// The live draft with today's numbers, rather than the newest final version.
+    /// Det levande utkastet med dagens siffror, i stället för den senaste slutliga versionen.
     #[arg(long)]
     pub utkast: bool,
 }

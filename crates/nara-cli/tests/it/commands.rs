@@ -508,3 +508,43 @@ fn report_year_prints_the_overview_and_writes_the_pdf_and_the_appendix() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--round"));
 }
+
+#[test]
+fn the_help_is_in_swedish() {
+    let env = Env::new();
+    let help = env.ok(&["--help"]);
+    assert!(help.contains("Läs in ifyllda blanketter"), "{help}");
+    assert!(help.contains("Nära: självskattning"), "{help}");
+    assert!(help.contains("Skriv ut mindre"), "{help}");
+    assert!(!help.contains("Read filled forms"), "{help}");
+    // clap's own -h and -V are replaced by Swedish ones, in every subcommand too.
+    assert!(
+        help.contains("-h, --help") && help.contains("Visa hjälpen"),
+        "{help}"
+    );
+    assert!(help.contains("-V, --version") && !help.contains("Print help"));
+    assert!(env.ok(&["-V"]).starts_with("nara "));
+    let report = env.ok(&["report", "--help"]);
+    for swedish in [
+        "Omgången",
+        "Årsrapporten",
+        "Bara den här organisationen",
+        "Exempel:",
+    ] {
+        assert!(report.contains(swedish), "lacks {swedish}: {report}");
+    }
+    assert!(!report.contains("The round"), "{report}");
+    let year = env.ok(&["report", "year", "--help"]);
+    assert!(year.contains("Det levande utkastet"), "{year}");
+    assert!(
+        year.contains("Visa hjälpen") && !year.contains("Print help"),
+        "{year}"
+    );
+    let short = env.ok(&["round", "close", "-h"]);
+    assert!(short.contains("Stäng en omgång"), "{short}");
+    let serve = env.ok(&["serve", "--help"]);
+    assert!(
+        serve.contains("Adress och port") && serve.contains("<SEKUNDER>"),
+        "{serve}"
+    );
+}

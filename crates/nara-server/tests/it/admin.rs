@@ -318,9 +318,15 @@ async fn upload_mixed_batch(w: crate::support::World) {
     assert!(b.contains("misstänkt skadlig") && b.contains("inget kalkylark"));
     // Each rejected file has an e-mail text to copy with its problems; a stored one has none.
     assert_eq!(b.matches("E-posttext till avsändaren").count(), 3, "{b}");
-    let mail = b.split("Blanketten dubbla.xlsx kunde inte läsas in").nth(1).unwrap();
+    let mail = b
+        .split("Blanketten dubbla.xlsx kunde inte läsas in")
+        .nth(1)
+        .unwrap();
     let mail = mail.split("</textarea>").next().unwrap();
-    assert!(mail.contains("- Blad1 C41: Påståendet D1.1 finns två gånger"), "{mail}");
+    assert!(
+        mail.contains("- Blad1 C41: Påståendet D1.1 finns två gånger"),
+        "{mail}"
+    );
     assert!(!b.contains("Blanketten falun-webb.xlsx kunde inte"));
     assert_eq!(
         w.store.responses(round).await.unwrap().len(),
