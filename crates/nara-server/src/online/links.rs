@@ -60,6 +60,8 @@ pub struct LinksPage {
     pub made_csv: String,
     /// The CSV file's name.
     pub made_csv_name: String,
+    /// Last round's unit names of the organisation, suggested for a new link.
+    pub known_units: Vec<String>,
     /// What went wrong.
     pub error: String,
 }
@@ -185,6 +187,26 @@ struct LinksInput<'a> {
     links: &'a [AnswerLink],
     made: Vec<MadeLink>,
     error: String,
+    known_units: Vec<String>,
+}
+
+/// The organisation's unit names in the newest earlier round of the same instrument family
+/// (from the cached report of that round and organisation), to suggest when making links.
+async fn units_before(state: &AppState, round: &Round, org: &OrgCode) -> AppResult<Vec<String>> {
+    let snap = crate::snap(state).await?;
+    let Some(prev) = (snap.rounds.iter())
+        .filter(|r| r.id < round.id && r.status != nara_core::RoundStatus::Draft)
+        .max_by_key(|r| r.id)
+    else {
+        return Ok(Vec::new());
+    };
+    let rep = (state.app)
+        .report(&snap, prev.id, Some(org), nara_app::report::Earlier::All)
+        .await?;
+    Ok((rep.org(org.as_str()).iter())
+        .flat_map(|o| &o.units)
+        .map(|u| u.name.to_string())
+        .collect())
 }
 
 /// The links page's model (pure).
@@ -210,6 +232,7 @@ fn links_view(layout: Layout, i: LinksInput<'_>) -> LinksPage {
         made_csv: made_csv(&i.made),
         made: i.made,
         error: i.error,
+        known_units: i.known_units,
     }
 }
 
@@ -230,7 +253,9 @@ async fn links_page(
         link(format!("/omgangar/{rid}/lankar?org={org}"), title.clone()),
     ];
     let layout = layout_for(state, v, &title, Some(round), crumbs).await?;
+    let known_units = units_before(state, round, org).await?;
     let input = LinksInput {
+        known_units,
         viewer: v,
         round,
         org,

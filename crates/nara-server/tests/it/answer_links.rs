@@ -234,3 +234,35 @@ async fn the_new_links_come_as_a_csv_file_too() {
     assert!(text.contains("\"Anna\"") && text.contains("\"Bo\""));
     assert!(page.contains("download=\"svarslankar-2030-"));
 }
+
+#[tokio::test]
+async fn the_link_form_suggests_last_rounds_unit_names() {
+    let w = crate::support::world().await;
+    let mut c = crate::support::Client::new(&w);
+    c.sign_in("admin").await;
+    let page = c.get(&format!("/omgangar/2026/lankar?org={}", w.own)).await;
+    assert_eq!(page.status, axum::http::StatusCode::OK);
+    let before = crate::support::report(&w.store, "2025").await;
+    let units: Vec<String> = (before.org(&w.own).unwrap().units.iter())
+        .map(|u| u.name.to_string())
+        .collect();
+    assert!(!units.is_empty());
+    assert!(
+        page.body.contains("<datalist id=\"forra-enheter\">"),
+        "{}",
+        page.body
+    );
+    for u in &units {
+        let escaped = u
+            .replace('&', "&#38;")
+            .replace('<', "&#60;")
+            .replace('>', "&#62;")
+            .replace('"', "&#34;")
+            .replace('\'', "&#39;");
+        assert!(
+            page.body.contains(&format!("<option value=\"{escaped}\">")),
+            "{u}"
+        );
+    }
+    assert!(page.body.contains("list=\"forra-enheter\""));
+}
