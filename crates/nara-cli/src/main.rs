@@ -96,6 +96,11 @@ pub enum Command {
     /// Konton för webbservern.
     #[command(subcommand)]
     User(cmd::admin::UserCmd),
+    /// Svarslänkar: skapa, lista, återkalla.
+    #[command(subcommand)]
+    Links(cmd::links::LinksCmd),
+    /// Händelseloggen: vem gjorde vad och när, som lista eller CSV.
+    Audit(cmd::links::AuditArgs),
     /// Starta webbservern (översikter, inloggning, nedladdningar).
     Serve(cmd::admin::ServeArgs),
     /// Skriv ut kommandokomplettering för skalet (bash, zsh, fish).

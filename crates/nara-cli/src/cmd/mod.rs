@@ -11,6 +11,7 @@ pub mod admin;
 pub mod export;
 pub mod import;
 pub mod indicators;
+pub mod links;
 pub mod org;
 pub mod report;
 pub mod round;
@@ -47,6 +48,8 @@ pub async fn run(cli: &Cli, out: &Out) -> Result<ExitCode> {
         Command::Activities(c) => activities::run(app, c, out).await,
         Command::Demo(args) => admin::demo(app, args, out).await,
         Command::User(c) => admin::user(app, c, out).await,
+        Command::Links(c) => links::run_links(app, c, out).await,
+        Command::Audit(a) => links::run_audit(app, a, out).await,
         Command::Validate(_) | Command::Completions(_) | Command::Serve(_) => {
             unreachable!("handled above")
         }

@@ -548,3 +548,35 @@ fn the_help_is_in_swedish() {
         "{serve}"
     );
 }
+
+#[test]
+fn links_and_the_audit_log_from_the_command_line() {
+    let env = Env::new();
+    env.ok(&["demo", "-q"]);
+    let made = env.ok(&[
+        "links", "create", "--round", "2026", "--org", "Falun", "--unit", "Hemtjänst Norr",
+        "--rater", "Anna", "--samsyn", "--public-url", "https://nara.example.se/",
+    ]);
+    let lines: Vec<&str> = made.lines().collect();
+    assert_eq!(lines.len(), 2, "{made}");
+    assert!(lines[0].contains("Anna\thttps://nara.example.se/svar/"), "{made}");
+    assert!(lines[1].contains("samsyn\thttps://nara.example.se/svar/"), "{made}");
+    let list = env.ok(&["links", "list", "--round", "2026", "--org", "2080"]);
+    let anna = list.lines().find(|l| l.contains("\tAnna\t")).unwrap();
+    assert!(anna.ends_with("ej öppnad"), "{anna}");
+    let id = anna.split('\t').next().unwrap();
+    env.ok(&["links", "revoke", id]);
+    let again = env.ok(&["links", "list", "--round", "2026", "--org", "2080"]);
+    assert!(again.lines().any(|l| l.starts_with(&format!("{id}\t")) && l.ends_with("återkallad")));
+    // The audit log: Swedish names, filters, CSV.
+    let log = env.ok(&["audit", "--handling", "link.revoke"]);
+    assert!(log.contains("Svarslänk återkallad") && log.contains("kommandoraden"), "{log}");
+    let none = env.ok(&["audit", "--till", "2000-01-01"]);
+    assert!(none.trim().is_empty(), "{none}");
+    let bad = env.run(&["audit", "--fran", "igår"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("inget datum"));
+    env.ok(&["audit", "--csv", "logg.csv"]);
+    let csv = std::fs::read_to_string(env.path("logg.csv")).unwrap();
+    assert!(csv.contains("\"Händelse\";\"Kod\"") && csv.contains("\"Blankett inläst\";\"import\""));
+}
