@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod links;
 pub mod org;
 pub mod report;
+pub mod report_lines;
 pub mod round;
 pub mod template;
 pub mod year;

@@ -159,13 +159,21 @@ pub async fn report(app: &App, args: &ReportArgs, out: &Out) -> Result<ExitCode>
         .organisations
         .iter()
         .flat_map(|o| {
-            std::iter::once(o.name.chars().count() + o.code.as_str().len() + 3)
+            std::iter::once(nara_core::org::with_code(&o.name, &o.code).chars().count())
                 .chain(o.units.iter().map(|u| u.name.as_str().chars().count() + 2))
         })
         .chain([24])
         .max()
         .unwrap_or(24);
     let uw = w - 2;
+    if let (Some(code), true) = (&org, r.organisations.is_empty()) {
+        let orgs = app.organisations().await?;
+        let name = orgs
+            .find(code.as_str())
+            .map_or(code.to_string(), |o| o.name.clone());
+        println!("{}", super::report_lines::not_answered(&name, &r));
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut no_index = false;
     println!(
         "{:<w$} {:>6} {}",
@@ -185,6 +193,11 @@ pub async fn report(app: &App, args: &ReportArgs, out: &Out) -> Result<ExitCode>
             nara_core::org::with_code(&o.name, &o.code),
             index_cell(o.scores.overall, &mut no_index)
         );
+        if let Some(line) =
+            super::report_lines::change_row(&r, "  ", w, o.overall_change.as_ref(), &o.change)
+        {
+            println!("{line}");
+        }
         for u in &o.units {
             let cells: String = u
                 .result
@@ -195,9 +208,16 @@ pub async fn report(app: &App, args: &ReportArgs, out: &Out) -> Result<ExitCode>
                 .collect();
             println!(
                 "  {:<uw$} {:>6} {cells}",
-                u.name,
+                u.name.as_str(),
                 index_cell(u.result.scores.overall, &mut no_index)
             );
+            if u.new_this_round {
+                println!("    ny i år");
+            } else if let Some(line) =
+                super::report_lines::change_row(&r, "    ", w, u.overall_change.as_ref(), &u.change)
+            {
+                println!("{line}");
+            }
         }
     }
     if org.is_none() {

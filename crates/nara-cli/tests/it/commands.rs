@@ -554,23 +554,47 @@ fn links_and_the_audit_log_from_the_command_line() {
     let env = Env::new();
     env.ok(&["demo", "-q"]);
     let made = env.ok(&[
-        "links", "create", "--round", "2026", "--org", "Falun", "--unit", "Hemtjänst Norr",
-        "--rater", "Anna", "--samsyn", "--public-url", "https://nara.example.se/",
+        "links",
+        "create",
+        "--round",
+        "2026",
+        "--org",
+        "Falun",
+        "--unit",
+        "Hemtjänst Norr",
+        "--rater",
+        "Anna",
+        "--samsyn",
+        "--public-url",
+        "https://nara.example.se/",
     ]);
     let lines: Vec<&str> = made.lines().collect();
     assert_eq!(lines.len(), 2, "{made}");
-    assert!(lines[0].contains("Anna\thttps://nara.example.se/svar/"), "{made}");
-    assert!(lines[1].contains("samsyn\thttps://nara.example.se/svar/"), "{made}");
+    assert!(
+        lines[0].contains("Anna\thttps://nara.example.se/svar/"),
+        "{made}"
+    );
+    assert!(
+        lines[1].contains("samsyn\thttps://nara.example.se/svar/"),
+        "{made}"
+    );
     let list = env.ok(&["links", "list", "--round", "2026", "--org", "2080"]);
     let anna = list.lines().find(|l| l.contains("\tAnna\t")).unwrap();
     assert!(anna.ends_with("ej öppnad"), "{anna}");
     let id = anna.split('\t').next().unwrap();
     env.ok(&["links", "revoke", id]);
     let again = env.ok(&["links", "list", "--round", "2026", "--org", "2080"]);
-    assert!(again.lines().any(|l| l.starts_with(&format!("{id}\t")) && l.ends_with("återkallad")));
+    assert!(
+        again
+            .lines()
+            .any(|l| l.starts_with(&format!("{id}\t")) && l.ends_with("återkallad"))
+    );
     // The audit log: Swedish names, filters, CSV.
     let log = env.ok(&["audit", "--handling", "link.revoke"]);
-    assert!(log.contains("Svarslänk återkallad") && log.contains("kommandoraden"), "{log}");
+    assert!(
+        log.contains("Svarslänk återkallad") && log.contains("kommandoraden"),
+        "{log}"
+    );
     let none = env.ok(&["audit", "--till", "2000-01-01"]);
     assert!(none.trim().is_empty(), "{none}");
     let bad = env.run(&["audit", "--fran", "igår"]);
@@ -579,4 +603,19 @@ fn links_and_the_audit_log_from_the_command_line() {
     env.ok(&["audit", "--csv", "logg.csv"]);
     let csv = std::fs::read_to_string(env.path("logg.csv")).unwrap();
     assert!(csv.contains("\"Händelse\";\"Kod\"") && csv.contains("\"Blankett inläst\";\"import\""));
+}
+
+#[test]
+fn report_shows_the_change_since_last_round_and_says_plainly_who_has_not_answered() {
+    let env = Env::new();
+    env.ok(&["demo", "-q"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["report", "--round", "2026", "--json"])).unwrap();
+    let missing = json["not_answered"][0]["id"].as_str().unwrap().to_string();
+    let answered = json["organisations"][0]["code"].as_str().unwrap().to_string();
+    let text = env.ok(&["report", "--round", "2026", "--org", &missing]);
+    assert!(text.contains("har inte svarat i omgång 2026"), "{text}");
+    let text = env.ok(&["report", "--round", "2026", "--org", &answered]);
+    assert!(text.contains("  sedan 2025"), "{text}");
+    assert!(text.contains('↑') || text.contains('↓') || text.contains('→'), "{text}");
 }
