@@ -612,10 +612,16 @@ fn report_shows_the_change_since_last_round_and_says_plainly_who_has_not_answere
     let json: serde_json::Value =
         serde_json::from_str(&env.ok(&["report", "--round", "2026", "--json"])).unwrap();
     let missing = json["not_answered"][0]["id"].as_str().unwrap().to_string();
-    let answered = json["organisations"][0]["code"].as_str().unwrap().to_string();
+    let answered = json["organisations"][0]["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let text = env.ok(&["report", "--round", "2026", "--org", &missing]);
     assert!(text.contains("har inte svarat i omgång 2026"), "{text}");
     let text = env.ok(&["report", "--round", "2026", "--org", &answered]);
     assert!(text.contains("  sedan 2025"), "{text}");
-    assert!(text.contains('↑') || text.contains('↓') || text.contains('→'), "{text}");
+    assert!(
+        text.contains('↑') || text.contains('↓') || text.contains('→'),
+        "{text}"
+    );
 }

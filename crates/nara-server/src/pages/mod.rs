@@ -19,6 +19,7 @@ mod downloads;
 mod home;
 mod login;
 mod nyckeltal;
+mod org_missing;
 mod organisation;
 mod rounds;
 #[cfg(test)]

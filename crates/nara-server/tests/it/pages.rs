@@ -567,3 +567,25 @@ async fn error_pages_keep_the_menu_for_someone_signed_in() {
     let api = admin.get("/api/v1/rounds/1999/summary").await;
     assert!(!api.body.contains("Huvudmeny"), "{}", api.body);
 }
+
+#[tokio::test]
+async fn an_organisation_that_has_not_answered_gets_its_page_with_the_way_to_answer() {
+    use axum::http::StatusCode;
+    let w = crate::support::world().await;
+    let now = crate::support::report(&w.store, "2026").await;
+    let missing = now.not_answered.first().expect("the demo has one missing").id.clone();
+    let mut admin = crate::support::Client::new(&w);
+    admin.sign_in("admin").await;
+    let page = admin.get(&format!("/omgangar/2026/org/{missing}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let b = &page.body;
+    assert!(b.contains("har inte svarat i omgång 2026 (öppen)"), "{b}");
+    assert!(b.contains(&format!("href=\"/omgangar/2026/blankett/{missing}\"")));
+    assert!(b.contains(&format!("href=\"/omgangar/2026/lankar?org={missing}\"")));
+    assert!(b.contains("Förra omgången"));
+    let before = crate::support::report(&w.store, "2025").await;
+    if before.org(&missing).is_some() {
+        assert!(b.contains(&format!("href=\"/omgangar/2025/org/{missing}\"")), "{b}");
+    }
+    assert!(b.contains("Nyckeltal"), "the nyckeltal do not depend on answering");
+}
