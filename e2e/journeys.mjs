@@ -6,7 +6,7 @@
 //   NARA_FIXTURES, NARA_SHOTS,
 //   NARA_GUIDE_SHOTS (optional: where the user guide's screenshots go).
 import { chromium } from "playwright-core";
-import { readFileSync, mkdirSync } from "node:fs";
+import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -354,6 +354,25 @@ try {
   }
   for (const [path, name] of [["/admin/anvandare", "konton"], ["/admin/logg", "logg"], ["/admin/instrument", "instrument"], ["/admin/nyckeltal", "nyckeltal-admin"], ["/aktiviteter", "aktiviteter"], ["/aktiviteter/2080", "aktiviteter-organisation"], ["/arsrapport/2026", "arsrapport"], ["/arsrapport/2026/texter", "arsrapport-texter"]]) {
     await visit(admin, path, name, name !== "logg");
+  }
+
+  // ------------------------------------------------------------ the county and organisation pages print on A4 landscape
+  {
+    await admin.setViewportSize({ width: 1366, height: 900 });
+    for (const [path, name] of [["/omgangar/2026", "lansoversikt"], ["/omgangar/2026/org/20", "organisation"]]) {
+      await admin.goto(base + path);
+      await admin.emulateMedia({ media: "print" });
+      // A4 landscape is about 1047 CSS px wide inside 12 mm margins: no table may be wider.
+      await admin.setViewportSize({ width: 1047, height: 700 });
+      const widest = await admin.evaluate(() => Math.max(...[...document.querySelectorAll("table")].map((t) => t.scrollWidth)));
+      check(widest <= 1047, `${name} prints without cutting columns (widest table ${widest} px)`);
+      const printed = await admin.pdf({ format: "A4", landscape: true, printBackground: true, preferCSSPageSize: true });
+      writeFileSync(join(shots, `${name}-utskrift.pdf`), printed);
+      const pages = (printed.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+      check(pages >= 1 && pages <= 20, `${name} prints on A4 pages, not hundreds (${pages})`);
+      await admin.emulateMedia({ media: "screen" });
+      await admin.setViewportSize({ width: 1366, height: 900 });
+    }
   }
 
   // ------------------------------------------------------------ error pages keep the frame and pass axe
