@@ -573,7 +573,12 @@ async fn an_organisation_that_has_not_answered_gets_its_page_with_the_way_to_ans
     use axum::http::StatusCode;
     let w = crate::support::world().await;
     let now = crate::support::report(&w.store, "2026").await;
-    let missing = now.not_answered.first().expect("the demo has one missing").id.clone();
+    let missing = now
+        .not_answered
+        .first()
+        .expect("the demo has one missing")
+        .id
+        .clone();
     let mut admin = crate::support::Client::new(&w);
     admin.sign_in("admin").await;
     let page = admin.get(&format!("/omgangar/2026/org/{missing}")).await;
@@ -585,7 +590,13 @@ async fn an_organisation_that_has_not_answered_gets_its_page_with_the_way_to_ans
     assert!(b.contains("Förra omgången"));
     let before = crate::support::report(&w.store, "2025").await;
     if before.org(&missing).is_some() {
-        assert!(b.contains(&format!("href=\"/omgangar/2025/org/{missing}\"")), "{b}");
+        assert!(
+            b.contains(&format!("href=\"/omgangar/2025/org/{missing}\"")),
+            "{b}"
+        );
     }
-    assert!(b.contains("Nyckeltal"), "the nyckeltal do not depend on answering");
+    assert!(
+        b.contains("Nyckeltal"),
+        "the nyckeltal do not depend on answering"
+    );
 }
