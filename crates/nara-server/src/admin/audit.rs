@@ -117,18 +117,12 @@ fn address(path: &str, q: &AuditQuery) -> String {
     }
 }
 
-/// `GET /admin/logg`.
-#[tracing::instrument(skip_all, fields(action = %q.handling))]
-pub async fn audit(
-    State(state): State<AppState>,
-    a: Admin,
-    Query(q): Query<AuditQuery>,
-) -> AppResult<Html<String>> {
-    let app = &state.app;
-    let entries = app.audit_find(&filter(&q, PAGE + 1)?).await?;
+/// A page of entries as rows, and the address of the older page when there is one (the query
+/// read one entry more than a page to know).
+fn page_of(entries: Vec<nara_app::AuditEntry>, q: &AuditQuery) -> (Vec<AuditRow>, String) {
     let more = entries.len() as i64 > PAGE;
     let last = entries.get(PAGE as usize - 1).map(|e| e.id);
-    let rows: Vec<AuditRow> = (entries.into_iter().take(PAGE as usize))
+    let rows = (entries.into_iter().take(PAGE as usize))
         .map(|e| AuditRow {
             at: when(e.at),
             actor: e.actor,
@@ -148,6 +142,19 @@ pub async fn audit(
         ),
         false => String::new(),
     };
+    (rows, older)
+}
+
+/// `GET /admin/logg`.
+#[tracing::instrument(skip_all, fields(action = %q.handling))]
+pub async fn audit(
+    State(state): State<AppState>,
+    a: Admin,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Html<String>> {
+    let app = &state.app;
+    let entries = app.audit_find(&filter(&q, PAGE + 1)?).await?;
+    let (rows, older) = page_of(entries, &q);
     let actions = (app.audit_actions().await?.into_iter())
         .map(|action| ActionChoice {
             selected: action == q.handling,

@@ -6,11 +6,14 @@ use askama::Template;
 use nara_app::report::Earlier;
 use nara_core::{OrgCode, Round, RoundStatus, fmt};
 
+use nara_app::cache::Snapshot;
+use nara_core::{Instrument, Organisation};
+
 use crate::AppState;
-use crate::access::org_visible;
+use crate::access::{indicators_public_only, org_visible};
 use crate::auth::Viewer;
 use crate::error::AppResult;
-use crate::layout::Layout;
+use crate::layout::{Layout, Link, layout_for};
 
 /// The page.
 #[derive(Template)]
@@ -103,4 +106,27 @@ pub async fn page(state: &AppState, layout: Layout, m: Missing<'_>) -> AppResult
         activities: m.activities,
     };
     Ok(page.render()?)
+}
+
+/// The whole page for an organisation of `snap` that has not answered the round.
+pub async fn for_org(
+    state: &AppState,
+    snap: &Snapshot,
+    (viewer, round, instrument): (&Viewer, &Round, &Instrument),
+    (code, entity): (&OrgCode, &Organisation),
+    crumbs: Vec<Link>,
+) -> AppResult<String> {
+    let title = format!("{} {}", entity.name, round.id);
+    let layout = layout_for(state, viewer, &title, Some(round), crumbs).await?;
+    let n = state.app.nyckeltal(snap).await?;
+    let public_only = indicators_public_only(viewer, Some(code));
+    let missing = Missing {
+        nyckeltal: super::nyckeltal::org_section(&n, instrument, entity, public_only),
+        activities: super::activities::org_block(state, viewer, &snap.rounds, code).await?,
+        viewer,
+        round,
+        code,
+        name: entity.name.clone(),
+    };
+    page(state, layout, missing).await
 }

@@ -252,23 +252,10 @@ pub async fn organisation(
     let earlier = audience(&viewer, &round).earlier;
     let report = state.app.report(&snap, round.id, None, earlier).await?;
     let Some(org) = report.org(code.as_str()) else {
-        let title = format!("{org_name} {}", round.id);
-        let see_county = county_visible(&viewer, &round);
-        let crumbs = crumbs(round.id, &code, &org_name, see_county);
-        let layout = layout_for(&state, &viewer, &title, Some(&round), crumbs).await?;
-        let n = state.app.nyckeltal(&snap).await?;
-        let public_only = indicators_public_only(&viewer, Some(&code));
-        let missing = super::org_missing::Missing {
-            nyckeltal: super::nyckeltal::org_section(&n, &instrument, entity, public_only),
-            activities: super::activities::org_block(&state, &viewer, &snap.rounds, &code).await?,
-            viewer: &viewer,
-            round: &round,
-            code: &code,
-            name: org_name,
-        };
-        return Ok(Html(
-            super::org_missing::page(&state, layout, missing).await?,
-        ));
+        let at = (&viewer, &round, &instrument);
+        let crumbs = crumbs(round.id, &code, &org_name, county_visible(&viewer, &round));
+        let html = super::org_missing::for_org(&state, &snap, at, (&code, entity), crumbs).await?;
+        return Ok(Html(html));
     };
     let trend = state.app.trend(&snap, round.id, earlier).await?;
     let trend = trend_points(&trend, &code, |id| {

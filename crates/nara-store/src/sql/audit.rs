@@ -6,6 +6,20 @@ use nara_core::RoundId;
 use super::{Db, DbStore};
 use crate::{AuditEntry, AuditFilter, AuditStore, Result};
 
+/// An audit row as read.
+type Row = (i64, i64, String, String, String, String);
+
+fn entry((id, at, actor, action, subject, details): Row) -> AuditEntry {
+    AuditEntry {
+        id,
+        at,
+        actor,
+        action,
+        subject,
+        details,
+    }
+}
+
 /// Writes an audit row inside a transaction (so the row and the change it records commit
 /// together).
 pub(super) async fn in_tx(
@@ -48,7 +62,7 @@ impl AuditStore for DbStore {
 
     #[tracing::instrument(skip_all, fields(limit = limit, action = ?action))]
     async fn audit_log(&self, limit: i64, action: Option<&str>) -> Result<Vec<AuditEntry>> {
-        let rows: Vec<(i64, i64, String, String, String, String)> = match action {
+        let rows: Vec<Row> = match action {
             Some(a) => {
                 sqlx::query_as(
                     "SELECT id, at, actor, action, subject, details FROM audit
@@ -69,23 +83,13 @@ impl AuditStore for DbStore {
                 .await?
             }
         };
-        Ok(rows
-            .into_iter()
-            .map(|(id, at, actor, action, subject, details)| AuditEntry {
-                id,
-                at,
-                actor,
-                action,
-                subject,
-                details,
-            })
-            .collect())
+        Ok(rows.into_iter().map(entry).collect())
     }
 
     #[tracing::instrument(skip_all)]
     async fn audit_find(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
         // One statement for every combination: a missing bound is NULL and lets every row by.
-        let rows: Vec<(i64, i64, String, String, String, String)> = sqlx::query_as(
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, at, actor, action, subject, details FROM audit
              WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR at >= $2)
                AND ($3 IS NULL OR at < $3) AND ($4 IS NULL OR id < $4)
@@ -98,17 +102,7 @@ impl AuditStore for DbStore {
         .bind(f.limit.clamp(0, 100_000))
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, at, actor, action, subject, details)| AuditEntry {
-                id,
-                at,
-                actor,
-                action,
-                subject,
-                details,
-            })
-            .collect())
+        Ok(rows.into_iter().map(entry).collect())
     }
 
     #[tracing::instrument(skip_all)]
