@@ -34,7 +34,7 @@ pub enum LinksCmd {
         /// Även en länk för samsyn (gruppens gemensamma svar).
         #[arg(long)]
         samsyn: bool,
-        /// Adressen Nära nås på, som länkarna börjar med (t.ex. https://nara.regiondalarna.se).
+        /// Adressen Nära nås på, som länkarna börjar med (t.ex. `https://nara.regiondalarna.se`).
         #[arg(long = "public-url", env = "NARA_PUBLIC_URL")]
         public_url: String,
     },
