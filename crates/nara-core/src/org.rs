@@ -148,13 +148,15 @@ impl Organisations {
         self.organisations.iter().find(|o| &o.code == code)
     }
 
-    /// Finds an organisation from what a form says: `Falun (2080)`, `2080` or `Falun`.
+    /// Finds an organisation from what a form or a page says: `Falun (2080)`, `Falun (kod
+    /// 2080)`, `2080` or `Falun`.
     pub fn find(&self, text: &str) -> Option<&Organisation> {
         let t = crate::ids::fold_spaces(text);
         if let Some(code) = t
             .rsplit_once('(')
             .and_then(|(_, rest)| rest.strip_suffix(')'))
         {
+            let code = code.strip_prefix("kod ").unwrap_or(code).trim();
             return OrgCode::parse(code).ok().and_then(|c| self.get(&c));
         }
         if let Ok(c) = OrgCode::parse(&t) {
@@ -205,6 +207,8 @@ mod tests {
         let falun = d.get(&OrgCode::parse("2080").unwrap()).unwrap();
         assert_eq!(falun.display(), "Falun (2080)");
         assert_eq!(d.find("Falun (2080)").unwrap().name, "Falun");
+        assert_eq!(d.find("Falun (kod 2080)").unwrap().name, "Falun");
+        assert_eq!(d.find(&with_code("Gagnef", "2026")).unwrap().name, "Gagnef");
         assert_eq!(d.find(" 2062 ").unwrap().name, "Mora");
         assert_eq!(d.find("region dalarna").unwrap().code.as_str(), "20");
         assert!(d.find("Falun (9999)").is_none());
