@@ -77,13 +77,6 @@ pub fn local(ms: i64) -> String {
     nara_core::fmt::local_time(ms)
 }
 
-/// The day of a time written by [`local`].
-fn day(local: &str) -> Result<nara_core::round::Date> {
-    Ok(nara_core::round::Date::parse(
-        local.get(..10).unwrap_or_default(),
-    )?)
-}
-
 fn xlsx_err(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
     Error::internal("Arbetsboken kunde inte skrivas", e)
 }
@@ -106,8 +99,8 @@ pub async fn summary(
     let org_names: BTreeMap<String, String> = (orgs.into_iter())
         .map(|o| (o.code.to_string(), o.name))
         .collect();
-    let generated = local(nara_store::now_ms());
-    let today = day(&generated)?;
+    let now = nara_store::now_ms();
+    let (generated, today) = (local(now), nara_core::round::Date::of_ms_local(now));
     let acts = crate::activities::for_workbook(store, round, None, earlier).await?;
     let bytes = tokio::task::spawn_blocking(move || {
         nara_excel::summary::summary_workbook(&nara_excel::summary::SummaryInput {
@@ -161,8 +154,8 @@ pub async fn org(
     let org_names: BTreeMap<String, String> = (orgs.into_iter())
         .map(|o| (o.code.to_string(), o.name))
         .collect();
-    let generated = local(nara_store::now_ms());
-    let today = day(&generated)?;
+    let now = nara_store::now_ms();
+    let (generated, today) = (local(now), nara_core::round::Date::of_ms_local(now));
     let acts = crate::activities::for_workbook(store, round, Some(code), audience.earlier).await?;
     let code_s = code.to_string();
     let bytes = tokio::task::spawn_blocking(move || {
@@ -212,7 +205,7 @@ mod tests {
     fn local_times_read_as_calendar_dates() {
         assert_eq!(super::local(0), "1970-01-01 01:00");
         assert_eq!(super::local(1_835_481_540_000), "2028-03-01 00:59");
-        let day = super::day(&super::local(1_835_481_540_000)).unwrap();
+        let day = nara_core::round::Date::of_ms_local(1_835_481_540_000);
         assert_eq!(day.to_string(), "2028-03-01");
     }
 }

@@ -80,10 +80,9 @@ impl App {
         activities::import_xlsx(self.store.as_ref(), file_name, bytes, actor).await
     }
 
-    /// Today's date by the store's clock (UTC).
+    /// Today's date by the store's clock, in Swedish local time.
     pub fn today(&self) -> Result<Date> {
-        let day = crate::exports::local(self.now());
-        Ok(Date::parse(day.get(..10).unwrap_or_default())?)
+        Ok(Date::of_ms_local(self.now()))
     }
 
     /// The given activities (a filtered list the caller may show) as CSV like

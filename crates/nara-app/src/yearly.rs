@@ -81,8 +81,7 @@ pub async fn live(store: &dyn Store, year: u16) -> Result<YearReport> {
     let n = crate::indicator_view::load(store, &orgs).await?;
     let activities = store.activities(None).await?;
     let plans = store.plans(None).await?;
-    let day = crate::exports::local(store.now());
-    let today = Date::parse(day.get(..10).unwrap_or_default())?;
+    let today = Date::of_ms_local(store.now());
     Ok(yearly::build(&yearly::Input {
         year,
         instrument: &instrument,

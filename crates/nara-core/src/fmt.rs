@@ -67,6 +67,16 @@ pub(crate) fn stockholm_offset(t: time::OffsetDateTime) -> i64 {
     if (start..end).contains(&now) { 2 } else { 1 }
 }
 
+/// The day of Unix ms in Swedish local time: `2026-11-25`.
+pub fn local_day(ms: i64) -> String {
+    crate::round::Date::of_ms_local(ms).to_string()
+}
+
+/// A change with its sign and a real minus sign: `+0,50`, `−0,25`, `0,00`.
+pub fn delta(x: f64, places: usize) -> String {
+    signed(x, places).replace('-', "−")
+}
+
 /// Unix ms as Swedish local time (Europe/Stockholm, with summer time): `2026-11-25 11:15`.
 /// Every time people read — pages, the audit log, "Skapad" in the workbooks — is written so.
 pub fn local_time(ms: i64) -> String {

@@ -118,6 +118,19 @@ impl Date {
         (utc_midnight.unix_timestamp() - offset * 3_600) * 1_000
     }
 
+    /// The day a moment (Unix ms) falls on in Swedish local time: "today" for "försenad" and
+    /// the workbooks.
+    pub fn of_ms_local(ms: i64) -> Self {
+        let utc = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let t = utc + time::Duration::hours(crate::fmt::stockholm_offset(utc));
+        Self {
+            year: u16::try_from(t.year()).unwrap_or_default(),
+            month: u8::from(t.month()),
+            day: t.day(),
+        }
+    }
+
     /// The day after.
     pub fn next(self) -> Self {
         let month = time::Month::try_from(self.month).unwrap_or(time::Month::January);
@@ -308,6 +321,13 @@ mod tests {
         assert_eq!(
             crate::fmt::local_time(spring.start_ms_local()),
             "2026-03-29 00:00"
+        );
+        // The day a moment falls on in Sweden: midnight belongs to its day, a minute before to
+        // the day before.
+        assert_eq!(Date::of_ms_local(winter.start_ms_local()), winter);
+        assert_eq!(
+            Date::of_ms_local(summer.start_ms_local() - 60_000).to_string(),
+            "2026-06-30"
         );
         assert_eq!(
             Date::parse("2026-12-31").unwrap().next().to_string(),

@@ -296,6 +296,17 @@ pub struct Change {
     pub direction: Direction,
 }
 
+impl Change {
+    /// The arrow and the change, for a cell or a line: `↑ +0,50`, `↓ −0,25`, `→ +0,10`.
+    pub fn short(&self) -> String {
+        format!(
+            "{} {}",
+            self.direction.arrow(),
+            crate::fmt::delta(self.delta, 2)
+        )
+    }
+}
+
 /// The change from `previous` to `current`; `None` unless both are scored.
 pub fn change(inst: &Instrument, previous: Option<f64>, current: Option<f64>) -> Option<Change> {
     let (p, c) = (previous?, current?);

@@ -1,20 +1,12 @@
 //! Lines of `nara report` beside the scores: the change since the previous round under each
 //! organisation and unit, and a plain sentence for an organisation that has not answered.
 
-use nara_core::fmt;
 use nara_core::report::RoundReport;
 use nara_core::scoring::Change;
 
 /// `↑ +0,33`, `↓ −0,25`, `→ +0,05`; empty when there is nothing to compare.
 fn change(c: Option<&Change>) -> String {
-    c.map(|c| {
-        format!(
-            "{} {}",
-            c.direction.arrow(),
-            fmt::signed(c.delta, 2).replace('-', "−")
-        )
-    })
-    .unwrap_or_default()
+    c.map(Change::short).unwrap_or_default()
 }
 
 /// The change row under a name: `sedan 2025` with the index's and each delmål's change; `None`

@@ -498,12 +498,6 @@ pub fn build(input: &Input) -> YearReport {
     }
 }
 
-/// The day of a Unix time in ms in Swedish local time, `2027-02-10`.
-fn day(ms: i64) -> String {
-    let t = crate::fmt::local_time(ms);
-    t.get(..10).unwrap_or_default().to_string()
-}
-
 /// The newest fetch per kind of source of the indicators shown: Kolada, the region's own
 /// files, the demo's made-up values.
 fn sources(values: &Values, shown: &[IndicatorNote]) -> Vec<String> {
@@ -524,7 +518,7 @@ fn sources(values: &Values, shown: &[IndicatorNote]) -> Vec<String> {
     }
     newest.sort_unstable();
     (newest.iter())
-        .map(|(kind, ms)| format!("{kind} {}", day(*ms)))
+        .map(|(kind, ms)| format!("{kind} {}", crate::fmt::local_day(*ms)))
         .collect()
 }
 

@@ -120,12 +120,6 @@ fn is_demo(p: Option<&Provenance>) -> bool {
     p.is_some_and(|p| p.source == DEMO_SOURCE)
 }
 
-/// `2026-11-02` from Unix ms, the day in Swedish local time.
-fn date(ms: i64) -> String {
-    let t = nara_core::fmt::local_time(ms);
-    t.get(..10).unwrap_or_default().to_string()
-}
-
 /// The caption of an indicator with its note and where its values came from: "Källa: Kolada
 /// (U21468), 2019–2025. Urvalsundersökning. Hämtad 2026-11-02."
 fn source_text(ind: &Indicator, caption: &str, p: Option<&Provenance>) -> String {
@@ -137,12 +131,15 @@ fn source_text(ind: &Indicator, caption: &str, p: Option<&Provenance>) -> String
     match p {
         Some(_) if is_demo(p) => out.push_str(" Påhittade demovärden."),
         Some(p) if p.source == "kolada" => {
-            out.push_str(&format!(" Hämtad {}.", date(p.fetched_at)));
+            out.push_str(&format!(
+                " Hämtad {}.",
+                nara_core::fmt::local_day(p.fetched_at)
+            ));
         }
         Some(p) => out.push_str(&format!(
             " Inläst från {} {}.",
             p.source,
-            date(p.fetched_at)
+            nara_core::fmt::local_day(p.fetched_at)
         )),
         None => {}
     }

@@ -119,11 +119,7 @@ fn no_index_note(inst: &Instrument, specific: Option<String>, any_missing: bool)
 /// `↑ +0,50`, `↓ −0,25` (a real minus sign), `→ +0,10`: the arrow and the change; what the
 /// arrow means is said once in the legend (and to screen readers in the cell).
 pub fn change_text(c: &Change) -> String {
-    format!(
-        "{} {}",
-        c.direction.arrow(),
-        fmt::signed(c.delta, 2).replace('-', "−")
-    )
+    c.short()
 }
 
 /// The legend of a heat map: the bands and the change threshold.
