@@ -87,13 +87,15 @@ pub fn run_journeys(guide: bool) -> Result<()> {
         std::thread::sleep(Duration::from_millis(100));
     }
     let resp = &accounts[1];
-    // "  vansbro  PASSWORD  (respondent för Vansbro (2021))": the code is in the last brackets.
+    // "  vansbro  PASSWORD  (respondent för Vansbro (kod 2021))": the code is in the last
+    // brackets.
     let code = resp
         .2
         .rsplit('(')
         .next()
         .unwrap_or_default()
         .trim_end_matches(')')
+        .trim_start_matches("kod ")
         .to_string();
     let mut node = Command::new("node");
     node.arg(root.join("e2e/journeys.mjs"))

@@ -303,7 +303,7 @@ pub async fn serve(app: App, args: &ServeArgs, out: &Out) -> Result<ExitCode> {
                 "samordnare: allt".to_string(),
             )];
             if let Some((code, name)) = resp_org {
-                let what = format!("respondent för {name} ({code})");
+                let what = format!("respondent för {}", nara_core::org::with_code(&name, &code));
                 accounts.push((slug(&name), Role::Respondent, Some(code), what));
             }
             accounts.push((
