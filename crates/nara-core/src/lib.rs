@@ -11,6 +11,7 @@ pub mod activity;
 pub mod answer;
 pub mod audit;
 pub mod chart;
+pub mod contact;
 pub mod error;
 pub mod fmt;
 pub mod ids;
@@ -25,6 +26,7 @@ pub mod yearly;
 
 pub use account::{AnswerLink, Role, Session, User};
 pub use answer::{Answer, AnswerSet, Response};
+pub use contact::Contact;
 pub use error::{Error, Result};
 pub use ids::{AreaId, OrgCode, RoundId, StatementId, UnitName};
 pub use instrument::{Instrument, InstrumentParts, ScoringSettings};

@@ -43,6 +43,9 @@ pub struct Organisation {
     /// Its id in Kolada when it differs from the default ([`Organisation::kolada_id`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kolada: Option<String>,
+    /// Whom the coordinator writes to about the organisation's answers (reminders).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<crate::Contact>,
 }
 
 /// Kolada's id for the whole country (the comparison line of every indicator).
@@ -108,6 +111,11 @@ impl Organisations {
                     o.display(),
                     crate::ids::shorten(id)
                 ));
+            }
+            if let Some(c) = &o.contact
+                && let Err(e) = c.checked()
+            {
+                p.push(format!("{}: kontakten: {e}", o.display()));
             }
             let kolada = o.kolada_id();
             if kolada == KOLADA_COUNTRY {

@@ -57,6 +57,7 @@ fn org(code: &str, name: &str, kind: OrgKind) -> Organisation {
         name: name.into(),
         kind,
         kolada: None,
+        contact: None,
     }
 }
 

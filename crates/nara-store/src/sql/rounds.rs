@@ -87,6 +87,7 @@ impl RoundStore for DbStore {
                         OrgKind::Kommun
                     },
                     kolada,
+                    contact: None,
                 })
             })
             .collect()
