@@ -93,9 +93,60 @@ pub fn local_time(ms: i64) -> String {
     )
 }
 
+/// Compares two names in Swedish alphabetical order: case ignored, `å`, `ä`, `ö` after `z`
+/// (as in a Swedish phone book: Avesta … Säter … Älvdalen), `é` as `e`; ties broken by the
+/// text itself so the order is total.
+pub fn sv_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn key(c: char) -> (u32, char) {
+        match c.to_lowercase().next().unwrap_or(c) {
+            'å' => (u32::from('z') + 1, 'å'),
+            'ä' | 'æ' => (u32::from('z') + 2, 'ä'),
+            'ö' | 'ø' => (u32::from('z') + 3, 'ö'),
+            'é' | 'è' | 'ê' => (u32::from('e'), 'e'),
+            'ü' => (u32::from('y'), 'y'),
+            l => (u32::from(l), l),
+        }
+    }
+    a.chars()
+        .map(key)
+        .cmp(b.chars().map(key))
+        .then_with(|| a.cmp(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn swedish_alphabetical_order() {
+        let mut names = vec![
+            "Älvdalen",
+            "Avesta",
+            "Säter",
+            "Orsa",
+            "Malung-Sälen",
+            "Åre",
+            "öckerö",
+            "Borlänge",
+            "Östersund",
+        ];
+        names.sort_by(|a, b| sv_cmp(a, b));
+        assert_eq!(
+            names,
+            [
+                "Avesta",
+                "Borlänge",
+                "Malung-Sälen",
+                "Orsa",
+                "Säter",
+                "Åre",
+                "Älvdalen",
+                "öckerö",
+                "Östersund"
+            ]
+        );
+        assert_eq!(sv_cmp("Falun", "falun"), "Falun".cmp("falun"));
+    }
 
     #[test]
     fn swedish_numbers() {

@@ -219,6 +219,25 @@ impl Round {
         !self.status.is_final()
     }
 
+    /// What a results page says instead of empty tables, when the round has none to show: a
+    /// draft is not open for answers yet; an open round with no answers is waiting for them; a
+    /// closed or published one had none. `None` once an organisation has answered.
+    pub fn empty_note(&self, answered: usize) -> Option<String> {
+        let id = self.id;
+        match (self.status, answered) {
+            (RoundStatus::Draft, _) => Some(format!(
+                "Omgång {id} är ett utkast: den är inte öppnad för svar, så det finns inga resultat ännu. Samordnaren öppnar den under Omgångar när blanketterna är klara."
+            )),
+            (_, n) if n > 0 => None,
+            (RoundStatus::Open, _) => Some(format!(
+                "Omgång {id} är öppen för svar, men inga svar har kommit in ännu. Resultaten visas här så snart den första blanketten är inläst eller det första webbsvaret inskickat."
+            )),
+            _ => Some(format!(
+                "Omgång {id} har inga svar: inga blanketter lästes in och inga webbsvar skickades in."
+            )),
+        }
+    }
+
     /// The one sentence that says the numbers may still change, `PRELIMINÄRT – omgång 2026 är
     /// öppen och siffrorna kan ändras.`; `None` when the round is closed or published.
     pub fn preliminary_note(&self) -> Option<String> {
@@ -284,6 +303,33 @@ mod tests {
             r.status = s;
             assert!(!r.preliminary());
             assert_eq!(r.preliminary_note(), None);
+        }
+    }
+
+    #[test]
+    fn a_round_without_results_says_what_it_is() {
+        let mut r = Round {
+            id: RoundId::parse("2026").unwrap(),
+            instrument_id: "dalarna-gnv".into(),
+            instrument_version: "2026.1".into(),
+            status: Open,
+            opens: None,
+            closes: None,
+        };
+        r.status = Draft;
+        assert!(r.empty_note(0).unwrap().contains("är ett utkast"));
+        assert!(r.empty_note(3).unwrap().contains("är ett utkast"));
+        r.status = Open;
+        assert!(
+            r.empty_note(0)
+                .unwrap()
+                .contains("inga svar har kommit in ännu")
+        );
+        assert_eq!(r.empty_note(1), None);
+        for s in [Closed, Published] {
+            r.status = s;
+            assert!(r.empty_note(0).unwrap().contains("har inga svar"));
+            assert_eq!(r.empty_note(2), None);
         }
     }
 

@@ -222,7 +222,47 @@ pub struct Bars {
     pub thickness: Coord,
     /// The bars, top down.
     pub rows: Vec<BarRow>,
+    /// A reference line across the bars (the county's mean), with its label under them.
+    pub reference: Option<Reference>,
 }
+
+/// A vertical line at a value across a bar chart.
+#[derive(Debug, Serialize)]
+pub struct Reference {
+    /// Where it stands.
+    pub x: Coord,
+    /// Where the bars end (the line's bottom).
+    pub bottom: Coord,
+    /// The baseline of its label.
+    pub text_y: Coord,
+    /// `Länets medel 2,61`.
+    pub label: String,
+}
+
+impl Bars {
+    /// The chart with a dashed line at `value` (nothing when there is none), labelled `label`
+    /// and the value; the chart grows by a line for the label, and its text alternative says
+    /// it too.
+    pub fn with_reference(mut self, inst: &Instrument, label: &str, value: Option<f64>) -> Self {
+        let Some(len) = bar_length(inst, value, BAR_FULL) else {
+            return self;
+        };
+        let text = format!("{label} {}", nara_core::fmt::score(value));
+        let bottom = self.height - 5.0;
+        self.height += 18.0;
+        self.desc = format!("{}. {text}.", self.desc);
+        self.reference = Some(Reference {
+            x: Coord(180.0 + len),
+            bottom: Coord(bottom),
+            text_y: Coord(bottom + 13.0),
+            label: text,
+        });
+        self
+    }
+}
+
+/// The length of a full bar.
+const BAR_FULL: f64 = 300.0;
 
 /// One bar as drawn.
 #[derive(Debug, Serialize)]
@@ -252,7 +292,7 @@ pub struct BarLength {
 
 /// Horizontal bars, one per row, with the value written at the end of each.
 pub fn bars(inst: &Instrument, title: &str, rows: &[Bar]) -> Bars {
-    let full = 300.0;
+    let full = BAR_FULL;
     let h = 26.0;
     let desc = rows
         .iter()
@@ -285,6 +325,7 @@ pub fn bars(inst: &Instrument, title: &str, rows: &[Bar]) -> Bars {
                 }
             })
             .collect(),
+        reference: None,
     }
 }
 

@@ -203,6 +203,9 @@ pub fn round_report_scored(
                         ),
                         None => vec![None; inst.areas.len()],
                     },
+                    previous: prev_unit
+                        .map(|(_, pr)| pr.scores.areas.iter().map(|a| a.mean).collect())
+                        .unwrap_or_default(),
                     overall_change: prev_unit
                         .and_then(|(_, pr)| change(inst, pr.scores.overall, result.scores.overall)),
                     new_this_round: prev.is_some() && prev_unit.is_none(),

@@ -72,6 +72,8 @@ pub struct UnitReport {
     pub result: UnitResult,
     /// Per area, the change since the previous round, when both are scored.
     pub change: Vec<Option<Change>>,
+    /// Per area, its mean in the previous round; empty when it did not answer then.
+    pub previous: Vec<Option<f64>>,
     /// The change of its index since the previous round, when both are scored.
     pub overall_change: Option<Change>,
     /// New this round: there is a previous round and the unit was not in it.

@@ -77,6 +77,66 @@ pub struct AreaPage {
     pub bars: svg::Bars,
     /// The band legend.
     pub legend: super::Legend,
+    /// The stacked bars' legend: (class, label) per level, then "vet ej" and blank.
+    pub stack_legend: Vec<(String, String)>,
+    /// The county's comments on the delmål, organisation by organisation (at most
+    /// [`MAX_COMMENTS`]).
+    pub comments: Vec<AreaComment>,
+    /// `Visar 200 av 340 kommentarer.` when there are more than are shown; else empty.
+    pub comments_note: String,
+    /// The delmål before and after, as (href, `D1 Nära för mig`); empty at the ends.
+    pub prev: (String, String),
+    /// See `prev`.
+    pub next: (String, String),
+}
+
+/// The most comments the delmål page shows: a page costs what it shows.
+pub const MAX_COMMENTS: usize = 200;
+
+/// One comment on the delmål, with who wrote it.
+#[derive(Debug, Serialize)]
+pub struct AreaComment {
+    /// The organisation.
+    pub org: String,
+    /// The unit.
+    pub unit: String,
+    /// The text.
+    pub text: String,
+}
+
+/// The county's comments on area `area`, at most [`MAX_COMMENTS`], and how many there are.
+fn area_comments(r: &RoundReport, area: &str) -> (Vec<AreaComment>, usize) {
+    let all = (r.organisations.iter()).flat_map(|o| {
+        (o.units.iter()).flat_map(move |u| {
+            let texts = u.comments.get(area).into_iter().flatten();
+            texts.map(move |t| (o, u, t))
+        })
+    });
+    let mut shown = Vec::new();
+    let mut total = 0;
+    for (o, u, t) in all {
+        total += 1;
+        if shown.len() < MAX_COMMENTS {
+            shown.push(AreaComment {
+                org: o.name.clone(),
+                unit: u.name.to_string(),
+                text: t.clone(),
+            });
+        }
+    }
+    (shown, total)
+}
+
+/// The link to the area at position `i`, if there is one: (href, `D2 Name`).
+fn area_link(inst: &Instrument, rid: nara_core::RoundId, i: Option<usize>) -> (String, String) {
+    i.and_then(|i| inst.areas().get(i))
+        .map(|a| {
+            (
+                format!("/omgangar/{rid}/delmal/{}", a.id),
+                format!("{} {}", a.id, a.name),
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// `GET /omgangar/{round}/delmal/{area}`.
@@ -133,6 +193,7 @@ fn view(layout: Layout, inst: &Instrument, r: &RoundReport, ai: usize) -> AreaPa
             })
         })
         .collect();
+    let (comments, total_comments) = area_comments(r, a.id.as_str());
     let mean_of = |o: &OrgReport| o.scores.areas.get(ai).and_then(|x| x.mean);
     let orgs = (r.organisations.iter())
         .map(|o| AreaOrgRow {
@@ -170,7 +231,28 @@ fn view(layout: Layout, inst: &Instrument, r: &RoundReport, ai: usize) -> AreaPa
             inst,
             &format!("{} {} per organisation", a.id, a.name),
             &bars,
+        )
+        .with_reference(
+            inst,
+            "Länets medel",
+            r.county.areas.get(ai).and_then(|c| c.stats.map(|s| s.mean)),
         ),
         legend: legend(inst),
+        stack_legend: (inst.scale().levels.iter())
+            .map(|l| format!("{} {}", l.value, l.label))
+            .chain(["Vet ej".to_string(), "Tomt".to_string()])
+            .enumerate()
+            .map(|(i, label)| (format!("lvl{i}"), label))
+            .collect(),
+        comments_note: match total_comments > comments.len() {
+            true => format!(
+                "Visar de {} första av {total_comments} kommentarer.",
+                comments.len()
+            ),
+            false => String::new(),
+        },
+        comments,
+        prev: area_link(inst, rid, ai.checked_sub(1)),
+        next: area_link(inst, rid, Some(ai + 1)),
     }
 }

@@ -10,6 +10,7 @@ use nara_core::scoring::Stats;
 use nara_core::{Instrument, fmt};
 use serde::Serialize;
 
+use super::sort::{Sort, SortHead, SortKey};
 use super::{Cell, cell, change_text, index_cell, legend, no_index_note};
 use crate::AppState;
 use crate::access::{audience, indicators_public_only, need_county};
@@ -84,12 +85,19 @@ pub struct CountyPage {
     pub preliminary: String,
     /// The round's status.
     pub status: String,
+    /// What the page says instead of empty tables (a draft, no answers yet); empty when there
+    /// are results.
+    pub empty_note: String,
     /// The previous round, if any.
     pub previous: String,
     /// The areas.
     pub areas: Vec<AreaHead>,
-    /// The organisations.
+    /// The organisations, in the order asked for.
     pub rows: Vec<OrgRow>,
+    /// The sortable headings: organisation, index, then one per area.
+    pub heads: Vec<SortHead>,
+    /// The filter: the link that shows only the kommuner, or all again.
+    pub filter: Filter,
     /// Mean, median, min, max.
     pub stats: Vec<StatRow>,
     /// Why an index is missing, said once under the table; empty when none is.
@@ -111,6 +119,41 @@ pub struct CountyPage {
     /// The nyckeltal of one delmål (its snapshot is in `pages::nyckeltal`).
     #[serde(skip)]
     pub nyckeltal: super::nyckeltal::CountySection,
+}
+
+/// The county table's one filter: all organisations, or only the kommuner.
+#[derive(Debug, Default, Serialize)]
+pub struct Filter {
+    /// Whether only the kommuner are shown.
+    pub only_kommuner: bool,
+    /// The link that switches.
+    pub href: String,
+    /// The link's text.
+    pub label: String,
+}
+
+/// How the county table is asked to look: its order, its filter, and the page's other
+/// parameters (kept in the links).
+#[derive(Debug, Default)]
+pub struct TableAsk {
+    /// The order.
+    pub sort: Sort,
+    /// Only the kommuner.
+    pub only_kommuner: bool,
+    /// The query as given.
+    pub query: Vec<(String, String)>,
+}
+
+impl TableAsk {
+    /// From the query's pairs (`sortera`, `ordning`, `visa=kommuner`).
+    pub fn from_query(query: Vec<(String, String)>, inst: &Instrument) -> Self {
+        let areas: Vec<String> = inst.areas().iter().map(|a| a.id.to_string()).collect();
+        Self {
+            sort: Sort::from_query(&query, &areas),
+            only_kommuner: query.iter().any(|(k, v)| k == "visa" && v == "kommuner"),
+            query,
+        }
+    }
 }
 
 /// An organisation's row in a heat map: its index and area means with their changes.
@@ -187,9 +230,10 @@ pub async fn county(
     let orgs = &snap.organisations;
     let nyckeltal =
         super::nyckeltal::county_section(&n, &instrument, orgs, &page_of, &pick, public_only)?;
+    let ask = TableAsk::from_query(query, &instrument);
     let page = CountyPage {
         nyckeltal,
-        ..view(layout, &instrument, &r, snap.organisations.len())
+        ..view(layout, &instrument, &r, snap.organisations.len(), &ask)
     };
     Ok(Html(page.render()?))
 }
@@ -223,8 +267,61 @@ fn answered(r: &RoundReport, total: usize) -> String {
     )
 }
 
+/// The organisations of the table, filtered and in the order asked for.
+fn table_rows<'r>(r: &'r RoundReport, ask: &TableAsk) -> Vec<&'r OrgReport> {
+    let mut orgs: Vec<&OrgReport> = (r.organisations.iter())
+        .filter(|o| !ask.only_kommuner || !o.code.is_region())
+        .collect();
+    ask.sort.apply(
+        &mut orgs,
+        |o| &o.name,
+        |o| o.scores.overall,
+        |o, i| o.scores.areas.get(i).and_then(|a| a.mean),
+    );
+    orgs
+}
+
+/// The table's headings and filter link.
+fn table_heads(r: &RoundReport, ask: &TableAsk) -> (Vec<SortHead>, Filter) {
+    let base = format!("/omgangar/{}", r.round.id);
+    let areas: Vec<String> = r.areas.iter().map(|a| a.id.clone()).collect();
+    let head = |key, label: &str| ask.sort.head(key, label, &base, &ask.query, &areas);
+    let mut heads = vec![
+        head(SortKey::Name, "Organisation"),
+        head(SortKey::Index, "Index"),
+    ];
+    heads.extend((areas.iter().enumerate()).map(|(i, id)| head(SortKey::Area(i), id)));
+    let mut keep: Vec<(String, String)> = (ask.query.iter())
+        .filter(|(k, _)| k != "visa")
+        .cloned()
+        .collect();
+    if !ask.only_kommuner {
+        keep.push(("visa".into(), "kommuner".into()));
+    }
+    let query = serde_urlencoded::to_string(&keep).unwrap_or_default();
+    let filter = Filter {
+        only_kommuner: ask.only_kommuner,
+        href: match query.is_empty() {
+            true => format!("{base}#lanet"),
+            false => format!("{base}?{query}#lanet"),
+        },
+        label: if ask.only_kommuner {
+            "Visa alla organisationer".into()
+        } else {
+            "Visa bara kommunerna".into()
+        },
+    };
+    (heads, filter)
+}
+
 /// The county page from the round's report; `total` is how many organisations exist.
-fn view(layout: Layout, inst: &Instrument, r: &RoundReport, total: usize) -> CountyPage {
+fn view(
+    layout: Layout,
+    inst: &Instrument,
+    r: &RoundReport,
+    total: usize,
+    ask: &TableAsk,
+) -> CountyPage {
     let rid = r.round.id.to_string();
     let now_name = format!("Länet {rid}");
     let prev_name = r.previous.map(|p| format!("Länet {p}")).unwrap_or_default();
@@ -242,10 +339,16 @@ fn view(layout: Layout, inst: &Instrument, r: &RoundReport, total: usize) -> Cou
     }
     let labels: Vec<String> = r.areas.iter().map(|a| a.id.clone()).collect();
     let title = format!("Länets medel per delmål {rid}");
+    let (heads, filter) = table_heads(r, ask);
     CountyPage {
+        heads,
+        filter,
         layout,
         preliminary: r.preliminary_note().unwrap_or_default(),
         status: r.round.status.label().into(),
+        empty_note: (r.round)
+            .empty_note(r.organisations.len())
+            .unwrap_or_default(),
         previous: r.previous.map(|p| p.to_string()).unwrap_or_default(),
         areas: (r.areas.iter())
             .map(|a| AreaHead {
@@ -254,7 +357,7 @@ fn view(layout: Layout, inst: &Instrument, r: &RoundReport, total: usize) -> Cou
                 href: format!("/omgangar/{rid}/delmal/{}", a.id),
             })
             .collect(),
-        rows: (r.organisations.iter())
+        rows: (table_rows(r, ask).into_iter())
             .map(|o| heat_row(inst, &rid, o))
             .collect(),
         stats: county_stats(r),
@@ -294,6 +397,7 @@ mod tests {
             .unwrap()
             .organisations
             .len();
-        insta::assert_yaml_snapshot!(view(layout(), &inst, &r, total));
+        let ask = TableAsk::default();
+        insta::assert_yaml_snapshot!(view(layout(), &inst, &r, total, &ask));
     }
 }

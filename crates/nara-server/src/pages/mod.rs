@@ -21,7 +21,9 @@ mod login;
 mod nyckeltal;
 mod org_missing;
 mod organisation;
+mod pager;
 mod rounds;
+mod sort;
 #[cfg(test)]
 mod test_support;
 mod unit;

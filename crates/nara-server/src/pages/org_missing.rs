@@ -31,6 +31,8 @@ pub struct MissingPage {
     pub status: String,
     /// Whether the round takes answers.
     pub open: bool,
+    /// Whether the round is a draft, not yet open for answers.
+    pub draft: bool,
     /// Whether the viewer may make answer links.
     pub can_link: bool,
     /// Last round's result in a sentence; empty when none to show.
@@ -97,6 +99,7 @@ pub async fn page(state: &AppState, layout: Layout, m: Missing<'_>) -> AppResult
         round: m.round.id.to_string(),
         status: m.round.status.label().to_string(),
         open: m.round.status == RoundStatus::Open,
+        draft: m.round.status == RoundStatus::Draft,
         can_link: m.viewer.is_admin() || m.viewer.org() == Some(m.code),
         code: m.code.to_string(),
         before,

@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Html;
 use axum::routing::get;
-use nara_core::report::UnitReport;
+use nara_core::report::{OrgReport, RoundReport, UnitReport};
 use nara_core::scoring::Value;
 use nara_core::{Instrument, Response, UnitName, fmt};
 use serde::Serialize;
@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::county::DataRow;
 use super::{Cell, cell, index_cell, legend};
 use crate::AppState;
-use crate::access::{audience, need_org};
+use crate::access::{audience, county_visible, need_org};
 use crate::error::{AppError, AppResult};
 use crate::extract::{PathOrg, VisibleRound};
 use crate::layout::{Layout, layout_for, link, seg};
@@ -79,6 +79,8 @@ pub struct UnitPage {
     pub radar: svg::Radar,
     /// Its numbers.
     pub radar_rows: Vec<DataRow>,
+    /// The radar's series names, the columns of its table.
+    pub series: Vec<String>,
     /// The band legend.
     pub legend: super::Legend,
 }
@@ -133,6 +135,7 @@ pub async fn unit(
     ];
     let title = format!("{} – {} {rid}", u.name, org.name);
     let layout = layout_for(&state, &viewer, &title, Some(&round), crumbs).await?;
+    let compare = Compare::of(&r, o, u, county_visible(&viewer, &round));
     let org = nara_core::org::with_code(&org.name, &org.code);
     let page = view(
         layout,
@@ -140,6 +143,7 @@ pub async fn unit(
         (org, r.preliminary_note().unwrap_or_default()),
         u,
         &forms,
+        &compare,
     );
     Ok(Html(page.render()?))
 }
@@ -172,20 +176,81 @@ fn rater_head(f: &Response) -> String {
 
 /// The page from the unit's report and its forms; `org` is the organisation's name and code and
 /// whether the round's numbers are preliminary.
+/// What the unit's radar compares it with: itself last round, its organisation, and the
+/// county when the viewer may see it; each a name and one mean per area.
+#[derive(Debug, Default)]
+pub struct Compare {
+    /// The unit in the previous round, when it answered then.
+    pub previous: Option<(String, Vec<Option<f64>>)>,
+    /// Its organisation's means.
+    pub org: (String, Vec<Option<f64>>),
+    /// The county's means, for a viewer who may see them.
+    pub county: Option<Vec<Option<f64>>>,
+}
+
+impl Compare {
+    /// What unit `u` of organisation `o` is compared with in report `r`; the county only when
+    /// `see_county`.
+    fn of(r: &RoundReport, o: &OrgReport, u: &UnitReport, see_county: bool) -> Self {
+        Self {
+            previous: (r.previous)
+                .filter(|_| !u.previous.is_empty())
+                .map(|p| (format!("{} {p}", u.name), u.previous.clone())),
+            org: (
+                o.name.clone(),
+                o.scores.areas.iter().map(|a| a.mean).collect(),
+            ),
+            county: see_county.then(|| {
+                (r.county.areas.iter())
+                    .map(|a| a.stats.map(|s| s.mean))
+                    .collect()
+            }),
+        }
+    }
+}
+
+/// The radar's series: the unit, then what [`Compare`] holds.
+fn compare_series<'a>(name: &'a str, scores: Vec<Option<f64>>, c: &'a Compare) -> Vec<Series<'a>> {
+    let mut series = vec![Series {
+        name,
+        scores,
+        class: "s1",
+    }];
+    if let Some((prev, means)) = &c.previous {
+        series.push(Series {
+            name: prev,
+            scores: means.clone(),
+            class: "s2",
+        });
+    }
+    if !c.org.1.is_empty() {
+        series.push(Series {
+            name: &c.org.0,
+            scores: c.org.1.clone(),
+            class: "s3",
+        });
+    }
+    if let Some(county) = &c.county {
+        series.push(Series {
+            name: "Länets medel",
+            scores: county.clone(),
+            class: "s4",
+        });
+    }
+    series
+}
+
 fn view(
     layout: Layout,
     inst: &Instrument,
     (org, preliminary): (String, String),
     u: &UnitReport,
     forms: &[&Response],
+    compare: &Compare,
 ) -> UnitPage {
     let labels: Vec<String> = inst.areas().iter().map(|a| a.id.to_string()).collect();
     let scores: Vec<Option<f64>> = u.result.scores.areas.iter().map(|a| a.mean).collect();
-    let series = [Series {
-        name: u.name.as_str(),
-        scores: scores.clone(),
-        class: "s1",
-    }];
+    let series = compare_series(u.name.as_str(), scores, compare);
     let radar = svg::radar(inst, &format!("{} per delmål", u.name), &labels, &series);
     UnitPage {
         layout,
@@ -199,13 +264,15 @@ fn view(
             .map(|ai| unit_area(inst, u, forms, ai))
             .collect(),
         radar,
-        radar_rows: (inst.areas().iter())
-            .zip(&scores)
-            .map(|(a, s)| DataRow {
+        radar_rows: (inst.areas().iter().enumerate())
+            .map(|(i, a)| DataRow {
                 label: format!("{} {}", a.id, a.name),
-                values: vec![fmt::score(*s)],
+                values: (series.iter())
+                    .map(|s| fmt::score(s.scores.get(i).copied().flatten()))
+                    .collect(),
             })
             .collect(),
+        series: series.iter().map(|s| s.name.to_string()).collect(),
         legend: legend(inst),
     }
 }
@@ -273,6 +340,20 @@ mod tests {
         let forms = unit_forms(loaded.responses.iter().map(|f| &f.response), |f| {
             f.org == o.code && f.unit.key() == key
         });
+        let compare = Compare {
+            previous: Some(("Förra".into(), u.previous.clone())).filter(|p| !p.1.is_empty()),
+            org: (
+                o.name.clone(),
+                o.scores.areas.iter().map(|a| a.mean).collect(),
+            ),
+            county: Some(
+                r.county
+                    .areas
+                    .iter()
+                    .map(|a| a.stats.map(|s| s.mean))
+                    .collect(),
+            ),
+        };
         let org = nara_core::org::with_code(&o.name, &o.code);
         let page = view(
             layout(),
@@ -280,7 +361,13 @@ mod tests {
             (org, r.preliminary_note().unwrap_or_default()),
             u,
             &forms,
+            &compare,
         );
+        assert_eq!(
+            page.series.len(),
+            3 + usize::from(compare.previous.is_some())
+        );
+        assert!(page.series.contains(&"Länets medel".to_string()));
         insta::assert_yaml_snapshot!(page);
     }
 }

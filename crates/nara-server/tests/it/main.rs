@@ -17,6 +17,7 @@ mod pages;
 mod rounds;
 mod scale;
 mod support;
+mod tables;
 mod transport;
 mod visibility;
 mod yearly;

@@ -10,7 +10,14 @@ use nara_core::scoring::Highlight;
 use nara_core::{Instrument, OrgCode, RoundId, UnitName, fmt};
 use serde::Serialize;
 
+mod details;
+mod trend;
+
+pub use details::{CommentGroup, DisagreementRow, HighlightRow};
+
 use super::county::{AreaHead, DataRow, OrgRow, StatRow, county_stats, data_rows, heat_row};
+use super::pager::{Pager, page_of, pager};
+use super::sort::{SortHead, SortKey};
 use super::{Cell, cell, index_cell, legend, no_index_note};
 use crate::AppState;
 use crate::access::{audience, county_visible, indicators_public_only, need_org, org_visible};
@@ -41,118 +48,6 @@ pub struct UnitRow {
     pub cells: Vec<Cell>,
 }
 
-/// How many units the organisation page shows at a time: a page costs what it shows, so an
-/// organisation with hundreds of units is read page by page (links, no JavaScript).
-pub const UNITS_PER_PAGE: usize = 50;
-
-/// `?sida=N` on the organisation page (1 is the first; anything else reads as 1).
-#[derive(serde::Deserialize, Default)]
-pub struct PageQuery {
-    #[serde(default)]
-    sida: String,
-}
-
-/// Which units a page shows, and the links to the others; empty when all fit on one page.
-#[derive(Debug, Default, Serialize)]
-pub struct Pager {
-    /// `Verksamhet 51–100 av 190`.
-    pub showing: String,
-    /// The previous page (empty on the first).
-    pub prev: String,
-    /// The next page (empty on the last).
-    pub next: String,
-    /// Every page: number, link, whether it is this one.
-    pub pages: Vec<PageLink>,
-}
-
-/// A link to one page of units.
-#[derive(Debug, Serialize)]
-pub struct PageLink {
-    /// The page number.
-    pub n: usize,
-    /// Its address.
-    pub href: String,
-    /// Whether it is the page shown.
-    pub current: bool,
-}
-
-/// The units of page `page` (from 1; past the end: the last) of `total`, and its pager.
-fn pager(base: &str, page: usize, total: usize) -> (std::ops::Range<usize>, Pager) {
-    let pages = total.div_ceil(UNITS_PER_PAGE).max(1);
-    let page = page.clamp(1, pages);
-    let from = (page - 1) * UNITS_PER_PAGE;
-    let range = from..(from + UNITS_PER_PAGE).min(total);
-    if pages == 1 {
-        return (range, Pager::default());
-    }
-    let href = |n: usize| format!("{base}?sida={n}#enheter");
-    let pager = Pager {
-        showing: format!("Verksamhet {}–{} av {total}", range.start + 1, range.end),
-        prev: if page > 1 {
-            href(page - 1)
-        } else {
-            String::new()
-        },
-        next: if page < pages {
-            href(page + 1)
-        } else {
-            String::new()
-        },
-        pages: (1..=pages)
-            .map(|n| PageLink {
-                n,
-                href: href(n),
-                current: n == page,
-            })
-            .collect(),
-    };
-    (range, pager)
-}
-
-/// A statement named as high or low.
-#[derive(Debug, Serialize)]
-pub struct HighlightRow {
-    /// `D1.2`.
-    pub id: String,
-    /// The text.
-    pub text: String,
-    /// The value.
-    pub value: String,
-}
-
-/// Raters that disagree on a statement.
-#[derive(Debug, Serialize)]
-pub struct DisagreementRow {
-    /// The unit.
-    pub unit: String,
-    /// The statement id.
-    pub id: String,
-    /// Its text.
-    pub text: String,
-    /// `1–4`.
-    pub range: String,
-    /// The median.
-    pub median: String,
-}
-
-/// Comments on one area.
-#[derive(Debug, Serialize)]
-pub struct CommentGroup {
-    /// The area.
-    pub area: String,
-    /// The comments, each with its unit.
-    pub items: Vec<Comment>,
-}
-
-/// One comment and the unit that wrote it.
-#[derive(Debug, Serialize)]
-pub struct Comment {
-    /// The unit.
-    pub unit: String,
-    /// The text.
-    pub text: String,
-}
-
 /// The index of one round on the trend chart's table.
 #[derive(Debug, Serialize)]
 pub struct TrendRow {
@@ -180,8 +75,10 @@ pub struct OrgPage {
     /// When the units are paged: that the disagreements and comments are those of this page's
     /// units (empty when every unit is on the page).
     pub paged: String,
-    /// Its units on this page.
+    /// Its units on this page, in the order asked for.
     pub units: Vec<UnitRow>,
+    /// The units table's sortable headings: name, index, then one per area.
+    pub heads: Vec<SortHead>,
     /// The other pages of units (empty when all fit on one).
     pub pager: Pager,
     /// The organisation's row.
@@ -206,6 +103,8 @@ pub struct OrgPage {
     pub trend: svg::Line,
     /// Its numbers.
     pub trend_rows: Vec<TrendRow>,
+    /// Each delmål over the rounds (empty with fewer than two).
+    pub area_trend: trend::AreaTrend,
     /// Disagreements between raters.
     pub disagreements: Vec<DisagreementRow>,
     /// The instrument's disagreement rule in words: `två steg eller mer`.
@@ -225,7 +124,7 @@ pub struct OrgPage {
     pub activities: Option<super::activities::OrgBlock>,
 }
 
-fn statement_text(inst: &Instrument, id: &str) -> String {
+pub(super) fn statement_text(inst: &Instrument, id: &str) -> String {
     inst.statements()
         .find(|(_, s)| s.id.as_str() == id)
         .map(|(_, s)| s.text.clone())
@@ -242,7 +141,7 @@ pub async fn organisation(
         instrument,
     }: VisibleRound,
     PathOrg(code): PathOrg,
-    Query(q): Query<PageQuery>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> AppResult<Html<String>> {
     need_org(&viewer, &round, &code)?;
     let snap = crate::snap(&state).await?;
@@ -258,11 +157,10 @@ pub async fn organisation(
         return Ok(Html(html));
     };
     let trend = state.app.trend(&snap, round.id, earlier).await?;
-    let trend = trend_points(&trend, &code, |id| {
-        snap.rounds
-            .iter()
-            .any(|x| x.id == id && org_visible(&viewer, x, &code))
-    });
+    let visible = |id| (snap.rounds.iter()).any(|x| x.id == id && org_visible(&viewer, x, &code));
+    let area_ids: Vec<String> = report.areas.iter().map(|a| a.id.clone()).collect();
+    let area_series = trend::area_series(&trend, &code, &area_ids, visible);
+    let trend = trend_points(&trend, &code, visible);
     let see_county = county_visible(&viewer, &round);
     let title = format!("{org_name} {}", round.id);
     let crumbs = crumbs(round.id, &code, &org_name, see_county);
@@ -282,8 +180,9 @@ pub async fn organisation(
             code: &code,
             name: &org_name,
             trend,
+            area_series,
             see_county,
-            page: q.sida.trim().parse().unwrap_or(1),
+            ask: super::county::TableAsk::from_query(query, &instrument),
         })
     };
     Ok(Html(page.render()?))
@@ -329,10 +228,12 @@ struct OrgView<'a> {
     name: &'a str,
     /// The index per visible round of the family.
     trend: Vec<(String, Option<f64>)>,
+    /// The area means per visible round.
+    area_series: trend::AreaSeries,
     /// Whether the viewer may see the county's numbers.
     see_county: bool,
-    /// The page of units asked for (from 1).
-    page: usize,
+    /// The order of the units and the page of them asked for (`sida`, from 1).
+    ask: super::county::TableAsk,
 }
 
 /// The radar's series: the organisation (`own`), and the county mean only for a viewer who may
@@ -373,7 +274,17 @@ fn view(v: OrgView<'_>) -> OrgPage {
     );
     let radar_rows = data_rows(r, &series);
     let base = format!("/omgangar/{rid}/org/{}", v.code);
-    let (shown, pager) = pager(&base, v.page, o.units.len());
+    let mut units: Vec<&UnitReport> = o.units.iter().collect();
+    v.ask.sort.apply(
+        &mut units,
+        |u| u.name.as_str(),
+        |u| u.result.scores.overall,
+        |u, i| u.result.scores.areas.get(i).and_then(|a| a.mean),
+    );
+    let q = &v.ask.query;
+    let (shown, pager) = pager(&base, q, "enheter", page_of(q), units.len());
+    let units = &units[shown];
+    let heads = unit_heads(&base, r, &v.ask);
     let paged = match pager.showing.is_empty() {
         true => String::new(),
         false => format!(
@@ -397,10 +308,10 @@ fn view(v: OrgView<'_>) -> OrgPage {
         preliminary: r.preliminary_note().unwrap_or_default(),
         name: nara_core::org::with_code(v.name, v.code),
         areas: area_heads(r, v.see_county),
-        units: o.units[shown.clone()]
-            .iter()
+        units: (units.iter())
             .map(|u| unit_row(inst, &rid, v.code, u))
             .collect(),
+        heads,
         pager,
         no_index,
         total: heat_row(inst, &rid, o),
@@ -422,11 +333,18 @@ fn view(v: OrgView<'_>) -> OrgPage {
                 index: fmt::index(*i),
             })
             .collect(),
+        area_trend: trend::area_trend(
+            inst,
+            &(r.areas.iter())
+                .map(|a| format!("{} {}", a.id, a.name))
+                .collect::<Vec<_>>(),
+            &v.area_series,
+        ),
         // Paged like the units table: the page costs what it shows, however many units.
-        disagreements: disagreements(inst, &o.units[shown.clone()]),
+        disagreements: details::disagreements(inst, units),
         paged,
         disagreement_rule: inst.scoring().disagreement_rule(),
-        comments: comment_groups(inst, &o.units[shown.clone()]),
+        comments: details::comment_groups(inst, units),
         legend: legend(inst),
         download: format!("/omgangar/{rid}/export/org/{}", v.code),
         nyckeltal: Default::default(),
@@ -434,6 +352,18 @@ fn view(v: OrgView<'_>) -> OrgPage {
         round: rid,
         layout: v.layout,
     }
+}
+
+/// The units table's sortable headings (links that keep the page's other parameters).
+fn unit_heads(base: &str, r: &RoundReport, ask: &super::county::TableAsk) -> Vec<SortHead> {
+    let areas: Vec<String> = r.areas.iter().map(|a| a.id.clone()).collect();
+    let head = |key, label: &str| ask.sort.head(key, label, base, &ask.query, &areas);
+    let mut heads = vec![
+        head(SortKey::Name, "Verksamhet"),
+        head(SortKey::Index, "Index"),
+    ];
+    heads.extend((areas.iter().enumerate()).map(|(i, id)| head(SortKey::Area(i), id)));
+    heads
 }
 
 /// The table's area headings; linked to the area pages only for a viewer who sees the county.
@@ -503,42 +433,6 @@ fn unit_row(
     }
 }
 
-/// The statements where a unit's raters disagree.
-fn disagreements(inst: &Instrument, units: &[UnitReport]) -> Vec<DisagreementRow> {
-    let mut rows = Vec::new();
-    for u in units {
-        for a in u.result.rollup.agreement.iter().filter(|a| a.disagreement) {
-            rows.push(DisagreementRow {
-                unit: u.name.to_string(),
-                id: a.statement.to_string(),
-                text: statement_text(inst, a.statement.as_str()),
-                range: format!("{}–{}", fmt::score(a.min), fmt::score(a.max)),
-                median: fmt::score(a.median),
-            });
-        }
-    }
-    rows
-}
-
-/// The units' comments per area, areas without comments left out.
-fn comment_groups(inst: &Instrument, units: &[UnitReport]) -> Vec<CommentGroup> {
-    (inst.areas().iter())
-        .map(|a| CommentGroup {
-            area: format!("{} {}", a.id, a.name),
-            items: (units.iter())
-                .flat_map(|u| {
-                    let texts = u.comments.get(a.id.as_str()).into_iter().flatten();
-                    texts.map(|t| Comment {
-                        unit: u.name.to_string(),
-                        text: t.clone(),
-                    })
-                })
-                .collect(),
-        })
-        .filter(|g| !g.items.is_empty())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -562,8 +456,14 @@ mod tests {
             code: &code,
             name: &o.name,
             trend: trend_points(&trend, &code, |_| true),
+            area_series: trend::area_series(
+                &trend,
+                &code,
+                &r.areas.iter().map(|a| a.id.clone()).collect::<Vec<_>>(),
+                |_| true,
+            ),
             see_county: true,
-            page: 1,
+            ask: Default::default(),
         });
         insta::assert_yaml_snapshot!(page);
     }
@@ -599,8 +499,12 @@ mod tests {
                 code: &code,
                 name: &o.name,
                 trend: Vec::new(),
+                area_series: Vec::new(),
                 see_county: true,
-                page: n,
+                ask: crate::pages::county::TableAsk {
+                    query: vec![("sida".into(), n.to_string())],
+                    ..Default::default()
+                },
             })
         };
         let texts = |p: &OrgPage| -> Vec<String> {
