@@ -199,6 +199,11 @@ try {
     const ctx = await newContext();
     const page = await ctx.newPage();
     await visit(page, linkPath, "webbformular", true);
+    // On a phone (390 px) the form does not scroll sideways: text areas and inputs fit.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const formWide = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(formWide <= 390, `the online form fits a phone's width (${formWide} px)`);
+    await page.setViewportSize({ width: 1366, height: 900 });
     // The whole form by keyboard only: Tab into each radio group (it lands on the checked
     // "Inget svar"), arrow keys to choose, Tab on; a comment per delmål; then submit.
     await page.getByLabel("Deltagare (namn eller roller)").focus();
@@ -354,6 +359,40 @@ try {
   }
   for (const [path, name] of [["/admin/anvandare", "konton"], ["/admin/logg", "logg"], ["/admin/instrument", "instrument"], ["/admin/nyckeltal", "nyckeltal-admin"], ["/aktiviteter", "aktiviteter"], ["/aktiviteter/2080", "aktiviteter-organisation"], ["/arsrapport/2026", "arsrapport"], ["/arsrapport/2026/texter", "arsrapport-texter"]]) {
     await visit(admin, path, name, name !== "logg");
+  }
+
+  // ------------------------------------------------------------ phones: no page scrolls sideways (wide tables scroll in their own box)
+  {
+    await admin.setViewportSize({ width: 390, height: 844 });
+    await admin.goto(base + "/omgangar/2026");
+    const orgHref = await admin.locator("table.heat tbody a[href*='/org/']").first().getAttribute("href");
+    await admin.goto(base + orgHref);
+    const unitHref = await admin.locator("a[href*='/enhet/']").first().getAttribute("href");
+    for (const path of ["/omgangar", "/omgangar/2026", "/omgangar/2026?sortera=index", orgHref, unitHref, "/omgangar/2026/delmal/D1", "/omgangar/2026/svarslage", "/omgangar/2026/inlasning", "/omgangar/2026/lankar", "/admin/anvandare", "/admin/logg", "/admin/nyckeltal", "/nyckeltal", "/aktiviteter"]) {
+      await admin.goto(base + path);
+      const wide = await admin.evaluate(() => document.documentElement.scrollWidth);
+      check(wide <= 390, `${path} fits a phone's width (${wide} px)`);
+    }
+    // The county table shows organisation and index first, the delmål after.
+    await admin.goto(base + "/omgangar/2026");
+    const heads = (await admin.locator("table.heat thead th").allTextContents()).map((t) => t.trim());
+    check(heads[0].startsWith("Organisation") && heads[2].startsWith("Index"), `organisation and index first (${heads.slice(0, 3)})`);
+    await admin.setViewportSize({ width: 1366, height: 900 });
+  }
+
+  // ------------------------------------------------------------ the county table sorts by its headings, without JavaScript
+  {
+    await admin.goto(base + "/omgangar/2026");
+    await admin.locator("table.heat thead a.sort", { hasText: "Index" }).click();
+    const sortedBy = await admin.locator("table.heat thead th[aria-sort='descending']").textContent();
+    check(sortedBy.includes("Index"), `the index heading sorts highest first (${sortedBy})`);
+    const values = await admin.locator("table.heat tbody tr td:nth-child(3)").evaluateAll((tds) =>
+      tds.map((td) => parseFloat((td.querySelector(".value")?.textContent || td.textContent).replace(",", ".").replace("−", "-"))).filter((x) => !isNaN(x)));
+    check(values.length > 1 && values.every((v, i) => i === 0 || values[i - 1] >= v), `the index column runs highest first (${values})`);
+    await admin.getByRole("link", { name: "Visa bara kommunerna" }).click();
+    const regionShown = await admin.locator("table.heat tbody a", { hasText: "Region Dalarna" }).count();
+    check(regionShown === 0, "only the kommuner are shown on request");
+    await axe(admin, "lansoversikt-sorterad");
   }
 
   // ------------------------------------------------------------ the county and organisation pages print on A4 landscape

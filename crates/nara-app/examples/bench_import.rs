@@ -63,6 +63,7 @@ fn generate(dir: &Path, n: usize) -> Result<(), Box<dyn std::error::Error>> {
                     instrument: &inst,
                     org,
                     round: &round,
+                    send_to: None,
                 },
                 &filled,
             )?,

@@ -142,8 +142,8 @@ pub async fn org(
         crate::report::round_report_and_previous(store, round, audience.earlier).await?;
     if report.org(code.as_str()).is_none() {
         return Err(Error::NotFound(format!(
-            "{} ({code}) har inte svarat i omgången {round}; det finns ingen rapport att skriva.",
-            o.name
+            "{} har inte svarat i omgången {round}; det finns ingen rapport att skriva.",
+            nara_core::org::with_code(&o.name, code)
         )));
     }
     let (_, inst) = crate::round_instrument(store, round).await?;

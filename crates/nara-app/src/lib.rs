@@ -247,6 +247,7 @@ pub async fn blank_form(
         instrument: &inst,
         org: &org,
         round: &round,
+        send_to: None,
     };
     let bytes = nara_excel::write_form_for(&spec, &acts)
         .map_err(|e| Error::internal("Blanketten kunde inte skrivas", e))?;
@@ -269,6 +270,7 @@ pub async fn forms_zip(store: &dyn Store, round: RoundId) -> Result<(String, Vec
             instrument: &inst,
             org: &org,
             round: &round,
+            send_to: None,
         };
         let bytes = nara_excel::write_form_for(&spec, &acts).map_err(|e| io(e.into()))?;
         zip.start_file(format!("blankett-{}-{}.xlsx", round.id, org.code), opts)

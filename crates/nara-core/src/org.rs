@@ -67,9 +67,9 @@ impl Organisation {
         }
     }
 
-    /// `Falun (2080)`: how the form shows the organisation.
+    /// `Falun (kod 2080)`: how the form and messages show the organisation (see [`with_code`]).
     pub fn display(&self) -> String {
-        format!("{} ({})", self.name, self.code)
+        with_code(&self.name, &self.code)
     }
 }
 
@@ -213,7 +213,7 @@ mod tests {
             1
         );
         let falun = d.get(&OrgCode::parse("2080").unwrap()).unwrap();
-        assert_eq!(falun.display(), "Falun (2080)");
+        assert_eq!(falun.display(), "Falun (kod 2080)");
         assert_eq!(d.find("Falun (2080)").unwrap().name, "Falun");
         assert_eq!(d.find("Falun (kod 2080)").unwrap().name, "Falun");
         assert_eq!(d.find(&with_code("Gagnef", "2026")).unwrap().name, "Gagnef");
@@ -258,11 +258,17 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(
-            e.contains("A (2080): Kolada-id ”208” ska vara fyra siffror"),
+            e.contains("A (kod 2080): Kolada-id ”208” ska vara fyra siffror"),
             "{e}"
         );
-        assert!(e.contains("B (2081): Kolada-id 0000 är hela riket"), "{e}");
-        assert!(e.contains("D (2083): Kolada-id 2083 används av två"), "{e}");
+        assert!(
+            e.contains("B (kod 2081): Kolada-id 0000 är hela riket"),
+            "{e}"
+        );
+        assert!(
+            e.contains("D (kod 2083): Kolada-id 2083 används av två"),
+            "{e}"
+        );
         let own = Organisations::from_toml(
             r#"county = "X"
             organisations = [{ code = "20", name = "R", kind = "region", kolada = "0021" }]"#,

@@ -217,6 +217,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             instrument: &inst,
             org,
             round: &round,
+            send_to: None,
         },
         &Filled {
             unit: "Hemsjukvården".into(),
@@ -255,6 +256,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             instrument: &inst,
             org: o,
             round: &round,
+            send_to: None,
         })?
         .len();
     }

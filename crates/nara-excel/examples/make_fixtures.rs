@@ -40,6 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 instrument: &inst,
                 org: o,
                 round: &round,
+                send_to: None,
             })?,
         )?;
     }
@@ -70,6 +71,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         instrument: &inst,
         org: org("2080")?,
         round: &round,
+        send_to: None,
     };
     write(
         "ifylld-2080-hemsjukvarden.xlsx",

@@ -213,7 +213,7 @@ fn read_form(
     // Organisation.
     let org = field("Organisation").and_then(|f| {
         if f.value.is_empty() {
-            problems.push(problem(sname, Some(f.cell.clone()), "Organisation saknas. Skriv organisationen som på blanketten, till exempel Falun (2080)."));
+            problems.push(problem(sname, Some(f.cell.clone()), "Organisation saknas. Skriv organisationen som på blanketten, till exempel Falun (kod 2080)."));
             return None;
         }
         let o = ctx.organisations.find(&f.value);
@@ -221,7 +221,7 @@ fn read_form(
             problems.push(problem(
                 sname,
                 Some(f.cell.clone()),
-                format!("Organisationen ”{}” finns inte i Nära. Skriv den som på blanketten, till exempel Falun (2080).", short(&f.value)),
+                format!("Organisationen ”{}” finns inte i Nära. Skriv den som på blanketten, till exempel Falun (kod 2080).", short(&f.value)),
             ));
         }
         o

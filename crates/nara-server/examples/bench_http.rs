@@ -100,6 +100,7 @@ fn import_one(db: &str, org: &str) -> Result<(), Box<dyn std::error::Error>> {
                 instrument: &inst,
                 org: &org,
                 round: &round,
+                send_to: None,
             },
             &filled,
         )?;

@@ -121,6 +121,7 @@ fn prepare(pg: &str, schema: &str, dir: &Path) -> Res<Prepared> {
                 instrument: &inst,
                 org: &orgs[i % orgs.len()],
                 round: &round,
+                send_to: None,
             };
             let path = dir.join(format!("ny-{i:03}.xlsx"));
             std::fs::write(&path, nara_excel::write_filled_form(&spec, &filled)?)?;

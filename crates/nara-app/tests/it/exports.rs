@@ -108,6 +108,7 @@ contract!(
         assert_eq!(
             b.sheet_names(),
             [
+                "Sammanfattning",
                 "Översikt",
                 "Diagram",
                 "Påståenden",
@@ -136,25 +137,36 @@ contract!(
         let o = sheet(&mut b, "Översikt");
         let header = row_of(&o, 0, "Organisation");
         assert_eq!(text(&header[3]), "Index");
-        assert_eq!(text(&header[5]), "D1 Nära för mig");
-        assert_eq!(text(&header[6]), "D1 läge");
+        assert_eq!(text(&header[5]), "Index, förändring sedan 2025");
+        assert_eq!(text(&header[6]), "D1 Nära för mig");
+        assert_eq!(text(&header[7]), "D1 läge");
         for org in &rep.organisations {
             let row = row_of(&o, 1, org.code.as_str());
             assert_eq!(text(&row[0]), org.name);
             assert_eq!(row[2], Data::Float(org.units.len() as f64));
             num_or_no_index(&row[3], org.scores.overall, "index");
+            let change = text(&row[5]);
+            match &org.overall_change {
+                Some(c) => assert!(
+                    change.starts_with(c.direction.arrow())
+                        && change.contains(&nara_core::fmt::signed(c.delta, 2)),
+                    "{} index change: {change}",
+                    org.code
+                ),
+                None => assert_eq!(change, "", "{} has no index change", org.code),
+            }
             for (i, a) in org.scores.areas.iter().enumerate() {
-                num_or_too_few(&row[5 + 2 * i], a.mean, &format!("{} {}", org.code, a.area));
+                num_or_too_few(&row[6 + 2 * i], a.mean, &format!("{} {}", org.code, a.area));
                 let band = a
                     .mean
                     .map(|m| nara_core::Instrument::dalarna().band(m).label.clone())
                     .unwrap_or_default();
-                assert_eq!(text(&row[6 + 2 * i]), band, "band as text");
+                assert_eq!(text(&row[7 + 2 * i]), band, "band as text");
             }
         }
         let mean = row_of(&o, 0, "Länet – medel");
         for (i, a) in rep.county.areas.iter().enumerate() {
-            num_or_too_few(&mean[5 + 2 * i], a.stats.map(|s| s.mean), "county mean");
+            num_or_too_few(&mean[6 + 2 * i], a.stats.map(|s| s.mean), "county mean");
         }
         let median = row_of(&o, 0, "Länet – median");
         num_or_no_index(
@@ -578,7 +590,10 @@ async fn the_summary_and_the_org_report_open_in_libreoffice() {
             )
             .await
             .unwrap(),
-            format!("{} ({}) – omgång 2026", org.name, org.code),
+            format!(
+                "{} – omgång 2026",
+                nara_core::org::with_code(&org.name, &org.code)
+            ),
         ),
     ];
     for ((name, bytes), title) in files {

@@ -73,6 +73,7 @@ async fn form(
         instrument: &inst,
         org,
         round: &round,
+        send_to: None,
     };
     let bytes = nara_excel::write_filled_form_for(&spec, &filled(unit, "", 3), &acts).unwrap();
     let path = dir.join(name);
@@ -264,6 +265,7 @@ contract!(an_id_of_another_organisation_is_a_problem, |store: Arc<
         instrument: &inst,
         org: orgs.find("2080").unwrap(),
         round: &r,
+        send_to: None,
     };
     let bytes = nara_excel::write_filled_form_for(&spec, &filled("Enhet", "", 2), &acts).unwrap();
     let path = dir.path().join("c.xlsx");

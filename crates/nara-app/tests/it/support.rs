@@ -59,6 +59,7 @@ pub async fn write_form(
             instrument: &inst,
             org: orgs.find(org).unwrap(),
             round: &round,
+            send_to: None,
         },
         filled,
     )

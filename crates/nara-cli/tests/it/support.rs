@@ -93,6 +93,7 @@ pub fn forms(dir: &Path, n: usize, prefix: &str) -> Vec<PathBuf> {
                     instrument: &inst,
                     org,
                     round: &round,
+                    send_to: None,
                 },
                 &filled,
             )

@@ -276,6 +276,9 @@ pub(super) fn activities_sheet(
     ws.set_paper_size(9);
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
+    ws.set_header(super::cover::page_header(spec));
+    ws.set_footer(super::cover::PAGE_FOOTER);
+    ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     ws.protect();
     Ok(())
 }

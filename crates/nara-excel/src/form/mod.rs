@@ -1,7 +1,9 @@
 //! The form: one workbook per organisation and round, generated from the instrument. A cover
 //! sheet with instructions, the answer sheet `Självskattning` (the contract other tools read),
 //! a results sheet whose live formulas and radar chart show the unit its own score, and a hidden
-//! sheet with the scale and the scoring settings.
+//! sheet with the scale and the scoring settings. Printed, every page names the organisation,
+//! the round and the last day; the cover and the answer sheet say where to send the form and
+//! whom to ask ([`FormSpec::send_to`]).
 
 use std::collections::BTreeMap;
 
@@ -10,17 +12,20 @@ use nara_core::scoring::score_answers;
 use nara_core::{Answer, AnswerSet, Instrument, Organisation, Round, StatementId};
 use rust_xlsxwriter::{
     Chart, ChartType, Color, ConditionalFormatFormula, DataValidation, DataValidationErrorStyle,
-    DocProperties, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+    DocProperties, Format, FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook,
+    Worksheet, XlsxError,
 };
 
 use crate::import::{ANSWER_SHEET, HEADERS, props};
 
 mod activities;
+mod cover;
 mod formulas;
 mod results;
 
 pub use activities::{FormActivities, NEW_ROWS};
 
+use cover::{cover, print_a4, questions_line, scale_line, send_line, wrapped_height};
 use formulas::*;
 use results::results_sheet;
 
@@ -33,6 +38,9 @@ pub struct FormSpec<'a> {
     pub org: &'a Organisation,
     /// The round.
     pub round: &'a Round,
+    /// The coordinator who receives the filled forms and answers questions, printed on the
+    /// form with the round's closing day; `None`: the form says "the regional coordinator".
+    pub send_to: Option<&'a nara_core::Contact>,
 }
 
 /// A form as a person filled it in: for tests, the demo and benchmarks.
@@ -112,6 +120,8 @@ const TOO_FEW: &str = nara_core::fmt::TOO_FEW;
 const NO_INDEX: &str = nara_core::fmt::NO_INDEX;
 /// Background label rows, from row 3.
 const FIRST_LABEL_ROW: u32 = 3;
+/// How many background label rows there are.
+const LABELS_LEN: u32 = crate::import::LABELS.len() as u32;
 /// The hidden helper column with each answer's value: a number on the scale, or a word
 /// ([`BLANK`], [`NOT_SCORED`], [`INVALID`]) that COUNT and AVERAGE pass over. Never an empty
 /// text: LibreOffice reads a cached empty text as 0 (and counts it) when it does not
@@ -239,6 +249,7 @@ struct Formats {
     area_text: Format,
     number: Format,
     percent: Format,
+    info: Format,
 }
 
 impl Formats {
@@ -282,47 +293,13 @@ impl Formats {
                 .set_align(FormatAlign::Top),
             number: Format::new().set_num_format("0.00").set_border(border),
             percent: Format::new().set_num_format("0\" %\"").set_border(border),
+            info: Format::new()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_border(border)
+                .set_background_color(Color::RGB(0xF2F2F2)),
         }
     }
-}
-
-fn cover(ws: &mut Worksheet, spec: &FormSpec, f: &Formats) -> Result<(), XlsxError> {
-    ws.set_name(COVER_SHEET)?;
-    ws.set_column_width(0, 100)?;
-    ws.write_string_with_format(0, 0, spec.instrument.name(), &f.title)?;
-    let lines = [
-        format!("{} – omgång {}", spec.org.display(), spec.round.id),
-        String::new(),
-        "Så fyller ni i blanketten".to_string(),
-        "1. Gå till fliken Självskattning. Fyll i Verksamhet, Deltagare och Datum (de gula fälten).".to_string(),
-        format!(
-            "2. Ta ställning till hur väl varje påstående stämmer in på er verksamhet. Välj svar i listan i kolumnen Svar, eller skriv siffran ({}) eller svarstexten. Ett svar som inte kan läsas blir rött och räknas inte.",
-            level_range(spec.instrument)
-        ),
-        format!("3. Välj ”{}” om ni inte vet eller om påståendet inte gäller er. Sådana svar räknas inte in i poängen.", spec.instrument.scale().not_applicable.label),
-        "4. Skriv gärna en kommentar, och under varje delmål vad som fungerar bra och vad som kan bli bättre.".to_string(),
-        "5. Är ni flera som skattar var för sig: skriv ert namn eller er roll i Svarande. Har ni enats om ett gemensamt svar: välj Ja i Samsyn.".to_string(),
-        "6. Spara filen som .xlsx och skicka den till samordnaren.".to_string(),
-        String::new(),
-        "Det finns inga rätta eller felaktiga svar. Självskattningen ger en bild av läget så att resurser och insatser kan riktas rätt.".to_string(),
-        format!(
-            "Fliken Resultat visar ert resultat per delmål direkt när ni svarar. Ett delmål får ett resultat när minst {} % av påståendena har svar på skalan. Index, medelvärdet av delmålen, visas när minst {} av {} delmål har ett resultat.",
-            (spec.instrument.scoring().min_answered_share * 100.0).round(),
-            spec.instrument.min_scored_areas(),
-            spec.instrument.areas().len()
-        ),
-        "Flikarna är skyddade (utan lösenord) så att tabellen inte ändras av misstag. Ändra inte ID-kolumnen eller rubrikerna.".to_string(),
-    ];
-    for (i, line) in lines.iter().enumerate() {
-        let row = 2 + i as u32;
-        if line.starts_with("Så fyller") {
-            ws.write_string_with_format(row, 0, line, &f.bold)?;
-        } else {
-            ws.write_string_with_format(row, 0, line, &Format::new().set_text_wrap())?;
-        }
-    }
-    ws.protect();
-    Ok(())
 }
 
 fn answer_label(inst: &Instrument, a: Answer) -> String {
@@ -341,7 +318,7 @@ fn answer_sheet(
 ) -> Result<(), XlsxError> {
     let inst = spec.instrument;
     ws.set_name(ANSWER_SHEET)?;
-    for (col, width) in [(0u16, 9.0), (1, 18.0), (2, 62.0), (3, 26.0), (4, 40.0)] {
+    for (col, width) in [(0u16, 13.0), (1, 18.0), (2, 62.0), (3, 26.0), (4, 40.0)] {
         ws.set_column_width(col, width)?;
     }
     ws.write_string_with_format(0, 0, inst.name(), &f.title)?;
@@ -386,6 +363,18 @@ fn answer_sheet(
         } else {
             ws.write_string_with_format(row, 1, value, &f.locked_value)?;
         }
+    }
+    // Beside the fields, for the printed form: the scale, the last day and where to send it
+    // (text only: the importer reads just the label cells and the cells to their right).
+    let mut info = vec![scale_line(inst), send_line(spec)];
+    info.extend(questions_line(spec));
+    let info = info.join("\n");
+    let last_label = FIRST_LABEL_ROW + LABELS_LEN - 1;
+    ws.merge_range(FIRST_LABEL_ROW, 2, last_label, 4, &info, &f.info)?;
+    let needed = wrapped_height(&info, 62.0 + 26.0 + 40.0);
+    let per_row = (needed / f64::from(LABELS_LEN)).max(15.0);
+    for row in FIRST_LABEL_ROW..=last_label {
+        ws.set_row_height(row, per_row)?;
     }
     let samsyn_row = FIRST_LABEL_ROW + 6;
     let yes_no = DataValidation::new()
@@ -487,13 +476,12 @@ fn answer_sheet(
                     Formula::new(text).set_result(result),
                 )?;
             }
+            // As tall as the statement or the comment (a spreadsheet does not fit a row to
+            // its text when it opens a file); rows may be resized to fit a longer comment.
+            let note = filled.and_then(|x| x.answers.notes.get(&st.id));
             ws.set_row_height(
                 row,
-                if st.text.chars().count() > 70 {
-                    30.0
-                } else {
-                    15.0
-                },
+                wrapped_height(&st.text, 62.0).max(wrapped_height(note.map_or("", |t| t), 40.0)),
             )?;
         }
         ws.add_data_validation(*first, 3, *last, 3, &list)?;
@@ -519,22 +507,32 @@ fn answer_sheet(
             &f.wrap,
         )?;
         ws.write_blank(*free, 3, &f.wrap)?;
-        match filled.and_then(|x| x.answers.comments.get(&area.id)) {
+        // Room for three lines of text at least.
+        let comment = filled.and_then(|x| x.answers.comments.get(&area.id));
+        ws.set_row_height(
+            *free,
+            wrapped_height(comment.map_or("", |t| t), 40.0).max(45.0),
+        )?;
+        match comment {
             Some(t) => ws.write_string_with_format(*free, 4, t, &f.input_wrap)?,
             None => ws.write_blank(*free, 4, &f.input_wrap)?,
         };
-        ws.set_row_height(*free, 45.0)?;
     }
     for col in VALUE_COL..=VALUE_COL + HELPERS.len() as u16 {
         ws.set_column_hidden(col)?;
     }
     ws.set_freeze_panes(lay.header_row + 1, 0)?;
-    ws.set_paper_size(9); // A4
-    ws.set_portrait();
+    print_a4(ws, spec);
+    // Across the page: the five columns print large enough to read and write in.
+    ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
     ws.set_print_area(0, 0, lay.last_row, 4)?;
     ws.set_repeat_rows(lay.header_row, lay.header_row)?;
-    ws.protect();
+    // Rows may be resized, so that a long comment can be shown whole.
+    ws.protect_with_options(&ProtectionOptions {
+        format_rows: true,
+        ..ProtectionOptions::default()
+    });
     Ok(())
 }
 

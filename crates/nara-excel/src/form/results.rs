@@ -26,14 +26,20 @@ pub(super) fn results_sheet(
     }
     ws.write_string_with_format(0, 0, "Ert resultat per delmål", &f.title)?;
     let (needed, n_areas) = (inst.min_scored_areas(), inst.areas().len());
-    ws.write_string(
+    let note = format!(
+        "Räknas om när ni svarar. Ett delmål får ett resultat när minst {} % av påståendena har svar på skalan; annars står det ”{TOO_FEW}”. Index visas när minst {needed} av {n_areas} delmål har ett resultat.",
+        (share * 100.0).round()
+    );
+    // Over the table's six columns (92 characters), wrapped, so that it prints whole.
+    ws.merge_range(
         1,
         0,
-        format!(
-            "Räknas om när ni svarar. Ett delmål får ett resultat när minst {} % av påståendena har svar på skalan; annars står det ”{TOO_FEW}”. Index visas när minst {needed} av {n_areas} delmål har ett resultat.",
-            (share * 100.0).round()
-        ),
+        1,
+        5,
+        &note,
+        &Format::new().set_text_wrap().set_align(FormatAlign::Top),
     )?;
+    ws.set_row_height(1, super::wrapped_height(&note, 92.0))?;
     let header_row = 3u32;
     let mean_head = format!("Medel ({min}–{max})");
     let heads = [
@@ -183,6 +189,7 @@ pub(super) fn results_sheet(
         "Svar som inte kan läsas (röda på fliken Självskattning)",
         &f.wrap,
     )?;
+    ws.set_row_height(invalid_row, 30.0)?;
     ws.write_formula_with_format(
         invalid_row,
         1,
@@ -205,7 +212,17 @@ pub(super) fn results_sheet(
     chart.legend().set_hidden();
     chart.set_alt_text("Radardiagram med verksamhetens medelvärde per delmål; samma siffror står i tabellen ovanför.");
     chart.set_width(560).set_height(400);
+    // The chart's values stand in the hidden column G.
+    chart.show_hidden_data();
     ws.insert_chart(idx + 3, 0, &chart)?;
+    // The chart's helper column holds #N/A where there is no score (a gap in the chart): it is
+    // hidden, on screen and in print; the page holds the table, the chart and the reason for a
+    // missing index, which runs on to the right.
+    ws.set_column_hidden(6)?;
+    super::print_a4(ws, spec);
+    ws.set_print_fit_to_pages(1, 1);
+    // The chart is 400 pixels high: 20 rows of the default height, and a row to spare.
+    ws.set_print_area(0, 0, idx + 3 + 21, 9)?;
     ws.protect();
     Ok(())
 }

@@ -197,6 +197,7 @@ fn empty(ws: &mut rust_xlsxwriter::Worksheet, row: u32, sentence: &str) -> Resul
     ws.set_paper_size(9);
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
+    ws.set_footer(super::style::PAGE_FOOTER);
     Ok(())
 }
 

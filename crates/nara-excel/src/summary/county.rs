@@ -1,17 +1,25 @@
 //! The county summary workbook: its context and the sheets Översikt, Diagram and Påståenden
-//! (Utveckling, Fritext, Rådata and Om are in [`super::county_detail`], Nyckeltal in
-//! [`super::nyckeltal`], Aktiviteter and Lokala planer in [`super::activities`]).
+//! (Sammanfattning, the first sheet, is in [`super::digest`]; Utveckling, Fritext, Rådata and Om
+//! are in [`super::county_detail`], Nyckeltal in [`super::nyckeltal`], Aktiviteter and Lokala
+//! planer in [`super::activities`]). Every sheet prints on A4 with page numbers and its header
+//! row repeated; Rådata prints only its first two lines.
 
 use nara_core::Instrument;
 use nara_core::report::RoundReport;
-use rust_xlsxwriter::{Chart, ChartType, DocProperties, Workbook, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartAxisCrossing, ChartType, Color, DocProperties, Workbook, XlsxError,
+};
 
 use super::county_detail::{about, free_text, raw_data, trend};
+use super::digest::digest;
 use super::style::{
-    StatOf, Styles, band_colours, band_label, change_text, heading, index_cell, legend,
+    StatOf, Styles, band_colours, band_label, change_text, fit_row, heading, index_cell, legend,
     print_setup, score_cell, styles,
 };
 use super::{SummaryInput, activities, nyckeltal, raw_sheet};
+
+/// Översikt's first area column (each area has two: the mean and its band).
+const AREA_COL: u16 = 6;
 
 /// What every sheet of the county summary is drawn from.
 #[derive(Clone, Copy)]
@@ -54,7 +62,7 @@ pub(super) fn workbook(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
         n_areas,
         org_rows,
     };
-    for sheet in [overview, charts, statements, trend, free_text] {
+    for sheet in [digest, overview, charts, statements, trend, free_text] {
         sheet(&mut wb, &cx)?;
     }
     nyckeltal::county_sheet(
@@ -107,15 +115,27 @@ pub(super) fn overview(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> 
         rep,
     )?;
     let hr = row;
-    let heads = ["Organisation", "Kod", "Enheter", "Index", "Index, läge"];
-    for (c, h) in heads.iter().enumerate() {
-        ws.write_string_with_format(hr, c as u16, *h, &st.header)?;
+    let prev = rep
+        .previous
+        .map_or_else(|| "förra omgången".to_string(), |p| p.to_string());
+    let mut heads: Vec<(String, f64)> = vec![
+        ("Organisation".into(), 30.0),
+        ("Kod".into(), 7.0),
+        ("Enheter".into(), 8.0),
+        ("Index".into(), 9.0),
+        ("Index, läge".into(), 11.0),
+        (format!("Index, förändring sedan {prev}"), 20.0),
+    ];
+    for a in inst.areas() {
+        heads.push((format!("{} {}", a.id, a.name), 14.0));
+        heads.push((format!("{} läge", a.id), 10.0));
     }
-    for (i, a) in inst.areas().iter().enumerate() {
-        let c = 5 + 2 * i as u16;
-        ws.write_string_with_format(hr, c, format!("{} {}", a.id, a.name), &st.header)?;
-        ws.write_string_with_format(hr, c + 1, format!("{} läge", a.id), &st.header)?;
+    for (c, (h, w)) in heads.iter().enumerate() {
+        ws.write_string_with_format(hr, c as u16, h, &st.header)?;
+        ws.set_column_width(c as u16, *w)?;
     }
+    let cells: Vec<(&str, f64)> = heads.iter().map(|(h, w)| (h.as_str(), *w)).collect();
+    fit_row(ws, hr, &cells)?;
     row += 1;
     for o in &rep.organisations {
         ws.write_string_with_format(row, 0, &o.name, &st.text)?;
@@ -123,8 +143,9 @@ pub(super) fn overview(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> 
         ws.write_number_with_format(row, 2, o.units.len() as f64, &st.int)?;
         index_cell(ws, st, row, 3, o.scores.overall)?;
         ws.write_string_with_format(row, 4, band_label(inst, o.scores.overall), &st.text)?;
+        ws.write_string_with_format(row, 5, change_text(o.overall_change.as_ref()), &st.text)?;
         for (i, a) in o.scores.areas.iter().enumerate() {
-            let c = 5 + 2 * i as u16;
+            let c = AREA_COL + 2 * i as u16;
             score_cell(ws, st, row, c, a.mean)?;
             ws.write_string_with_format(row, c + 1, band_label(inst, a.mean), &st.text)?;
         }
@@ -132,10 +153,11 @@ pub(super) fn overview(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> 
     }
     let last_org = row.saturating_sub(1);
     if org_rows > 0 {
-        ws.autofilter(hr, 0, last_org, 4 + 2 * n_areas)?;
+        ws.autofilter(hr, 0, last_org, AREA_COL - 1 + 2 * n_areas)?;
         band_colours(ws, st, hr + 1, 3, last_org, 3)?;
         for i in 0..n_areas {
-            band_colours(ws, st, hr + 1, 5 + 2 * i, last_org, 5 + 2 * i)?;
+            let c = AREA_COL + 2 * i;
+            band_colours(ws, st, hr + 1, c, last_org, c)?;
         }
     }
     row += 1;
@@ -149,14 +171,14 @@ pub(super) fn overview(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> 
         ws.write_string_with_format(row, 0, label, &st.bold)?;
         index_cell(ws, st, row, 3, rep.county.overall.map(|s| f(&s)))?;
         for (i, a) in rep.county.areas.iter().enumerate() {
-            score_cell(ws, st, row, 5 + 2 * i as u16, a.stats.map(|s| f(&s)))?;
+            score_cell(ws, st, row, AREA_COL + 2 * i as u16, a.stats.map(|s| f(&s)))?;
         }
         row += 1;
     }
     ws.write_string_with_format(row, 0, "Organisationer med poäng", &st.bold)?;
     ws.write_number_with_format(row, 3, rep.county.orgs_scored as f64, &st.int)?;
     for (i, a) in rep.county.areas.iter().enumerate() {
-        ws.write_number_with_format(row, 5 + 2 * i as u16, a.orgs_scored as f64, &st.int)?;
+        ws.write_number_with_format(row, AREA_COL + 2 * i as u16, a.orgs_scored as f64, &st.int)?;
     }
     row += 1;
     if rep.previous.is_some() {
@@ -170,7 +192,8 @@ pub(super) fn overview(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> 
             &st.bold,
         )?;
         for (i, c) in rep.county_change.iter().enumerate() {
-            ws.write_string_with_format(row, 5 + 2 * i as u16, change_text(c.as_ref()), &st.text)?;
+            let col = AREA_COL + 2 * i as u16;
+            ws.write_string_with_format(row, col, change_text(c.as_ref()), &st.text)?;
         }
         row += 1;
     }
@@ -188,7 +211,7 @@ pub(super) fn overview(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> 
                 "Har inte svarat: {}",
                 rep.not_answered
                     .iter()
-                    .map(|o| format!("{} ({})", o.name, o.id))
+                    .map(|o| nara_core::org::with_code(&o.name, &o.id))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -197,15 +220,6 @@ pub(super) fn overview(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> 
         row += 2;
     }
     legend(ws, st, row)?;
-    ws.set_column_width(0, 30)?;
-    ws.set_column_width(1, 7)?;
-    ws.set_column_width(2, 8)?;
-    ws.set_column_width(3, 9)?;
-    ws.set_column_width(4, 11)?;
-    for i in 0..n_areas {
-        ws.set_column_width(5 + 2 * i, 14)?;
-        ws.set_column_width(6 + 2 * i, 10)?;
-    }
     ws.set_freeze_panes(hr + 1, 1)?;
     print_setup(ws, true, hr)?;
     Ok(())
@@ -278,9 +292,14 @@ pub(super) fn charts(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
     row = last_area.max(hr + 20) + 2;
     let t = row;
     ws.write_string_with_format(t, 0, "Organisation", &st.header)?;
+    let mut cells = Vec::new();
     for (i, a) in inst.areas().iter().enumerate() {
-        ws.write_string_with_format(t, 1 + i as u16, format!("{} {}", a.id, a.name), &st.header)?;
+        let name = format!("{} {}", a.id, a.name);
+        ws.write_string_with_format(t, 1 + i as u16, &name, &st.header)?;
+        cells.push((name, 14.0));
     }
+    let cells: Vec<(&str, f64)> = cells.iter().map(|(h, w)| (h.as_str(), *w)).collect();
+    fit_row(ws, t, &cells)?;
     for (k, o) in rep.organisations.iter().enumerate() {
         let r = t + 1 + k as u32;
         ws.write_string_with_format(r, 0, &o.name, &st.text)?;
@@ -294,18 +313,36 @@ pub(super) fn charts(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
     let chart_row = last + 2;
     if org_rows > 0 {
         for (i, a) in inst.areas().iter().enumerate() {
+            // Each organisation's bar in the colour of its band (grey without a score).
+            let colours: Vec<Color> = rep
+                .organisations
+                .iter()
+                .map(|o| {
+                    o.scores
+                        .areas
+                        .get(i)
+                        .and_then(|x| x.mean)
+                        .map_or(Color::RGB(0x00bf_bfbf), |m| band_colour(inst, m))
+                })
+                .collect();
             let mut bar = Chart::new(ChartType::Bar);
             bar.add_series()
                 .set_name(&format!("{} {}", a.id, a.name))
                 .set_categories(("Diagram", t + 1, 0, last, 0))
-                .set_values(("Diagram", t + 1, 1 + i as u16, last, 1 + i as u16));
+                .set_values(("Diagram", t + 1, 1 + i as u16, last, 1 + i as u16))
+                .set_point_colors(&colours);
+            // The organisations from the top down, as in the table (the value axis stays at
+            // the bottom).
+            bar.y_axis()
+                .set_reverse()
+                .set_crossing(ChartAxisCrossing::Max);
             bar.title()
                 .set_name(&format!("{} {} per organisation", a.id, a.name));
             bar.x_axis()
                 .set_min(inst.scale_min())
                 .set_max(inst.scale_max());
             bar.legend().set_hidden();
-            bar.set_alt_text(format!("Stapeldiagram: organisationernas medel på {} {}; samma tal står i tabellen ovanför. Saknad stapel betyder för få svar.", a.id, a.name));
+            bar.set_alt_text(format!("Stapeldiagram: organisationernas medel på {} {} i tabellens ordning, färgade efter läge; samma tal står i tabellen ovanför. Saknad stapel betyder för få svar.", a.id, a.name));
             bar.set_width(480).set_height(20 * org_rows + 80);
             ws.insert_chart(
                 chart_row + (i as u32 / 2) * (org_rows + 6),
@@ -319,6 +356,13 @@ pub(super) fn charts(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
         ws.set_column_width(1 + i, 14)?;
     }
     print_setup(ws, true, hr)?;
+    // A new page before the bar charts and before each pair of them, so no chart is cut.
+    if org_rows > 0 {
+        let breaks: Vec<u32> = (0..n_areas.div_ceil(2))
+            .map(|k| chart_row + u32::from(k) * (org_rows + 6))
+            .collect();
+        ws.set_page_breaks(&breaks)?;
+    }
     Ok(())
 }
 
@@ -352,10 +396,26 @@ pub(super) fn statements(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError
         "Högsta org.".into(),
         "Organisationer".into(),
     ]);
+    let nl = inst.scale().levels.len() as u16;
+    // Narrow number columns with wrapped headers, so the page stays readable in print.
+    let last = heads.len() - 1;
+    let width = |c: usize| match c {
+        0 => 6.0,
+        1 => 7.0,
+        2 => 50.0,
+        c if c == last => 14.0,
+        _ => 9.0,
+    };
     for (c, h) in heads.iter().enumerate() {
         ws.write_string_with_format(hr, c as u16, h, &st.header)?;
+        ws.set_column_width(c as u16, width(c))?;
     }
-    let nl = inst.scale().levels.len() as u16;
+    let cells: Vec<(&str, f64)> = heads
+        .iter()
+        .enumerate()
+        .map(|(c, h)| (h.as_str(), width(c)))
+        .collect();
+    fit_row(ws, hr, &cells)?;
     let mut row = hr + 1;
     for (area, s) in inst.statements() {
         let Some(d) = rep.distribution.iter().find(|d| d.statement == s.id) else {
@@ -364,6 +424,7 @@ pub(super) fn statements(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError
         ws.write_string_with_format(row, 0, s.id.as_str(), &st.text)?;
         ws.write_string_with_format(row, 1, area.id.as_str(), &st.text)?;
         ws.write_string_with_format(row, 2, &s.text, &st.wrap)?;
+        fit_row(ws, row, &[(s.text.as_str(), width(2))])?;
         for (i, n) in d.levels.iter().enumerate() {
             ws.write_number_with_format(row, 3 + i as u16, *n as f64, &st.int)?;
         }
@@ -380,13 +441,13 @@ pub(super) fn statements(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError
     if row > hr + 1 {
         ws.autofilter(hr, 0, row - 1, 8 + nl)?;
     }
-    ws.set_column_width(0, 7)?;
-    ws.set_column_width(1, 7)?;
-    ws.set_column_width(2, 60)?;
-    for c in 3..=8 + nl {
-        ws.set_column_width(c, 11)?;
-    }
     ws.set_freeze_panes(hr + 1, 3)?;
     print_setup(ws, true, hr)?;
     Ok(())
+}
+
+/// The colour of a score's band, as the instrument gives it.
+fn band_colour(inst: &Instrument, score: f64) -> Color {
+    let hex = inst.band(score).color.trim_start_matches('#');
+    Color::RGB(u32::from_str_radix(hex, 16).unwrap_or(0x00bf_bfbf))
 }

@@ -1,11 +1,12 @@
 //! The county summary's sheets Utveckling, Fritext, Rådata and Om.
 
 use nara_core::report::trend_change;
-use rust_xlsxwriter::{Chart, ChartType, Format, Table, TableColumn, Workbook, XlsxError};
+use rust_xlsxwriter::{Chart, ChartType, Table, TableColumn, Workbook, XlsxError};
 
 use super::county::County;
 use super::style::{
-    TrendLine, band_colours, heading, index_cell, print_setup, score_cell, unit_comments,
+    TrendLine, band_colours, fit_row, heading, index_cell, method_rows, print_setup, score_cell,
+    unit_comments,
 };
 use super::{method_sentences, raw_sheet};
 
@@ -155,6 +156,8 @@ pub(super) fn trend(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
     for c in 3..5 + nr {
         ws.set_column_width(c, 12)?;
     }
+    let cells: Vec<(&str, f64)> = heads.iter().map(|h| (h.as_str(), 12.0)).collect();
+    fit_row(ws, t0, &cells)?;
     ws.set_freeze_panes(t0 + 1, 3)?;
     print_setup(ws, true, t0)?;
     Ok(())
@@ -254,8 +257,28 @@ pub(super) fn raw_data(wb: &mut Workbook, cx: &County, k: usize) -> Result<(), X
         ws.set_column_width(c, w)?;
     }
     ws.set_freeze_panes(hr + 1, 0)?;
+    // Thousands of rows are for pivot tables, not paper: only the two lines above the table
+    // print, and say how to print the rest.
+    let last_col = heads.len() as u16 - 1;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        last_col,
+        RAW_PRINT_NOTE,
+        &st.note.clone().set_text_wrap(),
+    )?;
+    ws.set_row_height(1, 30)?;
+    ws.set_print_area(0, 0, 1, last_col)?;
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 1);
+    ws.set_footer(super::style::PAGE_FOOTER);
     Ok(())
 }
+
+/// What the sheet Rådata says about printing it.
+pub(crate) const RAW_PRINT_NOTE: &str = "Rådata skrivs inte ut rad för rad: utskriftsområdet är de här två raderna. Vill ni skriva ut tabellen, ta bort utskriftsområdet (Sidlayout → Utskriftsområde → Rensa) eller skriv ut en markering.";
 
 /// The sheet Om: the instrument, the round, the counts and the method.
 pub(super) fn about(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
@@ -307,13 +330,9 @@ pub(super) fn about(wb: &mut Workbook, cx: &County) -> Result<(), XlsxError> {
     row += 1;
     ws.write_string_with_format(row, 0, "Så räknas talen", &st.bold)?;
     row += 1;
-    for s in method_sentences(inst) {
-        ws.write_string_with_format(row, 0, s, &Format::new().set_text_wrap())?;
-        ws.set_row_height(row, 45)?;
-        row += 1;
-    }
     ws.set_column_width(0, 32)?;
     ws.set_column_width(1, 70)?;
+    method_rows(ws, row, &method_sentences(inst), 102.0)?;
     print_setup(ws, false, 0)?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The result workbooks: the county summary that the region brings to the steering group, the
 //! organisation report, and the raw answers as CSV. Every number comes from core (the
 //! [`RoundReport`], the trend, the raw rows, the nyckeltal's tables and cards); this module lays
-//! them out, one function per sheet (`county`, `county_detail`, `org`, `nyckeltal`,
+//! them out, one function per sheet (`digest`, `county`, `county_detail`, `org`, `nyckeltal`,
 //! `activities`) over the
 //! shared styles (`style`). Numbers are
 //! stored as numbers with formats (Excel shows decimal commas in a Swedish locale); where core
@@ -24,6 +24,7 @@ mod activities;
 mod county;
 mod county_detail;
 mod csv;
+mod digest;
 mod nyckeltal;
 mod org;
 mod raw_sheet;
@@ -34,6 +35,7 @@ pub use activities::{
     ACTIVITIES_SHEET, ACTIVITY_COLUMNS, NO_ACTIVITIES, NO_PLANS, PLAN_COLUMNS, PLANS_SHEET,
 };
 pub use csv::{csv_table, raw_csv};
+pub(crate) use style::wrapped_lines;
 pub use year::year_workbook;
 
 /// The aktiviteter and lokala planer a workbook shows (its sheets Aktiviteter and Lokala

@@ -372,6 +372,7 @@ pub(super) fn county_sheet(
     ws.set_paper_size(9);
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
+    ws.set_footer(super::style::PAGE_FOOTER);
     if !breaks.is_empty() {
         ws.set_page_breaks(&breaks)?;
     }
@@ -401,7 +402,10 @@ pub(super) fn org_sheet(
     let hr = top(
         ws,
         st,
-        &format!("{} ({}) – nyckeltal per delmål", o.name, o.code),
+        &format!(
+            "{} – nyckeltal per delmål",
+            nara_core::org::with_code(&o.name, &o.code)
+        ),
         rep,
         no_values,
         demo,

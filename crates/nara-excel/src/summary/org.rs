@@ -3,11 +3,11 @@
 
 use nara_core::Instrument;
 use nara_core::report::{OrgReport, RoundReport};
-use rust_xlsxwriter::{Chart, ChartType, DocProperties, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Chart, ChartType, DocProperties, Workbook, XlsxError};
 
 use super::style::{
-    Styles, band_colours, band_label, heading, index_cell, legend, print_setup, score_cell, styles,
-    unit_comments,
+    Styles, band_colours, band_label, fit_row, heading, index_cell, legend, method_rows,
+    print_setup, score_cell, styles, unit_comments,
 };
 use super::{OrgInput, activities, method_sentences, nyckeltal};
 
@@ -51,11 +51,14 @@ pub(super) fn workbook(input: &OrgInput, o: &OrgReport) -> Result<Vec<u8>, XlsxE
         sheet(&mut wb, &cx)?;
     }
     nyckeltal::org_sheet(&mut wb, &st, rep, o, input.nyckeltal)?;
-    let title = format!("{} ({}) – aktiviteter", o.name, o.code);
+    let title = format!(
+        "{} – aktiviteter",
+        nara_core::org::with_code(&o.name, &o.code)
+    );
     activities::activity_sheet(&mut wb, &st, rep, &title, &input.activities)?;
     let title = format!(
-        "{} ({}) – lokala planer där organisationen är part",
-        o.name, o.code
+        "{} – lokala planer där organisationen är part",
+        nara_core::org::with_code(&o.name, &o.code)
     );
     activities::plan_sheet(&mut wb, &st, rep, &title, &input.activities)?;
     about(&mut wb, &cx)?;
@@ -78,22 +81,29 @@ pub(super) fn overview(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
     let hr = heading(
         ws,
         st,
-        &format!("{} ({}) – omgång {}", o.name, o.code, rep.round.id),
+        &format!(
+            "{} – omgång {}",
+            nara_core::org::with_code(&o.name, &o.code),
+            rep.round.id
+        ),
         rep,
     )?;
-    let heads = ["Verksamhet", "Bedömare", "Index", "Index, läge"];
-    for (c, h) in heads.iter().enumerate() {
-        ws.write_string_with_format(hr, c as u16, *h, &st.header)?;
+    let mut heads: Vec<(String, f64)> = vec![
+        ("Verksamhet".into(), 30.0),
+        ("Bedömare".into(), 12.0),
+        ("Index".into(), 12.0),
+        ("Index, läge".into(), 12.0),
+    ];
+    for a in inst.areas() {
+        heads.push((format!("{} {}", a.id, a.name), 12.0));
+        heads.push((format!("{} läge", a.id), 12.0));
     }
-    for (i, a) in inst.areas().iter().enumerate() {
-        ws.write_string_with_format(
-            hr,
-            4 + 2 * i as u16,
-            format!("{} {}", a.id, a.name),
-            &st.header,
-        )?;
-        ws.write_string_with_format(hr, 5 + 2 * i as u16, format!("{} läge", a.id), &st.header)?;
+    for (c, (h, w)) in heads.iter().enumerate() {
+        ws.write_string_with_format(hr, c as u16, h, &st.header)?;
+        ws.set_column_width(c as u16, *w)?;
     }
+    let cells: Vec<(&str, f64)> = heads.iter().map(|(h, w)| (h.as_str(), *w)).collect();
+    fit_row(ws, hr, &cells)?;
     let mut row = hr + 1;
     for u in &o.units {
         ws.write_string_with_format(row, 0, u.name.as_str(), &st.text)?;
@@ -179,11 +189,6 @@ pub(super) fn overview(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
     }
     row += 1;
     legend(ws, st, row)?;
-    ws.set_column_width(0, 30)?;
-    ws.set_column_width(1, 12)?;
-    for c in 2..4 + 2 * n_areas {
-        ws.set_column_width(c, 12)?;
-    }
     ws.set_freeze_panes(hr + 1, 1)?;
     print_setup(ws, true, hr)?;
 
@@ -195,6 +200,7 @@ pub(super) fn overview(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
     if input.county {
         ws.write_string_with_format(t, 2, "Länets medel", &st.header)?;
     }
+    fit_row(ws, t, &[(o.name.as_str(), 12.0), ("Länets medel", 12.0)])?;
     for (i, a) in inst.areas().iter().enumerate() {
         let r = t + 1 + i as u32;
         ws.write_string_with_format(r, 0, format!("{} {}", a.id, a.name), &st.text)?;
@@ -253,13 +259,28 @@ pub(super) fn statements(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
             .map(|(_, s)| s.text.clone())
             .unwrap_or_default()
     };
+    // The columns: delmål (24), statement id (10), its text (60), numbers (10).
+    let area_of = |id: &nara_core::AreaId| {
+        inst.areas()
+            .iter()
+            .find(|a| &a.id == id)
+            .map(|a| format!("{} {}", a.id, a.name))
+            .unwrap_or_else(|| id.to_string())
+    };
     for (title, list) in [("Starkast", &o.scores.top), ("Svagast", &o.scores.bottom)] {
         ws.write_string_with_format(row, 0, title, &st.bold)?;
         row += 1;
+        for (c, h) in ["Delmål", "Påstående", "Text", "Medel"].iter().enumerate() {
+            ws.write_string_with_format(row, c as u16, *h, &st.header)?;
+        }
+        row += 1;
         for h in list {
-            ws.write_string_with_format(row, 0, h.statement.as_str(), &st.text)?;
-            ws.write_string_with_format(row, 1, text_of(h.statement.as_str()), &st.wrap)?;
-            ws.write_number_with_format(row, 2, h.value, &st.num)?;
+            let (area, text) = (area_of(&h.area), text_of(h.statement.as_str()));
+            ws.write_string_with_format(row, 0, &area, &st.wrap)?;
+            ws.write_string_with_format(row, 1, h.statement.as_str(), &st.wrap)?;
+            ws.write_string_with_format(row, 2, &text, &st.wrap)?;
+            ws.write_number_with_format(row, 3, h.value, &st.num)?;
+            fit_row(ws, row, &[(area.as_str(), 24.0), (text.as_str(), 60.0)])?;
             row += 1;
         }
         row += 1;
@@ -286,7 +307,9 @@ pub(super) fn statements(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
             any = true;
             ws.write_string_with_format(row, 0, u.name.as_str(), &st.text)?;
             ws.write_string_with_format(row, 1, g.statement.as_str(), &st.text)?;
-            ws.write_string_with_format(row, 2, text_of(g.statement.as_str()), &st.wrap)?;
+            let text = text_of(g.statement.as_str());
+            ws.write_string_with_format(row, 2, &text, &st.wrap)?;
+            fit_row(ws, row, &[(text.as_str(), 60.0)])?;
             score_cell(ws, st, row, 3, g.min)?;
             score_cell(ws, st, row, 4, g.max)?;
             score_cell(ws, st, row, 5, g.median)?;
@@ -297,9 +320,9 @@ pub(super) fn statements(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
         let none = inst.scoring().no_disagreement_note();
         ws.write_string_with_format(row, 0, none, &st.note)?;
     }
-    ws.set_column_width(0, 24)?;
-    ws.set_column_width(1, 10)?;
-    ws.set_column_width(2, 60)?;
+    for (c, w) in [(0, 24), (1, 10), (2, 60), (3, 10), (4, 10), (5, 10)] {
+        ws.set_column_width(c, w)?;
+    }
     print_setup(ws, true, 4)?;
     Ok(())
 }
@@ -369,7 +392,7 @@ pub(super) fn about(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
             "Omgång",
             format!("{} ({})", rep.round.id, rep.round.status.label()),
         ),
-        ("Organisation", format!("{} ({})", o.name, o.code)),
+        ("Organisation", nara_core::org::with_code(&o.name, &o.code)),
         ("Skapad", input.generated_at.to_string()),
     ] {
         ws.write_string_with_format(row, 0, k, &st.bold)?;
@@ -377,13 +400,9 @@ pub(super) fn about(wb: &mut Workbook, cx: &Org) -> Result<(), XlsxError> {
         row += 1;
     }
     row += 1;
-    for s in method_sentences(inst) {
-        ws.write_string_with_format(row, 0, s, &Format::new().set_text_wrap())?;
-        ws.set_row_height(row, 45)?;
-        row += 1;
-    }
     ws.set_column_width(0, 30)?;
     ws.set_column_width(1, 70)?;
+    method_rows(ws, row, &method_sentences(inst), 100.0)?;
     print_setup(ws, false, 0)?;
     Ok(())
 }

@@ -142,6 +142,71 @@ pub(super) fn print_setup(
     }
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(header_row, header_row)?;
+    ws.set_footer(PAGE_FOOTER);
+    Ok(())
+}
+
+/// Sentences, one a row, each over the columns A and B (`width` characters together) and
+/// wrapped, the row as tall as its text; returns the next free row.
+pub(super) fn method_rows(
+    ws: &mut Worksheet,
+    first: u32,
+    sentences: &[String],
+    width: f64,
+) -> Result<u32, XlsxError> {
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let mut row = first;
+    for s in sentences {
+        ws.merge_range(row, 0, row, 1, s, &wrap)?;
+        fit_row(ws, row, &[(s.as_str(), width)])?;
+        row += 1;
+    }
+    Ok(row)
+}
+
+/// The footer of every printed page: the sheet's name and the page number.
+pub(super) const PAGE_FOOTER: &str = "&L&A&CSida &P av &N";
+
+/// How many lines `text` takes wrapped at word boundaries in a column `width` characters wide
+/// (a little narrower than the width, so that a proportional or bold font fits the estimate);
+/// each line break starts a new line.
+pub(crate) fn wrapped_lines(text: &str, width: f64) -> usize {
+    let room = ((width * 0.9).floor() as usize).max(4);
+    text.split('\n')
+        .map(|line| {
+            let (mut lines, mut used) = (1, 0);
+            for word in line.split(' ') {
+                let n = word.chars().count();
+                if used > 0 && used + 1 + n > room {
+                    lines += 1;
+                    used = 0;
+                }
+                used += if used > 0 { 1 + n } else { n };
+                // A word longer than the line breaks over several lines.
+                while used > room {
+                    lines += 1;
+                    used -= room;
+                }
+            }
+            lines
+        })
+        .sum()
+}
+
+/// Makes a row tall enough for every cell's text wrapped in its column: `cells` are the texts
+/// with their columns' widths (characters). 15 points a line, at least one line.
+pub(super) fn fit_row(
+    ws: &mut Worksheet,
+    row: u32,
+    cells: &[(&str, f64)],
+) -> Result<(), XlsxError> {
+    let lines = cells
+        .iter()
+        .map(|(t, w)| wrapped_lines(t, *w))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    ws.set_row_height(row, 15.0 * lines as f64)?;
     Ok(())
 }
 
@@ -259,6 +324,16 @@ pub(super) fn change_text(c: Option<&Change>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapped_lines_counts_word_wrapped_lines() {
+        assert_eq!(wrapped_lines("", 10.0), 1);
+        assert_eq!(wrapped_lines("kort", 10.0), 1);
+        // Nine characters fit a line of width 10.
+        assert_eq!(wrapped_lines("abcd efgh ijkl", 10.0), 2);
+        assert_eq!(wrapped_lines("abcd\nefgh", 10.0), 2);
+        assert_eq!(wrapped_lines(&"x".repeat(20), 10.0), 3);
+    }
 
     #[test]
     fn tints_are_lighter_than_the_colour() {

@@ -76,6 +76,7 @@ fn form(ctx: &ImportContext, acts: &FormActivities) -> Vec<u8> {
         instrument: &ctx.instruments[0],
         org: ctx.organisations.find("2080").unwrap(),
         round: &ctx.rounds[0],
+        send_to: None,
     };
     let filled = Filled {
         unit: "Hemsjukvården".into(),

@@ -268,6 +268,7 @@ fn a_blank_form_shows_too_few_answers_everywhere() {
         instrument: inst,
         org,
         round: &ctx.rounds[0],
+        send_to: None,
     })
     .unwrap();
     let model = recalculated(&bytes);

@@ -1,6 +1,6 @@
 //! Integration tests of nara-excel: the form round trip, sloppy input, hostile files,
-//! expansion bombs, the raw CSV, nyckeltal from workbooks and the result workbooks' sheet
-//! Nyckeltal.
+//! expansion bombs, the raw CSV, nyckeltal from workbooks, the result workbooks' sheet
+//! Nyckeltal, and the workbooks printed to PDF.
 
 mod activities;
 mod activity_sheet;
@@ -13,6 +13,7 @@ mod formulas;
 mod hostile;
 mod indicators;
 mod office;
+mod print;
 mod readers;
 mod roundtrip;
 mod snapshots;

@@ -19,7 +19,7 @@ use nara_excel::{Filled, import_form};
 use crate::formulas::written;
 use crate::support::{ctx, filled_form};
 
-fn ensure_libreoffice() {
+pub(crate) fn ensure_libreoffice() {
     static READY: OnceLock<Result<(), String>> = OnceLock::new();
     let ready = READY.get_or_init(|| {
         let script =
@@ -40,7 +40,7 @@ fn ensure_libreoffice() {
 }
 
 /// Runs `soffice --convert-to FORMAT` on `input` into `outdir`, with a private profile.
-fn convert(input: &Path, format: &str, outdir: &Path) -> PathBuf {
+pub(crate) fn convert(input: &Path, format: &str, outdir: &Path) -> PathBuf {
     let profile = tempfile::tempdir().unwrap();
     let status = Command::new("soffice")
         .arg(format!(
@@ -122,7 +122,7 @@ fn libreoffice_opens_the_form_and_its_resaved_files_import_the_same() {
         .output()
         .expect("pdftotext runs");
     let text = String::from_utf8_lossy(&text.stdout);
-    for needle in ["Påstående", "D1.1", "Nära för mig", "Falun (2080)"] {
+    for needle in ["Påstående", "D1.1", "Nära för mig", "Falun (kod 2080)"] {
         assert!(text.contains(needle), "the PDF lacks {needle:?}");
     }
 

@@ -71,6 +71,7 @@ fn a_blank_form_is_refused_for_its_missing_unit_only() {
         instrument: inst,
         org: ctx.organisations.find("2080").unwrap(),
         round: &ctx.rounds[0],
+        send_to: None,
     })
     .unwrap();
     let problems = import_form("blank.xlsx", &bytes, &ctx).unwrap_err();

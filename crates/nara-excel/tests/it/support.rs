@@ -33,6 +33,7 @@ pub fn filled_form(ctx: &ImportContext, org: &str, filled: &Filled) -> Vec<u8> {
             instrument: inst,
             org,
             round: &ctx.rounds[0],
+            send_to: None,
         },
         filled,
     )

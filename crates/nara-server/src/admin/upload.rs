@@ -479,7 +479,7 @@ fn upload_rows(
 ) -> Vec<UploadRow> {
     let org = |code: &String| {
         let name = OrgCode::parse(code).ok().and_then(|c| org_name(&c));
-        name.map_or_else(|| code.clone(), |n| format!("{n} ({code})"))
+        name.map_or_else(|| code.clone(), |n| nara_core::org::with_code(&n, code))
     };
     let row = |f: &FileReport, name: &String| UploadRow {
         file: name.clone(),
@@ -554,7 +554,7 @@ mod tests {
         let names = ["a.xlsx".to_string(), "b.xlsx".to_string()];
         let known = |c: &OrgCode| (c.as_str() == "1490").then(|| "Borås".to_string());
         let rows = upload_rows(&report, &names, known);
-        assert_eq!(rows[0].what, "Borås (1490) · Hemtjänst Norr");
+        assert_eq!(rows[0].what, "Borås (kod 1490) · Hemtjänst Norr");
         assert!(!rows[0].rejected && rows[0].problems.is_empty());
         assert_eq!(rows[1].what, "9999 · Hemtjänst Norr");
         assert!(rows[1].rejected);

@@ -239,6 +239,7 @@ fn filled(org: &str, unit: &str, level: u8) -> Vec<u8> {
             instrument: &inst,
             org,
             round: &round,
+            send_to: None,
         },
         &f,
     )
@@ -893,7 +894,7 @@ async fn a_form_uploaded_on_another_rounds_page_is_refused_naming_both() {
         "the round of the refused file is shown, with the way to its own page"
     );
     assert!(
-        r.body.contains("Falun (2080) · Fel omgång"),
+        r.body.contains("Falun (kod 2080) · Fel omgång"),
         "organisation by name, and the unit"
     );
     for id in ["2026", "2027"] {

@@ -184,6 +184,7 @@ async fn the_upload_result_says_why_a_form_has_no_index() {
             instrument: &inst,
             org,
             round: &round,
+            send_to: None,
         },
         &nara_excel::Filled {
             unit: "Kortenheten".into(),

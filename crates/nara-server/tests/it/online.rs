@@ -306,6 +306,7 @@ async fn a_full_form_online_draft_leave_resume_submit_and_the_same_through_excel
             instrument: &inst,
             org,
             round: &r26,
+            send_to: None,
         },
         &filled,
     )
