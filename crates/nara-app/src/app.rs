@@ -13,8 +13,8 @@ use std::sync::Arc;
 use nara_core::report::{RoundReport, TrendRound};
 use nara_core::round::Date;
 use nara_core::{
-    AnswerLink, AnswerSet, Instrument, OrgCode, Organisation, Organisations, Role, Round, RoundId,
-    RoundStatus, User,
+    AnswerLink, AnswerSet, Contact, Instrument, OrgCode, Organisation, Organisations, Role, Round,
+    RoundId, RoundStatus, User,
 };
 use nara_store::{AnsweredCount, AuditEntry, Outcome, Store};
 
@@ -23,7 +23,7 @@ use crate::import::{BatchReport, Progress};
 use crate::limits::{LimitKey, Reserved};
 use crate::online::{FieldError, LinkState, Made};
 use crate::report::{Audience, Earlier, Loaded, Tracking};
-use crate::{Result, demo, exports, limits, online, report, rounds, sessions, users};
+use crate::{Result, contacts, demo, exports, limits, online, report, rounds, sessions, users};
 
 /// The application: a store and the results computed from it. Cheap to clone (shared).
 #[derive(Clone)]
@@ -183,6 +183,32 @@ impl App {
     /// Adds or changes organisations from a TOML list, validated first, each change audited.
     pub async fn import_organisations(&self, toml: &str, actor: &str) -> Result<usize> {
         crate::import_organisations(self.store.as_ref(), toml, actor).await
+    }
+
+    /// Sets or (with `None`) removes an organisation's contact, audited; `false` when it was
+    /// so already.
+    pub async fn set_organisation_contact(
+        &self,
+        org: &OrgCode,
+        contact: Option<&Contact>,
+        actor: &str,
+    ) -> Result<bool> {
+        contacts::set_organisation_contact(self.store.as_ref(), org, contact, actor).await
+    }
+
+    /// The coordinator's contact (who receives the forms and answers questions), when set.
+    pub async fn coordinator_contact(&self) -> Result<Option<Contact>> {
+        contacts::coordinator_contact(self.store.as_ref()).await
+    }
+
+    /// Sets or (with `None`) removes the coordinator's contact, audited; `false` when it was
+    /// so already.
+    pub async fn set_coordinator_contact(
+        &self,
+        contact: Option<&Contact>,
+        actor: &str,
+    ) -> Result<bool> {
+        contacts::set_coordinator_contact(self.store.as_ref(), contact, actor).await
     }
 
     /// Every round, oldest first.

@@ -13,6 +13,7 @@ use nara_store::Store;
 pub mod activities;
 mod app;
 pub mod cache;
+pub mod contacts;
 pub mod demo;
 pub mod exports;
 mod followup;
@@ -203,8 +204,9 @@ pub async fn import_instrument(store: &dyn Store, toml: &str, actor: &str) -> Re
     Ok(inst)
 }
 
-/// Adds or updates organisations from a list in TOML (another county's, or a changed name),
-/// validated first: nothing is stored from a list with an error. Each added or changed
+/// Adds or updates organisations from a list in TOML (another county's, a changed name or a
+/// contact), validated first: nothing is stored from a list with an error. An organisation the
+/// list gives no contact keeps the one stored (set in the browser). Each added or changed
 /// organisation is audited. Returns how many were added or changed.
 pub async fn import_organisations(store: &dyn Store, toml: &str, actor: &str) -> Result<usize> {
     let list = Organisations::from_toml(toml)?;
@@ -212,14 +214,21 @@ pub async fn import_organisations(store: &dyn Store, toml: &str, actor: &str) ->
     let mut changed = 0;
     for o in &list.organisations {
         let old = before.iter().find(|b| b.code == o.code);
-        if old.is_some_and(|b| b.name == o.name && b.kind == o.kind) {
+        let new_contact = o
+            .contact
+            .as_ref()
+            .filter(|c| old.is_none_or(|b| b.contact.as_ref() != Some(*c)));
+        if old.is_some_and(|b| b.name == o.name && b.kind == o.kind) && new_contact.is_none() {
             continue;
         }
         store.put_organisation(o).await?;
-        let details = match old {
+        let mut details = match old {
             Some(b) => format!("{} → {} ({})", b.name, o.name, o.kind.label()),
             None => format!("{} ({})", o.name, o.kind.label()),
         };
+        if let Some(c) = new_contact {
+            details.push_str(&format!("; kontakt: {}", c.display()));
+        }
         let action = if old.is_some() {
             "organisation.update"
         } else {
@@ -243,11 +252,12 @@ pub async fn blank_form(
     let (round, inst) = round_instrument(store, round).await?;
     let org = organisation(store, org).await?;
     let acts = import_activities::form_activities(store, &org.code).await?;
+    let send_to = contacts::coordinator_contact(store).await?;
     let spec = nara_excel::FormSpec {
         instrument: &inst,
         org: &org,
         round: &round,
-        send_to: None,
+        send_to: send_to.as_ref(),
     };
     let bytes = nara_excel::write_form_for(&spec, &acts)
         .map_err(|e| Error::internal("Blanketten kunde inte skrivas", e))?;
@@ -264,13 +274,14 @@ pub async fn forms_zip(store: &dyn Store, round: RoundId) -> Result<(String, Vec
     let io = |e: Box<dyn std::error::Error + Send + Sync>| {
         Error::internal("Zip-filen kunde inte skrivas", e)
     };
+    let send_to = contacts::coordinator_contact(store).await?;
     for org in store.organisations().await? {
         let acts = import_activities::form_activities(store, &org.code).await?;
         let spec = nara_excel::FormSpec {
             instrument: &inst,
             org: &org,
             round: &round,
-            send_to: None,
+            send_to: send_to.as_ref(),
         };
         let bytes = nara_excel::write_form_for(&spec, &acts).map_err(|e| io(e.into()))?;
         zip.start_file(format!("blankett-{}-{}.xlsx", round.id, org.code), opts)

@@ -24,6 +24,7 @@ fn not_found(what: &Entity) -> String {
             format!("Instrumentet {id} version {version} finns inte.")
         }
         Entity::Round(id) => format!("Omgången {id} finns inte."),
+        Entity::Organisation(code) => format!("Organisationen {code} finns inte."),
         Entity::User(_) => "Användaren finns inte.".into(),
         Entity::Username(name) => format!("Användaren {name} finns inte."),
         Entity::Link(id) => format!("Svarslänken {id} finns inte."),
@@ -38,6 +39,7 @@ fn conflict(what: &Entity) -> String {
             "Instrumentet {id} version {version} finns redan med annat innehåll. Ge det nya instrumentet ett nytt versionsnummer."
         ),
         Entity::Round(id) => format!("Omgången {id} finns redan."),
+        Entity::Organisation(code) => format!("Organisationen {code} finns redan."),
         Entity::User(_) => "Användaren finns redan.".into(),
         Entity::Username(name) => format!("Användarnamnet {name} är upptaget."),
         Entity::Link(id) => format!("Svarslänken {id} finns redan."),

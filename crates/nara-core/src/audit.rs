@@ -23,6 +23,8 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("instrument.import", "Instrument inläst"),
     ("organisation.add", "Organisation tillagd"),
     ("organisation.update", "Organisation ändrad"),
+    ("organisation.contact", "Organisationens kontakt ändrad"),
+    ("coordinator.contact", "Samordnarens kontakt ändrad"),
     ("indicators.catalogue", "Nyckeltalskatalog sparad"),
     ("indicators.store", "Nyckeltal sparade"),
     ("activity.save", "Aktivitet sparad"),

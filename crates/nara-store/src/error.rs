@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use nara_core::RoundId;
+use nara_core::{OrgCode, RoundId};
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +46,8 @@ pub enum Entity {
     },
     /// A round.
     Round(RoundId),
+    /// An organisation, by code.
+    Organisation(OrgCode),
     /// A user account, by id.
     User(i64),
     /// A user name (a conflict: taken).
@@ -64,6 +66,7 @@ impl fmt::Display for Entity {
         match self {
             Self::Instrument { id, version } => write!(f, "instrument {id} version {version}"),
             Self::Round(id) => write!(f, "round {id}"),
+            Self::Organisation(code) => write!(f, "organisation {code}"),
             Self::User(id) => write!(f, "user {id}"),
             Self::Username(name) => write!(f, "user name {name}"),
             Self::Link(id) => write!(f, "answer link {id}"),

@@ -9,7 +9,8 @@
 //! organisations, rounds), [`ResponseStore`] (responses and their history), [`AccountStore`]
 //! (users and sessions), [`LinkStore`] (answer links and drafts), [`AuditStore`] (the audit
 //! log and the data stamp), [`LimitStore`] (attempts counted per key: the sign-in limits),
-//! [`IndicatorStore`] (nyckeltal) and [`ActivityStore`] (aktiviteter and lokala planer).
+//! [`IndicatorStore`] (nyckeltal), [`ActivityStore`] (aktiviteter and lokala planer) and
+//! [`ContactStore`] (whom the coordinator writes to).
 //! Each concern's SQL is one file in `src/sql/`.
 //!
 //! # Two backends, one SQL
@@ -50,8 +51,8 @@ pub use error::{Entity, Error, Operation, Result};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
-    AccountStore, ActivityStore, AuditStore, IndicatorStore, LimitStore, LinkStore, ResponseStore,
-    RoundStore, Store, YearStore,
+    AccountStore, ActivityStore, AuditStore, ContactStore, IndicatorStore, LimitStore, LinkStore,
+    ResponseStore, RoundStore, Store, YearStore,
 };
 pub use types::{
     ActivityBatch, AnswerLink, AnsweredCount, AuditEntry, AuditFilter, BatchChanges, KpiInfo,

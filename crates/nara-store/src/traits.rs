@@ -6,7 +6,9 @@ use std::path::Path;
 use async_trait::async_trait;
 use nara_core::activity::{Activity, LocalPlan};
 use nara_core::indicator::Catalogue;
-use nara_core::{Instrument, OrgCode, Organisation, Response, Round, RoundId, RoundStatus};
+use nara_core::{
+    Contact, Instrument, OrgCode, Organisation, Response, Round, RoundId, RoundStatus,
+};
 
 use crate::{
     ActivityBatch, AnswerLink, AnsweredCount, AuditEntry, AuditFilter, BatchChanges, KpiInfo,
@@ -23,9 +25,11 @@ pub trait RoundStore: Send + Sync {
     /// Every stored instrument version.
     async fn instruments(&self) -> Result<Vec<Instrument>>;
 
-    /// Adds an organisation or updates its name and kind.
+    /// Adds an organisation or updates its name, kind and Kolada id. Its contact is written
+    /// when it carries one; when it carries none the stored contact is kept (a list without
+    /// contacts does not wipe those set in the browser).
     async fn put_organisation(&self, org: &Organisation) -> Result<()>;
-    /// Every organisation, by code.
+    /// Every organisation, by code, with its contact.
     async fn organisations(&self) -> Result<Vec<Organisation>>;
 
     /// Creates a round; a conflict if it exists.
@@ -242,6 +246,28 @@ pub trait YearStore: Send + Sync {
     async fn finalise_year(&self, year: u16, texts: &str, model: &str, actor: &str) -> Result<u32>;
 }
 
+/// Whom the coordinator writes to: each organisation's contact, and the coordinator's own (one
+/// for the database). Each change is one transaction with its audit row; the same contact again
+/// changes nothing and writes no audit row.
+#[async_trait]
+pub trait ContactStore: Send + Sync {
+    /// Sets (`Some`) or clears (`None`) an organisation's contact, audited
+    /// `organisation.contact`. `false` when it was so already; not found when there is no such
+    /// organisation.
+    async fn set_organisation_contact(
+        &self,
+        org: &OrgCode,
+        contact: Option<&Contact>,
+        actor: &str,
+    ) -> Result<bool>;
+    /// The coordinator's contact, when one is set.
+    async fn coordinator_contact(&self) -> Result<Option<Contact>>;
+    /// Sets (`Some`) or clears (`None`) the coordinator's contact, audited
+    /// `coordinator.contact`. `false` when it was so already.
+    async fn set_coordinator_contact(&self, contact: Option<&Contact>, actor: &str)
+    -> Result<bool>;
+}
+
 /// The persistence Nära needs: every concern, plus what is about the database as a whole.
 #[async_trait]
 pub trait Store:
@@ -254,6 +280,7 @@ pub trait Store:
     + IndicatorStore
     + ActivityStore
     + YearStore
+    + ContactStore
 {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

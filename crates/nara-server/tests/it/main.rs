@@ -18,6 +18,7 @@ mod rounds;
 mod scale;
 mod support;
 mod tables;
+mod tracking;
 mod transport;
 mod visibility;
 mod yearly;

@@ -1,7 +1,7 @@
 //! Instruments, organisations and rounds. Compiled once per backend (see the crate's notes).
 
 use async_trait::async_trait;
-use nara_core::{Instrument, OrgCode, OrgKind, Organisation, Round, RoundId, RoundStatus};
+use nara_core::{Contact, Instrument, OrgCode, OrgKind, Organisation, Round, RoundId, RoundStatus};
 
 use super::DbStore;
 use crate::rows::{corrupt, status_of};
@@ -56,15 +56,24 @@ impl RoundStore for DbStore {
 
     #[tracing::instrument(skip_all, fields(org = %org.code))]
     async fn put_organisation(&self, org: &Organisation) -> Result<()> {
+        // A list without a contact keeps the stored one: the e-mail address decides, as a
+        // contact always has one.
         sqlx::query(
-            "INSERT INTO organisations (code, name, kind, kolada) VALUES ($1, $2, $3, $4)
+            "INSERT INTO organisations (code, name, kind, kolada, contact_name, contact_email)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
-                 kolada = excluded.kolada, changes = organisations.changes + 1",
+                 kolada = excluded.kolada,
+                 contact_name = CASE WHEN excluded.contact_email IS NULL
+                     THEN organisations.contact_name ELSE excluded.contact_name END,
+                 contact_email = COALESCE(excluded.contact_email, organisations.contact_email),
+                 changes = organisations.changes + 1",
         )
         .bind(org.code.as_str())
         .bind(&org.name)
         .bind(org.kind.label())
         .bind(org.kolada.as_deref())
+        .bind(org.contact.as_ref().map(|c| c.name.as_str()))
+        .bind(org.contact.as_ref().map(|c| c.email.as_str()))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -72,12 +81,22 @@ impl RoundStore for DbStore {
 
     #[tracing::instrument(skip_all)]
     async fn organisations(&self) -> Result<Vec<Organisation>> {
-        let rows: Vec<(String, String, String, Option<String>)> =
-            sqlx::query_as("SELECT code, name, kind, kolada FROM organisations ORDER BY code")
-                .fetch_all(&self.pool)
-                .await?;
+        type OrgRow = (
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<OrgRow> = sqlx::query_as(
+            "SELECT code, name, kind, kolada, contact_name, contact_email
+             FROM organisations ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.into_iter()
-            .map(|(code, name, kind, kolada)| {
+            .map(|(code, name, kind, kolada, contact_name, contact_email)| {
                 Ok(Organisation {
                     code: OrgCode::parse(&code).map_err(corrupt)?,
                     name,
@@ -87,7 +106,10 @@ impl RoundStore for DbStore {
                         OrgKind::Kommun
                     },
                     kolada,
-                    contact: None,
+                    contact: contact_email.map(|email| Contact {
+                        name: contact_name.unwrap_or_default(),
+                        email,
+                    }),
                 })
             })
             .collect()

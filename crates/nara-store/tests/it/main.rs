@@ -3,6 +3,7 @@
 //! database file or schema, so tests run in parallel.
 
 mod activities;
+mod contacts;
 mod contract;
 mod indicators;
 mod limits;
