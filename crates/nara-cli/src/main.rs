@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd;
+mod swedish;
 
 const EXAMPLES: &str = "\
 Exempel – en hel omgång:
@@ -132,7 +133,7 @@ fn main() -> ExitCode {
     // `nara report | head` must end quietly when the reader goes away, like other Unix tools,
     // rather than fail on a broken pipe.
     sigpipe::reset();
-    let cli = Cli::parse();
+    let cli: Cli = swedish::parse();
     let level = if cli.verbose {
         "debug"
     } else if cli.quiet {

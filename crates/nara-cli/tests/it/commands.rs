@@ -547,6 +547,43 @@ fn the_help_is_in_swedish() {
         serve.contains("Adress och port") && serve.contains("<SEKUNDER>"),
         "{serve}"
     );
+    // clap's own headings are Swedish too, and `help` as a word is the flag.
+    for text in [&help, &report, &serve] {
+        for english in [
+            "Usage:",
+            "Options:",
+            "Commands:",
+            "[OPTIONS]",
+            "Print this message",
+        ] {
+            assert!(!text.contains(english), "{english} in {text}");
+        }
+    }
+    assert!(help.contains("Användning: nara [FLAGGOR] <KOMMANDO>") && help.contains("Kommandon:"));
+    assert!(serve.contains("Användning: nara serve [FLAGGOR]") && serve.contains("Flaggor:"));
+    assert_eq!(
+        env.ok(&["help", "round", "close"]),
+        env.ok(&["round", "close", "--help"])
+    );
+    // A mistake on the command line is said in Swedish, with a suggestion and the usage.
+    let out = env.run(&["serve", "--listen", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("fel: okänd flagga eller okänt argument ”--listen”"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Användning: nara serve [FLAGGOR]") && err.contains("--help"),
+        "{err}"
+    );
+    let err = String::from_utf8_lossy(&env.run(&["rund"]).stderr).to_string();
+    assert!(
+        err.contains("okänt kommando ”rund”") && err.contains("Menade du ”round”?"),
+        "{err}"
+    );
+    let err = String::from_utf8_lossy(&env.run(&["round", "close"]).stderr).to_string();
+    assert!(err.contains("fel: det här saknas: <ID>."), "{err}");
 }
 
 #[test]
