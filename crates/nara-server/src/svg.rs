@@ -82,6 +82,8 @@ pub struct Radar {
     pub series: Vec<RadarSeries>,
     /// The legend under the chart.
     pub legend: Vec<LegendLine>,
+    /// The drawing's height: room for a legend line per series.
+    pub height: f64,
 }
 
 /// One axis of a radar chart.
@@ -193,6 +195,7 @@ pub fn radar(inst: &Instrument, title: &str, labels: &[String], series: &[Series
                 name: s.name.to_string(),
             })
             .collect(),
+        height: (300.0 + 16.0 * series.len().saturating_sub(1) as f64 + 14.0).max(330.0),
     }
 }
 
@@ -488,4 +491,33 @@ fn chart_id(title: &str) -> String {
         .bytes()
         .fold(5381u32, |h, b| h.wrapping_mul(33) ^ u32::from(b));
     format!("{h:x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_radar_has_room_for_every_legend_line() {
+        let inst = Instrument::dalarna();
+        let labels: Vec<String> = ["D1", "D2", "D3"].map(String::from).to_vec();
+        let names = ["Enheten", "Enheten 2025", "Organisationen", "Länets medel"];
+        let series: Vec<Series> = (names.iter().zip(["s1", "s2", "s3", "s4"]))
+            .map(|(name, class)| Series {
+                name,
+                scores: vec![Some(2.0), Some(3.0), None],
+                class,
+            })
+            .collect();
+        let r = radar(&inst, "Test", &labels, &series);
+        let last = r.legend.last().map(|l| l.y).unwrap_or_default();
+        assert_eq!(r.legend.len(), 4);
+        assert!(r.height >= last + 14.0, "{} < {}", r.height, last + 14.0);
+        assert_eq!(radar(&inst, "Två", &labels, &series[..2]).height, 330.0);
+        let svg = r.render().unwrap();
+        assert!(
+            svg.contains(&format!("viewBox=\"0 0 320 {}\"", r.height)),
+            "{svg}"
+        );
+    }
 }
