@@ -27,6 +27,7 @@ pub mod report;
 pub mod rounds;
 pub mod sessions;
 pub mod store_error;
+mod tracking;
 pub mod users;
 pub mod yearly;
 pub mod yearly_files;
