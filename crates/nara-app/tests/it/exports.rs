@@ -149,7 +149,7 @@ contract!(
             match &org.overall_change {
                 Some(c) => assert!(
                     change.starts_with(c.direction.arrow())
-                        && change.contains(&nara_core::fmt::signed(c.delta, 2)),
+                        && change.contains(&nara_core::fmt::delta(c.delta, 2)),
                     "{} index change: {change}",
                     org.code
                 ),

@@ -239,7 +239,7 @@ pub async fn report(app: &App, args: &ReportArgs, out: &Out) -> Result<ExitCode>
                     a.id,
                     a.name,
                     c.direction.arrow(),
-                    fmt::signed(c.delta, 2),
+                    fmt::delta(c.delta, 2),
                     c.direction.label(),
                     r.previous.map(|p| p.to_string()).unwrap_or_default()
                 );

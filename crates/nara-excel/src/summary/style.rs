@@ -314,7 +314,7 @@ pub(super) fn change_text(c: Option<&Change>) -> String {
         format!(
             "{} {} ({})",
             c.direction.arrow(),
-            fmt::signed(c.delta, 2),
+            fmt::delta(c.delta, 2),
             c.direction.label()
         )
     })

@@ -236,7 +236,7 @@ fn the_county_summary_prints_a_few_pages_and_a_one_page_sammanfattning() {
         let change = format!(
             "{} {} ({})",
             c.direction.arrow(),
-            nara_core::fmt::signed(c.delta, 2),
+            nara_core::fmt::delta(c.delta, 2),
             c.direction.label()
         );
         assert!(first.contains(&change), "{}: {change} missing", a.id);
