@@ -282,16 +282,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn only_a_closed_or_published_round_is_final() {
-        let mut r = Round {
+    /// Round 2026, open, with no dates.
+    fn open_2026() -> Round {
+        Round {
             id: RoundId::parse("2026").unwrap(),
             instrument_id: "dalarna-gnv".into(),
             instrument_version: "2026.1".into(),
             status: Open,
             opens: None,
             closes: None,
-        };
+        }
+    }
+
+    #[test]
+    fn only_a_closed_or_published_round_is_final() {
+        let mut r = open_2026();
         assert!(r.preliminary());
         assert_eq!(
             r.preliminary_note().as_deref(),
@@ -308,14 +313,7 @@ mod tests {
 
     #[test]
     fn a_round_without_results_says_what_it_is() {
-        let mut r = Round {
-            id: RoundId::parse("2026").unwrap(),
-            instrument_id: "dalarna-gnv".into(),
-            instrument_version: "2026.1".into(),
-            status: Open,
-            opens: None,
-            closes: None,
-        };
+        let mut r = open_2026();
         r.status = Draft;
         assert!(r.empty_note(0).unwrap().contains("är ett utkast"));
         assert!(r.empty_note(3).unwrap().contains("är ett utkast"));

@@ -239,7 +239,7 @@ pub async fn county(
 }
 
 /// The county's area means in a summary, one per area.
-fn means(c: &nara_core::rollup::CountySummary) -> Vec<Option<f64>> {
+pub(super) fn means(c: &nara_core::rollup::CountySummary) -> Vec<Option<f64>> {
     c.areas.iter().map(|a| a.stats.map(|s| s.mean)).collect()
 }
 
@@ -291,20 +291,14 @@ fn table_heads(r: &RoundReport, ask: &TableAsk) -> (Vec<SortHead>, Filter) {
         head(SortKey::Index, "Index"),
     ];
     heads.extend((areas.iter().enumerate()).map(|(i, id)| head(SortKey::Area(i), id)));
-    let mut keep: Vec<(String, String)> = (ask.query.iter())
-        .filter(|(k, _)| k != "visa")
-        .cloned()
-        .collect();
-    if !ask.only_kommuner {
-        keep.push(("visa".into(), "kommuner".into()));
-    }
-    let query = serde_urlencoded::to_string(&keep).unwrap_or_default();
+    let add = match ask.only_kommuner {
+        true => Vec::new(),
+        false => vec![("visa", "kommuner".to_string())],
+    };
+    let to = super::pager::with_params(&base, &ask.query, &["visa"], &add);
     let filter = Filter {
         only_kommuner: ask.only_kommuner,
-        href: match query.is_empty() {
-            true => format!("{base}#lanet"),
-            false => format!("{base}?{query}#lanet"),
-        },
+        href: format!("{to}#lanet"),
         label: if ask.only_kommuner {
             "Visa alla organisationer".into()
         } else {

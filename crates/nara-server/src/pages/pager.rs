@@ -31,6 +31,26 @@ pub struct PageLink {
     pub current: bool,
 }
 
+/// An address of this page with other parameters: `base`, the `keep` pairs without those named
+/// in `drop`, then `add`, percent-encoded; `base` alone when no parameter is left. Every link of
+/// a sorted, filtered or paged table is made here, so each keeps the others' parameters.
+pub fn with_params(
+    base: &str,
+    keep: &[(String, String)],
+    drop: &[&str],
+    add: &[(&str, String)],
+) -> String {
+    let pairs: Vec<(&str, &str)> = (keep.iter())
+        .filter(|(k, _)| !drop.contains(&k.as_str()))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain(add.iter().map(|(k, v)| (*k, v.as_str())))
+        .collect();
+    match serde_urlencoded::to_string(&pairs).unwrap_or_default() {
+        q if q.is_empty() => base.to_string(),
+        q => format!("{base}?{q}"),
+    }
+}
+
 /// The page asked for by `sida` among the query's pairs (from 1; anything else reads as 1).
 pub fn page_of(query: &[(String, String)]) -> usize {
     (query.iter().find(|(k, _)| k == "sida"))
@@ -55,13 +75,8 @@ pub fn pager(
         return (range, Pager::default());
     }
     let href = |n: usize| {
-        let mut pairs: Vec<(String, String)> = (keep.iter())
-            .filter(|(k, _)| k != "sida")
-            .cloned()
-            .collect();
-        pairs.push(("sida".into(), n.to_string()));
-        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        format!("{base}?{query}#{anchor}")
+        let to = with_params(base, keep, &["sida"], &[("sida", n.to_string())]);
+        format!("{to}#{anchor}")
     };
     let pager = Pager {
         showing: format!("Verksamhet {}–{} av {total}", range.start + 1, range.end),

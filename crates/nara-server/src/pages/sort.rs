@@ -103,17 +103,16 @@ impl Sort {
         let current = self.key == key;
         let natural_desc = !matches!(key, SortKey::Name | SortKey::Given);
         let desc = if current { !self.desc } else { natural_desc };
-        let mut pairs: Vec<(String, String)> = keep
-            .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "sortera" | "ordning" | "sida"))
-            .cloned()
-            .collect();
-        pairs.push(("sortera".into(), Self::value(key, areas)));
-        pairs.push((
-            "ordning".into(),
-            if desc { "fallande" } else { "stigande" }.into(),
-        ));
-        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        let way = if desc { "fallande" } else { "stigande" };
+        let href = super::pager::with_params(
+            base,
+            keep,
+            &["sortera", "ordning", "sida"],
+            &[
+                ("sortera", Self::value(key, areas)),
+                ("ordning", way.into()),
+            ],
+        );
         let (aria, arrow) = match (current, self.desc) {
             (false, _) => ("none", ""),
             (true, false) => ("ascending", "▲"),
@@ -127,7 +126,7 @@ impl Sort {
             "lägst först"
         };
         SortHead {
-            href: format!("{base}?{query}"),
+            href,
             label: label.to_string(),
             aria,
             arrow,

@@ -200,11 +200,7 @@ impl Compare {
                 o.name.clone(),
                 o.scores.areas.iter().map(|a| a.mean).collect(),
             ),
-            county: see_county.then(|| {
-                (r.county.areas.iter())
-                    .map(|a| a.stats.map(|s| s.mean))
-                    .collect()
-            }),
+            county: see_county.then(|| super::county::means(&r.county)),
         }
     }
 }
@@ -346,13 +342,7 @@ mod tests {
                 o.name.clone(),
                 o.scores.areas.iter().map(|a| a.mean).collect(),
             ),
-            county: Some(
-                r.county
-                    .areas
-                    .iter()
-                    .map(|a| a.stats.map(|s| s.mean))
-                    .collect(),
-            ),
+            county: Some(crate::pages::county::means(&r.county)),
         };
         let org = nara_core::org::with_code(&o.name, &o.code);
         let page = view(

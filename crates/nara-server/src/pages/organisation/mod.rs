@@ -263,8 +263,8 @@ fn view(v: OrgView<'_>) -> OrgPage {
     let (inst, r, o) = (v.inst, v.report, v.org);
     let rid = r.round.id.to_string();
     let own = o.scores.areas.iter().map(|a| a.mean).collect();
-    let county = (r.county.areas.iter()).map(|a| a.stats.map(|s| s.mean));
-    let series = radar_series(v.name, own, v.see_county.then(|| county.collect()));
+    let county = v.see_county.then(|| super::county::means(&r.county));
+    let series = radar_series(v.name, own, county);
     let labels: Vec<String> = r.areas.iter().map(|a| a.id.clone()).collect();
     let radar = svg::radar(
         inst,
