@@ -106,6 +106,39 @@ try {
     await ctx.close();
   }
 
+  // ------------------------------------------------------------ sign-in at the organisation's own provider
+  {
+    const mock = process.env.NARA_OIDC_MOCK;
+    const org = process.env.NARA_RESP_ORG;
+    const sub = `e2e-${Date.now()}`;
+    const put = await fetch(`${mock}/users/${sub}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ tid: org, groups: ["nara-svarare"], email: `${sub}@kommun.se` }),
+    });
+    check(put.ok, "the identity provider takes the person's claims");
+    const ctx = await newContext();
+    const page = await ctx.newPage();
+    await page.goto(base + "/logga-in");
+    await axe(page, "logga-in-sso");
+    await shot(page, "logga-in-sso", true);
+    await page.getByRole("link", { name: "Logga in med Testkommunen" }).click();
+    await page.waitForLoadState();
+    check(page.url().startsWith(mock), `the browser is at the provider (${page.url()})`);
+    await page.locator("input[name=sub]").fill(sub);
+    await page.getByRole("button", { name: "Authorize" }).click();
+    await page.waitForLoadState();
+    check(page.url().startsWith(base) && !page.url().includes("/logga-in"), `back in Nära, signed in (${page.url()})`);
+    const body = await page.textContent("body");
+    check(body.includes(`${sub}@kommun.se`), "signed in as the provider's person");
+    const own = await page.goto(`${base}/omgangar/2026/org/${org}`);
+    check(own.status() === 200, "the respondent sees their own kommun");
+    const other = org === "2080" ? "2081" : "2080";
+    const foreign = await page.goto(`${base}/omgangar/2026/org/${other}`);
+    check(foreign.status() === 403, `and not another kommun (${foreign.status()})`);
+    await ctx.close();
+  }
+
   // ------------------------------------------------------------ the reader before publication
   const readerCtx = await newContext();
   {

@@ -42,6 +42,20 @@ pub fn run_journeys(guide: bool) -> Result<()> {
     let nara = Path::new(&target).join("debug/nara");
     let dir = std::env::temp_dir().join(format!("nara-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
+    // Sign-in with an organisation's own identity: the PyPI oidc-provider-mock on loopback,
+    // its `tid` claim being the organisation's code and `groups` the role.
+    run(
+        "ensure the OpenID providers",
+        Command::new("bash").arg(root.join("scripts/ensure-oidc.sh")),
+    )?;
+    let sso = dir.join("sso.toml");
+    std::fs::write(
+        &sso,
+        "[[provider]]\nid = \"testkommun\"\nname = \"Testkommunen\"\n\
+         issuer = \"http://127.0.0.1:9400\"\nclient_id = \"nara-e2e\"\n\
+         scopes = [\"email\"]\n[provider.organisation]\nclaim = \"tid\"\n\
+         [provider.role]\nclaim = \"groups\"\nrespondent = [\"nara-svarare\"]\n",
+    )?;
     let port = free_port()?;
     let mut child = Command::new(&nara)
         .args([
@@ -51,7 +65,9 @@ pub fn run_journeys(guide: bool) -> Result<()> {
             &format!("127.0.0.1:{port}"),
             "--public-url",
             &format!("http://127.0.0.1:{port}"),
+            "--sso",
         ])
+        .arg(&sso)
         .env(
             "NARA_DATABASE_URL",
             format!("sqlite://{}", dir.join("e2e.db").display()),
@@ -100,6 +116,7 @@ pub fn run_journeys(guide: bool) -> Result<()> {
     let mut node = Command::new("node");
     node.arg(root.join("e2e/journeys.mjs"))
         .env("NARA_URL", format!("http://127.0.0.1:{port}"))
+        .env("NARA_OIDC_MOCK", "http://127.0.0.1:9400")
         .env("NARA_ADMIN_PW", &accounts[0].1)
         .env("NARA_RESP_USER", &resp.0)
         .env("NARA_RESP_ORG", &code)

@@ -26,6 +26,7 @@ pub mod online;
 pub mod report;
 pub mod rounds;
 pub mod sessions;
+pub mod sso;
 pub mod store_error;
 mod tracking;
 pub mod users;

@@ -20,6 +20,9 @@ pub enum Error {
     /// An indicator catalogue could not be read or breaks a rule; every problem is listed.
     #[error("Nyckeltalskatalogen har fel: {}", .0.join(" "))]
     Indicators(Vec<String>),
+    /// A sign-in providers file could not be read or breaks a rule; every problem is listed.
+    #[error("Inloggningsleverantörerna har fel: {}", .0.join(" "))]
+    Sso(Vec<String>),
     /// A round cannot move from one status to another.
     #[error("Omgången kan inte gå från {from} till {to}.")]
     StatusChange {

@@ -22,6 +22,7 @@ pub mod report;
 pub mod rollup;
 pub mod round;
 pub mod scoring;
+pub mod sso;
 pub mod yearly;
 
 pub use account::{AnswerLink, Role, Session, User};

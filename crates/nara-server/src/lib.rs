@@ -112,16 +112,25 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Failed sign-ins.
     pub limiter: Arc<auth::RateLimiter>,
+    /// The identity providers people may sign in with (none: passwords only).
+    pub sso: Arc<nara_app::sso::Sso>,
 }
 
 impl AppState {
-    /// A state over the application.
+    /// A state over the application, with password sign-in only.
     pub fn new(app: nara_app::App, config: Config) -> Self {
         Self {
             app,
             config: Arc::new(config),
             limiter: Arc::new(auth::RateLimiter::default()),
+            sso: Arc::new(nara_app::sso::Sso::none()),
         }
+    }
+
+    /// The same state with these identity providers.
+    pub fn with_sso(mut self, sso: nara_app::sso::Sso) -> Self {
+        self.sso = Arc::new(sso);
+        self
     }
 }
 

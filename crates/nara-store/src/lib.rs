@@ -52,12 +52,12 @@ pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
     AccountStore, ActivityStore, AuditStore, ContactStore, IndicatorStore, LimitStore, LinkStore,
-    ResponseStore, RoundStore, Store, YearStore,
+    ResponseStore, RoundStore, SsoStore, Store, YearStore,
 };
 pub use types::{
     ActivityBatch, AnswerLink, AnsweredCount, AuditEntry, AuditFilter, BatchChanges, KpiInfo,
-    LimitKey, NewForm, NewLink, NewValue, Outcome, Reserved, Role, Session, StoredFollowUp,
-    StoredResponse, StoredValue, StoredYear, User, Value, ValueChanges,
+    LimitKey, NewForm, NewLink, NewValue, Outcome, Reserved, Role, Session, SsoPending, SsoPerson,
+    StoredFollowUp, StoredResponse, StoredValue, StoredYear, User, Value, ValueChanges,
 };
 
 /// Opens the store a URL names: `sqlite://FILE` (created when missing), a bare file path, or

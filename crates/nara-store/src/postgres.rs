@@ -159,5 +159,8 @@ mod responses;
 #[path = "sql/rounds.rs"]
 mod rounds;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql/sso.rs"]
+mod sso;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql/yearly.rs"]
 mod yearly;

@@ -6,14 +6,15 @@ use std::path::Path;
 use async_trait::async_trait;
 use nara_core::activity::{Activity, LocalPlan};
 use nara_core::indicator::Catalogue;
+use nara_core::sso::PasswordSignIn;
 use nara_core::{
     Contact, Instrument, OrgCode, Organisation, Response, Round, RoundId, RoundStatus,
 };
 
 use crate::{
     ActivityBatch, AnswerLink, AnsweredCount, AuditEntry, AuditFilter, BatchChanges, KpiInfo,
-    LimitKey, NewLink, NewValue, Outcome, Reserved, Result, Role, Session, StoredFollowUp,
-    StoredResponse, StoredValue, StoredYear, User, ValueChanges,
+    LimitKey, NewLink, NewValue, Outcome, Reserved, Result, Role, Session, SsoPending, SsoPerson,
+    StoredFollowUp, StoredResponse, StoredValue, StoredYear, User, ValueChanges,
 };
 
 /// Instruments, organisations and rounds: what responses are given against.
@@ -268,6 +269,35 @@ pub trait ContactStore: Send + Sync {
     -> Result<bool>;
 }
 
+/// Signing in with an identity provider: the sign-ins under way, the accounts' links to their
+/// identities at the providers, and who may still use a password.
+#[async_trait]
+pub trait SsoStore: Send + Sync {
+    /// Keeps a started sign-in until the provider answers. Started sign-ins older than an hour
+    /// are removed here.
+    async fn put_sso_pending(&self, pending: &SsoPending) -> Result<()>;
+    /// Takes a started sign-in by the hash of its state, once: it is removed as it is read.
+    /// `None` when it is unknown, already taken, or older than `max_age_ms`.
+    async fn take_sso_pending(
+        &self,
+        state_hash: &str,
+        max_age_ms: i64,
+    ) -> Result<Option<SsoPending>>;
+    /// The account of a person who signed in at a provider: the one linked to the issuer and
+    /// subject, its role and organisation updated to `person`'s when they differ (its sessions
+    /// end then, as with any change of rights); or a new account, named after the person
+    /// (made unique with the provider's id), without a password. Audited: `sso.account` when
+    /// an account is made or changed. A disabled account is returned as it is.
+    async fn sso_account(&self, person: &SsoPerson<'_>) -> Result<User>;
+    /// The providers (ids) an account is linked to.
+    async fn sso_links(&self, user_id: i64) -> Result<Vec<String>>;
+    /// Who may sign in with a password.
+    async fn password_sign_in(&self) -> Result<PasswordSignIn>;
+    /// Sets who may sign in with a password, audited `settings.password`. `false` when it was
+    /// so already.
+    async fn set_password_sign_in(&self, value: PasswordSignIn, actor: &str) -> Result<bool>;
+}
+
 /// The persistence Nära needs: every concern, plus what is about the database as a whole.
 #[async_trait]
 pub trait Store:
@@ -281,6 +311,7 @@ pub trait Store:
     + ActivityStore
     + YearStore
     + ContactStore
+    + SsoStore
 {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

@@ -227,3 +227,35 @@ pub struct StoredYear {
     /// When (Unix ms).
     pub made_at: i64,
 }
+
+/// A sign-in started at an identity provider, kept until its answer comes back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoPending {
+    /// The SHA-256 of the `state` sent to the provider (the browser's cookie holds the state).
+    pub state_hash: String,
+    /// The provider's id.
+    pub provider: String,
+    /// The nonce the ID token must carry.
+    pub nonce: String,
+    /// The PKCE verifier for the code exchange.
+    pub pkce_verifier: String,
+    /// When it started (Unix ms).
+    pub created_at: i64,
+}
+
+/// A person the provider vouched for, with the organisation and role the rules gave.
+#[derive(Debug, Clone, Copy)]
+pub struct SsoPerson<'a> {
+    /// The token's issuer.
+    pub issuer: &'a str,
+    /// The token's subject.
+    pub subject: &'a str,
+    /// The provider's id.
+    pub provider: &'a str,
+    /// The name for a new account.
+    pub name: &'a str,
+    /// The role.
+    pub role: Role,
+    /// The organisation (`None` for a coordinator).
+    pub org: Option<&'a OrgCode>,
+}

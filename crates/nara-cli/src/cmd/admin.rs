@@ -243,6 +243,10 @@ pub struct ServeArgs {
     /// Koladas API, för samordnarens ”Hämta från Kolada” i webbläsaren.
     #[arg(long = "kolada-url", value_name = "URL", env = "NARA_KOLADA_URL", default_value = nara_app::indicators::KOLADA_URL)]
     pub kolada_url: String,
+    /// En TOML-fil med organisationernas inloggning (OpenID Connect): en [[provider]] per
+    /// identitetsleverantör, hemligheterna i miljövariabler eller filer (se docs/operations.md).
+    #[arg(long = "sso", value_name = "FIL", env = "NARA_SSO")]
+    pub sso: Option<std::path::PathBuf>,
 }
 
 /// A user name from an organisation's name: `Malung-Sälen` → `malung-salen`.
@@ -262,6 +266,18 @@ fn slug(name: &str) -> String {
 
 /// Starts the web server.
 pub async fn serve(app: App, args: &ServeArgs, out: &Out) -> Result<ExitCode> {
+    let sso = match &args.sso {
+        Some(path) => {
+            let sso = nara_app::sso::Sso::load(path)?;
+            let names: Vec<&str> = sso.providers().iter().map(|p| p.name.as_str()).collect();
+            out.say(format!("Inloggning med: {}.", names.join(", ")));
+            if args.public_url.is_none() {
+                out.say("Ange --public-url: leverantörerna skickar tillbaka till <publik adress>/logga-in/svar.");
+            }
+            sso
+        }
+        None => nara_app::sso::Sso::none(),
+    };
     if args.demo {
         if app.rounds().await?.is_empty() {
             let s = app.demo(&nara_app::demo::Options::default()).await?;
@@ -341,6 +357,7 @@ pub async fn serve(app: App, args: &ServeArgs, out: &Out) -> Result<ExitCode> {
         "Nära svarar på http://{} (Ctrl-C avslutar).",
         args.bind
     ));
-    nara_server::serve(nara_server::AppState::new(app, config), args.bind).await?;
+    let state = nara_server::AppState::new(app, config).with_sso(sso);
+    nara_server::serve(state, args.bind).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -35,6 +35,12 @@ pub struct UsersPage {
     pub error: String,
     /// The CSRF token.
     pub csrf: String,
+    /// The identity providers' names (sign-in with the organisation's own identity).
+    pub providers: Vec<String>,
+    /// The address to register at the providers.
+    pub redirect: String,
+    /// Whether password sign-in is for coordinators only.
+    pub coordinators_only: bool,
 }
 
 /// One account.
@@ -86,6 +92,12 @@ async fn users_page(
         })
         .collect();
     let layout = layout(state, a, "Konton", vec![link("/admin/anvandare", "Konton")]).await?;
+    let providers = (state.sso.providers().iter())
+        .map(|p| p.name.clone())
+        .collect();
+    let base = (state.config.public_url.clone()).unwrap_or_else(|| "<Näras adress>".into());
+    let coordinators_only =
+        app.password_sign_in().await? == nara_core::sso::PasswordSignIn::CoordinatorsOnly;
     Ok(Html(
         UsersPage {
             layout,
@@ -94,6 +106,9 @@ async fn users_page(
             notice,
             error,
             csrf: a.0.csrf.clone(),
+            providers,
+            redirect: format!("{base}{}", crate::pages::sso::REDIRECT_PATH),
+            coordinators_only,
         }
         .render()?,
     ))
@@ -116,6 +131,8 @@ pub struct UserForm {
     role: String,
     #[serde(default)]
     org: String,
+    #[serde(default)]
+    password_sign_in: String,
     #[serde(default)]
     csrf: String,
 }
@@ -160,6 +177,17 @@ async fn apply(state: &AppState, me: &User, f: &UserForm) -> Result<String, nara
             "Kontot {} är skapat. Lösenord: {pw} (visas bara nu; lämna det på ett säkert sätt).",
             u.username
         ));
+    }
+    if f.action == "sign-in" {
+        let value = nara_core::sso::PasswordSignIn::parse(&f.password_sign_in);
+        let changed = app.set_password_sign_in(value, me_name).await?;
+        return Ok(match (changed, value) {
+            (false, _) => "Inloggningen är redan så.".to_string(),
+            (true, nara_core::sso::PasswordSignIn::CoordinatorsOnly) => {
+                "Nu kan bara samordnare logga in med lösenord; övriga loggar in med sin organisations inloggning.".to_string()
+            }
+            (true, _) => "Nu kan alla konton med lösenord logga in med det.".to_string(),
+        });
     }
     if !matches!(
         f.action.as_str(),

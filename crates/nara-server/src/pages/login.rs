@@ -18,6 +18,15 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/logga-in", get(login_form).post(login))
         .route("/logga-ut", post(logout))
+        .merge(super::sso::router())
+}
+
+/// A sign-in button of an identity provider.
+pub struct ProviderButton {
+    /// Where it leads (`/logga-in/sso/{id}`).
+    pub href: String,
+    /// "Logga in med Falu kommun".
+    pub label: String,
 }
 
 /// The sign-in page.
@@ -32,6 +41,10 @@ pub struct LoginPage {
     pub username: String,
     /// Whose service this is ("För Region Dalarna och länets 15 kommuner.").
     pub service: String,
+    /// The identity providers' buttons, in the configured order.
+    pub providers: Vec<ProviderButton>,
+    /// Whether password sign-in is for coordinators only.
+    pub coordinators_only: bool,
 }
 
 /// `GET /logga-in`.
@@ -43,7 +56,7 @@ pub async fn login_form(State(state): State<AppState>, jar: CookieJar) -> AppRes
     login_page(&state, "", "", StatusCode::OK).await
 }
 
-async fn login_page(
+pub(super) async fn login_page(
     state: &AppState,
     error: &str,
     username: &str,
@@ -55,11 +68,21 @@ async fn login_page(
     let service = (state.app.organisations().await)
         .map(|o| nara_core::org::service_line(&o.organisations))
         .unwrap_or_default();
+    let providers = (state.sso.providers().iter())
+        .map(|p| ProviderButton {
+            href: format!("/logga-in/sso/{}", p.id),
+            label: p.button(),
+        })
+        .collect();
+    let coordinators_only = (state.app.password_sign_in().await)
+        .is_ok_and(|p| p == nara_core::sso::PasswordSignIn::CoordinatorsOnly);
     let page = LoginPage {
         error: error.into(),
         csrf: token.clone(),
         username: username.into(),
         service,
+        providers,
+        coordinators_only,
     };
     let jar = CookieJar::new().add(auth::new_cookie(state, LOGIN_CSRF_COOKIE, token));
     Ok((status, jar, Html(page.render()?)).into_response())
@@ -115,9 +138,19 @@ pub async fn login(
         return failed(&state, &shown, &format!("adress: {addr}")).await;
     };
     state.limiter.succeeded(&state.app, ticket).await;
-    signed_in(&state, &jar, &user, &addr).await
+    if !state.app.password_sign_in().await?.allows(user.role) {
+        // Said only after the password was right, so it tells a guesser nothing.
+        let why = format!("adress: {addr}; lösenordsinloggning bara för samordnare");
+        let _ = state
+            .app
+            .audit(&shown, "sign-in.failed", &shown, &why)
+            .await;
+        return login_page(&state, PASSWORD_OFF, &shown, StatusCode::FORBIDDEN).await;
+    }
+    signed_in(&state, &jar, &user, &format!("adress: {addr}")).await
 }
 
+const PASSWORD_OFF: &str = "Inloggning med lösenord är avstängd för ditt konto. Logga in med din organisations inloggning ovan.";
 const WRONG: &str = "Fel användarnamn eller lösenord.";
 const LIMITED: &str = "För många misslyckade försök. Vänta en kvart och försök igen, eller be samordnaren återställa lösenordet.";
 
@@ -138,24 +171,24 @@ async fn failed(state: &AppState, shown: &str, why: &str) -> AppResult<Response>
     login_page(state, WRONG, shown, StatusCode::UNAUTHORIZED).await
 }
 
-/// A successful sign-in: a new session id (the old one, if any, ends), audited, and home.
-async fn signed_in(
+/// A successful sign-in: a new session id (the old one, if any, ends), audited with `how`
+/// (the address, and the provider), and home.
+pub(super) async fn signed_in(
     state: &AppState,
     jar: &CookieJar,
     user: &User,
-    addr: &str,
+    how: &str,
 ) -> AppResult<Response> {
     if let Some(old) = auth::cookie(jar, SESSION_COOKIE) {
         let _ = state.app.end_session(&old).await;
     }
     let id = auth::start_session(state, user).await?;
     let name = &user.username;
-    (state.app)
-        .audit(name, "sign-in", name, &format!("adress: {addr}"))
-        .await?;
+    (state.app).audit(name, "sign-in", name, how).await?;
     let jar = CookieJar::new()
         .add(auth::new_cookie(state, SESSION_COOKIE, id))
-        .add(auth::removal(state, LOGIN_CSRF_COOKIE));
+        .add(auth::removal(state, LOGIN_CSRF_COOKIE))
+        .add(auth::removal(state, super::sso::STATE_COOKIE));
     Ok((jar, Redirect::to("/")).into_response())
 }
 
@@ -168,10 +201,14 @@ pub struct CsrfForm {
 
 /// `POST /logga-ut`.
 #[tracing::instrument(skip_all, fields(user = %v.user.username))]
+///
+/// A person who signed in at an identity provider with an end-session address is offered to
+/// sign out there too (a page with the link); the others go back to the sign-in page.
 pub async fn logout(
     State(state): State<AppState>,
     v: Viewer,
     jar: CookieJar,
+    headers: axum::http::HeaderMap,
     Form(f): Form<CsrfForm>,
 ) -> AppResult<Response> {
     v.check_csrf(&f.csrf)?;
@@ -179,5 +216,8 @@ pub async fn logout(
         state.app.end_session(&id).await?;
     }
     let jar = CookieJar::new().add(auth::removal(&state, SESSION_COOKIE));
-    Ok((jar, Redirect::to("/logga-in")).into_response())
+    match super::sso::signed_out_page(&state, &headers, v.user.id).await? {
+        Some(page) => Ok((jar, page).into_response()),
+        None => Ok((jar, Redirect::to("/logga-in")).into_response()),
+    }
 }

@@ -24,6 +24,7 @@ mod organisation;
 mod pager;
 mod rounds;
 mod sort;
+pub mod sso;
 #[cfg(test)]
 mod test_support;
 mod unit;

@@ -16,6 +16,7 @@ mod online;
 mod pages;
 mod rounds;
 mod scale;
+mod sso;
 mod support;
 mod tables;
 mod tracking;

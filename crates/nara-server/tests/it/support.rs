@@ -46,6 +46,21 @@ pub async fn world_on_postgres() -> Option<World> {
 }
 
 async fn world_on(store: Arc<dyn Store>, dir: tempfile::TempDir, config: Config) -> World {
+    world_signing_in(store, dir, config, |_| nara_app::sso::Sso::none()).await
+}
+
+/// The world with identity providers, made from the world's own organisation code.
+pub async fn world_with_sso(sso: impl FnOnce(&str) -> nara_app::sso::Sso) -> World {
+    let (store, dir) = nara_store::testing::sqlite().await;
+    world_signing_in(store, dir, Config::default(), sso).await
+}
+
+async fn world_signing_in(
+    store: Arc<dyn Store>,
+    dir: tempfile::TempDir,
+    config: Config,
+    sso: impl FnOnce(&str) -> nara_app::sso::Sso,
+) -> World {
     nara_app::seed_defaults(store.as_ref()).await.unwrap();
     nara_app::demo::run(store.as_ref(), &nara_app::demo::Options::default())
         .await
@@ -69,7 +84,8 @@ async fn world_on(store: Arc<dyn Store>, dir: tempfile::TempDir, config: Config)
             .await
             .unwrap();
     }
-    let router = nara_server::router(AppState::new(nara_app::App::new(store.clone()), config));
+    let state = AppState::new(nara_app::App::new(store.clone()), config).with_sso(sso(&own));
+    let router = nara_server::router(state);
     World {
         router,
         store,

@@ -7,4 +7,5 @@ mod contacts;
 mod contract;
 mod indicators;
 mod limits;
+mod sso;
 mod yearly;
