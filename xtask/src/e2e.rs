@@ -53,6 +53,7 @@ pub fn run_journeys(guide: bool) -> Result<()> {
         &sso,
         "[[provider]]\nid = \"testkommun\"\nname = \"Testkommunen\"\n\
          issuer = \"http://127.0.0.1:9400\"\nclient_id = \"nara-e2e\"\n\
+         client_secret_env = \"NARA_E2E_SSO_SECRET\"\n\
          scopes = [\"email\"]\n[provider.organisation]\nclaim = \"tid\"\n\
          [provider.role]\nclaim = \"groups\"\nrespondent = [\"nara-svarare\"]\n",
     )?;
@@ -73,6 +74,7 @@ pub fn run_journeys(guide: bool) -> Result<()> {
             format!("sqlite://{}", dir.join("e2e.db").display()),
         )
         .env("NARA_LOG", "warn")
+        .env("NARA_E2E_SSO_SECRET", "e2e-hemlighet")
         .current_dir(&dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

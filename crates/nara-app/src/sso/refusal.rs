@@ -26,6 +26,14 @@ pub enum Refusal {
     /// The answer's state is not the one this browser started with.
     #[error("Svaret från inloggningen hörde inte till den här webbläsarens inloggning. {AGAIN}")]
     StateMismatch,
+    /// The provider does not accept Nära's client id or secret.
+    #[error(
+        "{provider} känner inte igen Nära (klient-id eller hemlighet stämmer inte), så inloggningen kunde inte göras. Kontakta den regionala samordnaren."
+    )]
+    Client {
+        /// The provider's name.
+        provider: String,
+    },
     /// The started sign-in is unknown, already used or too old.
     #[error("Inloggningen har redan använts eller tog för lång tid (mer än tio minuter). {AGAIN}")]
     Used,
@@ -116,6 +124,7 @@ impl Refusal {
         match self {
             Self::UnknownProvider => "okänd leverantör",
             Self::Down { .. } => "leverantören svarar inte",
+            Self::Client { .. } => "klienten godtas inte",
             Self::StateMismatch => "state stämmer inte",
             Self::Used => "använd eller för gammal",
             Self::Denied { .. } => "avbruten hos leverantören",
@@ -139,7 +148,10 @@ impl Refusal {
     /// Whether the fault is Nära's or the provider's rather than the person's (logged as an
     /// error, answered with 502/503).
     pub fn is_outage(&self) -> bool {
-        matches!(self, Self::Down { .. } | Self::Store(_))
+        matches!(
+            self,
+            Self::Down { .. } | Self::Client { .. } | Self::Store(_)
+        )
     }
 }
 
@@ -160,6 +172,16 @@ pub(super) fn token_request(
             if matches!(r.error(), CoreErrorResponseType::InvalidGrant) =>
         {
             Refusal::Used
+        }
+        RequestTokenError::ServerResponse(r)
+            if matches!(
+                r.error(),
+                CoreErrorResponseType::InvalidClient | CoreErrorResponseType::UnauthorizedClient
+            ) =>
+        {
+            Refusal::Client {
+                provider: p.name.clone(),
+            }
         }
         _ => Refusal::down(p),
     }

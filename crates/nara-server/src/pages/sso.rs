@@ -93,7 +93,7 @@ async fn refused(state: &AppState, provider: &str, addr: &str, r: &Refusal) -> A
         .await;
     let status = match r {
         Refusal::UnknownProvider => StatusCode::NOT_FOUND,
-        Refusal::Down { .. } => StatusCode::BAD_GATEWAY,
+        Refusal::Down { .. } | Refusal::Client { .. } => StatusCode::BAD_GATEWAY,
         Refusal::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
         Refusal::Rules(_) | Refusal::Disabled => StatusCode::FORBIDDEN,
         _ => StatusCode::BAD_REQUEST,

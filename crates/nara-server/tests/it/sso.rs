@@ -69,6 +69,11 @@ reader = ["nara-lasare"]
              client_id = \"{id}\"\nunknown = \"respondent\"\n[provider.organisation]\nfixed = \"{own}\"\n"
         ));
     }
+    // The mock as a public client (no secret): the mock wants client authentication.
+    text.push_str(&format!(
+        "\n[[provider]]\nid = \"publik\"\nname = \"Publikkommunen\"\nissuer = \"{MOCK}\"\n\
+         client_id = \"publik\"\nunknown = \"reader\"\n[provider.organisation]\nfixed = \"20\"\n"
+    ));
     text.push_str(
         "\n[[provider]]\nid = \"nere\"\nname = \"Nedkommunen\"\nissuer = \"http://127.0.0.1:9\"\n\
          client_id = \"x\"\nunknown = \"reader\"\n[provider.organisation]\nfixed = \"20\"\n",
@@ -415,6 +420,15 @@ async fn a_provider_that_is_down_is_said_plainly() {
     let r = c.get("/logga-in/sso/finns-inte").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.body.contains("ingen sådan inloggning"), "{}", r.body);
+    // A provider that does not accept Nära's client: said so, not "down".
+    let authorize = start(&mut c, "publik").await;
+    let r = c.get(&at_mock(&authorize, &unique("p"), "{}").await).await;
+    assert_eq!(r.status, StatusCode::BAD_GATEWAY);
+    assert!(
+        r.body.contains("Publikkommunen känner inte igen Nära"),
+        "{}",
+        r.body
+    );
     // An answer with no sign-in started.
     let r = c.get("/logga-in/svar?code=x&state=y").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
