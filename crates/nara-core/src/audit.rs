@@ -5,6 +5,9 @@
 pub const EVENTS: &[(&str, &str)] = &[
     ("sign-in", "Inloggning"),
     ("sign-in.failed", "Misslyckad inloggning"),
+    ("sign-in.sso.refused", "Nekad inloggning via organisation"),
+    ("sso.account", "Konto via organisationens inloggning"),
+    ("settings.password", "Inloggning med lösenord ändrad"),
     ("import", "Blankett inläst"),
     ("replace", "Blankett ersatt"),
     ("round.create", "Omgång skapad"),

@@ -243,7 +243,7 @@ pub struct ServeArgs {
     /// Koladas API, för samordnarens ”Hämta från Kolada” i webbläsaren.
     #[arg(long = "kolada-url", value_name = "URL", env = "NARA_KOLADA_URL", default_value = nara_app::indicators::KOLADA_URL)]
     pub kolada_url: String,
-    /// En TOML-fil med organisationernas inloggning (OpenID Connect): en [[provider]] per
+    /// En TOML-fil med organisationernas inloggning (OpenID Connect): en `[[provider]]` per
     /// identitetsleverantör, hemligheterna i miljövariabler eller filer (se docs/operations.md).
     #[arg(long = "sso", value_name = "FIL", env = "NARA_SSO")]
     pub sso: Option<std::path::PathBuf>,
