@@ -13,6 +13,9 @@ party to sign in, and issues ID tokens that are wrong in one way chosen by the c
   inget-id-token        the token response has no id_token
   trasig                the token endpoint answers 500 with the text "boom"
   alg-none              an unsigned token (header alg "none", empty signature part)
+  nyckelbyte            correct, but signed with a fresh key (new kid) published in the JWKS
+                        only as the token is issued: a provider rolling its keys, so a relying
+                        party with cached keys must fetch them again
 
 /authorize answers 302 at once (no login page). A test may append
 `claims_json=<urlencoded JSON object>` to the authorize URL to choose the ID token's claims
@@ -62,6 +65,7 @@ class Provider:
         self.key = jwk.RSAKey.generate_key(2048, parameters=params)
         # Same kid, but never published: tokens signed with it must be refused.
         self.rogue_key = jwk.RSAKey.generate_key(2048, parameters=params)
+        self.rolled: list = []  # keys published by "nyckelbyte", newest last
         self.codes: dict[str, dict] = {}
         self.lock = threading.Lock()
 
@@ -82,7 +86,9 @@ class Provider:
         }
 
     def jwks(self) -> dict:
-        return {"keys": [self.key.as_dict(private=False)]}
+        with self.lock:
+            rolled = [k.as_dict(private=False) for k in self.rolled[-20:]]
+        return {"keys": [self.key.as_dict(private=False)] + rolled}
 
     def authorize(self, q: dict) -> str:
         """Stores a new code and returns the redirect location."""
@@ -164,6 +170,13 @@ class Provider:
             claims["iat"], claims["exp"] = now - 7200, now - 3600
         elif client_id == "fel-nonce":
             claims["nonce"] = "not-the-one-you-sent"
+        elif client_id == "nyckelbyte":
+            kid = "rullad-" + secrets.token_hex(4)
+            params = {"kid": kid, "use": "sig", "alg": "RS256"}
+            fresh = jwk.RSAKey.generate_key(2048, parameters=params)
+            with self.lock:
+                self.rolled.append(fresh)
+            return jwt.encode({"alg": "RS256", "kid": kid, "typ": "JWT"}, claims, fresh)
         elif client_id == "alg-none":
             header = b64url(json.dumps({"alg": "none", "typ": "JWT"}).encode())
             return header + "." + b64url(json.dumps(claims).encode()) + "."

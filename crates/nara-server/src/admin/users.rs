@@ -180,6 +180,19 @@ async fn apply(state: &AppState, me: &User, f: &UserForm) -> Result<String, nara
     }
     if f.action == "sign-in" {
         let value = nara_core::sso::PasswordSignIn::parse(&f.password_sign_in);
+        let break_glass = (app.users().await?.iter())
+            .any(|u| u.role == Role::Admin && !u.disabled && !u.password_hash.is_empty());
+        let only = value == nara_core::sso::PasswordSignIn::CoordinatorsOnly;
+        if only && state.sso.providers().is_empty() {
+            return Err(nara_app::Error::Invalid(
+                "Organisationernas egen inloggning är inte inställd, så bara samordnare skulle kunna logga in. Inget ändrades.".into(),
+            ));
+        }
+        if only && !break_glass {
+            return Err(nara_app::Error::Invalid(
+                "Det finns inget aktivt samordnarkonto med lösenord. Skapa ett först, så att någon kan logga in om organisationernas inloggning inte fungerar.".into(),
+            ));
+        }
         let changed = app.set_password_sign_in(value, me_name).await?;
         return Ok(match (changed, value) {
             (false, _) => "Inloggningen är redan så.".to_string(),

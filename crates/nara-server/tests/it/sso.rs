@@ -63,7 +63,7 @@ respondent = ["nara-svarare"]
 reader = ["nara-lasare"]
 "#
     );
-    for id in FAULTS.iter().chain(&["ok"]) {
+    for id in FAULTS.iter().chain(&["ok", "nyckelbyte"]) {
         text.push_str(&format!(
             "\n[[provider]]\nid = \"{id}\"\nname = \"Stand-in {id}\"\nissuer = \"{STANDIN}\"\n\
              client_id = \"{id}\"\nunknown = \"respondent\"\n[provider.organisation]\nfixed = \"{own}\"\n"
@@ -407,6 +407,23 @@ async fn every_faulty_token_is_refused_with_its_own_sentence() {
 }
 
 #[tokio::test]
+async fn a_provider_that_rolls_its_keys_is_followed() {
+    // The stand-in signs this client's token with a key it publishes only as it issues the
+    // token: the keys Nära fetched when the sign-in began lack it, so Nära must fetch them again.
+    let w = world().await;
+    let mut c = Client::new(&w);
+    let authorize = start(&mut c, "nyckelbyte").await;
+    let claims = format!(
+        r#"{{"sub": "{}", "email": "rulle@kommun.se"}}"#,
+        unique("rulle")
+    );
+    let r = c.get(&at_standin(&authorize, Some(&claims)).await).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let user = w.store.user_by_name("rulle@kommun.se").await.unwrap();
+    assert!(user.is_some(), "signed in with the rolled key");
+}
+
+#[tokio::test]
 async fn a_provider_that_is_down_is_said_plainly() {
     let w = world().await;
     let mut c = Client::new(&w);
@@ -479,4 +496,69 @@ async fn password_sign_in_can_be_left_to_the_coordinators() {
         .await
         .unwrap();
     assert_eq!(audit.len(), 1);
+}
+
+#[tokio::test]
+async fn passwords_are_not_turned_off_without_a_coordinator_who_has_one() {
+    let w = world().await;
+    // The only local coordinator has no password any more; a coordinator signs in at the
+    // provider (the rules make `nara-samordnare` an admin, without an organisation).
+    let admin = w.store.user_by_name("admin").await.unwrap().expect("admin");
+    w.store.set_password(admin.id, "").await.unwrap();
+    let mut c = Client::new(&w);
+    let authorize = start(&mut c, "mock").await;
+    let claims = r#"{"tid": "t-own", "groups": ["nara-samordnare"], "email": "sam@region.se"}"#;
+    let r = c
+        .get(&at_mock(&authorize, &unique("sam"), claims).await)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let sam = w
+        .store
+        .user_by_name("sam@region.se")
+        .await
+        .unwrap()
+        .expect("account");
+    assert_eq!((sam.role, sam.org), (nara_store::Role::Admin, None));
+    let page = c.get("/admin/anvandare").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let token = Client::csrf(&page.body);
+    let form = [
+        ("action", "sign-in"),
+        ("password_sign_in", "samordnare"),
+        ("csrf", token.as_str()),
+    ];
+    let r = c.post("/admin/anvandare", &form).await;
+    assert!(
+        r.body.contains("inget aktivt samordnarkonto med lösenord"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        w.store.password_sign_in().await.unwrap(),
+        nara_core::sso::PasswordSignIn::Everyone
+    );
+}
+
+#[tokio::test]
+async fn passwords_are_not_turned_off_where_no_provider_is_configured() {
+    let w = crate::support::world().await;
+    let mut admin = Client::new(&w);
+    admin.sign_in("admin").await;
+    let page = admin.get("/admin/anvandare").await;
+    assert!(
+        page.body.contains("nara serve --sso FIL"),
+        "says how it is set up"
+    );
+    let token = Client::csrf(&page.body);
+    let form = [
+        ("action", "sign-in"),
+        ("password_sign_in", "samordnare"),
+        ("csrf", token.as_str()),
+    ];
+    let r = admin.post("/admin/anvandare", &form).await;
+    assert!(r.body.contains("inte inställd"), "{}", r.body);
+    assert_eq!(
+        w.store.password_sign_in().await.unwrap(),
+        nara_core::sso::PasswordSignIn::Everyone
+    );
 }
