@@ -18,7 +18,11 @@ use crate::Result;
 use crate::import_activities::SheetReport;
 use nara_excel::SheetRead;
 
+mod known;
+mod read;
 mod validate;
+
+use read::{Known, Read, parse_bytes, read_bytes, read_one};
 
 pub use validate::validate;
 
@@ -249,64 +253,33 @@ fn rejected(file: String, r: Rejected) -> FileReport {
     }
 }
 
-fn parse_one(path: &Path, ctx: &ImportContext) -> Parsed {
-    let too_big = |size: u64| {
-        vec![Problem {
-            sheet: None,
-            cell: None,
-            message: format!(
-                "Filen är för stor ({} MB; högst {} MB tas emot).",
-                size / (1024 * 1024),
-                ctx.limits.max_file_bytes / (1024 * 1024)
-            ),
-        }]
-    };
-    let unreadable = |e: std::io::Error| {
-        Rejected::from(vec![Problem {
-            sheet: None,
-            cell: None,
-            message: format!("Filen kan inte läsas: {e}."),
-        }])
-    };
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if meta.len() > ctx.limits.max_file_bytes {
-        return Err(too_big(meta.len()).into());
-    }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
-    let name = path.display().to_string();
-    nara_excel::import_form_with_activities(&name, &bytes, ctx).map_err(|problems| Rejected {
-        problems,
-        named: nara_excel::import::named_in(&name, &bytes, ctx),
-    })
-}
-
 /// The parse of one file, running or done.
-type Parsing = tokio::task::JoinHandle<std::result::Result<Parsed, tokio::task::JoinError>>;
+type Parsing = tokio::task::JoinHandle<std::result::Result<Read, tokio::task::JoinError>>;
 /// A parsed file: its response and its sheet Aktiviteter, or why it was not read.
 pub type Parsed = std::result::Result<(Response, SheetRead), Rejected>;
 
 /// Starts parsing files in parallel, bounded to the cores, off the async runtime; one handle
 /// per file, in order.
-fn spawn_parsing(files: &[PathBuf], ctx: &Arc<ImportContext>) -> Vec<Parsing> {
+fn spawn_parsing(files: &[PathBuf], ctx: &Arc<ImportContext>, known: &Arc<Known>) -> Vec<Parsing> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let limit = Arc::new(tokio::sync::Semaphore::new(workers));
     files
         .iter()
         .map(|f| {
-            let (f, ctx, limit) = (f.clone(), ctx.clone(), limit.clone());
+            let (f, ctx, limit, known) = (f.clone(), ctx.clone(), limit.clone(), known.clone());
             tokio::spawn(async move {
                 let _permit = limit.acquire_owned().await;
-                tokio::task::spawn_blocking(move || parse_one(&f, &ctx)).await
+                tokio::task::spawn_blocking(move || read_one(&f, &ctx, &known)).await
             })
         })
         .collect()
 }
 
 /// Waits for one parse; a parse that panicked is a rejected file.
-async fn parsed(handle: Parsing) -> Parsed {
+async fn parsed(handle: Parsing) -> Read {
     match handle.await {
         Ok(Ok(r)) => r,
-        _ => Err(vec![Problem { sheet: None, cell: None, message: "Filen kunde inte läsas (internt fel). Försök igen; kvarstår felet, kontakta förvaltaren.".into() }].into()),
+        _ => Read::Parsed(Box::new(Err(vec![Problem { sheet: None, cell: None, message: "Filen kunde inte läsas (internt fel). Försök igen; kvarstår felet, kontakta förvaltaren.".into() }].into())), None),
     }
 }
 
@@ -317,8 +290,12 @@ pub async fn parse_files(
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Vec<Parsed> {
     let mut out = Vec::with_capacity(files.len());
-    for h in spawn_parsing(files, &ctx) {
-        out.push(parsed(h).await);
+    for h in spawn_parsing(files, &ctx, &Arc::new(Known::new())) {
+        out.push(match parsed(h).await {
+            Read::Parsed(p, _) => *p,
+            // Nothing is known here, so every file is parsed.
+            Read::Known { .. } => Err(Rejected::default()),
+        });
         progress(Progress::Done);
     }
     out
@@ -363,18 +340,48 @@ pub async fn import_batch(
     let (files, skipped) = expand(paths);
     progress(Progress::Start { total: files.len() });
     let ctx = Arc::new(context(store, opts.limits.clone()).await?);
+    // Files that gave a response still current are not parsed again (an unchanged re-import).
+    let known = Arc::new(store.known_files().await?);
     let mut reports = Vec::with_capacity(files.len());
     let mut pending = Vec::with_capacity(FORMS_PER_COMMIT);
-    for (path, handle) in files.iter().zip(spawn_parsing(&files, &ctx)) {
-        let result = parsed(handle).await;
+    let mut hits = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (path, handle) in files.iter().zip(spawn_parsing(&files, &ctx, &known)) {
+        let read = parsed(handle).await;
         progress(Progress::Done);
         let file = path.display().to_string();
+        let (result, file_hash) = match read {
+            Read::Known {
+                file_hash,
+                round,
+                id,
+            } => {
+                hits.push(known::Hit {
+                    at: reports.len(),
+                    path: path.clone(),
+                    file_hash,
+                    round,
+                    id,
+                });
+                reports.push(known::placeholder(file));
+                continue;
+            }
+            Read::Parsed(result, file_hash) => (*result, file_hash),
+        };
         match result.map(|(r, sheet)| (check(&ctx, path, &file, r, opts), sheet)) {
             Err(r) => reports.push(rejected(file, r)),
             Ok((Checked::Refused(report), _)) => reports.push(*report),
             Ok((Checked::Ready(f), sheet)) => {
                 let f = *f;
-                pending.push((reports.len(), f.response, f.hash, f.source, sheet));
+                seen.insert(f.response.identity());
+                pending.push((
+                    reports.len(),
+                    f.response,
+                    f.hash,
+                    f.source,
+                    sheet,
+                    file_hash,
+                ));
                 reports.push(f.report);
                 // A dry run stores nothing: its forms are compared with the store at the end.
                 if !opts.dry_run && pending.len() == FORMS_PER_COMMIT {
@@ -402,6 +409,7 @@ pub async fn import_batch(
         }
         sheets(store, &mut pending, opts, &mut reports).await?;
     }
+    known::settle(store, &ctx, hits, &seen, opts, &mut reports).await?;
     Ok(BatchReport {
         dry_run: opts.dry_run,
         files: reports,
@@ -409,8 +417,9 @@ pub async fn import_batch(
     })
 }
 
-/// A form waiting to be stored: its report's index, response, hash, source and sheet.
-type Pending = (usize, Response, String, String, SheetRead);
+/// A form waiting to be stored: its report's index, response, hash, source, sheet and the
+/// SHA-256 of its file's bytes.
+type Pending = (usize, Response, String, String, SheetRead, Option<String>);
 
 /// Stores one transaction's forms (each whole or not at all), sets their reports' status,
 /// then merges their sheets Aktiviteter (see [`sheets`]) and empties `chunk`.
@@ -422,10 +431,11 @@ async fn store_chunk(
 ) -> Result<()> {
     let actor = &opts.actor;
     let forms: Vec<NewForm<'_>> = (chunk.iter())
-        .map(|(_, r, hash, source, _)| NewForm {
+        .map(|(_, r, hash, source, _, file)| NewForm {
             response: r,
             content_hash: hash,
             source,
+            file_hash: file.as_deref(),
         })
         .collect();
     let results = store.store_responses(&forms, actor).await?;
@@ -447,7 +457,7 @@ async fn sheets(
     opts: &Options,
     reports: &mut [FileReport],
 ) -> Result<()> {
-    for (i, r, _, _, sheet) in chunk.drain(..) {
+    for (i, r, _, _, sheet, _) in chunk.drain(..) {
         reports[i].activities =
             crate::import_activities::apply(store, &r, sheet, &opts.actor, opts.dry_run).await?;
     }

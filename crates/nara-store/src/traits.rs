@@ -77,6 +77,9 @@ pub trait ResponseStore: Send + Sync {
         link_id: i64,
         actor: &str,
     ) -> Result<Outcome>;
+    /// The files (SHA-256 of their bytes) whose response is still current: file → its round
+    /// and response id. A form whose file is among them need not be read again.
+    async fn known_files(&self) -> Result<std::collections::HashMap<String, (RoundId, i64)>>;
     /// The current responses of a round.
     async fn responses(&self, round: RoundId) -> Result<Vec<StoredResponse>>;
     /// Every response of a round, replaced ones included, oldest first.

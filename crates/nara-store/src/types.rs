@@ -44,6 +44,9 @@ pub struct NewForm<'a> {
     pub content_hash: &'a str,
     /// Where it came from (a file name).
     pub source: &'a str,
+    /// The SHA-256 of the file's bytes, when it came from a file: remembered for the next
+    /// import (see [`crate::ResponseStore::known_files`]).
+    pub file_hash: Option<&'a str>,
 }
 
 /// A new answer link.

@@ -81,6 +81,22 @@ async fn form(
     path
 }
 
+/// The same workbook in other bytes, as when it is saved again: every part copied uncompressed.
+fn resave(from: &Path, to: &Path) -> PathBuf {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        out.start_file(name, stored).unwrap();
+        std::io::copy(&mut part, &mut out).unwrap();
+    }
+    out.finish().unwrap();
+    to.to_path_buf()
+}
+
 const CHANGES: &[(usize, &str, &str)] = &[
     (0, "Status", "klar"),
     (0, "Kommentar för omgången", "Klart i mars"),
@@ -183,8 +199,23 @@ contract!(
         )));
         assert!(f.contains(&(new.id.to_string(), ActivityStatus::Planerad, String::new())));
 
-        // The same file again: nothing changes, and no activity is added twice.
+        // The same file again: it gave the current response, so it is not read again (its
+        // sheet was applied the first time) and nothing changes.
         let again = import_batch(store.as_ref(), one, &Options::default(), &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(again.files[0].status, Status::Unchanged);
+        assert_eq!(again.files[0].activities, None, "not read again");
+        assert_eq!(again.files[0].unit.as_deref(), Some("Hemsjukvården"));
+        assert!(
+            again.files[0].scores.is_some(),
+            "reported from the stored response"
+        );
+        assert_eq!(store.activities(Some(&org)).await.unwrap(), stored);
+        // The same form saved again (other bytes, same content): read, and no activity is
+        // added twice.
+        let resaved = resave(&path, &dir.path().join("a-igen.xlsx"));
+        let again = import_batch(store.as_ref(), &[resaved], &Options::default(), &|_| {})
             .await
             .unwrap();
         assert_eq!(again.files[0].status, Status::Unchanged);

@@ -8,6 +8,7 @@ mod indicators;
 mod online;
 mod orgs;
 mod pipeline;
+mod reimport;
 mod results;
 mod store_errors;
 mod support;

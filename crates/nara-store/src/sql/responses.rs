@@ -25,7 +25,7 @@ impl DbStore {
     ) -> Result<Outcome> {
         let mut tx = self.write().await?;
         let now = self.clock.now_ms();
-        let outcome = write_response(&mut tx, now, r, hash, source, actor, link).await?;
+        let (outcome, _) = write_response(&mut tx, now, r, hash, source, actor, link).await?;
         if outcome != Outcome::Unchanged {
             write_audit(&mut tx, now, actor, vec![audit_row(r, source, outcome)]).await?;
         }
@@ -141,8 +141,23 @@ impl ResponseStore for DbStore {
         for f in forms {
             sqlx::query("SAVEPOINT form").execute(&mut *tx).await?;
             let r = f.response;
-            let written =
+            let mut written =
                 write_response(&mut tx, now, r, f.content_hash, f.source, actor, None).await;
+            if let (Ok((_, id)), Some(file)) = (&written, f.file_hash) {
+                // The file now gives this response: its next import need not be read.
+                let noted = sqlx::query(
+                    "INSERT INTO import_files (file_hash, response_id) VALUES ($1, $2)
+                     ON CONFLICT (file_hash) DO UPDATE SET response_id = excluded.response_id",
+                )
+                .bind(file)
+                .bind(id)
+                .execute(&mut *tx)
+                .await;
+                if let Err(e) = noted {
+                    written = Err(e.into());
+                }
+            }
+            let written = written.map(|(outcome, _)| outcome);
             let end = match written {
                 Ok(_) => "RELEASE SAVEPOINT form",
                 Err(_) => "ROLLBACK TO SAVEPOINT form",
@@ -185,6 +200,22 @@ impl ResponseStore for DbStore {
             .await
     }
 
+    #[tracing::instrument(skip_all)]
+    async fn known_files(&self) -> Result<std::collections::HashMap<String, (RoundId, i64)>> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT f.file_hash, r.round_id, r.id FROM import_files f
+             JOIN responses r ON r.id = f.response_id WHERE r.replaced_at IS NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut known = std::collections::HashMap::with_capacity(rows.len());
+        for (file, round, id) in rows {
+            let round = RoundId::parse(&round).map_err(|e| Error::Corrupt(e.to_string()))?;
+            known.insert(file, (round, id));
+        }
+        Ok(known)
+    }
+
     #[tracing::instrument(skip_all, fields(round = %round))]
     async fn responses(&self, round: RoundId) -> Result<Vec<StoredResponse>> {
         self.load_responses(round, true).await
@@ -200,6 +231,7 @@ impl ResponseStore for DbStore {
 /// back): the link marked submitted (a web answer), the unit created on first use, the current
 /// version replaced or the same content found unchanged, the answers and comments. The caller
 /// writes the audit row (see [`audit_row`]), so that a batch writes all of its rows at once.
+/// Returns the outcome and the id of the current version.
 #[allow(
     clippy::too_many_arguments,
     reason = "one form's parts, named at the two call sites"
@@ -212,7 +244,7 @@ async fn write_response(
     source: &str,
     actor: &str,
     link: Option<i64>,
-) -> Result<Outcome> {
+) -> Result<(Outcome, i64)> {
     // A web answer's link is marked submitted in the same transaction as the answer is
     // stored: both happen, or neither.
     if let Some(link_id) = link {
@@ -250,10 +282,10 @@ async fn write_response(
             }
         }
     };
-    if let Some((_, h)) = &current
+    if let Some((id, h)) = &current
         && h == hash
     {
-        return Ok(Outcome::Unchanged);
+        return Ok((Outcome::Unchanged, *id));
     }
     if let Some((old, _)) = &current {
         sqlx::query("UPDATE responses SET replaced_at = $1 WHERE id = $2")
@@ -314,10 +346,11 @@ async fn write_response(
             .execute(&mut *conn)
             .await?;
     }
-    Ok(match current {
+    let outcome = match current {
         Some(_) => Outcome::Replaced,
         None => Outcome::Imported,
-    })
+    };
+    Ok((outcome, id))
 }
 
 /// A unit's id and the id and content hash of its current version for the response's round,

@@ -751,6 +751,7 @@ contract!(
                 response: r,
                 content_hash: h,
                 source: "x.xlsx",
+                file_hash: Some(h),
             }
         }
         let results = store
@@ -788,6 +789,19 @@ contract!(
             .await
             .unwrap();
         assert!(matches!(again[0], Ok(Outcome::Replaced)), "{again:?}");
+        // The files are remembered with their current response; a bad form's is not, and a
+        // file whose response was replaced is no longer known (it may change something again).
+        let known = store.known_files().await.unwrap();
+        let mut files: Vec<&str> = known.keys().map(String::as_str).collect();
+        files.sort_unstable();
+        assert_eq!(files, ["h-a2", "h-b"]);
+        let current = store.responses(round).await.unwrap();
+        let a2_id = current
+            .iter()
+            .find(|s| s.content_hash == "h-a2")
+            .map(|s| s.id);
+        assert_eq!(known.get("h-a2").map(|k| k.1), a2_id);
+        assert_eq!(known.get("h-a2").map(|k| k.0), Some(round));
     }
 );
 
