@@ -134,6 +134,10 @@ pub async fn apply(
         Some(Err(p)) => return Ok(Some(SheetReport::refused(p))),
         Some(Ok(s)) => s,
     };
+    if sheet.rows.is_empty() && sheet.plan.is_none() {
+        // A sheet left blank changes nothing: no need to load the organisation's activities.
+        return Ok(Some(SheetReport::default()));
+    }
     let merged = match merge(store, response, &sheet).await? {
         Ok(m) => m,
         Err(p) => return Ok(Some(SheetReport::refused(p))),
