@@ -138,24 +138,15 @@ impl ResponseStore for DbStore {
         let now = self.clock.now_ms();
         let mut out = Vec::with_capacity(forms.len());
         let mut audit = Vec::new();
+        // Each stored form's file (the last form of a file wins), written after the forms.
+        let mut files = std::collections::BTreeMap::new();
         for f in forms {
             sqlx::query("SAVEPOINT form").execute(&mut *tx).await?;
             let r = f.response;
-            let mut written =
+            let written =
                 write_response(&mut tx, now, r, f.content_hash, f.source, actor, None).await;
             if let (Ok((_, id)), Some(file)) = (&written, f.file_hash) {
-                // The file now gives this response: its next import need not be read.
-                let noted = sqlx::query(
-                    "INSERT INTO import_files (file_hash, response_id) VALUES ($1, $2)
-                     ON CONFLICT (file_hash) DO UPDATE SET response_id = excluded.response_id",
-                )
-                .bind(file)
-                .bind(id)
-                .execute(&mut *tx)
-                .await;
-                if let Err(e) = noted {
-                    written = Err(e.into());
-                }
+                files.insert(file, *id);
             }
             let written = written.map(|(outcome, _)| outcome);
             let end = match written {
@@ -176,6 +167,7 @@ impl ResponseStore for DbStore {
             }
             out.push(written);
         }
+        write_files(&mut tx, &files).await?;
         write_audit(&mut tx, now, actor, audit).await?;
         tx.commit().await?;
         for (f, result) in forms.iter().zip(out.iter_mut()) {
@@ -351,6 +343,26 @@ async fn write_response(
         None => Outcome::Imported,
     };
     Ok((outcome, id))
+}
+
+/// Notes which response each file gave (one statement for a batch), so that its next import
+/// need not read it.
+async fn write_files(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    files: &std::collections::BTreeMap<&str, i64>,
+) -> Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    sqlx::QueryBuilder::new("INSERT INTO import_files (file_hash, response_id) ")
+        .push_values(files, |mut b, (file, id)| {
+            b.push_bind(*file).push_bind(*id);
+        })
+        .push(" ON CONFLICT (file_hash) DO UPDATE SET response_id = excluded.response_id")
+        .build()
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// A unit's id and the id and content hash of its current version for the response's round,
