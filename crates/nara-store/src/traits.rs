@@ -294,6 +294,8 @@ pub trait SsoStore: Send + Sync {
     async fn sso_account(&self, person: &SsoPerson<'_>) -> Result<User>;
     /// The providers (ids) an account is linked to.
     async fn sso_links(&self, user_id: i64) -> Result<Vec<String>>;
+    /// Every account's providers: (user id, provider id), by user and provider.
+    async fn all_sso_links(&self) -> Result<Vec<(i64, String)>>;
     /// Who may sign in with a password.
     async fn password_sign_in(&self) -> Result<PasswordSignIn>;
     /// Sets who may sign in with a password, audited `settings.password`. `false` when it was

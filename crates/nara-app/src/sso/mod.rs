@@ -404,6 +404,11 @@ impl App {
         Ok(self.store.sso_links(user_id).await?)
     }
 
+    /// Every account's providers: (user id, provider id).
+    pub async fn all_sso_links(&self) -> Result<Vec<(i64, String)>> {
+        Ok(self.store.all_sso_links().await?)
+    }
+
     /// Who may sign in with a password.
     pub async fn password_sign_in(&self) -> Result<nara_core::sso::PasswordSignIn> {
         Ok(self.store.password_sign_in().await?)

@@ -53,6 +53,8 @@ pub struct UserRow {
     pub org: String,
     /// Whether the account may sign in.
     pub active: bool,
+    /// How it signs in: "lösenord", the providers' names, or both.
+    pub sign_in: String,
 }
 
 fn role_label(r: Role) -> &'static str {
@@ -70,15 +72,30 @@ async fn users_page(
     error: String,
 ) -> AppResult<Html<String>> {
     let app = &state.app;
+    let links = app.all_sso_links().await?;
     let users = app
         .users()
         .await?
         .into_iter()
-        .map(|u| UserRow {
-            name: u.username,
-            role: role_label(u.role).to_string(),
-            org: u.org.map(|o| o.to_string()).unwrap_or_default(),
-            active: !u.disabled,
+        .map(|u| {
+            let mut ways: Vec<String> = (links.iter().filter(|(id, _)| *id == u.id))
+                .map(|(_, p)| {
+                    state
+                        .sso
+                        .provider(p)
+                        .map_or_else(|| p.clone(), |p| p.name.clone())
+                })
+                .collect();
+            if !u.password_hash.is_empty() {
+                ways.insert(0, "lösenord".into());
+            }
+            UserRow {
+                name: u.username,
+                role: role_label(u.role).to_string(),
+                org: u.org.map(|o| o.to_string()).unwrap_or_default(),
+                active: !u.disabled,
+                sign_in: ways.join(", "),
+            }
         })
         .collect();
     let orgs = app

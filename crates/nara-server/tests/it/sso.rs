@@ -205,6 +205,16 @@ async fn a_respondent_signs_in_at_the_provider_and_sees_only_their_organisation(
     assert_eq!(user.role, nara_store::Role::Respondent);
     assert_eq!(user.org.as_ref().map(|o| o.as_str()), Some(w.own.as_str()));
     assert_eq!(w.store.users().await.unwrap().len(), users_before + 1);
+    let mut admin = Client::new(&w);
+    admin.sign_in("admin").await;
+    let accounts = admin.get("/admin/anvandare").await.body;
+    let row = (accounts.split("anna@kommun.se</th>").nth(1))
+        .and_then(|r| r.split("</tr>").next())
+        .unwrap_or_default();
+    assert!(
+        row.contains("<td>Testkommunen</td>"),
+        "how it signs in: {row}"
+    );
     // Only their organisation.
     assert_eq!(
         c.get(&format!("/omgangar/2026/org/{}", w.own)).await.status,

@@ -205,6 +205,15 @@ impl SsoStore for DbStore {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn all_sso_links(&self) -> Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT DISTINCT user_id, provider FROM sso_links ORDER BY user_id, provider",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn password_sign_in(&self) -> Result<PasswordSignIn> {
         let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
             .bind(PASSWORD_KEY)
