@@ -110,7 +110,7 @@ try {
   {
     const mock = process.env.NARA_OIDC_MOCK;
     const org = process.env.NARA_RESP_ORG;
-    const sub = `e2e-${Date.now()}`;
+    const sub = "anna.andersson";
     const put = await fetch(`${mock}/users/${sub}`, {
       method: "PUT",
       headers: { "content-type": "application/json" },
