@@ -212,8 +212,7 @@ impl Sso {
                 .lock()
                 .ok()
                 .and_then(|m| m.get(&p.id).cloned());
-            if let Some((at, m)) = cached.filter(|(at, _)| at.elapsed() < METADATA_TTL) {
-                let _ = at;
+            if let Some((_, m)) = cached.filter(|(at, _)| at.elapsed() < METADATA_TTL) {
                 return Ok(m);
             }
         }

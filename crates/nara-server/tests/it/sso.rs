@@ -166,6 +166,17 @@ async fn at_standin(authorize: &str, claims: Option<&str>) -> String {
     back_path(&location(&r))
 }
 
+/// On Konton (`page`): "Bara samordnare" may sign in with a password.
+async fn coordinators_only(c: &mut Client<'_>, page: &str) -> crate::support::Resp {
+    let token = Client::csrf(page);
+    let form = [
+        ("action", "sign-in"),
+        ("password_sign_in", "samordnare"),
+        ("csrf", token.as_str()),
+    ];
+    c.post("/admin/anvandare", &form).await
+}
+
 fn unique(prefix: &str) -> String {
     let n = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -475,13 +486,7 @@ async fn password_sign_in_can_be_left_to_the_coordinators() {
         page.body.contains("/logga-in/svar"),
         "the address to register"
     );
-    let token = Client::csrf(&page.body);
-    let form = [
-        ("action", "sign-in"),
-        ("password_sign_in", "samordnare"),
-        ("csrf", token.as_str()),
-    ];
-    let r = admin.post("/admin/anvandare", &form).await;
+    let r = coordinators_only(&mut admin, &page.body).await;
     assert!(r.body.contains("Nu kan bara samordnare"), "{}", r.body);
     // A respondent with the right password is told to use the organisation's sign-in.
     let mut resp = Client::new(&w);
@@ -531,13 +536,7 @@ async fn passwords_are_not_turned_off_without_a_coordinator_who_has_one() {
     assert_eq!((sam.role, sam.org), (nara_store::Role::Admin, None));
     let page = c.get("/admin/anvandare").await;
     assert_eq!(page.status, StatusCode::OK);
-    let token = Client::csrf(&page.body);
-    let form = [
-        ("action", "sign-in"),
-        ("password_sign_in", "samordnare"),
-        ("csrf", token.as_str()),
-    ];
-    let r = c.post("/admin/anvandare", &form).await;
+    let r = coordinators_only(&mut c, &page.body).await;
     assert!(
         r.body.contains("inget aktivt samordnarkonto med lösenord"),
         "{}",
@@ -559,13 +558,7 @@ async fn passwords_are_not_turned_off_where_no_provider_is_configured() {
         page.body.contains("nara serve --sso FIL"),
         "says how it is set up"
     );
-    let token = Client::csrf(&page.body);
-    let form = [
-        ("action", "sign-in"),
-        ("password_sign_in", "samordnare"),
-        ("csrf", token.as_str()),
-    ];
-    let r = admin.post("/admin/anvandare", &form).await;
+    let r = coordinators_only(&mut admin, &page.body).await;
     assert!(r.body.contains("inte inställd"), "{}", r.body);
     assert_eq!(
         w.store.password_sign_in().await.unwrap(),
