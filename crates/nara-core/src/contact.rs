@@ -90,13 +90,15 @@ impl Contact {
     }
 }
 
-/// A `mailto:` address for these recipients with a subject and a body, every part
-/// percent-encoded (RFC 6068), so a name with `&` or a line break cannot change the link.
-pub fn mailto(to: &[&Contact], subject: &str, body: &str) -> String {
-    let to: Vec<String> = to.iter().map(|c| encode(&c.email)).collect();
+/// A `mailto:` address with a subject and a body, every part percent-encoded (RFC 6068), so a
+/// name with `&` or a line break cannot change the link. The recipients go in Bcc, so no one
+/// sees the others' addresses; `to` (the sender's own address, when known) is the visible one.
+pub fn mailto(to: Option<&Contact>, bcc: &[&Contact], subject: &str, body: &str) -> String {
+    let bcc: Vec<String> = bcc.iter().map(|c| encode(&c.email)).collect();
     format!(
-        "mailto:{}?subject={}&body={}",
-        to.join(","),
+        "mailto:{}?bcc={}&subject={}&body={}",
+        to.map(|c| encode(&c.email)).unwrap_or_default(),
+        bcc.join(","),
         encode(subject),
         encode(&body.replace("\r\n", "\n").replace('\n', "\r\n"))
     )
@@ -149,14 +151,18 @@ mod tests {
     fn a_mailto_cannot_be_bent_by_its_text() {
         let a = Contact::parse("A", "a@x.se").unwrap();
         let b = Contact::parse("B", "b@y.se").unwrap();
+        let me = Contact::parse("Samordnaren", "sam@region.se").unwrap();
         let m = mailto(
+            Some(&me),
             &[&a, &b],
             "Påminnelse & svar",
             "Hej!\nSvara senast 2026-12-01.",
         );
         assert_eq!(
             m,
-            "mailto:a@x.se,b@y.se?subject=P%C3%A5minnelse%20%26%20svar&body=Hej%21%0D%0ASvara%20senast%202026-12-01."
+            "mailto:sam@region.se?bcc=a@x.se,b@y.se&subject=P%C3%A5minnelse%20%26%20svar&body=Hej%21%0D%0ASvara%20senast%202026-12-01."
         );
+        let nobody = mailto(None, &[&a], "x", "y");
+        assert_eq!(nobody, "mailto:?bcc=a@x.se&subject=x&body=y");
     }
 }

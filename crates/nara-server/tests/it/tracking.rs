@@ -273,13 +273,19 @@ async fn the_reminder_goes_to_every_non_responder_with_the_closing_day_and_no_re
     );
     let page = c.get(PAGE).await.body;
     let m = mailto(&page);
-    let to = m["mailto:".len()..m.find('?').unwrap()].to_string();
-    let mut to: Vec<&str> = to.split(',').collect();
-    to.sort_unstable();
+    let to = &m["mailto:".len()..m.find('?').unwrap()];
+    assert_eq!(to, "karin@rss.example.se", "to the coordinator herself");
+    let bcc = m
+        .split("bcc=")
+        .nth(1)
+        .and_then(|b| b.split('&').next())
+        .unwrap();
+    let mut bcc: Vec<&str> = bcc.split(',').collect();
+    bcc.sort_unstable();
     assert_eq!(
-        to,
+        bcc,
         ["bo@mora.se", "kansli@leksand.se"],
-        "only non-responders with a contact"
+        "only non-responders with a contact, in Bcc: none sees the others' addresses"
     );
     assert!(!m.contains("anna@falun.se"), "{m}");
     assert!(

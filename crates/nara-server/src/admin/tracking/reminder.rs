@@ -142,7 +142,8 @@ pub fn reminder(t: &Tracking, kind: Kind, s: &Sender<'_>) -> Reminder {
     let mailto = if to.is_empty() {
         String::new()
     } else {
-        nara_core::contact::mailto(&to, &subject, &body(t, kind, &reached, s))
+        let me = t.coordinator.as_ref();
+        nara_core::contact::mailto(me, &to, &subject, &body(t, kind, &reached, s))
     };
     Reminder {
         count: orgs.len(),
