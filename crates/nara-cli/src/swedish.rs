@@ -39,6 +39,7 @@ fn swedish_headings(cmd: Command, bin: &str) -> Command {
     }
     template.push_str("\nFlaggor:\n{options}{after-help}");
     let mut cmd = cmd
+        .mut_args(swedish_value_name)
         .disable_help_subcommand(true)
         .help_template(template)
         .subcommand_help_heading("Kommandon")
@@ -56,6 +57,58 @@ fn swedish_headings(cmd: Command, bin: &str) -> Command {
     cmd
 }
 
+/// The placeholder clap derives from a field's name (`<DATABASE_URL>`), in Swedish
+/// (`<DATABAS>`); a name given by hand is kept.
+fn swedish_value_name(arg: clap::Arg) -> clap::Arg {
+    let Some(name) = arg
+        .get_value_names()
+        .and_then(|n| n.first())
+        .map(|n| n.to_string())
+    else {
+        return arg;
+    };
+    let swedish = match name.as_str() {
+        "DATABASE_URL" => "DATABAS",
+        "ROUND" | "LAST_ROUND" => "OMGÅNG",
+        "ROUNDS" | "UNITS" | "RATERS" | "LIMIT" => "ANTAL",
+        "OUTPUT" => "UTFIL",
+        "ORG" => "KOD",
+        "FILE" => "FIL",
+        "FILES" => "FILER",
+        "PATHS" => "SÖKVÄGAR",
+        "USERNAME" => "ANVÄNDARNAMN",
+        "YEAR" | "YEARS" => "ÅR",
+        "UNIT" => "VERKSAMHET",
+        "SHELL" => "SKAL",
+        "ROLE" => "ROLL",
+        "PUBLIC_URL" | "BASE_URL" => "URL",
+        "SEED" => "FRÖ",
+        "REASON" => "SKÄL",
+        "OPENS" | "CLOSES" => "DATUM",
+        "BIND" => "ADRESS",
+        _ => return arg,
+    };
+    arg.value_name(swedish)
+}
+
+/// clap's bracketed notes in a help text, in Swedish: `[env: X=]`, `[default: …]`,
+/// `[possible values: …]`.
+fn swedish_notes(help: &str) -> String {
+    let mut out = String::with_capacity(help.len());
+    let mut rest = help;
+    while let Some(at) = rest.find("[env: ") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + "[env: ".len()..];
+        let end = tail.find(']').unwrap_or(tail.len());
+        let var = tail[..end].split('=').next().unwrap_or_default();
+        out.push_str(&format!("[miljövariabel: {var}]"));
+        rest = tail.get(end + 1..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out.replace("[default: ", "[standard: ")
+        .replace("[possible values: ", "[möjliga värden: ")
+}
+
 /// Parses the command line; help and version are printed as asked, and a mistake is said in
 /// Swedish (exit code 2, as clap's own).
 pub fn parse<T: CommandFactory + FromArgMatches>() -> T {
@@ -66,9 +119,16 @@ pub fn parse<T: CommandFactory + FromArgMatches>() -> T {
     match result {
         Ok(t) => t,
         Err(e) => match e.kind() {
-            ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+            ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                print!("{}", swedish_notes(&e.render().to_string()));
+                let code = if e.kind() == ErrorKind::DisplayHelp {
+                    0
+                } else {
+                    2
+                };
+                std::process::exit(code);
+            }
+            ErrorKind::DisplayVersion => e.exit(),
             _ => {
                 eprintln!("{}", message(&e, &cmd));
                 std::process::exit(2);

@@ -540,6 +540,19 @@ fn the_help_is_in_swedish() {
         year.contains("Visa hjälpen") && !year.contains("Print help"),
         "{year}"
     );
+    // Placeholders and clap's notes in Swedish.
+    let import = env.ok(&["import", "--help"]);
+    for swedish in [
+        "<SÖKVÄGAR>",
+        "--database-url <DATABAS>",
+        "[miljövariabel: NARA_DATABASE_URL]",
+        "[standard: sqlite://nara.db]",
+    ] {
+        assert!(import.contains(swedish), "lacks {swedish}: {import}");
+    }
+    for english in ["<PATHS>", "<DATABASE_URL>", "[env:", "[default:"] {
+        assert!(!import.contains(english), "{english} in {import}");
+    }
     let short = env.ok(&["round", "close", "-h"]);
     assert!(short.contains("Stäng en omgång"), "{short}");
     let serve = env.ok(&["serve", "--help"]);
