@@ -6,7 +6,8 @@
 //! 20 s each, on loopback only. The first page after the server starts is timed too (it scores
 //! the round and the one before it), and the first county and organisation pages after a form
 //! is imported from another process (the cold report: the changed round is scored again).
-//! Prints requests per second, p50 and p99 latency and errors as `BENCH {json}` lines.
+//! Prints requests per second, p50 and p99 latency and errors as `BENCH {json}` lines. Sizes may
+//! be chosen: `bench_http 3000`.
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -144,13 +145,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .status()?;
     }
     let mut failed = false;
+    // Only the sizes asked for, e.g. `bench_http 3000` (all three when none is given).
+    let sizes: Vec<usize> = args[1..].iter().filter_map(|a| a.parse().ok()).collect();
     // (units, suffix of the bench names, the JSON summary's query)
     for (units, suffix, summary) in [
         (300, "", ""),
         (3000, "_3000", "?enheter=nej"),
         (10000, "_10000", "?enheter=nej"),
     ] {
-        failed |= run_size(units, suffix, summary)?;
+        if sizes.is_empty() || sizes.contains(&units) {
+            failed |= run_size(units, suffix, summary)?;
+        }
     }
     if failed {
         return Err("wrk did not report".into());
