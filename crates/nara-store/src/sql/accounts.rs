@@ -7,7 +7,8 @@ use super::DbStore;
 use crate::rows::{unique_violation, user_of};
 use crate::{AccountStore, Entity, Error, Result, Role, Session, User};
 
-const USER_COLUMNS: &str = "id, username, password_hash, role, org_code, disabled, created_at";
+pub(super) const USER_COLUMNS: &str =
+    "id, username, password_hash, role, org_code, disabled, created_at";
 
 impl DbStore {
     /// The users a filter (`WHERE …` with at most one text argument) selects, by name.

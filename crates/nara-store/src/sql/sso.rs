@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use nara_core::sso::PasswordSignIn;
 
+use super::accounts::USER_COLUMNS;
 use super::audit::in_tx as audit;
 use super::{Db, DbStore};
 use crate::rows::user_of;
@@ -11,7 +12,6 @@ use crate::{Result, SsoPending, SsoPerson, SsoStore, User};
 
 /// Started sign-ins older than this are removed whenever a new one starts.
 const FORGET_MS: i64 = 60 * 60 * 1000;
-const USER_COLUMNS: &str = "id, username, password_hash, role, org_code, disabled, created_at";
 const PASSWORD_KEY: &str = "password_sign_in";
 
 async fn user_in(tx: &mut sqlx::Transaction<'static, Db>, id: i64) -> Result<Option<User>> {
