@@ -117,6 +117,23 @@ impl App {
             .await
     }
 
+    /// A view (such as a page's rendered content) under a snapshot, made by `make` on a miss
+    /// and kept until the data stamp moves; `key` must name everything the view depends on
+    /// besides the data (the viewer's scope, the query, the date).
+    pub async fn cached_view<T, E, F, Fut>(
+        &self,
+        snap: &Snapshot,
+        key: &str,
+        make: F,
+    ) -> std::result::Result<Arc<T>, E>
+    where
+        T: std::any::Any + Send + Sync,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = std::result::Result<T, E>>,
+    {
+        self.reports.view(snap, key, make).await
+    }
+
     /// A serialised body under a snapshot, made by `make` on a miss.
     pub async fn cached_body(
         &self,

@@ -6,7 +6,9 @@
 //! instead of loading and rolling up every answer. Misses are computed one at a time, so a
 //! burst of requests after a change computes a report once.
 
+use std::any::Any;
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, RwLock};
 
 use nara_core::report::{RoundData, RoundReport, RoundScores, TrendRound};
@@ -23,6 +25,11 @@ use crate::report::{Earlier, Loaded};
 /// comparison, and two more for pages of older rounds): at 3,000 units a round's forms and
 /// scores take some 15 MB.
 const PARTS_KEPT: usize = 4;
+
+/// How many views are kept under one stamp: a view's key holds the query it was asked with, so
+/// the count is bounded against a client asking for ever new ones (the views are forgotten
+/// together when it is reached, as when the stamp moves).
+const VIEWS_KEPT: usize = 512;
 
 /// A round's current forms and their scores, valid while the round's answers stay the same.
 struct Parts {
@@ -68,6 +75,7 @@ struct Computed {
     reports: HashMap<Key, Arc<RoundReport>>,
     trends: HashMap<(RoundId, Earlier), Arc<Vec<TrendRound>>>,
     bodies: HashMap<String, Arc<Vec<u8>>>,
+    views: HashMap<String, Arc<dyn Any + Send + Sync>>,
     counts: Option<Arc<Vec<AnsweredCount>>>,
     nyckeltal: Option<Arc<Nyckeltal>>,
 }
@@ -315,6 +323,36 @@ impl ReportCache {
         let n = Arc::new(crate::indicator_view::load(store, &snap.organisations).await?);
         c.nyckeltal = Some(n.clone());
         Ok(n)
+    }
+
+    /// A view (such as a page's rendered content) under a snapshot, made by `make` on a miss.
+    /// `make` runs without the cache's lock (it may ask for reports); a view made under a
+    /// snapshot the cache has since moved past is returned but not kept.
+    pub async fn view<T, E, F, Fut>(
+        &self,
+        snap: &Snapshot,
+        key: &str,
+        make: F,
+    ) -> std::result::Result<Arc<T>, E>
+    where
+        T: Any + Send + Sync,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = std::result::Result<T, E>>,
+    {
+        let hit = (self.computed(snap).await.views.get(key).cloned())
+            .and_then(|v| v.downcast::<T>().ok());
+        if let Some(v) = hit {
+            return Ok(v);
+        }
+        let v = Arc::new(make().await?);
+        let mut c = self.computed.lock().await;
+        if c.stamp == snap.stamp {
+            if c.views.len() >= VIEWS_KEPT {
+                c.views.clear();
+            }
+            c.views.insert(key.to_string(), v.clone());
+        }
+        Ok(v)
     }
 
     /// A serialised body (such as a JSON document) under a snapshot, made by `make` on a miss.

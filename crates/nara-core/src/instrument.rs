@@ -470,11 +470,19 @@ impl Instrument {
     /// (`Vet ej`). Case, extra spaces and non-breaking spaces are forgiven. A blank is
     /// `Ok(None)`. The error is a Swedish sentence naming the valid options.
     pub fn parse_answer(&self, raw: &str) -> std::result::Result<Option<Answer>, String> {
+        // The form's drop-down writes a label as it is: found without normalising anything
+        // (the same answer as below, since equal texts normalise equally).
+        let na = &self.scale.not_applicable;
+        if raw == na.label {
+            return Ok(Some(Answer::NotApplicable));
+        }
+        if let Some(l) = self.scale.levels.iter().find(|l| raw == l.label) {
+            return Ok(Some(Answer::Level(l.value)));
+        }
         let t = norm(raw);
         if t.is_empty() {
             return Ok(None);
         }
-        let na = &self.scale.not_applicable;
         if t == norm(&na.label) || na.aliases.iter().any(|a| t == norm(a)) {
             return Ok(Some(Answer::NotApplicable));
         }

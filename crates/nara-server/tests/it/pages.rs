@@ -132,6 +132,81 @@ async fn the_organisation_page_shows_units_highlights_trend_and_comments_safely(
     assert!(!b.contains("<script>alert(1)"), "a comment became markup");
 }
 
+/// The organisation page's content is rendered once per data stamp and kept: what one viewer
+/// was shown is never shown to a viewer of another scope, each sees its own frame, another
+/// order is another page, and a new answer shows at once.
+#[tokio::test]
+async fn the_kept_organisation_page_follows_the_viewer_the_order_and_the_data() {
+    let w = world().await;
+    let path = format!("/omgangar/2026/org/{}", w.own);
+    let get = |user: &'static str, path: String| {
+        let w = &w;
+        async move {
+            let mut c = Client::new(w);
+            c.sign_in(user).await;
+            let r = c.get(&path).await;
+            assert_eq!(r.status, StatusCode::OK, "{user} {path}");
+            r.body
+        }
+    };
+    let admin = get("admin", path.clone()).await;
+    let resp = get("resp", path.clone()).await;
+    let admin_again = get("admin", path.clone()).await;
+    // The county beside it only for the coordinator while the round is open, whoever asked first.
+    assert!(admin.contains("Länets medel") && admin_again.contains("Länets medel"));
+    assert!(
+        !resp.contains("Länets medel"),
+        "the respondent got the coordinator's page"
+    );
+    // Each viewer's own frame around the kept content.
+    assert!(admin.contains("admin (samordnare)") && admin_again.contains("admin (samordnare)"));
+    assert!(resp.contains("resp (respondent)") && !resp.contains("admin (samordnare)"));
+    // Another order is another page: the same units, the other way round.
+    let rows = |b: &str| -> Vec<String> {
+        b.split("<tr><th scope=\"row\"><a href=\"")
+            .skip(1)
+            .filter_map(|r| r.split('"').next())
+            .filter(|h| h.contains("/enhet/"))
+            .map(str::to_string)
+            .collect()
+    };
+    let up = get("admin", format!("{path}?sortera=namn&ordning=stigande")).await;
+    let down = get("admin", format!("{path}?sortera=namn&ordning=fallande")).await;
+    let (mut up, down) = (rows(&up), rows(&down));
+    assert!(up.len() > 1, "{up:?}");
+    up.reverse();
+    assert_eq!(up, down);
+    // A new unit's answer moves the data stamp: the next page shows it.
+    let inst = nara_core::Instrument::dalarna();
+    let mut set = AnswerSet::default();
+    for (_, st) in inst.statements() {
+        set.answers
+            .insert(st.id.clone(), nara_core::Answer::Level(3));
+    }
+    let resp_form = Response {
+        round: RoundId::parse("2026").unwrap(),
+        org: OrgCode::parse(&w.own).unwrap(),
+        unit: UnitName::parse("Nyöppnade mottagningen").unwrap(),
+        rater: String::new(),
+        participants: String::new(),
+        date: String::new(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
+        consensus: false,
+        set,
+    };
+    assert!(!admin.contains("Nyöppnade mottagningen"));
+    w.store
+        .store_response(&resp_form, "h-ny", "test", "test")
+        .await
+        .unwrap();
+    assert!(
+        get("admin", path.clone())
+            .await
+            .contains("Nyöppnade mottagningen")
+    );
+}
+
 #[tokio::test]
 async fn the_unit_page_shows_each_raters_answer_and_the_roll_up() {
     let w = world().await;

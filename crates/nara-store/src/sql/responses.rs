@@ -57,6 +57,63 @@ impl DbStore {
         }
     }
 
+    /// Stores a batch of forms in one transaction: each form in a savepoint of its own when
+    /// `guarded` (a failing form is rolled back alone), else without ([`Batch::Failed`] and
+    /// nothing stored when any form fails).
+    async fn store_batch(
+        &self,
+        forms: &[NewForm<'_>],
+        actor: &str,
+        guarded: bool,
+    ) -> Result<Batch> {
+        let mut tx = self.write().await?;
+        let now = self.clock.now_ms();
+        let mut out = Vec::with_capacity(forms.len());
+        let mut audit = Vec::new();
+        // Each stored form's file (the last form of a file wins), written after the forms.
+        let mut files = std::collections::BTreeMap::new();
+        for f in forms {
+            if guarded {
+                sqlx::query("SAVEPOINT form").execute(&mut *tx).await?;
+            }
+            let r = f.response;
+            let written =
+                write_response(&mut tx, now, r, f.content_hash, f.source, actor, None).await;
+            if let (Ok((_, id)), Some(file)) = (&written, f.file_hash) {
+                files.insert(file, *id);
+            }
+            let written = written.map(|(outcome, _)| outcome);
+            if !guarded {
+                if written.is_err() {
+                    tx.rollback().await?;
+                    return Ok(Batch::Failed);
+                }
+            } else if written.is_ok() {
+                sqlx::query("RELEASE SAVEPOINT form")
+                    .execute(&mut *tx)
+                    .await?;
+            } else {
+                sqlx::query("ROLLBACK TO SAVEPOINT form")
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("RELEASE SAVEPOINT form")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            match &written {
+                Err(_) | Ok(Outcome::Unchanged) => {}
+                // Written after the forms, in the same transaction: a form's audit row is
+                // committed with it, and only for a form that was stored.
+                Ok(outcome) => audit.push(audit_row(r, f.source, *outcome)),
+            }
+            out.push(written);
+        }
+        write_files(&mut tx, &files).await?;
+        write_audit(&mut tx, now, actor, audit).await?;
+        tx.commit().await?;
+        Ok(Batch::Stored(out))
+    }
+
     /// The responses of a round: the current ones, or every version.
     async fn load_responses(
         &self,
@@ -114,6 +171,14 @@ impl DbStore {
     }
 }
 
+/// What storing a batch came to.
+enum Batch {
+    /// Every form's outcome, in order.
+    Stored(Vec<Result<Outcome>>),
+    /// A form failed where the batch was stored without savepoints: nothing was stored.
+    Failed,
+}
+
 #[async_trait]
 impl ResponseStore for DbStore {
     #[tracing::instrument(skip_all, fields(round = %response.round, org = %response.org))]
@@ -134,42 +199,21 @@ impl ResponseStore for DbStore {
         forms: &[NewForm<'_>],
         actor: &str,
     ) -> Result<Vec<Result<Outcome>>> {
-        let mut tx = self.write().await?;
-        let now = self.clock.now_ms();
-        let mut out = Vec::with_capacity(forms.len());
-        let mut audit = Vec::new();
-        // Each stored form's file (the last form of a file wins), written after the forms.
-        let mut files = std::collections::BTreeMap::new();
-        for f in forms {
-            sqlx::query("SAVEPOINT form").execute(&mut *tx).await?;
-            let r = f.response;
-            let written =
-                write_response(&mut tx, now, r, f.content_hash, f.source, actor, None).await;
-            if let (Ok((_, id)), Some(file)) = (&written, f.file_hash) {
-                files.insert(file, *id);
-            }
-            let written = written.map(|(outcome, _)| outcome);
-            let end = match written {
-                Ok(_) => "RELEASE SAVEPOINT form",
-                Err(_) => "ROLLBACK TO SAVEPOINT form",
-            };
-            sqlx::query(end).execute(&mut *tx).await?;
-            match &written {
-                Err(_) => {
-                    sqlx::query("RELEASE SAVEPOINT form")
-                        .execute(&mut *tx)
-                        .await?;
+        // Nearly every batch stores every form: first without a savepoint per form (two round
+        // trips less for each). When a form fails, that attempt is rolled back whole and the
+        // batch is stored again with a savepoint per form, so that the failing form alone is
+        // refused and the others kept.
+        let mut out = match self.store_batch(forms, actor, false).await? {
+            Batch::Stored(out) => out,
+            Batch::Failed => match self.store_batch(forms, actor, true).await? {
+                Batch::Stored(out) => out,
+                Batch::Failed => {
+                    return Err(Error::Corrupt(
+                        "a batch stored form by form failed as a whole".into(),
+                    ));
                 }
-                Ok(Outcome::Unchanged) => {}
-                // Written after the forms, in the same transaction: a form's audit row is
-                // committed with it, and only for a form that was stored.
-                Ok(outcome) => audit.push(audit_row(r, f.source, *outcome)),
-            }
-            out.push(written);
-        }
-        write_files(&mut tx, &files).await?;
-        write_audit(&mut tx, now, actor, audit).await?;
-        tx.commit().await?;
+            },
+        };
         for (f, result) in forms.iter().zip(out.iter_mut()) {
             if matches!(result, Err(Error::Db(e)) if unique_violation(e)) {
                 *result =

@@ -1,5 +1,7 @@
 //! One organisation's page in a round.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -57,13 +59,22 @@ pub struct TrendRow {
     pub index: String,
 }
 
-/// The organisation page.
-#[derive(Template, Serialize)]
+/// The organisation page: the frame around its content.
+#[derive(Template)]
 #[template(path = "org.html")]
 pub struct OrgPage {
-    /// The frame.
-    #[serde(skip)]
+    /// The frame (the viewer's own: name, menu, form token).
     pub layout: Layout,
+    /// The content, rendered from an [`OrgBody`].
+    pub body: Arc<String>,
+}
+
+/// The organisation page's content: the same for every viewer of one scope, so it is rendered
+/// once per data stamp, scope and query and kept (a page costs what it shows, and at 3,000
+/// units its 50 rows of cells cost more to format than the rest of the request).
+#[derive(Template, Serialize)]
+#[template(path = "org_body.html")]
+pub struct OrgBody {
     /// The round.
     pub round: String,
     /// The note that the numbers may still change (core's sentence; empty when final).
@@ -150,42 +161,65 @@ pub async fn organisation(
     let org_name = entity.name.clone();
     let earlier = audience(&viewer, &round).earlier;
     let report = state.app.report(&snap, round.id, None, earlier).await?;
-    let Some(org) = report.org(code.as_str()) else {
-        let at = (&viewer, &round, &instrument);
-        let crumbs = crumbs(round.id, &code, &org_name, county_visible(&viewer, &round));
-        let html = super::org_missing::for_org(&state, &snap, at, (&code, entity), crumbs).await?;
-        return Ok(Html(html));
-    };
-    let trend = state.app.trend(&snap, round.id, earlier).await?;
-    let visible = |id| (snap.rounds.iter()).any(|x| x.id == id && org_visible(&viewer, x, &code));
-    let area_ids: Vec<String> = report.areas.iter().map(|a| a.id.clone()).collect();
-    let area_series = trend::area_series(&trend, &code, &area_ids, visible);
-    let trend = trend_points(&trend, &code, visible);
     let see_county = county_visible(&viewer, &round);
     let title = format!("{org_name} {}", round.id);
     let crumbs = crumbs(round.id, &code, &org_name, see_county);
-    let layout = layout_for(&state, &viewer, &title, Some(&round), crumbs).await?;
-    let n = state.app.nyckeltal(&snap).await?;
+    if report.org(code.as_str()).is_none() {
+        let at = (&viewer, &round, &instrument);
+        let html = super::org_missing::for_org(&state, &snap, at, (&code, entity), crumbs).await?;
+        return Ok(Html(html));
+    }
+    // Everything the content depends on besides the data: the viewer's scope (the rounds it
+    // may see the organisation in, the county, internal nyckeltal, the activities), the date
+    // (late activities) and the query (order and page).
+    let seen: Vec<RoundId> = (snap.rounds.iter())
+        .filter(|x| org_visible(&viewer, x, &code))
+        .map(|x| x.id)
+        .collect();
     let public_only = indicators_public_only(&viewer, Some(&code));
-    let nyckeltal = super::nyckeltal::org_section(&n, &instrument, entity, public_only);
-    let activities = super::activities::org_block(&state, &viewer, &snap.rounds, &code).await?;
-    let page = OrgPage {
-        nyckeltal,
-        activities,
-        ..view(OrgView {
-            layout,
-            inst: &instrument,
-            report: &report,
-            org,
-            code: &code,
-            name: &org_name,
-            trend,
-            area_series,
-            see_county,
-            ask: super::county::TableAsk::from_query(query, &instrument),
+    let activities = super::activities::activities_visible(&viewer, &snap.rounds, &code);
+    let today = state.app.today()?;
+    let key = format!(
+        "org:{}:{code}:{earlier:?}:{see_county}:{seen:?}:{public_only}:{activities}:{today:?}:{query:?}",
+        round.id
+    );
+    let body = state
+        .app
+        .cached_view(&snap, &key, || async {
+            let Some(org) = report.org(code.as_str()) else {
+                return Err(AppError::NotFound(format!(
+                    "Organisationen {code} finns inte."
+                )));
+            };
+            let trend = state.app.trend(&snap, round.id, earlier).await?;
+            let visible = |id| seen.contains(&id);
+            let area_ids: Vec<String> = report.areas.iter().map(|a| a.id.clone()).collect();
+            let area_series = trend::area_series(&trend, &code, &area_ids, visible);
+            let trend = trend_points(&trend, &code, visible);
+            let n = state.app.nyckeltal(&snap).await?;
+            let nyckeltal = super::nyckeltal::org_section(&n, &instrument, entity, public_only);
+            let activities =
+                super::activities::org_block(&state, &viewer, &snap.rounds, &code).await?;
+            let body = OrgBody {
+                nyckeltal,
+                activities,
+                ..view(OrgView {
+                    inst: &instrument,
+                    report: &report,
+                    org,
+                    code: &code,
+                    name: &org_name,
+                    trend,
+                    area_series,
+                    see_county,
+                    ask: super::county::TableAsk::from_query(query.clone(), &instrument),
+                })
+            };
+            Ok::<_, AppError>(body.render()?)
         })
-    };
-    Ok(Html(page.render()?))
+        .await?;
+    let layout = layout_for(&state, &viewer, &title, Some(&round), crumbs).await?;
+    Ok(Html(OrgPage { layout, body }.render()?))
 }
 
 /// The breadcrumbs: the county overview only for a viewer who may see it.
@@ -219,7 +253,6 @@ fn trend_points(
 
 /// What the organisation page is built from.
 struct OrgView<'a> {
-    layout: Layout,
     inst: &'a Instrument,
     report: &'a RoundReport,
     org: &'a OrgReport,
@@ -259,7 +292,7 @@ fn radar_series(
 }
 
 /// The page from the report: pure, no access checks (the handler made them).
-fn view(v: OrgView<'_>) -> OrgPage {
+fn view(v: OrgView<'_>) -> OrgBody {
     let (inst, r, o) = (v.inst, v.report, v.org);
     let rid = r.round.id.to_string();
     let own = o.scores.areas.iter().map(|a| a.mean).collect();
@@ -304,7 +337,7 @@ fn view(v: OrgView<'_>) -> OrgPage {
             || (v.see_county && r.county.overall.is_none())
             || v.trend.iter().any(|(_, i)| i.is_none()),
     );
-    OrgPage {
+    OrgBody {
         preliminary: r.preliminary_note().unwrap_or_default(),
         name: nara_core::org::with_code(v.name, v.code),
         areas: area_heads(r, v.see_county),
@@ -350,7 +383,6 @@ fn view(v: OrgView<'_>) -> OrgPage {
         nyckeltal: Default::default(),
         activities: None,
         round: rid,
-        layout: v.layout,
     }
 }
 
@@ -436,7 +468,7 @@ fn unit_row(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pages::test_support::{Demo, demo, layout};
+    use crate::pages::test_support::{Demo, demo};
 
     /// The page of the demo's first organisation in the open round, with the county beside it.
     #[tokio::test]
@@ -449,7 +481,6 @@ mod tests {
             .await
             .unwrap();
         let page = view(OrgView {
-            layout: layout(),
             inst: &inst,
             report: &r,
             org: o,
@@ -492,7 +523,6 @@ mod tests {
         let code = o.code.clone();
         let page = |n: usize| {
             view(OrgView {
-                layout: layout(),
                 inst: &inst,
                 report: &r,
                 org: &o,
@@ -507,7 +537,7 @@ mod tests {
                 },
             })
         };
-        let texts = |p: &OrgPage| -> Vec<String> {
+        let texts = |p: &OrgBody| -> Vec<String> {
             p.comments
                 .iter()
                 .flat_map(|g| g.items.iter().map(|c| c.text.clone()))
