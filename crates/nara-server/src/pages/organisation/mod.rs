@@ -183,43 +183,76 @@ pub async fn organisation(
         "org:{}:{code}:{earlier:?}:{see_county}:{seen:?}:{public_only}:{activities}:{today:?}:{query:?}",
         round.id
     );
-    let body = state
-        .app
-        .cached_view(&snap, &key, || async {
-            let Some(org) = report.org(code.as_str()) else {
-                return Err(AppError::NotFound(format!(
-                    "Organisationen {code} finns inte."
-                )));
-            };
-            let trend = state.app.trend(&snap, round.id, earlier).await?;
-            let visible = |id| seen.contains(&id);
-            let area_ids: Vec<String> = report.areas.iter().map(|a| a.id.clone()).collect();
-            let area_series = trend::area_series(&trend, &code, &area_ids, visible);
-            let trend = trend_points(&trend, &code, visible);
-            let n = state.app.nyckeltal(&snap).await?;
-            let nyckeltal = super::nyckeltal::org_section(&n, &instrument, entity, public_only);
-            let activities =
-                super::activities::org_block(&state, &viewer, &snap.rounds, &code).await?;
-            let body = OrgBody {
-                nyckeltal,
-                activities,
-                ..view(OrgView {
-                    inst: &instrument,
-                    report: &report,
-                    org,
-                    code: &code,
-                    name: &org_name,
-                    trend,
-                    area_series,
-                    see_county,
-                    ask: super::county::TableAsk::from_query(query.clone(), &instrument),
-                })
-            };
-            Ok::<_, AppError>(body.render()?)
-        })
-        .await?;
+    let at = Content {
+        state: &state,
+        viewer: &viewer,
+        snap: &snap,
+        report: &report,
+        round: round.id,
+        instrument: &instrument,
+        entity,
+        seen: &seen,
+        see_county,
+        earlier,
+        public_only,
+        query: &query,
+    };
+    let body = (state.app).cached_view(&snap, &key, || content(at)).await?;
     let layout = layout_for(&state, &viewer, &title, Some(&round), crumbs).await?;
     Ok(Html(OrgPage { layout, body }.render()?))
+}
+
+/// What the organisation page's content is made from: the data, and the viewer's scope as the
+/// cache's key names it.
+#[derive(Clone, Copy)]
+struct Content<'a> {
+    state: &'a AppState,
+    viewer: &'a crate::auth::Viewer,
+    snap: &'a nara_app::cache::Snapshot,
+    report: &'a RoundReport,
+    round: RoundId,
+    instrument: &'a Instrument,
+    entity: &'a nara_core::Organisation,
+    /// The rounds the viewer may see the organisation in.
+    seen: &'a [RoundId],
+    see_county: bool,
+    earlier: nara_app::report::Earlier,
+    public_only: bool,
+    query: &'a [(String, String)],
+}
+
+/// The organisation page's content, rendered.
+async fn content(c: Content<'_>) -> AppResult<String> {
+    let code = &c.entity.code;
+    let Some(org) = c.report.org(code.as_str()) else {
+        return Err(AppError::NotFound(format!(
+            "Organisationen {code} finns inte."
+        )));
+    };
+    let trend = c.state.app.trend(c.snap, c.round, c.earlier).await?;
+    let visible = |id| c.seen.contains(&id);
+    let area_ids: Vec<String> = c.report.areas.iter().map(|a| a.id.clone()).collect();
+    let area_series = trend::area_series(&trend, code, &area_ids, visible);
+    let trend = trend_points(&trend, code, visible);
+    let n = c.state.app.nyckeltal(c.snap).await?;
+    let nyckeltal = super::nyckeltal::org_section(&n, c.instrument, c.entity, c.public_only);
+    let activities = super::activities::org_block(c.state, c.viewer, &c.snap.rounds, code).await?;
+    let body = OrgBody {
+        nyckeltal,
+        activities,
+        ..view(OrgView {
+            inst: c.instrument,
+            report: c.report,
+            org,
+            code,
+            name: &c.entity.name,
+            trend,
+            area_series,
+            see_county: c.see_county,
+            ask: super::county::TableAsk::from_query(c.query.to_vec(), c.instrument),
+        })
+    };
+    Ok(body.render()?)
 }
 
 /// The breadcrumbs: the county overview only for a viewer who may see it.
