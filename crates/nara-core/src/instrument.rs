@@ -479,6 +479,19 @@ impl Instrument {
         if let Some(l) = self.scale.levels.iter().find(|l| raw == l.label) {
             return Ok(Some(Answer::Level(l.value)));
         }
+        // …or, in the forms Nära writes, the level's number, a space and its label ("2 Stämmer
+        // delvis"), which the number rule below reads as the same level (unless a label itself
+        // begins with that number, when the rules below decide).
+        if let Some((num, rest)) = raw.split_once(' ')
+            && num.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(v) = num.parse::<u8>()
+            && let Some(l) = (self.scale.levels.iter()).find(|l| l.value == v && rest == l.label)
+            && !(self.scale.levels.iter().map(|o| &o.label))
+                .chain(std::iter::once(&na.label).chain(&na.aliases))
+                .any(|other| other.trim_start().starts_with(num))
+        {
+            return Ok(Some(Answer::Level(l.value)));
+        }
         let t = norm(raw);
         if t.is_empty() {
             return Ok(None);

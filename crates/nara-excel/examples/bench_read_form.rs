@@ -5,7 +5,7 @@
 //! once, one per core, in at most 250 MB. Prints `BENCH {json}` lines.
 //!
 //! `bench_read_form --hostile NAME` answers one expansion bomb only (to measure it in a process of
-//! its own).
+//! its own); `bench_read_form --forms` reads the filled form only (to profile the reading).
 
 use std::io::Write;
 use std::sync::Arc;
@@ -185,10 +185,11 @@ fn rss_mb() -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let only = match args.as_slice() {
-        [] => None,
-        [flag, name] if flag == "--hostile" => Some(name.clone()),
-        _ => return Err("usage: bench_read_form [--hostile NAME]".into()),
+    let (only, forms_only) = match args.as_slice() {
+        [] => (None, false),
+        [flag, name] if flag == "--hostile" => (Some(name.clone()), false),
+        [flag] if flag == "--forms" => (None, true),
+        _ => return Err("usage: bench_read_form [--hostile NAME | --forms]".into()),
     };
     let inst = Instrument::dalarna();
     let orgs = Organisations::dalarna();
@@ -247,6 +248,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     eprintln!("import of one 27-statement form: {per:.3} ms (mean of {n})");
     // Issue 17: 1,000 forms stored in 0.35 s on two cores leaves about 0.5 ms to read a form.
     bench("import_form_27_statements", "ms_per_form", per, 0.5, "ms");
+    if forms_only {
+        return Ok(());
+    }
 
     // The blank form for every organisation (what `nara template --all` writes).
     let start = Instant::now();

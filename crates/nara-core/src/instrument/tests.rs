@@ -44,6 +44,12 @@ fn answers_are_read_as_people_type_them() {
     assert_eq!(ok("3.0"), Some(Answer::Level(3)));
     assert_eq!(ok("3 - Stämmer till stor del"), Some(Answer::Level(3)));
     assert_eq!(ok("3 Stämmer till stor del"), Some(Answer::Level(3)));
+    // As the form's drop-down writes it, and the same with a number that is not the label's.
+    for (v, label) in i.scale.levels.iter().map(|l| (l.value, &l.label)) {
+        assert_eq!(ok(&format!("{v} {label}")), Some(Answer::Level(v)));
+        assert!(i.parse_answer(&format!("{} {label}", v % 4 + 1)).is_err());
+        assert!(i.parse_answer(&format!("+{v} {label}")).is_err());
+    }
     assert_eq!(ok("STÄMMER\u{a0}HELT "), Some(Answer::Level(4)));
     assert_eq!(ok("Vet ej"), Some(Answer::NotApplicable));
     assert_eq!(ok("vet ej/ej aktuellt"), Some(Answer::NotApplicable));

@@ -286,6 +286,16 @@ pub fn xlsx_long_spans() -> Vec<u8> {
 /// A style sheet whose one font has a 100,000-character name, used by 20,000 cell formats:
 /// calamine copies the name into every format (2 GB).
 pub fn xlsx_style_copies() -> Vec<u8> {
+    xlsx(
+        &workbook(ONE_SHEET),
+        &worksheet("A1", r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#),
+        &shared_strings(&["x".to_string()], 1),
+        &style_copies(),
+    )
+}
+
+/// The style sheet of [`xlsx_style_copies`].
+fn style_copies() -> String {
     let mut styles = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="200" formatCode="{}"/></numFmts><fonts count="1"><font><name val="{}"/></font></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellXfs count="20000">"#,
         noise(10_000, 5),
@@ -295,12 +305,30 @@ pub fn xlsx_style_copies() -> Vec<u8> {
         styles.push_str(r#"<xf numFmtId="200" fontId="0"/>"#);
     }
     styles.push_str("</cellXfs></styleSheet>");
-    xlsx(
-        &workbook(ONE_SHEET),
-        &worksheet("A1", r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#),
-        &shared_strings(&["x".to_string()], 1),
-        &styles,
-    )
+    styles
+}
+
+/// [`xlsx_style_copies`] with the workbook moved and renamed (`/Data/Bok.xml`, its parts beside
+/// it, in another case than the package names them; an unused `xl/workbook.xml` beside them):
+/// calamine finds its styles there.
+pub fn xlsx_style_copies_moved() -> Vec<u8> {
+    let root = ROOT_RELS.replace("Target=\"xl/workbook.xml\"", "Target=\"/Data/Bok.xml\"");
+    zip(&[
+        ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+        ("_rels/.rels", root.as_bytes()),
+        ("xl/workbook.xml", workbook(ONE_SHEET).as_bytes()),
+        ("Data/Bok.xml", workbook(ONE_SHEET).as_bytes()),
+        ("Data/_rels/Bok.xml.rels", WORKBOOK_RELS.as_bytes()),
+        (
+            "Data/worksheets/sheet1.xml",
+            worksheet("A1", r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#).as_bytes(),
+        ),
+        (
+            "data/sharedstrings.xml",
+            shared_strings(&["x".to_string()], 1).as_bytes(),
+        ),
+        ("DATA/STYLES.XML", style_copies().as_bytes()),
+    ])
 }
 
 /// A workbook of 300,000 sheets (each one record calamine keeps).
@@ -321,7 +349,7 @@ pub fn xlsx_many_sheets() -> Vec<u8> {
 }
 
 /// The names of every hostile file, ODS first.
-pub const NAMES: [&str; 12] = [
+pub const NAMES: [&str; 13] = [
     "ods-repeat-10000x2000x50",
     "ods-huge-repeats",
     "ods-four-billion-spaces",
@@ -333,6 +361,7 @@ pub const NAMES: [&str; 12] = [
     "xlsx-inline-strings",
     "xlsx-long-spans",
     "xlsx-style-copies",
+    "xlsx-style-copies-moved",
     "xlsx-many-sheets",
 ];
 
@@ -355,6 +384,7 @@ pub fn make(name: &str) -> Option<Bomb> {
         (None, "xlsx-inline-strings") => xlsx_inline_strings(),
         (None, "xlsx-long-spans") => xlsx_long_spans(),
         (None, "xlsx-style-copies") => xlsx_style_copies(),
+        (None, "xlsx-style-copies-moved") => xlsx_style_copies_moved(),
         (None, _) => xlsx_many_sheets(),
     };
     Some(Bomb {

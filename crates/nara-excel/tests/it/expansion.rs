@@ -165,7 +165,10 @@ fn expected(name: &str) -> &'static str {
         | "xlsx-shared-string-100000-cells"
         | "xlsx-many-long-strings"
         | "xlsx-inline-strings"
-        | "xlsx-style-copies" => "innehåller mer än 8 MB text och ser inte ut som en blankett",
+        | "xlsx-style-copies"
+        | "xlsx-style-copies-moved" => {
+            "innehåller mer än 8 MB text och ser inte ut som en blankett"
+        }
         "ods-huge-repeats" => "har fler än 50000 ifyllda celler",
         "xlsx-declared-strings" => "har fler än 100000 olika texter",
         "xlsx-many-sheets" => "har fler än 100000 flikar, namn, format eller andra poster",
