@@ -189,7 +189,7 @@ impl ReportCache {
             };
             nara_core::report::round_report_scored(
                 &data,
-                &now.scores,
+                std::borrow::Cow::Borrowed(&now.scores),
                 prev.as_ref().map(|p| &p.scores),
                 &orgs,
                 org.as_ref(),

@@ -3,8 +3,10 @@
 //! `nara-core`'s roll-up; this module only gathers the stored answers.
 
 pub use nara_core::report::{AreaRef, OrgReport, RoundReport, UnitReport};
-use nara_core::report::{Form, RawRow, RawTable, RoundData, TrendRound};
 
+use std::borrow::Cow;
+
+use nara_core::report::{Form, RawRow, RawTable, RoundData, RoundScores, TrendRound};
 use nara_core::{Instrument, OrgCode, Round, RoundId};
 use nara_store::{Store, StoredResponse};
 
@@ -176,8 +178,9 @@ pub async fn family(
 /// `earlier` admits: the comparison, the trend and the raw rows leave the others out.
 ///
 /// The rounds are loaded one at a time, oldest first, and each is dropped once its trend and
-/// raw rows are taken (all but the last two, which the report compares), so at most two rounds
-/// are held at once: the next round loads while one is turned into rows.
+/// raw rows are taken (the newest when its report is made; of the one before, its scores are
+/// kept for the comparison), so at most two rounds are held at once: the next round loads while
+/// one is turned into rows. Each round is scored once, for its trend and the report.
 pub async fn family_for(
     store: &dyn Store,
     round: RoundId,
@@ -198,23 +201,26 @@ pub async fn family_for(
     ids.sort();
     let mut raw = RawTable::default();
     let mut trend = Vec::with_capacity(ids.len());
-    let (mut before_last, mut last): (Option<Loaded>, Option<Loaded>) = (None, None);
+    let n = ids.len();
+    // What the report compares: the newest round's forms and scores, and the scores of the
+    // round before it (its forms are not needed once scored).
+    let (mut last, mut previous): (Option<(Loaded, RoundScores)>, Option<RoundScores>) =
+        (None, None);
     let mut next = match ids.first() {
         Some(&id) => Some(load(store, id).await?),
         None => None,
     };
-    for i in 0..ids.len() {
+    for i in 0..n {
         let Some(now) = next.take() else { break };
-        if i + 1 < ids.len() {
-            // The round before this one matters only as the previous of the newest.
-            last = None;
-        }
         let o = orgs.clone();
         let work = tokio::task::spawn_blocking(move || {
             let d = now.data();
             raw.push_round(d.instrument, &o, &d.forms);
-            let t = nara_core::report::trend(std::slice::from_ref(&d)).remove(0);
-            (now, raw, t)
+            let scores = nara_core::report::round_scores(&d);
+            let t = scores.trend_round();
+            drop(d);
+            let kept = (i + 2 >= n).then_some(scores);
+            ((i + 1 == n).then_some(now), kept, raw, t)
         });
         let (loaded, done) = tokio::join!(
             async {
@@ -225,24 +231,28 @@ pub async fn family_for(
             },
             work
         );
-        let (now, r, t) =
+        let (now, kept, r, t) =
             done.map_err(|e| crate::Error::internal("Rådata kunde inte ordnas", e))?;
         next = loaded?;
         raw = r;
         trend.push(t);
-        before_last = last.replace(now);
+        match now {
+            Some(now) => last = kept.map(|s| (now, s)),
+            None => previous = kept,
+        }
     }
-    let report = match (&last, &before_last) {
-        (None, _) => {
-            return Err(crate::Error::NotFound(format!(
-                "Omgången {round} finns inte."
-            )));
-        }
-        (Some(l), b) => {
-            let prev = b.as_ref().map(Loaded::data);
-            nara_core::report::round_report(&l.data(), prev.as_ref(), &orgs, None)
-        }
+    let Some((l, scores)) = last else {
+        return Err(crate::Error::NotFound(format!(
+            "Omgången {round} finns inte."
+        )));
     };
+    let report = nara_core::report::round_report_scored(
+        &l.data(),
+        Cow::Owned(scores),
+        previous.as_ref(),
+        &orgs,
+        None,
+    );
     Ok((report, trend, raw))
 }
 

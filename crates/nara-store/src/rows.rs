@@ -101,16 +101,53 @@ pub fn parse_answers(
         .collect()
 }
 
-/// Builds the stored responses from their rows (each with its answers) and comments
-/// `(response, kind, target, body)`.
-pub fn assemble(
-    rows: Vec<ResponseRow>,
+/// Builds stored responses from their rows (each with its answers), one at a time as the rows
+/// arrive; their comments are added afterwards by [`add_comments`].
+#[derive(Default)]
+pub struct Assembler {
+    ids: HashMap<String, StatementId>,
+}
+
+impl Assembler {
+    /// The stored response of one row, without its comments.
+    pub fn response(&mut self, r: ResponseRow) -> Result<StoredResponse> {
+        Ok(StoredResponse {
+            id: r.id,
+            response: Response {
+                round: RoundId::parse(&r.round).map_err(corrupt)?,
+                org: OrgCode::parse(&r.org).map_err(corrupt)?,
+                unit: UnitName::parse(&r.unit).map_err(corrupt)?,
+                rater: r.rater,
+                participants: r.participants,
+                date: r.date,
+                instrument_id: r.instrument_id,
+                instrument_version: r.instrument_version,
+                consensus: r.consensus,
+                set: AnswerSet {
+                    answers: parse_answers(r.answers.as_deref().unwrap_or(""), &mut self.ids)?,
+                    ..AnswerSet::default()
+                },
+            },
+            content_hash: r.content_hash,
+            source: r.source,
+            actor: r.actor,
+            created_at: r.created_at,
+            replaced_at: r.replaced_at,
+        })
+    }
+}
+
+/// Adds the comments `(response, kind, target, body)` to the responses, which are in the order
+/// of their ids; a comment of a response not among them is left out.
+pub fn add_comments(
+    responses: &mut [StoredResponse],
     comments: Vec<(i64, String, String, String)>,
-) -> Result<Vec<StoredResponse>> {
-    let mut sets: BTreeMap<i64, AnswerSet> = BTreeMap::new();
-    let mut ids = HashMap::new();
+) -> Result<()> {
     for (rid, kind, target, body) in comments {
-        let set = sets.entry(rid).or_default();
+        let Ok(at) = responses.binary_search_by_key(&rid, |r| r.id) else {
+            continue;
+        };
+        let set = &mut responses[at].response.set;
         if kind == "area" {
             set.comments
                 .insert(AreaId::parse(&target).map_err(corrupt)?, body);
@@ -119,34 +156,7 @@ pub fn assemble(
                 .insert(StatementId::parse(&target).map_err(corrupt)?, body);
         }
     }
-    rows.into_iter()
-        .map(|r| {
-            Ok(StoredResponse {
-                id: r.id,
-                response: Response {
-                    round: RoundId::parse(&r.round).map_err(corrupt)?,
-                    org: OrgCode::parse(&r.org).map_err(corrupt)?,
-                    unit: UnitName::parse(&r.unit).map_err(corrupt)?,
-                    rater: r.rater,
-                    participants: r.participants,
-                    date: r.date,
-                    instrument_id: r.instrument_id,
-                    instrument_version: r.instrument_version,
-                    consensus: r.consensus,
-                    set: {
-                        let mut set = sets.remove(&r.id).unwrap_or_default();
-                        set.answers = parse_answers(r.answers.as_deref().unwrap_or(""), &mut ids)?;
-                        set
-                    },
-                },
-                content_hash: r.content_hash,
-                source: r.source,
-                actor: r.actor,
-                created_at: r.created_at,
-                replaced_at: r.replaced_at,
-            })
-        })
-        .collect()
+    Ok(())
 }
 
 /// The answers of a response as rows to insert.

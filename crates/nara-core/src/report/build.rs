@@ -1,6 +1,7 @@
 //! Building a [`RoundReport`]: the forms grouped by organisation and unit, each unit rolled up,
 //! each organisation and the county scored, and the change since the previous round.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::answer::AnswerSet;
@@ -125,24 +126,35 @@ pub fn round_report(
 ) -> RoundReport {
     let scores = round_scores(now);
     let prev = previous.map(round_scores);
-    round_report_scored(now, &scores, prev.as_ref(), orgs, only)
+    round_report_scored(now, Cow::Owned(scores), prev.as_ref(), orgs, only)
 }
 
 /// The results of a round (as [`round_report`]) from scores computed before: `scores` must be
 /// [`round_scores`] of `now`, and `previous` those of the previous round of the same family.
+/// Scores given (`Cow::Owned`) become the report's; scores lent are copied, only the ones of
+/// the organisations reported.
 pub fn round_report_scored(
     now: &RoundData,
-    scores: &RoundScores,
+    scores: Cow<'_, RoundScores>,
     previous: Option<&RoundScores>,
     orgs: &[Organisation],
     only: Option<&OrgCode>,
 ) -> RoundReport {
     let inst = now.instrument;
     let grouped = group(&now.forms);
-    let computed = &scores.computed;
     let prev = previous.map(|p| &p.computed);
     let previous_county = previous.map(|p| p.county.clone());
     let county = scores.county.clone();
+    let reported = |code: &OrgCode| only.is_none_or(|o| o == code);
+    let computed: Computed = match scores {
+        Cow::Owned(s) => (s.computed.into_iter())
+            .filter(|(code, _, _)| reported(code))
+            .collect(),
+        Cow::Borrowed(s) => (s.computed.iter())
+            .filter(|(code, _, _)| reported(code))
+            .cloned()
+            .collect(),
+    };
     let county_means = |c: &CountySummary| -> Vec<Option<f64>> {
         c.areas.iter().map(|a| a.stats.map(|s| s.mean)).collect()
     };
@@ -154,16 +166,14 @@ pub fn round_report_scored(
         |s: &OrgScores| -> Vec<Option<f64>> { s.areas.iter().map(|a| a.mean).collect() };
     let mut organisations = Vec::new();
     for (code, scores, units) in computed {
-        if only.is_some_and(|o| o != code) {
-            continue;
-        }
-        let prev_org = prev.and_then(|p| p.iter().find(|(c, _, _)| c == code));
+        let prev_org = prev.and_then(|p| p.iter().find(|(c, _, _)| c == &code));
         // The scores were computed from these same forms, so every unit has its forms; a unit
         // without (scores of other forms, a caller's mistake) is left out rather than panicking.
-        let forms_of = grouped.get(code);
+        let forms_of = grouped.get(&code);
         let units = units
-            .iter()
+            .into_iter()
             .filter_map(|(key, result)| {
+                let key = key.as_str();
                 let forms = forms_of?.get(key).filter(|f| !f.is_empty())?;
                 // Units are in key order (they come from a map), so a search finds last round's.
                 let prev_unit = prev_org.and_then(|(_, _, pu)| {
@@ -209,7 +219,7 @@ pub fn round_report_scored(
                     overall_change: prev_unit
                         .and_then(|(_, pr)| change(inst, pr.scores.overall, result.scores.overall)),
                     new_this_round: prev.is_some() && prev_unit.is_none(),
-                    result: result.clone(),
+                    result,
                     comments,
                     notes,
                     last_import: forms.iter().map(|f| f.stored_at).max().unwrap_or(0),
@@ -217,10 +227,10 @@ pub fn round_report_scored(
             })
             .collect();
         organisations.push(OrgReport {
-            code: code.clone(),
-            name: org_name(orgs, code),
+            name: org_name(orgs, &code),
+            code,
             change: match prev_org {
-                Some((_, ps, _)) => changes(inst, &org_means(ps), &org_means(scores)),
+                Some((_, ps, _)) => changes(inst, &org_means(ps), &org_means(&scores)),
                 None => vec![None; inst.areas.len()],
             },
             overall_change: change(
@@ -228,7 +238,7 @@ pub fn round_report_scored(
                 prev_org.and_then(|(_, s, _)| s.overall),
                 scores.overall,
             ),
-            scores: scores.clone(),
+            scores,
             units,
         });
     }

@@ -2,11 +2,14 @@
 //! notes).
 
 use async_trait::async_trait;
+use futures_util::TryStreamExt;
 use nara_core::{Response, RoundId};
 use sqlx::Row;
 
 use super::{ANSWERS_OF_RESPONSE, Db, DbStore};
-use crate::rows::{ResponseRow, answer_rows, assemble, comment_rows, unique_violation};
+use crate::rows::{
+    Assembler, ResponseRow, add_comments, answer_rows, comment_rows, unique_violation,
+};
 use crate::{Entity, Error, NewForm, Outcome, ResponseStore, Result, StoredResponse};
 
 /// How often a write that lost a race for a new form (a unique violation) is tried again.
@@ -125,49 +128,52 @@ impl DbStore {
         } else {
             ""
         };
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        // The responses streamed, each built as its row arrives (a round of ten thousand forms
+        // is never held twice, as database rows and as responses), then their comments.
+        let sql = format!(
             "SELECT r.id, r.round_id, u.org_code, u.name, r.rater, r.consensus, r.participants,
                     r.form_date, r.instrument_id, r.instrument_version, r.content_hash, r.source,
                     r.actor, r.created_at, r.replaced_at, {ANSWERS_OF_RESPONSE}
              FROM responses r JOIN units u ON u.id = r.unit_id
              WHERE r.round_id = $1{filter} ORDER BY r.id"
-        )))
-        .bind(round.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        let rows = rows
-            .iter()
-            .map(|row| {
-                Ok(ResponseRow {
-                    id: row.try_get(0)?,
-                    round: row.try_get(1)?,
-                    org: row.try_get(2)?,
-                    unit: row.try_get(3)?,
-                    rater: row.try_get(4)?,
-                    consensus: row.try_get(5)?,
-                    participants: row.try_get(6)?,
-                    date: row.try_get(7)?,
-                    instrument_id: row.try_get(8)?,
-                    instrument_version: row.try_get(9)?,
-                    content_hash: row.try_get(10)?,
-                    source: row.try_get(11)?,
-                    actor: row.try_get(12)?,
-                    created_at: row.try_get(13)?,
-                    replaced_at: row.try_get(14)?,
-                    answers: row.try_get(15)?,
-                })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        );
+        let round_id = round.to_string();
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&round_id)
+            .fetch(&self.pool);
+        let (mut assembler, mut out) = (Assembler::default(), Vec::new());
+        while let Some(row) = rows.try_next().await? {
+            out.push(assembler.response(ResponseRow {
+                id: row.try_get(0)?,
+                round: row.try_get(1)?,
+                org: row.try_get(2)?,
+                unit: row.try_get(3)?,
+                rater: row.try_get(4)?,
+                consensus: row.try_get(5)?,
+                participants: row.try_get(6)?,
+                date: row.try_get(7)?,
+                instrument_id: row.try_get(8)?,
+                instrument_version: row.try_get(9)?,
+                content_hash: row.try_get(10)?,
+                source: row.try_get(11)?,
+                actor: row.try_get(12)?,
+                created_at: row.try_get(13)?,
+                replaced_at: row.try_get(14)?,
+                answers: row.try_get(15)?,
+            })?);
+        }
+        drop(rows);
         let comments: Vec<(i64, String, String, String)> =
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT c.response_id, c.kind, c.target, c.body
                  FROM comments c JOIN responses r ON r.id = c.response_id
                  WHERE r.round_id = $1{filter}"
             )))
-            .bind(round.to_string())
+            .bind(&round_id)
             .fetch_all(&self.pool)
             .await?;
-        assemble(rows, comments)
+        add_comments(&mut out, comments)?;
+        Ok(out)
     }
 }
 
