@@ -805,6 +805,69 @@ contract!(
     }
 );
 
+contract!(a_batch_reads_what_its_own_forms_wrote, |store: Arc<
+    dyn Store,
+>| async move {
+    seeded(&store).await;
+    let round = RoundId::parse("2026").unwrap();
+    // An existing unit, replaced in the batch; then in one batch: a correction of the same
+    // form, two raters of a unit new to the store, and the correction again.
+    let before = response("Hemsjukvården", "", 2);
+    (store.store_response(&before, "h0", "x.xlsx", "cli").await).unwrap();
+    let first = response("Hemsjukvården", "", 3);
+    let second = response("Hemsjukvården", "", 1);
+    let (anna, bo) = (response("Rehab", "Anna", 4), response("Rehab", "Bo", 2));
+    fn form<'a>(r: &'a Response, h: &'a str) -> nara_store::NewForm<'a> {
+        nara_store::NewForm {
+            response: r,
+            content_hash: h,
+            source: "x.xlsx",
+            file_hash: Some(h),
+        }
+    }
+    let results = store
+        .store_responses(
+            &[
+                form(&first, "h1"),
+                form(&anna, "h-anna"),
+                form(&second, "h2"),
+                form(&bo, "h-bo"),
+                form(&second, "h2"),
+            ],
+            "cli",
+        )
+        .await
+        .unwrap();
+    let outcomes: Vec<_> = results.iter().map(|r| *r.as_ref().unwrap()).collect();
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::Replaced,
+            Outcome::Imported,
+            Outcome::Replaced,
+            Outcome::Imported,
+            Outcome::Unchanged
+        ]
+    );
+    let current = store.responses(round).await.unwrap();
+    let mut seen: Vec<(&str, &str, &str)> = (current.iter())
+        .map(|s| {
+            let r = &s.response;
+            (r.unit.as_str(), r.rater.as_str(), s.content_hash.as_str())
+        })
+        .collect();
+    seen.sort_unstable();
+    assert_eq!(
+        seen,
+        [
+            ("Hemsjukvården", "", "h2"),
+            ("Rehab", "Anna", "h-anna"),
+            ("Rehab", "Bo", "h-bo")
+        ]
+    );
+    assert_eq!(store.response_history(round).await.unwrap().len(), 5);
+});
+
 contract!(
     answered_counts_count_current_forms_per_round,
     |store: Arc<dyn Store>| async move {
