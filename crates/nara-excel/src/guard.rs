@@ -218,9 +218,11 @@ pub fn scan_xlsx(bytes: &[u8], limits: &Limits, file: &str) -> Result<usize, Err
 }
 
 /// As [`scan_xlsx`], over the parts [`check_keeping`] kept, without inflating anything again,
-/// and counting only the parts calamine reads whole (see [`read_whole`]): the worksheets it
-/// streams cell by cell, under the reader's own budget of cells and text, and the parts it never
-/// opens (drawings, charts, pictures) are not counted.
+/// and counting only the parts calamine reads whole, found as calamine finds them (the package
+/// relationships name the workbook and its folder; beside it its relationships, shared strings,
+/// styles and theme; and the document properties): the worksheets it streams cell by cell,
+/// under the reader's own budget of cells and text, and the parts it never opens (drawings,
+/// charts, pictures) are not counted. When the package relationships are unusual, every part is.
 pub fn scan_parts(
     parts: &[(String, Vec<u8>)],
     limits: &Limits,

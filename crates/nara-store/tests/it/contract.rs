@@ -734,6 +734,16 @@ contract!(
     }
 );
 
+/// A form of a batch, as the importer gives it: `h` is both its content and its file's hash.
+fn form<'a>(r: &'a Response, h: &'a str) -> nara_store::NewForm<'a> {
+    nara_store::NewForm {
+        response: r,
+        content_hash: h,
+        source: "x.xlsx",
+        file_hash: Some(h),
+    }
+}
+
 contract!(
     a_batch_keeps_each_form_whole_and_the_good_ones_stored,
     |store: Arc<dyn Store>| async move {
@@ -746,14 +756,6 @@ contract!(
             ..response("Okänd", "", 2)
         };
         let b = response("Rehab", "Anna", 4);
-        fn form<'a>(r: &'a Response, h: &'a str) -> nara_store::NewForm<'a> {
-            nara_store::NewForm {
-                response: r,
-                content_hash: h,
-                source: "x.xlsx",
-                file_hash: Some(h),
-            }
-        }
         let results = store
             .store_responses(
                 &[
@@ -817,14 +819,6 @@ contract!(a_batch_reads_what_its_own_forms_wrote, |store: Arc<
     let first = response("Hemsjukvården", "", 3);
     let second = response("Hemsjukvården", "", 1);
     let (anna, bo) = (response("Rehab", "Anna", 4), response("Rehab", "Bo", 2));
-    fn form<'a>(r: &'a Response, h: &'a str) -> nara_store::NewForm<'a> {
-        nara_store::NewForm {
-            response: r,
-            content_hash: h,
-            source: "x.xlsx",
-            file_hash: Some(h),
-        }
-    }
     let results = store
         .store_responses(
             &[
