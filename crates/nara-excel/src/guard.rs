@@ -11,6 +11,10 @@ use quick_xml::events::Event;
 
 use crate::{Error, Limits};
 
+mod whole;
+
+use whole::{normalised, read_whole};
+
 /// The kinds of file the importer tells apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -245,77 +249,8 @@ pub fn scan_parts(
     Ok(scan.held())
 }
 
-/// A part's name as calamine looks it up: `\\` as `/`, without regard to ASCII case.
-fn normalised(name: &str) -> String {
-    name.replace('\\', "/").to_ascii_lowercase()
-}
-
-/// The names (as [`normalised`]) of the parts calamine 0.38 reads whole when it opens an xlsx
-/// and its properties, as it finds them: the package relationships (`_rels/.rels`), whose
-/// last `officeDocument` relationship names the workbook and its folder, and in that folder the
-/// workbook, its relationships, the shared strings, the styles and the theme; and the document
-/// properties. `None` (count every part) when the package relationships are missing, given
-/// twice, not XML, or hold an entity reference, where calamine's reading and this one could
-/// differ. Check this list again whenever calamine is upgraded.
-fn read_whole(parts: &[(String, Vec<u8>)]) -> Option<std::collections::HashSet<String>> {
-    let mut rels = parts.iter().filter(|(n, _)| normalised(n) == "_rels/.rels");
-    let (_, rels) = rels.next().filter(|_| rels.next().is_none())?;
-    if rels.contains(&b'&') {
-        return None;
-    }
-    let mut xml = quick_xml::Reader::from_reader(rels.as_slice());
-    calamine_config(&mut xml);
-    let mut target = None;
-    loop {
-        match xml.read_event().ok()? {
-            Event::Eof => break,
-            Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
-                let (mut kind, mut to) = (None, None);
-                for a in e.attributes().with_checks(false) {
-                    let a = a.ok()?;
-                    match a.key.as_ref() {
-                        "Type" => kind = Some(a.value.into_owned()),
-                        "Target" => to = Some(a.value.into_owned()),
-                        _ => {}
-                    }
-                }
-                if kind.is_some_and(|k| k.ends_with("/relationships/officeDocument"))
-                    && let Some(to) = to
-                {
-                    target = Some(to);
-                }
-            }
-            _ => {}
-        }
-    }
-    let target = target.unwrap_or_else(|| "xl/workbook.xml".into());
-    let (dir, book) = target.split_at(target.rfind('/').map_or(0, |i| i + 1));
-    let dir = dir.strip_prefix('/').unwrap_or(dir);
-    let book = if book.is_empty() {
-        "workbook.xml"
-    } else {
-        book
-    };
-    Some(
-        [
-            "_rels/.rels".to_string(),
-            format!("{dir}{book}"),
-            format!("{dir}_rels/{book}.rels"),
-            format!("{dir}sharedStrings.xml"),
-            format!("{dir}styles.xml"),
-            format!("{dir}theme/theme1.xml"),
-            "docProps/core.xml".into(),
-            "docProps/app.xml".into(),
-            "docProps/custom.xml".into(),
-        ]
-        .iter()
-        .map(|n| n.to_ascii_lowercase())
-        .collect(),
-    )
-}
-
 /// An XML reader set up as calamine's.
-fn calamine_config<R>(xml: &mut quick_xml::Reader<R>) {
+pub(crate) fn calamine_config<R>(xml: &mut quick_xml::Reader<R>) {
     let config = xml.config_mut();
     config.check_end_names = false;
     config.trim_text(false);
