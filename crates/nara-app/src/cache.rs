@@ -74,7 +74,6 @@ struct Computed {
     stamp: String,
     reports: HashMap<Key, Arc<RoundReport>>,
     trends: HashMap<(RoundId, Earlier), Arc<Vec<TrendRound>>>,
-    bodies: HashMap<String, Arc<Vec<u8>>>,
     views: HashMap<String, Arc<dyn Any + Send + Sync>>,
     counts: Option<Arc<Vec<AnsweredCount>>>,
     nyckeltal: Option<Arc<Nyckeltal>>,
@@ -355,19 +354,15 @@ impl ReportCache {
         Ok(v)
     }
 
-    /// A serialised body (such as a JSON document) under a snapshot, made by `make` on a miss.
+    /// A serialised body (such as a JSON document) under a snapshot, made by `make` on a miss:
+    /// a [`ReportCache::view`] of bytes, kept beside the views (its key marked as a body's).
     pub async fn body(
         &self,
         snap: &Snapshot,
         key: &str,
         make: impl FnOnce() -> Result<Vec<u8>>,
     ) -> Result<Arc<Vec<u8>>> {
-        let mut c = self.computed(snap).await;
-        if let Some(b) = c.bodies.get(key) {
-            return Ok(b.clone());
-        }
-        let b = Arc::new(make()?);
-        c.bodies.insert(key.to_string(), b.clone());
-        Ok(b)
+        self.view(snap, &format!("body:{key}"), || std::future::ready(make()))
+            .await
     }
 }
