@@ -5,7 +5,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use nara_core::{Answer, AnswerSet, Instrument, OrgCode, Response, RoundId, UnitName};
+use nara_core::{Answer, AnswerSet, Instrument, RoundId, UnitName};
 
 use crate::support::{Client, report, world};
 
@@ -25,19 +25,7 @@ fn eight_of_27(inst: &Instrument) -> AnswerSet {
 }
 
 async fn store_short(w: &crate::support::World, org: &str, unit: &str) {
-    let inst = Instrument::dalarna();
-    let resp = Response {
-        round: RoundId::parse("2026").unwrap(),
-        org: OrgCode::parse(org).unwrap(),
-        unit: UnitName::parse(unit).unwrap(),
-        rater: String::new(),
-        participants: String::new(),
-        date: String::new(),
-        instrument_id: inst.id().to_string(),
-        instrument_version: inst.version().to_string(),
-        consensus: false,
-        set: eight_of_27(&inst),
-    };
+    let resp = crate::support::unit_answer("2026", org, unit, eight_of_27(&Instrument::dalarna()));
     w.store
         .store_response(&resp, &format!("h-{org}-{unit}"), "test", "test")
         .await

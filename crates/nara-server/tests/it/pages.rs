@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use nara_core::{AnswerSet, OrgCode, Response, RoundId, UnitName, fmt};
 
-use crate::support::{Client, report, world};
+use crate::support::{Client, all_at, report, world};
 
 #[tokio::test]
 async fn the_county_overview_shows_the_reports_numbers() {
@@ -177,24 +177,8 @@ async fn the_kept_organisation_page_follows_the_viewer_the_order_and_the_data() 
     up.reverse();
     assert_eq!(up, down);
     // A new unit's answer moves the data stamp: the next page shows it.
-    let inst = nara_core::Instrument::dalarna();
-    let mut set = AnswerSet::default();
-    for (_, st) in inst.statements() {
-        set.answers
-            .insert(st.id.clone(), nara_core::Answer::Level(3));
-    }
-    let resp_form = Response {
-        round: RoundId::parse("2026").unwrap(),
-        org: OrgCode::parse(&w.own).unwrap(),
-        unit: UnitName::parse("Nyöppnade mottagningen").unwrap(),
-        rater: String::new(),
-        participants: String::new(),
-        date: String::new(),
-        instrument_id: inst.id().to_string(),
-        instrument_version: inst.version().to_string(),
-        consensus: false,
-        set,
-    };
+    let resp_form =
+        crate::support::unit_answer("2026", &w.own, "Nyöppnade mottagningen", all_at(3));
     assert!(!admin.contains("Nyöppnade mottagningen"));
     w.store
         .store_response(&resp_form, "h-ny", "test", "test")
@@ -365,24 +349,7 @@ async fn pages_follow_new_answers_and_status_changes_at_once() {
         .clone();
     assert!(before.contains(&format!("{} (kod {})", missing.name, missing.id)));
     // An answer arrives (as from an import in another process) and the round is published.
-    let inst = nara_core::Instrument::dalarna();
-    let mut set = AnswerSet::default();
-    for (_, s) in inst.statements() {
-        set.answers
-            .insert(s.id.clone(), nara_core::Answer::Level(4));
-    }
-    let resp = Response {
-        round: RoundId::parse("2026").unwrap(),
-        org: OrgCode::parse(&missing.id).unwrap(),
-        unit: UnitName::parse("Sen enhet").unwrap(),
-        rater: String::new(),
-        participants: String::new(),
-        date: String::new(),
-        instrument_id: inst.id().to_string(),
-        instrument_version: inst.version().to_string(),
-        consensus: false,
-        set,
-    };
+    let resp = crate::support::unit_answer("2026", &missing.id, "Sen enhet", all_at(4));
     w.store
         .store_response(&resp, "late", "sen.xlsx", "test")
         .await

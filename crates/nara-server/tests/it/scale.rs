@@ -2,29 +2,12 @@
 //! shows its own rows first and its units a page at a time, with links between the pages.
 
 use axum::http::StatusCode;
-use nara_core::{Answer, AnswerSet, Instrument, OrgCode, Response, RoundId, UnitName};
 
 use crate::support::{Client, report, world};
 
 /// Stores a full form for `unit` of `org` in round 2026.
 async fn store_unit(w: &crate::support::World, org: &str, unit: &str, level: u8) {
-    let inst = Instrument::dalarna();
-    let mut set = AnswerSet::default();
-    for (_, st) in inst.statements() {
-        set.answers.insert(st.id.clone(), Answer::Level(level));
-    }
-    let resp = Response {
-        round: RoundId::parse("2026").unwrap(),
-        org: OrgCode::parse(org).unwrap(),
-        unit: UnitName::parse(unit).unwrap(),
-        rater: String::new(),
-        participants: String::new(),
-        date: String::new(),
-        instrument_id: inst.id().to_string(),
-        instrument_version: inst.version().to_string(),
-        consensus: false,
-        set,
-    };
+    let resp = crate::support::unit_answer("2026", org, unit, crate::support::all_at(level));
     (w.store
         .store_response(&resp, &format!("h-{unit}"), "test", "test"))
     .await

@@ -9,13 +9,40 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use nara_app::report::RoundReport;
-use nara_core::{OrgCode, RoundId};
+use nara_core::{AnswerSet, Instrument, OrgCode, Response, RoundId, UnitName};
 use nara_server::{AppState, Config};
 use nara_store::Role;
 use nara_store::Store;
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "ett-bra-losenord-1";
+
+/// A unit's own answer (no rater, not the consensus) on the default instrument, with `set`.
+pub fn unit_answer(round: &str, org: &str, unit: &str, set: AnswerSet) -> Response {
+    let inst = Instrument::dalarna();
+    Response {
+        round: RoundId::parse(round).unwrap(),
+        org: OrgCode::parse(org).unwrap(),
+        unit: UnitName::parse(unit).unwrap(),
+        rater: String::new(),
+        participants: String::new(),
+        date: String::new(),
+        instrument_id: inst.id().to_string(),
+        instrument_version: inst.version().to_string(),
+        consensus: false,
+        set,
+    }
+}
+
+/// Every statement of the default instrument answered with `level`.
+pub fn all_at(level: u8) -> AnswerSet {
+    let mut set = AnswerSet::default();
+    for (_, st) in Instrument::dalarna().statements() {
+        set.answers
+            .insert(st.id.clone(), nara_core::Answer::Level(level));
+    }
+    set
+}
 
 pub struct World {
     pub router: Router,

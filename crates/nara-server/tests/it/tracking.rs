@@ -5,7 +5,7 @@
 
 use axum::http::StatusCode;
 use nara_core::round::Date;
-use nara_core::{AnswerSet, Instrument, OrgCode, Response, RoundId, UnitName};
+use nara_core::{AnswerSet, OrgCode, RoundId};
 
 use crate::support::{Client, World, world};
 
@@ -28,19 +28,7 @@ async fn round_2027(w: &World) {
 }
 
 async fn answer(w: &World, round: &str, org: &str, unit: &str) {
-    let inst = Instrument::dalarna();
-    let resp = Response {
-        round: RoundId::parse(round).unwrap(),
-        org: OrgCode::parse(org).unwrap(),
-        unit: UnitName::parse(unit).unwrap(),
-        rater: String::new(),
-        participants: String::new(),
-        date: String::new(),
-        instrument_id: inst.id().to_string(),
-        instrument_version: inst.version().to_string(),
-        consensus: false,
-        set: AnswerSet::default(),
-    };
+    let resp = crate::support::unit_answer(round, org, unit, AnswerSet::default());
     w.store
         .store_response(&resp, &format!("h-{round}-{org}-{unit}"), "t.xlsx", "test")
         .await
