@@ -105,7 +105,7 @@ fn export(db: &Path, what: &str) -> Result<(), Box<dyn std::error::Error>> {
         let app = nara_app::App::new(store.clone());
         let round = RoundId::parse("2026")?;
         let start = Instant::now();
-        let bytes = match what {
+        let len = match what {
             // The rounds gathered (loaded, trend and raw rows), without the workbook.
             "family" => {
                 let f = nara_app::report::family(store.as_ref(), round).await?;
@@ -114,9 +114,16 @@ fn export(db: &Path, what: &str) -> Result<(), Box<dyn std::error::Error>> {
                 return Ok(());
             }
             "summary" => {
-                app.export_summary(round, nara_app::report::Earlier::All, false)
-                    .await?
-                    .1
+                // Into a temporary file, as the server's download and `nara export` make it.
+                let (_, file) = app
+                    .export_summary(
+                        round,
+                        nara_app::report::Earlier::All,
+                        false,
+                        tempfile::tempfile()?,
+                    )
+                    .await?;
+                file.metadata()?.len()
             }
             _ => {
                 let code = nara_app::report::round_report(store.as_ref(), round, None)
@@ -142,7 +149,7 @@ fn export(db: &Path, what: &str) -> Result<(), Box<dyn std::error::Error>> {
                 .await?
                 .len();
         }
-        println!("{wall} {peak} {} {rows}", bytes.len());
+        println!("{wall} {peak} {len} {rows}");
         Ok(())
     })
 }

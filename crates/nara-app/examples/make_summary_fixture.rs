@@ -18,13 +18,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
         app.demo(&nara_app::demo::Options::default()).await?;
         let round = nara_core::RoundId::parse("2026")?;
-        let (_, bytes) = app
-            .export_summary(round, nara_app::report::Earlier::All, false)
-            .await?;
         if let Some(parent) = std::path::Path::new(&out).parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&out, bytes)?;
+        app.export_summary(
+            round,
+            nara_app::report::Earlier::All,
+            false,
+            std::fs::File::options()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&out)?,
+        )
+        .await?;
         eprintln!("wrote {out}");
         Ok(())
     })

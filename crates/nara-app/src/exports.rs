@@ -7,6 +7,7 @@
 //! plans it is a party to), each activity with its newest follow-up up to the round.
 
 use std::collections::BTreeMap;
+use std::io::{BufWriter, Seek};
 
 use nara_core::indicator::view::{Card, Provenance, Table};
 use nara_core::{AreaId, Instrument, OrgCode, Organisation, RoundId};
@@ -89,7 +90,8 @@ pub async fn summary(
     round: RoundId,
     earlier: Earlier,
     public_only: bool,
-) -> Result<(String, Vec<u8>)> {
+    out: std::fs::File,
+) -> Result<(String, std::fs::File)> {
     let (_, inst) = crate::round_instrument(store, round).await?;
     // Rådata holds every round of the family, so a pivot table can follow the change.
     let (report, trend, raw) = crate::report::family_for(store, round, earlier).await?;
@@ -102,8 +104,8 @@ pub async fn summary(
     let now = nara_store::now_ms();
     let (generated, today) = (local(now), nara_core::round::Date::of_ms_local(now));
     let acts = crate::activities::for_workbook(store, round, None, earlier).await?;
-    let bytes = tokio::task::spawn_blocking(move || {
-        nara_excel::summary::summary_workbook(&nara_excel::summary::SummaryInput {
+    let file = tokio::task::spawn_blocking(move || {
+        let input = nara_excel::summary::SummaryInput {
             instrument: &inst,
             report: &report,
             trend: &trend,
@@ -119,12 +121,18 @@ pub async fn summary(
                 today,
             },
             generated_at: &generated,
-        })
+        };
+        // Written through a buffer and read again from its start.
+        let mut file = nara_excel::summary::summary_workbook_to(&input, BufWriter::new(out))
+            .map_err(xlsx_err)?
+            .into_inner()
+            .map_err(|e| xlsx_err(e.into_error()))?;
+        file.rewind().map_err(xlsx_err)?;
+        Ok::<_, Error>(file)
     })
     .await
-    .map_err(xlsx_err)?
-    .map_err(xlsx_err)?;
-    Ok((format!("lanssammanstallning-{round}.xlsx"), bytes))
+    .map_err(xlsx_err)??;
+    Ok((format!("lanssammanstallning-{round}.xlsx"), file))
 }
 
 /// The organisation report and its file name (`rapport-2026-2080.xlsx`), built for its

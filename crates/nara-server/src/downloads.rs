@@ -41,8 +41,8 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 /// The media type of CSV.
 pub const CSV: &str = "text/csv; charset=utf-8";
 
-/// A file as an attachment, never cached.
-pub fn attachment(bytes: Vec<u8>, name: &str, media: &'static str) -> Response {
+/// The headers of an attachment, never cached.
+fn attachment_headers(name: &str, media: &'static str) -> [(header::HeaderName, String); 3] {
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -53,18 +53,33 @@ pub fn attachment(bytes: Vec<u8>, name: &str, media: &'static str) -> Response {
             }
         })
         .collect();
-    (
-        [
-            (header::CONTENT_TYPE, media.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response()
+    [
+        (header::CONTENT_TYPE, media.to_string()),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{ascii}\""),
+        ),
+        (header::CACHE_CONTROL, "no-store".to_string()),
+    ]
+}
+
+/// A file as an attachment, never cached.
+pub fn attachment(bytes: Vec<u8>, name: &str, media: &'static str) -> Response {
+    (attachment_headers(name, media), bytes).into_response()
+}
+
+/// A file made in a temporary file, sent from it a piece at a time (its length said first),
+/// as an attachment, never cached. The file is closed, and so removed, when it is sent.
+pub fn attachment_file(file: std::fs::File, name: &str, media: &'static str) -> Response {
+    let len = file.metadata().map(|m| m.len()).ok();
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(
+        tokio::fs::File::from_std(file),
+    ));
+    let mut r = (attachment_headers(name, media), body).into_response();
+    if let Some(len) = len {
+        r.headers_mut().insert(header::CONTENT_LENGTH, len.into());
+    }
+    r
 }
 
 /// The result files the viewer may download for a round: the county summary and the raw CSV
@@ -109,10 +124,15 @@ pub async fn summary(
     need_county(&v, &round)?;
     let earlier = crate::access::audience(&v, &round).earlier;
     let public_only = crate::access::indicators_public_only(&v, None);
-    let (name, bytes) = (state.app)
-        .export_summary(round.id, earlier, public_only)
+    // An anonymous file beside the uploads: nothing is left of it once it is sent, or if the
+    // server stops.
+    let dir = (state.config.upload_dir.clone()).unwrap_or_else(std::env::temp_dir);
+    let tmp = tempfile::tempfile_in(&dir)
+        .map_err(|e| nara_app::Error::internal("En tillfällig fil kunde inte skapas", e))?;
+    let (name, file) = (state.app)
+        .export_summary(round.id, earlier, public_only, tmp)
         .await?;
-    Ok(attachment(bytes, &name, XLSX))
+    Ok(attachment_file(file, &name, XLSX))
 }
 
 /// `GET /omgangar/{round}/export/radata.csv`.

@@ -148,10 +148,9 @@ contract!(
         app.demo(&Options::default()).await.unwrap();
         let all = app.activities(None).await.unwrap();
         let round = RoundId::parse("2026").unwrap();
-        let (_, bytes) =
-            nara_app::exports::summary(s, round, nara_app::report::Earlier::All, false)
-                .await
-                .unwrap();
+        let (_, bytes) = crate::support::summary(s, round, nara_app::report::Earlier::All, false)
+            .await
+            .unwrap();
         let rows = cells(&bytes, "Aktiviteter");
         for a in &all.activities {
             assert!(

@@ -100,7 +100,7 @@ contract!(
             .await
             .unwrap();
         let (name, bytes) =
-            nara_app::exports::summary(s, round, nara_app::report::Earlier::All, false)
+            crate::support::summary(s, round, nara_app::report::Earlier::All, false)
                 .await
                 .unwrap();
         assert_eq!(name, "lanssammanstallning-2026.xlsx");
@@ -278,10 +278,9 @@ contract!(
             nara_app::rounds::get(s, round).await.unwrap().status,
             RoundStatus::Published
         );
-        let (_, bytes) =
-            nara_app::exports::summary(s, round, nara_app::report::Earlier::All, false)
-                .await
-                .unwrap();
+        let (_, bytes) = crate::support::summary(s, round, nara_app::report::Earlier::All, false)
+            .await
+            .unwrap();
         let mut b = book(&bytes);
         for name in b.sheet_names() {
             let r = sheet(&mut b, &name);
@@ -405,9 +404,7 @@ contract!(
         let all = Earlier::All;
 
         // The coordinator's summary: every indicator, the demo marked, the app's numbers.
-        let (_, bytes) = nara_app::exports::summary(s, round, all, false)
-            .await
-            .unwrap();
+        let (_, bytes) = crate::support::summary(s, round, all, false).await.unwrap();
         let whole = nyckeltal_text(&bytes);
         assert!(
             whole.contains("X-DAL-001"),
@@ -445,9 +442,7 @@ contract!(
         assert!(rows.iter().any(|r| text(&r[0]) == "Region Dalarna"));
 
         // A reader outside the region: only the public indicators.
-        let (_, bytes) = nara_app::exports::summary(s, round, all, true)
-            .await
-            .unwrap();
+        let (_, bytes) = crate::support::summary(s, round, all, true).await.unwrap();
         let public = nyckeltal_text(&bytes);
         assert!(public.contains("U21468") && !public.contains("X-DAL-001"));
 
@@ -570,14 +565,9 @@ async fn the_summary_and_the_org_report_open_in_libreoffice() {
     let org = &rep.organisations[0];
     let files = [
         (
-            nara_app::exports::summary(
-                store.as_ref(),
-                round,
-                nara_app::report::Earlier::All,
-                false,
-            )
-            .await
-            .unwrap(),
+            crate::support::summary(store.as_ref(), round, nara_app::report::Earlier::All, false)
+                .await
+                .unwrap(),
             "Länssammanställning 2026".to_string(),
         ),
         (

@@ -77,3 +77,20 @@ pub fn filled(unit: &str, rater: &str, level: u8) -> Filled {
         ..Default::default()
     }
 }
+
+/// The county summary as `nara export` and the server make it, through a temporary file, with
+/// its file name; the workbook's bytes read back.
+pub async fn summary(
+    store: &dyn Store,
+    round: RoundId,
+    earlier: nara_app::report::Earlier,
+    public_only: bool,
+) -> nara_app::Result<(String, Vec<u8>)> {
+    use std::io::Read;
+    let tmp = tempfile::tempfile().expect("a temporary file");
+    let (name, mut file) =
+        nara_app::exports::summary(store, round, earlier, public_only, tmp).await?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).expect("the file read back");
+    Ok((name, bytes))
+}

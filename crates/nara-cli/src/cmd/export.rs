@@ -54,20 +54,26 @@ pub enum ExportCmd {
 }
 
 pub(crate) fn write(path: &PathBuf, bytes: &[u8], out: &Out) -> Result<()> {
+    write_from(path, &mut &bytes[..], out)
+}
+
+/// Writes what `from` holds to `path` (`-`: standard out), a piece at a time.
+pub(crate) fn write_from(path: &PathBuf, from: &mut impl std::io::Read, out: &Out) -> Result<()> {
     if path.as_os_str() == "-" {
-        use std::io::Write;
-        std::io::stdout().write_all(bytes)?;
+        std::io::copy(from, &mut std::io::stdout().lock())?;
         return Ok(());
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("kunde inte skapa mappen {}", dir.display()))?;
     }
-    std::fs::write(path, bytes).with_context(|| format!("kunde inte skriva {}", path.display()))?;
+    let written = std::fs::File::create(path)
+        .and_then(|mut f| std::io::copy(from, &mut f))
+        .with_context(|| format!("kunde inte skriva {}", path.display()))?;
     out.say(format!(
         "Skrev {} ({} kB).",
         path.display(),
-        bytes.len().div_ceil(1024)
+        written.div_ceil(1024)
     ));
     Ok(())
 }
@@ -78,10 +84,17 @@ pub async fn run(app: &App, cmd: &ExportCmd, out: &Out) -> Result<ExitCode> {
     match cmd {
         ExportCmd::Summary { round, output } => {
             let round = super::round_id(round)?;
-            let (name, bytes) = app
-                .export_summary(round, nara_app::report::Earlier::All, false)
+            // Made in a temporary file and copied: a large county's workbook is never held in
+            // memory.
+            let tmp = tempfile::tempfile().context("kunde inte skapa en tillfällig fil")?;
+            let (name, mut file) = app
+                .export_summary(round, nara_app::report::Earlier::All, false, tmp)
                 .await?;
-            write(&output.clone().unwrap_or_else(|| name.into()), &bytes, out)?;
+            write_from(
+                &output.clone().unwrap_or_else(|| name.into()),
+                &mut file,
+                out,
+            )?;
             if let Some(note) = preliminary(round).await? {
                 out.say(format!(
                     "Obs: {note} Sammanställningen är märkt {}.",

@@ -38,8 +38,11 @@ pub(super) struct County<'a> {
     pub(super) org_rows: u32,
 }
 
-/// The county summary workbook, one sheet after the other.
-pub(super) fn workbook(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
+/// The county summary workbook, one sheet after the other, written to `to`.
+pub(super) fn workbook<W: std::io::Write + std::io::Seek>(
+    input: &SummaryInput,
+    to: W,
+) -> Result<W, XlsxError> {
     let (inst, rep) = (input.instrument, input.report);
     let st = styles(inst);
     let mut wb = Workbook::new();
@@ -92,7 +95,7 @@ pub(super) fn workbook(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
         });
     }
     about(&mut wb, &cx)?;
-    raw_sheet::splice(&wb.save_to_buffer()?, input.raw, &parts)
+    raw_sheet::splice(&wb.save_to_buffer()?, input.raw, &parts, to)
 }
 
 /// The sheet Översikt: every organisation's index and area means with their bands, and the county's

@@ -146,7 +146,16 @@ pub fn method_sentences(inst: &Instrument) -> [String; 3] {
 
 /// The county summary workbook.
 pub fn summary_workbook(input: &SummaryInput) -> Result<Vec<u8>, Error> {
-    Ok(county::workbook(input)?)
+    Ok(summary_workbook_to(input, std::io::Cursor::new(Vec::new()))?.into_inner())
+}
+
+/// The county summary workbook, written to `to` as it is made: to a file, a large county's
+/// workbook is never held in memory (at 10,000 units × 10 rounds it is about 58 MB).
+pub fn summary_workbook_to<W: std::io::Write + std::io::Seek>(
+    input: &SummaryInput,
+    to: W,
+) -> Result<W, Error> {
+    Ok(county::workbook(input, to)?)
 }
 
 /// The organisation report workbook.

@@ -6,7 +6,7 @@
 //! the rows into those sheets, widening their tables, and adding the rows' texts to the shared
 //! strings.
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read, Seek, Write};
 use std::ops::Range;
 
 use nara_core::report::RawTable;
@@ -83,12 +83,17 @@ fn broken(what: &str) -> XlsxError {
 }
 
 /// The workbook `book` with the rows of `raw` in the sheets `parts`.
-pub(super) fn splice(book: &[u8], raw: &RawTable, parts: &[Part]) -> Result<Vec<u8>, XlsxError> {
+pub(super) fn splice<W: Write + Seek>(
+    book: &[u8],
+    raw: &RawTable,
+    parts: &[Part],
+    to: W,
+) -> Result<W, XlsxError> {
     let mut zip = ZipArchive::new(Cursor::new(book))?;
     let sst = read(&mut zip, "xl/sharedStrings.xml")?;
     let unique = attr(&sst, "uniqueCount").ok_or_else(|| broken("uniqueCount"))?;
     let count = attr(&sst, "count").ok_or_else(|| broken("count"))?;
-    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(book.len() + raw.len() * 40)));
+    let mut out = ZipWriter::new(to);
     // Level 1: the rows are most of the file, and deflating them dominates the time.
     let opts = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
@@ -131,7 +136,7 @@ pub(super) fn splice(book: &[u8], raw: &RawTable, parts: &[Part]) -> Result<Vec<
             out.raw_copy_file(zip.by_index_raw(i)?)?;
         }
     }
-    Ok(out.finish()?.into_inner())
+    Ok(out.finish()?)
 }
 
 /// The number in `name="123"` of the first tag of `xml`.
@@ -386,7 +391,14 @@ mod tests {
                 rows,
             });
         }
-        let book = splice(&wb.save_to_buffer().unwrap(), &raw, &parts).unwrap();
+        let book = splice(
+            &wb.save_to_buffer().unwrap(),
+            &raw,
+            &parts,
+            Cursor::new(Vec::new()),
+        )
+        .unwrap()
+        .into_inner();
         let mut x: Xlsx<_> = Xlsx::new(Cursor::new(book)).unwrap();
         let mut got = Vec::new();
         for (k, p) in parts.iter().enumerate() {

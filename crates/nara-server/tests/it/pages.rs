@@ -312,6 +312,13 @@ async fn result_files_download_from_the_same_functions_as_the_cli() {
             .contains("lanssammanstallning-2025.xlsx")
     );
     assert!(sum.body.starts_with("PK"));
+    // Sent from a temporary file a piece at a time: its length said first, and whole.
+    assert_eq!(
+        sum.headers["content-length"].to_str().unwrap(),
+        sum.bytes.len().to_string()
+    );
+    let overview = crate::support::sheet_cells(&sum.bytes, "Översikt");
+    assert!(overview.len() > 10, "{overview:?}");
     let csv = c.get("/omgangar/2025/export/radata.csv").await;
     assert!(
         csv.headers["content-type"]
