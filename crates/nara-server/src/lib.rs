@@ -12,6 +12,7 @@ use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::routing::{MethodRouter, post};
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -351,7 +352,18 @@ pub fn router(state: AppState) -> Router {
             config.clone(),
             too_large_in_swedish,
         ))
-        .layer(CompressionLayer::new())
+        // Pages and JSON are compressed; the workbooks and PDFs are zip and deflate already,
+        // so they are sent as they are, with their length (a browser shows a large download's
+        // progress) and without spending the server's cores on them again.
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new(
+                        "application/vnd.openxmlformats",
+                    ))
+                    .and(NotForContentType::const_new("application/pdf")),
+            ),
+        )
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),

@@ -1,6 +1,7 @@
 //! What the pages and the API say, checked against `nara report --json`'s numbers.
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use nara_core::{AnswerSet, OrgCode, Response, RoundId, UnitName, fmt};
 
 use crate::support::{Client, all_at, report, world};
@@ -319,6 +320,25 @@ async fn result_files_download_from_the_same_functions_as_the_cli() {
     );
     let overview = crate::support::sheet_cells(&sum.bytes, "Översikt");
     assert!(overview.len() > 10, "{overview:?}");
+    // A browser that accepts gzip gets the workbook as it is (a zip already), with its length;
+    // a page is still compressed for it.
+    let gzip = |path: &str| {
+        Request::get(path)
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let sum_gz = c
+        .send(gzip("/omgangar/2025/export/lanssammanstallning.xlsx"))
+        .await;
+    assert!(!sum_gz.headers.contains_key(header::CONTENT_ENCODING));
+    assert_eq!(
+        sum_gz.headers[header::CONTENT_LENGTH].to_str().unwrap(),
+        sum_gz.bytes.len().to_string()
+    );
+    assert!(sum_gz.bytes.starts_with(b"PK"));
+    let page_gz = c.send(gzip("/omgangar/2025/nedladdningar")).await;
+    assert_eq!(page_gz.headers[header::CONTENT_ENCODING], "gzip");
     let csv = c.get("/omgangar/2025/export/radata.csv").await;
     assert!(
         csv.headers["content-type"]
