@@ -487,25 +487,10 @@ async fn hostile_names_are_escaped_by_askama_in_the_charts_and_the_tables() {
         .unwrap();
     let unit = r#"Enhet "A" & B's"#;
     let inst = nara_core::Instrument::dalarna();
-    let mut set = AnswerSet::default();
-    for (_, s) in inst.statements() {
-        set.answers
-            .insert(s.id.clone(), nara_core::Answer::Level(3));
-    }
+    let mut set = all_at(3);
     set.comments
         .insert(inst.areas()[0].id.clone(), hostile.into());
-    let resp = Response {
-        round: RoundId::parse("2026").unwrap(),
-        org: own.code.clone(),
-        unit: UnitName::parse(unit).unwrap(),
-        rater: String::new(),
-        participants: String::new(),
-        date: String::new(),
-        instrument_id: inst.id().to_string(),
-        instrument_version: inst.version().to_string(),
-        consensus: false,
-        set,
-    };
+    let resp = crate::support::unit_answer("2026", own.code.as_str(), unit, set);
     w.store
         .store_response(&resp, "h", "test", "test")
         .await
