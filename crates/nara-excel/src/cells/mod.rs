@@ -20,6 +20,7 @@ use quick_xml::events::{BytesStart, Event};
 use crate::guard::{self, Kind};
 use crate::{Error, Limits};
 
+mod formulas;
 mod ods;
 mod text;
 
@@ -113,8 +114,9 @@ fn unreadable(detail: impl std::fmt::Display) -> Error {
 }
 
 /// The parts as a zip whose entries are stored (not compressed), so that reading them again
-/// costs a copy, not an inflate; `None` when the zip cannot be written (a duplicate name), and
-/// the file is then read as it came.
+/// costs a copy, not an inflate, and whose worksheets have their formulas cut out (calamine
+/// reads the saved values; see [`formulas`]); `None` when the zip cannot be written (a
+/// duplicate name), and the file is then read as it came.
 fn stored_zip(parts: &[(String, Vec<u8>)]) -> Option<Vec<u8>> {
     let total: usize = parts.iter().map(|(n, p)| 2 * n.len() + p.len() + 100).sum();
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(total + 100)));
@@ -122,7 +124,12 @@ fn stored_zip(parts: &[(String, Vec<u8>)]) -> Option<Vec<u8>> {
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (name, part) in parts {
         w.start_file(name.as_str(), opts).ok()?;
-        std::io::Write::write_all(&mut w, part).ok()?;
+        let part = if name.to_ascii_lowercase().contains("worksheets/") {
+            formulas::without_formulas(part)
+        } else {
+            Cow::Borrowed(part.as_slice())
+        };
+        std::io::Write::write_all(&mut w, &part).ok()?;
     }
     w.finish().ok().map(Cursor::into_inner)
 }
