@@ -277,8 +277,10 @@ pub trait ContactStore: Send + Sync {
 #[async_trait]
 pub trait SsoStore: Send + Sync {
     /// Keeps a started sign-in until the provider answers. Started sign-ins older than an hour
-    /// are removed here.
-    async fn put_sso_pending(&self, pending: &SsoPending) -> Result<()>;
+    /// are removed here, and beyond the newest `keep` the oldest, so that a flood of starts
+    /// pushes out old ones rather than growing the table (rows started in the same
+    /// millisecond as the last one kept stay with it).
+    async fn put_sso_pending(&self, pending: &SsoPending, keep: u64) -> Result<()>;
     /// Takes a started sign-in by the hash of its state, once: it is removed as it is read.
     /// `None` when it is unknown, already taken, or older than `max_age_ms`.
     async fn take_sso_pending(

@@ -40,6 +40,10 @@ pub use refusal::Refusal;
 
 /// How long a started sign-in may take at the provider.
 pub const PENDING_MAX: Duration = Duration::from_secs(10 * 60);
+/// The most started sign-ins the store keeps (about 300 bytes each): a flood from many
+/// addresses pushes out the oldest starts instead of growing the database; the server also
+/// limits starts per address.
+pub const MAX_PENDING: u64 = 20_000;
 /// How long a provider's discovery document and keys are kept before they are fetched again
 /// (also at once when a token is signed by a key not among them).
 const METADATA_TTL: Duration = Duration::from_secs(15 * 60);
@@ -294,7 +298,7 @@ impl App {
             created_at: self.store.now(),
         };
         self.store
-            .put_sso_pending(&pending)
+            .put_sso_pending(&pending, MAX_PENDING)
             .await
             .map_err(|e| Refusal::Store(e.to_string()))?;
         Ok(Begun {

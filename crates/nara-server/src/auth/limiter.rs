@@ -120,6 +120,10 @@ pub const MAX_PER_ACCOUNT: usize = 5;
 pub const MAX_PER_ADDRESS: usize = 20;
 /// The window.
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
+/// Sign-ins started at an identity provider allowed per address in the window. Each start keeps
+/// a row in the store until the provider answers, so one address cannot fill the database;
+/// generous, because a kommun's staff may all come from one address.
+pub const MAX_SSO_STARTS_PER_ADDRESS: usize = 100;
 /// The most attempts at names and addresses the database keeps (about 150 bytes each).
 pub const MAX_ATTEMPTS: usize = 100_000;
 /// How often a process prunes the store at the latest (it also prunes after every sixteenth
@@ -165,6 +169,30 @@ impl RateLimiter {
     /// counts against the address only.
     pub async fn reserve_address(&self, app: &App, addr: &str) -> nara_app::Result<Reservation> {
         self.reserve_for(app, None, addr).await
+    }
+
+    /// Counts a sign-in started at an identity provider against the address (a key of its own,
+    /// beside its failed passwords); `Refused` beyond [`MAX_SSO_STARTS_PER_ADDRESS`] in the
+    /// window. Nothing is given back: a start is not a failure, but each one costs a row.
+    pub async fn reserve_sso_start(&self, app: &App, addr: &str) -> nara_app::Result<Reservation> {
+        let key = format!("sso:{}", address_key(addr));
+        let limit = LimitKey {
+            key: &key,
+            max: MAX_SSO_STARTS_PER_ADDRESS as u32,
+            stamp: 0,
+            capped: true,
+        };
+        let reserved = app.reserve_attempt(&[limit], WINDOW_MS).await?;
+        let taken = matches!(reserved, Reserved::Taken(_));
+        self.upkeep(app, taken).await;
+        Ok(match reserved {
+            Reserved::Taken(ids) => Reservation::Go(Ticket {
+                account: None,
+                addr_attempt: ids.last().copied().unwrap_or_default(),
+                addr: key,
+            }),
+            Reserved::Full { first } => Reservation::Refused { first },
+        })
     }
 
     async fn reserve_for(

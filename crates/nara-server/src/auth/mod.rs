@@ -22,8 +22,8 @@ mod limiter;
 
 pub use client::{ClientAddr, client_ip};
 pub use limiter::{
-    Account, MAX_ATTEMPTS, MAX_PER_ACCOUNT, MAX_PER_ADDRESS, RateLimiter, Reservation, Ticket,
-    WINDOW_MS,
+    Account, MAX_ATTEMPTS, MAX_PER_ACCOUNT, MAX_PER_ADDRESS, MAX_SSO_STARTS_PER_ADDRESS,
+    RateLimiter, Reservation, Ticket, WINDOW_MS,
 };
 
 /// The session cookie.

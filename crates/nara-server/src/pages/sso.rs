@@ -36,13 +36,26 @@ pub fn redirect_uri(state: &AppState, headers: &HeaderMap) -> String {
     format!("{}{REDIRECT_PATH}", crate::public_base(state, headers))
 }
 
-/// `GET /logga-in/sso/{provider}`: to the provider, with the state in a cookie.
-#[tracing::instrument(skip_all, fields(provider = %provider))]
+/// `GET /logga-in/sso/{provider}`: to the provider, with the state in a cookie. Starts are
+/// counted per address ([`auth::MAX_SSO_STARTS_PER_ADDRESS`] in a quarter of an hour, in the
+/// store, on every instance together): beyond it, the sign-in page says to wait (429).
+#[tracing::instrument(skip_all, fields(provider = %provider, client = %addr))]
 pub async fn begin(
     State(state): State<AppState>,
     Path(provider): Path<String>,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
 ) -> AppResult<Response> {
+    if state.sso.provider(&provider).is_some()
+        && let auth::Reservation::Refused { first } =
+            state.limiter.reserve_sso_start(&state.app, &addr).await?
+    {
+        if first {
+            tracing::warn!(%addr, "sign-ins at providers rate limited");
+        }
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        return super::login::login_page(&state, TOO_MANY_STARTS, "", status).await;
+    }
     let redirect = redirect_uri(&state, &headers);
     match state.app.sso_begin(&state.sso, &provider, &redirect).await {
         Ok(begun) => {
@@ -55,6 +68,8 @@ pub async fn begin(
         Err(r) => refused(&state, &provider, "", &r).await,
     }
 }
+
+const TOO_MANY_STARTS: &str = "För många inloggningar har påbörjats från din adress den senaste kvarten. Vänta en stund och försök igen; kvarstår det, kontakta förvaltaren.";
 
 /// `GET /logga-in/svar`: the provider's answer; signed in, or the sign-in page with why not.
 #[tracing::instrument(skip_all, fields(client = %addr))]

@@ -472,6 +472,42 @@ async fn a_provider_that_is_down_is_said_plainly() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
 
+/// Every start keeps a row in the store until the provider answers, so one address may start
+/// only so many in a quarter of an hour; a sign-in already started still finishes.
+#[tokio::test]
+async fn a_flood_of_starts_from_one_address_is_held_back_in_swedish() {
+    let w = world().await;
+    let mut c = Client::new(&w);
+    let first = start(&mut c, "mock").await;
+    let state = c.cookies.get("nara_sso").cloned().expect("state cookie");
+    for _ in 1..nara_server::auth::MAX_SSO_STARTS_PER_ADDRESS {
+        start(&mut c, "ok").await;
+    }
+    let r = c.get("/logga-in/sso/mock").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        r.body
+            .contains("För många inloggningar har påbörjats från din adress"),
+        "{}",
+        r.body
+    );
+    // An unknown provider is not counted, and is still said to be unknown.
+    assert_eq!(
+        c.get("/logga-in/sso/finns-inte").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // The first start, answered now, signs the person in.
+    let back = at_mock(
+        &first,
+        &unique("flod"),
+        r#"{"tid": "t-own", "groups": "nara-svarare"}"#,
+    )
+    .await;
+    c.cookies.insert("nara_sso".into(), state);
+    assert_eq!(c.get(&back).await.status, StatusCode::SEE_OTHER);
+    assert!(c.cookies.contains_key("nara_session"));
+}
+
 #[tokio::test]
 async fn password_sign_in_can_be_left_to_the_coordinators() {
     let w = world().await;

@@ -53,11 +53,7 @@ async fn free_name(
 #[async_trait]
 impl SsoStore for DbStore {
     #[tracing::instrument(skip_all, fields(provider = %p.provider))]
-    async fn put_sso_pending(&self, p: &SsoPending) -> Result<()> {
-        sqlx::query("DELETE FROM sso_pending WHERE created_at < $1")
-            .bind(p.created_at - FORGET_MS)
-            .execute(&self.pool)
-            .await?;
+    async fn put_sso_pending(&self, p: &SsoPending, keep: u64) -> Result<()> {
         sqlx::query(
             "INSERT INTO sso_pending (state_hash, provider, nonce, pkce_verifier, created_at)
              VALUES ($1, $2, $3, $4, $5)",
@@ -67,6 +63,15 @@ impl SsoStore for DbStore {
         .bind(&p.nonce)
         .bind(&p.pkce_verifier)
         .bind(p.created_at)
+        .execute(&self.pool)
+        .await?;
+        // The newest `keep` stay (the index on created_at finds the last of them).
+        sqlx::query(
+            "DELETE FROM sso_pending WHERE created_at < $1 OR created_at <
+                (SELECT created_at FROM sso_pending ORDER BY created_at DESC LIMIT 1 OFFSET $2)",
+        )
+        .bind(p.created_at - FORGET_MS)
+        .bind(i64::try_from(keep.saturating_sub(1)).unwrap_or(i64::MAX))
         .execute(&self.pool)
         .await?;
         Ok(())

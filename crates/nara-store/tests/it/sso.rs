@@ -1,5 +1,5 @@
 //! Sign-in with an identity provider: a started sign-in is taken once and only while fresh, a
-//! person's account is made at the first sign-in and updated (not duplicated) later, names
+//! flood of starts keeps only the newest, a person's account is made at the first sign-in and updated (not duplicated) later, names
 //! stay unique, and the password setting is kept and audited; both backends.
 
 use std::sync::Arc;
@@ -22,9 +22,12 @@ contract!(
     a_started_sign_in_is_taken_once_and_only_while_fresh,
     |store: Arc<dyn Store>| async move {
         let now = store.now();
-        store.put_sso_pending(&pending("a", now)).await.unwrap();
         store
-            .put_sso_pending(&pending("old", now - 11 * 60_000))
+            .put_sso_pending(&pending("a", now), 100)
+            .await
+            .unwrap();
+        store
+            .put_sso_pending(&pending("old", now - 11 * 60_000), 100)
             .await
             .unwrap();
         let ten_minutes = 10 * 60_000;
@@ -45,7 +48,10 @@ contract!(
             None
         );
         // Two takers of one state at the same moment: exactly one gets it.
-        store.put_sso_pending(&pending("race", now)).await.unwrap();
+        store
+            .put_sso_pending(&pending("race", now), 100)
+            .await
+            .unwrap();
         let (x, y) = tokio::join!(
             store.take_sso_pending("race", ten_minutes),
             store.take_sso_pending("race", ten_minutes)
@@ -54,6 +60,53 @@ contract!(
             usize::from(x.unwrap().is_some()) + usize::from(y.unwrap().is_some()),
             1
         );
+    }
+);
+
+contract!(
+    a_flood_of_starts_keeps_only_the_newest_and_forgets_the_old,
+    |store: Arc<dyn Store>| async move {
+        let now = store.now();
+        let hour = 60 * 60_000;
+        // Started more than an hour ago: gone at the next start, whatever the room.
+        store
+            .put_sso_pending(&pending("ancient", now - hour - 100), 100)
+            .await
+            .unwrap();
+        store
+            .put_sso_pending(&pending("fresh", now - 20), 100)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.take_sso_pending("ancient", 2 * hour).await.unwrap(),
+            None
+        );
+        assert!(
+            store
+                .take_sso_pending("fresh", hour)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        for i in 0..12 {
+            store
+                .put_sso_pending(&pending(&format!("s{i}"), now - 12 + i), 5)
+                .await
+                .unwrap();
+        }
+        let max = 10 * 60_000;
+        let mut kept = Vec::new();
+        for i in 0..12 {
+            if store
+                .take_sso_pending(&format!("s{i}"), max)
+                .await
+                .unwrap()
+                .is_some()
+            {
+                kept.push(i);
+            }
+        }
+        assert_eq!(kept, vec![7, 8, 9, 10, 11], "the newest five stay");
     }
 );
 
