@@ -300,9 +300,13 @@ pub trait SsoStore: Send + Sync {
     async fn all_sso_links(&self) -> Result<Vec<(i64, String)>>;
     /// Who may sign in with a password.
     async fn password_sign_in(&self) -> Result<PasswordSignIn>;
-    /// Sets who may sign in with a password, audited `settings.password`. `false` when it was
-    /// so already.
-    async fn set_password_sign_in(&self, value: PasswordSignIn, actor: &str) -> Result<bool>;
+    /// Sets who may sign in with a password, audited `settings.password`. `None` when it was
+    /// so already; else how many sessions ended: when password sign-in is left to the
+    /// coordinators, the open sessions of every other account that has a password end with it
+    /// (in the same transaction), so that the setting holds at once and not only at the next
+    /// sign-in. Accounts made at a provider have no password and keep theirs.
+    async fn set_password_sign_in(&self, value: PasswordSignIn, actor: &str)
+    -> Result<Option<u64>>;
 }
 
 /// The persistence Nära needs: every concern, plus what is about the database as a whole.

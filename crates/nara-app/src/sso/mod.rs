@@ -417,12 +417,14 @@ impl App {
         Ok(self.store.password_sign_in().await?)
     }
 
-    /// Sets who may sign in with a password (audited); `false` when it was so already.
+    /// Sets who may sign in with a password (audited); `None` when it was so already, else how
+    /// many sessions ended (the password sessions of everyone but the coordinators, when it is
+    /// left to them).
     pub async fn set_password_sign_in(
         &self,
         value: nara_core::sso::PasswordSignIn,
         actor: &str,
-    ) -> Result<bool> {
+    ) -> Result<Option<u64>> {
         Ok(self.store.set_password_sign_in(value, actor).await?)
     }
 }

@@ -212,11 +212,18 @@ async fn apply(state: &AppState, me: &User, f: &UserForm) -> Result<String, nara
         }
         let changed = app.set_password_sign_in(value, me_name).await?;
         return Ok(match (changed, value) {
-            (false, _) => "Inloggningen är redan så.".to_string(),
-            (true, nara_core::sso::PasswordSignIn::CoordinatorsOnly) => {
-                "Nu kan bara samordnare logga in med lösenord; övriga loggar in med sin organisations inloggning.".to_string()
+            (None, _) => "Inloggningen är redan så.".to_string(),
+            (Some(ended), nara_core::sso::PasswordSignIn::CoordinatorsOnly) => {
+                let ended = match ended {
+                    0 => String::new(),
+                    1 => " En öppen inloggning med lösenord avslutades.".to_string(),
+                    n => format!(" {n} öppna inloggningar med lösenord avslutades."),
+                };
+                format!(
+                    "Nu kan bara samordnare logga in med lösenord; övriga loggar in med sin organisations inloggning.{ended}"
+                )
             }
-            (true, _) => "Nu kan alla konton med lösenord logga in med det.".to_string(),
+            (Some(_), _) => "Nu kan alla konton med lösenord logga in med det.".to_string(),
         });
     }
     if !matches!(

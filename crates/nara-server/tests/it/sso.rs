@@ -522,8 +522,22 @@ async fn password_sign_in_can_be_left_to_the_coordinators() {
         page.body.contains("/logga-in/svar"),
         "the address to register"
     );
+    // A respondent signed in with a password before the change is signed out by it.
+    let mut before = Client::new(&w);
+    before.sign_in("resp").await;
+    let signed_in = |r: &crate::support::Resp| !r.location().starts_with("/logga-in");
+    assert!(signed_in(&before.get("/").await));
     let r = coordinators_only(&mut admin, &page.body).await;
     assert!(r.body.contains("Nu kan bara samordnare"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("En öppen inloggning med lösenord avslutades."),
+        "{}",
+        r.body
+    );
+    assert!(!signed_in(&before.get("/").await), "signed out");
+    assert!(signed_in(&admin.get("/").await), "the coordinator stays");
+    assert_eq!(admin.get("/admin/anvandare").await.status, StatusCode::OK);
     // A respondent with the right password is told to use the organisation's sign-in.
     let mut resp = Client::new(&w);
     let r = resp.sign_in_with("resp", crate::support::PASSWORD).await;

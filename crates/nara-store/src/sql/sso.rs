@@ -8,7 +8,7 @@ use super::accounts::USER_COLUMNS;
 use super::audit::in_tx as audit;
 use super::{Db, DbStore};
 use crate::rows::user_of;
-use crate::{Result, SsoPending, SsoPerson, SsoStore, User};
+use crate::{Result, Role, SsoPending, SsoPerson, SsoStore, User};
 
 /// Started sign-ins older than this are removed whenever a new one starts.
 const FORGET_MS: i64 = 60 * 60 * 1000;
@@ -228,7 +228,11 @@ impl SsoStore for DbStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn set_password_sign_in(&self, value: PasswordSignIn, actor: &str) -> Result<bool> {
+    async fn set_password_sign_in(
+        &self,
+        value: PasswordSignIn,
+        actor: &str,
+    ) -> Result<Option<u64>> {
         let mut tx = self.write().await?;
         let before: Option<String> =
             sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
@@ -240,7 +244,7 @@ impl SsoStore for DbStore {
             .unwrap_or_default()
             == value
         {
-            return Ok(false);
+            return Ok(None);
         }
         let now = self.clock.now_ms();
         sqlx::query(
@@ -254,16 +258,32 @@ impl SsoStore for DbStore {
         .bind(actor)
         .execute(&mut *tx)
         .await?;
+        let ended = if value == PasswordSignIn::CoordinatorsOnly {
+            sqlx::query(
+                "DELETE FROM sessions WHERE user_id IN
+                    (SELECT id FROM users WHERE role <> $1 AND password_hash <> '')",
+            )
+            .bind(Role::Admin.code())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        } else {
+            0
+        };
+        let details = match ended {
+            0 => value.code().to_string(),
+            n => format!("{}; avslutade sessioner: {n}", value.code()),
+        };
         audit(
             &mut tx,
             now,
             actor,
             "settings.password",
             "lösenordsinloggning",
-            value.code(),
+            &details,
         )
         .await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(Some(ended))
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use nara_core::sso::PasswordSignIn;
 use nara_core::{OrgCode, Organisations};
-use nara_store::{Role, SsoPending, SsoPerson, Store, contract};
+use nara_store::{Role, Session, SsoPending, SsoPerson, Store, contract};
 
 fn pending(state: &str, at: i64) -> SsoPending {
     SsoPending {
@@ -182,16 +182,79 @@ contract!(
             store.password_sign_in().await.unwrap(),
             PasswordSignIn::Everyone
         );
+        // Open sessions: a reader and a coordinator with passwords, and a person whose
+        // account was made at a provider (no password).
+        for o in Organisations::dalarna().organisations {
+            store.put_organisation(&o).await.unwrap();
+        }
+        let reader = store
+            .create_user("rut", "hash-r", Role::Reader, None)
+            .await
+            .unwrap();
+        let admin = store
+            .create_user("sam", "hash-s", Role::Admin, None)
+            .await
+            .unwrap();
+        let falun = OrgCode::parse("2080").unwrap();
+        let person = store
+            .sso_account(&SsoPerson {
+                issuer: "https://idp.falun.se",
+                subject: "s-9",
+                provider: "falun",
+                name: "per@falun.se",
+                role: Role::Respondent,
+                org: Some(&falun),
+            })
+            .await
+            .unwrap();
+        let now = store.now();
+        for (hash, user_id) in [("r", reader), ("s", admin), ("p", person.id)] {
+            let session = Session {
+                id_hash: hash.into(),
+                user_id,
+                csrf: "c".into(),
+                created_at: now,
+                last_seen: now,
+                expires_at: now + 3_600_000,
+            };
+            store.create_session(&session).await.unwrap();
+        }
         let only = PasswordSignIn::CoordinatorsOnly;
-        assert!(store.set_password_sign_in(only, "admin").await.unwrap());
-        assert!(!store.set_password_sign_in(only, "admin").await.unwrap());
+        assert_eq!(
+            store.set_password_sign_in(only, "admin").await.unwrap(),
+            Some(1)
+        );
+        assert_eq!(
+            store.session("r").await.unwrap(),
+            None,
+            "the reader's ended"
+        );
+        assert!(
+            store.session("s").await.unwrap().is_some(),
+            "a coordinator's stays"
+        );
+        assert!(
+            store.session("p").await.unwrap().is_some(),
+            "a provider's stays"
+        );
+        assert_eq!(
+            store.set_password_sign_in(only, "admin").await.unwrap(),
+            None
+        );
         assert_eq!(store.password_sign_in().await.unwrap(), only);
         let log = store
             .audit_log(10, Some("settings.password"))
             .await
             .unwrap();
         assert_eq!(log.len(), 1);
-        assert_eq!(log[0].details, "samordnare");
+        assert_eq!(log[0].details, "samordnare; avslutade sessioner: 1");
         assert!(only.allows(Role::Admin) && !only.allows(Role::Respondent));
+        // Back to everyone: nothing more ends.
+        let everyone = PasswordSignIn::Everyone;
+        assert_eq!(
+            store.set_password_sign_in(everyone, "admin").await.unwrap(),
+            Some(0)
+        );
+        assert!(store.session("s").await.unwrap().is_some());
     }
 );
