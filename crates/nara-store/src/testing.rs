@@ -62,9 +62,64 @@ pub async fn postgres() -> Option<Arc<dyn Store>> {
     postgres_at(Arc::new(SystemClock)).await
 }
 
-/// As [`postgres`], keeping time with `clock`.
+/// How old a test schema is before [`sweep_stale_schemas`] drops it: longer than any test or
+/// benchmark run.
+pub const STALE_SCHEMA_MS: i64 = 6 * 60 * 60 * 1000;
+/// The most schemas one [`sweep_stale_schemas`] drops.
+pub const SWEEP_MAX: usize = 200;
+
+/// Drops the schemas that [`fresh_schema`] named more than [`STALE_SCHEMA_MS`] ago in the
+/// database at `url` (tests and benchmarks leave theirs behind), so that the test database
+/// does not grow from run to run; at most [`SWEEP_MAX`] a call (the rest at the next), so a
+/// test run starts in bounded time; returns how many went. Best effort: a schema another process
+/// drops at the same moment, or a server that cannot be reached, is passed over.
+pub async fn sweep_stale_schemas(url: &str) -> usize {
+    use std::str::FromStr;
+    let Ok(opts) = sqlx::postgres::PgConnectOptions::from_str(url) else {
+        return 0;
+    };
+    let connect = sqlx::postgres::PgPoolOptions::new().max_connections(1);
+    let Ok(pool) = connect.connect_with(opts).await else {
+        return 0;
+    };
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT nspname::text FROM pg_namespace WHERE nspname ~ '^t_[0-9]+_[0-9]+_[0-9]+$'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap_or_default();
+    let before = crate::now_ms() - STALE_SCHEMA_MS;
+    let mut dropped = 0;
+    for name in names {
+        let made = name.split('_').nth(2).and_then(|ms| ms.parse::<i64>().ok());
+        if dropped == SWEEP_MAX {
+            break;
+        }
+        if made.is_some_and(|ms| ms < before) {
+            let drop = format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE");
+            if sqlx::query(sqlx::AssertSqlSafe(drop))
+                .execute(&pool)
+                .await
+                .is_ok()
+            {
+                dropped += 1;
+            }
+        }
+    }
+    pool.close().await;
+    dropped
+}
+
+/// As [`postgres`], keeping time with `clock`. The first call in a process sweeps the stale
+/// test schemas first (see [`sweep_stale_schemas`]).
 pub async fn postgres_at(clock: Arc<dyn Clock>) -> Option<Arc<dyn Store>> {
+    static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
     let (url, required) = pg_url();
+    SWEPT
+        .get_or_init(|| async {
+            sweep_stale_schemas(&url).await;
+        })
+        .await;
     match PgStore::connect(&url, Some(&fresh_schema())).await {
         Ok(s) => Some(Arc::new(s.with_clock(clock))),
         Err(e) if !required => {

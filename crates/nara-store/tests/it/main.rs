@@ -7,5 +7,6 @@ mod contacts;
 mod contract;
 mod indicators;
 mod limits;
+mod schemas;
 mod sso;
 mod yearly;
