@@ -28,7 +28,11 @@ impl DbStore {
     ) -> Result<Outcome> {
         let mut tx = self.write().await?;
         let now = self.clock.now_ms();
-        let (outcome, _) = write_response(&mut tx, now, r, hash, source, actor, link, None).await?;
+        let mut contents = Contents::default();
+        let form = (r, hash, source);
+        let written = write_response(&mut tx, now, form, actor, link, None, &mut contents).await;
+        let (outcome, _) = written?;
+        contents.write(&mut tx).await?;
         if outcome != Outcome::Unchanged {
             write_audit(&mut tx, now, actor, vec![audit_row(r, source, outcome)]).await?;
         }
@@ -84,6 +88,9 @@ impl DbStore {
             true => vec![None; forms.len()],
         };
         let mut seen = std::collections::HashSet::new();
+        // Unguarded, the answers and comments of every form are written at the end, in one
+        // statement per table (a round trip less per form); guarded, each form's own.
+        let mut contents = Contents::default();
         for (f, found) in forms.iter().zip(found.iter_mut()) {
             if guarded {
                 sqlx::query("SAVEPOINT form").execute(&mut *tx).await?;
@@ -91,17 +98,12 @@ impl DbStore {
             let r = f.response;
             // A second form of the same unit and rater reads what the first one wrote.
             let found = found.take().filter(|_| seen.insert(r.identity()));
-            let written = write_response(
-                &mut tx,
-                now,
-                r,
-                f.content_hash,
-                f.source,
-                actor,
-                None,
-                found,
-            )
-            .await;
+            let form = (r, f.content_hash, f.source);
+            let mut written =
+                write_response(&mut tx, now, form, actor, None, found, &mut contents).await;
+            if guarded && written.is_ok() {
+                written = contents.write(&mut tx).await.and(written);
+            }
             if let (Ok((_, id)), Some(file)) = (&written, f.file_hash) {
                 files.insert(file, *id);
             }
@@ -130,6 +132,11 @@ impl DbStore {
                 Ok(outcome) => audit.push(audit_row(r, f.source, *outcome)),
             }
             out.push(written);
+        }
+        if contents.write(&mut tx).await.is_err() {
+            // Unguarded only (guarded, each form's were written with it): form by form again.
+            tx.rollback().await?;
+            return Ok(Batch::Failed);
         }
         write_files(&mut tx, &files).await?;
         write_audit(&mut tx, now, actor, audit).await?;
@@ -289,24 +296,74 @@ impl ResponseStore for DbStore {
     }
 }
 
+/// A form to write: the response, its content hash and its source.
+type Form<'a> = (&'a Response, &'a str, &'a str);
+
+/// The answers and comments of written responses, waiting to be inserted in one statement per
+/// table (see [`Contents::write`]).
+#[derive(Default)]
+struct Contents<'a> {
+    /// `(response id, statement id, level)`.
+    answers: Vec<(i64, String, Option<i64>)>,
+    /// `(response id, kind, target, body)`.
+    comments: Vec<(i64, &'static str, String, &'a str)>,
+}
+
+/// The most rows of one insert: 4 parameters each stays under SQLite's 32,766 and
+/// PostgreSQL's 65,535.
+const ROWS_AT_ONCE: usize = 8_000;
+
+impl<'a> Contents<'a> {
+    /// Notes a written response's answers and comments.
+    fn add(&mut self, id: i64, r: &'a Response) {
+        let answers = answer_rows(&r.set).map(|(sid, level)| (id, sid, level));
+        self.answers.extend(answers);
+        let comments = comment_rows(&r.set).map(|(kind, target, body)| (id, kind, target, body));
+        self.comments.extend(comments);
+    }
+
+    /// Inserts what was noted, in one multi-row statement per table (more when there are more
+    /// than [`ROWS_AT_ONCE`] rows), and forgets it.
+    async fn write(&mut self, conn: &mut <Db as sqlx::Database>::Connection) -> Result<()> {
+        for rows in std::mem::take(&mut self.answers).chunks(ROWS_AT_ONCE) {
+            sqlx::QueryBuilder::new("INSERT INTO answers (response_id, statement_id, level) ")
+                .push_values(rows, |mut b, (id, sid, level)| {
+                    b.push_bind(id).push_bind(sid).push_bind(level);
+                })
+                .build()
+                .execute(&mut *conn)
+                .await?;
+        }
+        for rows in std::mem::take(&mut self.comments).chunks(ROWS_AT_ONCE) {
+            sqlx::QueryBuilder::new("INSERT INTO comments (response_id, kind, target, body) ")
+                .push_values(rows, |mut b, (id, kind, target, body)| {
+                    b.push_bind(id)
+                        .push_bind(*kind)
+                        .push_bind(target)
+                        .push_bind(body.to_string());
+                })
+                .build()
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
 /// Writes one response on a connection inside a transaction (the caller commits or rolls
 /// back): the link marked submitted (a web answer), the unit created on first use, the current
-/// version replaced or the same content found unchanged, the answers and comments. The caller
+/// version replaced or the same content found unchanged. Its answers and comments are noted in
+/// `contents` for the caller to write ([`Contents::write`]; before it commits), and the caller
 /// writes the audit row (see [`audit_row`]), so that a batch writes all of its rows at once.
 /// Returns the outcome and the id of the current version.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one form's parts, named at the two call sites"
-)]
-async fn write_response(
+async fn write_response<'a>(
     conn: &mut <Db as sqlx::Database>::Connection,
     now: i64,
-    r: &Response,
-    hash: &str,
-    source: &str,
+    (r, hash, source): Form<'a>,
     actor: &str,
     link: Option<i64>,
     found: Option<Found>,
+    contents: &mut Contents<'a>,
 ) -> Result<(Outcome, i64)> {
     // A web answer's link is marked submitted in the same transaction as the answer is
     // stored: both happen, or neither.
@@ -387,31 +444,7 @@ async fn write_response(
             .execute(&mut *conn)
             .await?;
     }
-    // One multi-row INSERT each for the answers and the comments: a form is one round trip
-    // per table rather than one per statement.
-    let answers: Vec<_> = answer_rows(&r.set).collect();
-    if !answers.is_empty() {
-        sqlx::QueryBuilder::new("INSERT INTO answers (response_id, statement_id, level) ")
-            .push_values(answers, |mut b, (sid, level)| {
-                b.push_bind(id).push_bind(sid).push_bind(level);
-            })
-            .build()
-            .execute(&mut *conn)
-            .await?;
-    }
-    let comments: Vec<_> = comment_rows(&r.set).collect();
-    if !comments.is_empty() {
-        sqlx::QueryBuilder::new("INSERT INTO comments (response_id, kind, target, body) ")
-            .push_values(comments, |mut b, (kind, target, body)| {
-                b.push_bind(id)
-                    .push_bind(kind)
-                    .push_bind(target)
-                    .push_bind(body.to_string());
-            })
-            .build()
-            .execute(&mut *conn)
-            .await?;
-    }
+    contents.add(id, r);
     let outcome = match current {
         Some(_) => Outcome::Replaced,
         None => Outcome::Imported,

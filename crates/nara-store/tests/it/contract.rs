@@ -778,6 +778,11 @@ contract!(
         let stored = store.responses(round).await.unwrap();
         let units: Vec<&str> = stored.iter().map(|s| s.response.unit.as_str()).collect();
         assert_eq!(units, ["Hemsjukvården", "Rehab"]);
+        assert_eq!(
+            stored[0].response.set, a.set,
+            "form by form after the bad one"
+        );
+        assert_eq!(stored[1].response.set, b.set);
         let log = store.audit_log(10, Some("import")).await.unwrap();
         assert_eq!(
             log.len(),
@@ -860,6 +865,18 @@ contract!(a_batch_reads_what_its_own_forms_wrote, |store: Arc<
         ]
     );
     assert_eq!(store.response_history(round).await.unwrap().len(), 5);
+    // Every version's answers, comments and notes, written for the whole batch at once, come
+    // back with the version they belong to.
+    for s in store.response_history(round).await.unwrap() {
+        let sent = match s.content_hash.as_str() {
+            "h0" => &before,
+            "h1" => &first,
+            "h2" => &second,
+            "h-anna" => &anna,
+            _ => &bo,
+        };
+        assert_eq!(s.response.set, sent.set, "{}", s.content_hash);
+    }
 });
 
 contract!(
