@@ -87,6 +87,10 @@ impl DbStore {
             false => currents(&mut tx, forms).await?,
             true => vec![None; forms.len()],
         };
+        if !guarded && new_units(&mut tx, forms, &mut found).await.is_err() {
+            tx.rollback().await?;
+            return Ok(Batch::Failed);
+        }
         let mut seen = std::collections::HashSet::new();
         // Unguarded, the answers and comments of every form are written at the end, in one
         // statement per table (a round trip less per form); guarded, each form's own.
@@ -514,6 +518,41 @@ async fn currents(
         }
     }
     Ok(out)
+}
+
+/// Makes the units that [`currents`] found missing, in one statement per [`ROWS_AT_ONCE`], and
+/// notes each as found without a version. A unit another writer made meanwhile stays missing:
+/// its form then reads it again as it is written.
+async fn new_units(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    forms: &[NewForm<'_>],
+    found: &mut [Option<Found>],
+) -> Result<()> {
+    let mut missing = std::collections::BTreeMap::new();
+    for (f, found) in forms.iter().zip(found.iter()) {
+        if let Some(None) = found {
+            let r = f.response;
+            missing.insert((r.org.as_str(), r.unit.key()), r.unit.as_str());
+        }
+    }
+    let missing: Vec<_> = missing.into_iter().collect();
+    let mut made = std::collections::HashMap::new();
+    for rows in missing.chunks(ROWS_AT_ONCE) {
+        let mut q = sqlx::QueryBuilder::new("INSERT INTO units (org_code, key, name) ");
+        q.push_values(rows, |mut b, ((org, key), name)| {
+            b.push_bind(*org).push_bind(key.as_str()).push_bind(*name);
+        });
+        q.push(" ON CONFLICT (org_code, key) DO NOTHING RETURNING id, org_code, key");
+        let ids: Vec<(i64, String, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
+        made.extend(ids.into_iter().map(|(id, org, key)| ((org, key), id)));
+    }
+    for (f, found) in forms.iter().zip(found.iter_mut()) {
+        let r = f.response;
+        if let (Some(None), Some(id)) = (&found, made.get(&(r.org.to_string(), r.unit.key()))) {
+            *found = Some(Some((*id, None)));
+        }
+    }
+    Ok(())
 }
 
 async fn current_of(
