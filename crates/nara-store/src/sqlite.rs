@@ -125,6 +125,9 @@ mod activities;
 #[path = "sql/audit.rs"]
 mod audit;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql/batch.rs"]
+mod batch;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql/contacts.rs"]
 mod contacts;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
