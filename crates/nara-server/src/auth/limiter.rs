@@ -162,13 +162,16 @@ impl RateLimiter {
         account: &Account,
         addr: &str,
     ) -> nara_app::Result<Reservation> {
-        self.reserve_for(app, Some(account), addr).await
+        let key = format!("addr:{}", address_key(addr));
+        self.reserve_for(app, Some(account), key, MAX_PER_ADDRESS)
+            .await
     }
 
     /// Reserves an attempt that names no possible account (refused without verifying): it
     /// counts against the address only.
     pub async fn reserve_address(&self, app: &App, addr: &str) -> nara_app::Result<Reservation> {
-        self.reserve_for(app, None, addr).await
+        let key = format!("addr:{}", address_key(addr));
+        self.reserve_for(app, None, key, MAX_PER_ADDRESS).await
     }
 
     /// Counts a sign-in started at an identity provider against the address (a key of its own,
@@ -176,32 +179,19 @@ impl RateLimiter {
     /// window. Nothing is given back: a start is not a failure, but each one costs a row.
     pub async fn reserve_sso_start(&self, app: &App, addr: &str) -> nara_app::Result<Reservation> {
         let key = format!("sso:{}", address_key(addr));
-        let limit = LimitKey {
-            key: &key,
-            max: MAX_SSO_STARTS_PER_ADDRESS as u32,
-            stamp: 0,
-            capped: true,
-        };
-        let reserved = app.reserve_attempt(&[limit], WINDOW_MS).await?;
-        let taken = matches!(reserved, Reserved::Taken(_));
-        self.upkeep(app, taken).await;
-        Ok(match reserved {
-            Reserved::Taken(ids) => Reservation::Go(Ticket {
-                account: None,
-                addr_attempt: ids.last().copied().unwrap_or_default(),
-                addr: key,
-            }),
-            Reserved::Full { first } => Reservation::Refused { first },
-        })
+        self.reserve_for(app, None, key, MAX_SSO_STARTS_PER_ADDRESS)
+            .await
     }
 
+    /// Reserves an attempt against the address's key (at most `per_address` in the window)
+    /// and, when given, the account's.
     async fn reserve_for(
         &self,
         app: &App,
         account: Option<&Account>,
-        addr: &str,
+        addr_key: String,
+        per_address: usize,
     ) -> nara_app::Result<Reservation> {
-        let addr_key = format!("addr:{}", address_key(addr));
         let acc_key = account.map(Account::key);
         let mut keys = Vec::with_capacity(2);
         if let (Some(a), Some(k)) = (account, &acc_key) {
@@ -209,7 +199,7 @@ impl RateLimiter {
         }
         keys.push(LimitKey {
             key: &addr_key,
-            max: MAX_PER_ADDRESS as u32,
+            max: per_address as u32,
             stamp: 0,
             capped: true,
         });
