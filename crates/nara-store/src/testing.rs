@@ -89,21 +89,23 @@ pub async fn sweep_stale_schemas(url: &str) -> usize {
     .await
     .unwrap_or_default();
     let before = crate::now_ms() - STALE_SCHEMA_MS;
+    // `t_<process>_<ms>_<n>`, as `fresh_schema` names them.
+    let made = |name: &str| name.split('_').nth(2).and_then(|ms| ms.parse::<i64>().ok());
+    let stale = names
+        .iter()
+        .filter(|n| made(n).is_some_and(|ms| ms < before));
     let mut dropped = 0;
-    for name in names {
-        let made = name.split('_').nth(2).and_then(|ms| ms.parse::<i64>().ok());
+    for name in stale {
         if dropped == SWEEP_MAX {
             break;
         }
-        if made.is_some_and(|ms| ms < before) {
-            let drop = format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE");
-            if sqlx::query(sqlx::AssertSqlSafe(drop))
-                .execute(&pool)
-                .await
-                .is_ok()
-            {
-                dropped += 1;
-            }
+        let drop = format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE");
+        if sqlx::query(sqlx::AssertSqlSafe(drop))
+            .execute(&pool)
+            .await
+            .is_ok()
+        {
+            dropped += 1;
         }
     }
     pool.close().await;

@@ -65,9 +65,8 @@ impl<'a> Contents<'a> {
     }
 }
 
-/// A unit's id and the id and content hash of its current version for the response's round,
+/// A form's unit id and the id and content hash of its current version for the form's round,
 /// rater and consensus; `None` when the unit does not exist.
-/// A form's unit and its current version `(id, content hash)`, when the unit exists.
 pub(super) type Found = Option<(i64, Option<(i64, String)>)>;
 
 /// The most forms [`currents`] reads in one query (six parameters each).
