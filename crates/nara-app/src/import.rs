@@ -19,10 +19,12 @@ use crate::import_activities::SheetReport;
 use nara_excel::SheetRead;
 
 mod known;
+mod pool;
 mod read;
 mod validate;
 
-use read::{Known, Read, parse_bytes, read_bytes, read_one};
+use pool::Parses;
+use read::{Known, Read, parse_bytes, read_bytes};
 
 pub use validate::validate;
 
@@ -253,35 +255,8 @@ fn rejected(file: String, r: Rejected) -> FileReport {
     }
 }
 
-/// The parse of one file, running or done.
-type Parsing = tokio::task::JoinHandle<std::result::Result<Read, tokio::task::JoinError>>;
 /// A parsed file: its response and its sheet Aktiviteter, or why it was not read.
 pub type Parsed = std::result::Result<(Response, SheetRead), Rejected>;
-
-/// Starts parsing files in parallel, bounded to the cores, off the async runtime; one handle
-/// per file, in order.
-fn spawn_parsing(files: &[PathBuf], ctx: &Arc<ImportContext>, known: &Arc<Known>) -> Vec<Parsing> {
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let limit = Arc::new(tokio::sync::Semaphore::new(workers));
-    files
-        .iter()
-        .map(|f| {
-            let (f, ctx, limit, known) = (f.clone(), ctx.clone(), limit.clone(), known.clone());
-            tokio::spawn(async move {
-                let _permit = limit.acquire_owned().await;
-                tokio::task::spawn_blocking(move || read_one(&f, &ctx, &known)).await
-            })
-        })
-        .collect()
-}
-
-/// Waits for one parse; a parse that panicked is a rejected file.
-async fn parsed(handle: Parsing) -> Read {
-    match handle.await {
-        Ok(Ok(r)) => r,
-        _ => Read::Parsed(Box::new(Err(vec![Problem { sheet: None, cell: None, message: "Filen kunde inte läsas (internt fel). Försök igen; kvarstår felet, kontakta förvaltaren.".into() }].into())), None),
-    }
-}
 
 /// Parses files in parallel, bounded to the cores, off the async runtime; results in order.
 pub async fn parse_files(
@@ -290,8 +265,9 @@ pub async fn parse_files(
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Vec<Parsed> {
     let mut out = Vec::with_capacity(files.len());
-    for h in spawn_parsing(files, &ctx, &Arc::new(Known::new())) {
-        out.push(match parsed(h).await {
+    let mut parses = Parses::start(files, &ctx, &Arc::new(Known::new()));
+    while let Some(read) = parses.next().await {
+        out.push(match read {
             Read::Parsed(p, _) => *p,
             // Nothing is known here, so every file is parsed.
             Read::Known { .. } => Err(Rejected::default()),
@@ -346,8 +322,11 @@ pub async fn import_batch(
     let mut pending = Vec::with_capacity(FORMS_PER_COMMIT);
     let mut hits = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for (path, handle) in files.iter().zip(spawn_parsing(&files, &ctx, &known)) {
-        let read = parsed(handle).await;
+    let mut parses = Parses::start(&files, &ctx, &known);
+    for path in &files {
+        let Some(read) = parses.next().await else {
+            break;
+        };
         progress(Progress::Done);
         let file = path.display().to_string();
         let (result, file_hash) = match read {
