@@ -347,11 +347,9 @@ pub async fn import_batch(
             }
             Read::Parsed(result, file_hash) => (*result, file_hash),
         };
-        match result.map(|(r, sheet)| (check(&ctx, path, &file, r, opts), sheet)) {
-            Err(r) => reports.push(rejected(file, r)),
-            Ok((Checked::Refused(report), _)) => reports.push(*report),
-            Ok((Checked::Ready(f), sheet)) => {
-                let f = *f;
+        match staged(&ctx, path, file, result, opts) {
+            Err(report) => reports.push(*report),
+            Ok((f, sheet)) => {
                 seen.insert(f.response.identity());
                 pending.push((
                     reports.len(),
@@ -441,6 +439,24 @@ async fn sheets(
             crate::import_activities::apply(store, &r, sheet, &opts.actor, opts.dry_run).await?;
     }
     Ok(())
+}
+
+/// A parsed file checked for storing: the form ready to store, with its sheet Aktiviteter, or
+/// the report of a file that is not stored.
+fn staged(
+    ctx: &ImportContext,
+    path: &Path,
+    file: String,
+    parsed: Parsed,
+    opts: &Options,
+) -> std::result::Result<(ReadyForm, SheetRead), Box<FileReport>> {
+    match parsed {
+        Err(r) => Err(Box::new(rejected(file, r))),
+        Ok((r, sheet)) => match check(ctx, path, &file, r, opts) {
+            Checked::Refused(report) => Err(report),
+            Checked::Ready(f) => Ok((*f, sheet)),
+        },
+    }
 }
 
 /// A parsed form checked against the rounds and instruments.

@@ -14,7 +14,7 @@ use nara_excel::ImportContext;
 use nara_store::Store;
 
 use super::{
-    Checked, FileReport, Options, Read, Status, check, parse_bytes, read_bytes, rejected,
+    Checked, FileReport, Options, Read, Status, check, parse_bytes, read_bytes, rejected, staged,
     store_chunk,
 };
 use crate::Result;
@@ -105,26 +105,22 @@ async fn read_again(
     let Ok(Read::Parsed(result, _)) = read else {
         return Ok(rejected(file, super::Rejected::default()));
     };
-    match (*result).map(|(r, sheet)| (check(ctx, &h.path, &file, r, opts), sheet)) {
-        Err(r) => Ok(rejected(file, r)),
-        Ok((Checked::Refused(report), _)) => Ok(*report),
-        Ok((Checked::Ready(f), sheet)) => {
-            let f = *f;
-            let report = f.report.clone();
-            if opts.dry_run {
-                return Ok(report);
-            }
-            let mut one = vec![(
-                h.at,
-                f.response,
-                f.hash,
-                f.source,
-                sheet,
-                Some(h.file_hash.clone()),
-            )];
-            reports[h.at] = report;
-            store_chunk(store, &mut one, opts, reports).await?;
-            Ok(reports[h.at].clone())
-        }
+    let (f, sheet) = match staged(ctx, &h.path, file, *result, opts) {
+        Err(report) => return Ok(*report),
+        Ok(ready) => ready,
+    };
+    if opts.dry_run {
+        return Ok(f.report);
     }
+    reports[h.at] = f.report;
+    let mut one = vec![(
+        h.at,
+        f.response,
+        f.hash,
+        f.source,
+        sheet,
+        Some(h.file_hash.clone()),
+    )];
+    store_chunk(store, &mut one, opts, reports).await?;
+    Ok(reports[h.at].clone())
 }
