@@ -1,6 +1,7 @@
 //! Benchmark (run by `cargo xtask bench`, release mode): importing 250, 500 and 1,000 filled
 //! forms into a fresh SQLite database (issue 17: 1,000 in at most 0.35 s and 50 MB), the same
-//! 1,000 again unchanged (at most 0.2 s, nothing written), and 1,000 into PostgreSQL (at most
+//! 1,000 again unchanged (at most 0.2 s, nothing written), 1,000 that each bring two new
+//! activities on their sheet Aktiviteter (no target: watched), and 1,000 into PostgreSQL (at most
 //! 0.8 s) when it answers. The forms are written by a child process first, and each
 //! import runs in a child of its own, so its peak memory (VmHWM) is the import's alone.
 //! Prints `BENCH {json}` lines.
@@ -23,7 +24,9 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-fn generate(dir: &Path, n: usize) -> Result<(), Box<dyn std::error::Error>> {
+/// Writes `n` filled forms into `dir`; with `activities`, each brings two new activities on its
+/// sheet Aktiviteter, as a unit that plans its work writes them.
+fn generate(dir: &Path, n: usize, activities: bool) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(dir)?;
     let inst = Instrument::dalarna();
     let orgs = Organisations::dalarna();
@@ -56,9 +59,26 @@ fn generate(dir: &Path, n: usize) -> Result<(), Box<dyn std::error::Error>> {
             answers: set,
             ..Default::default()
         };
+        let mut acts = nara_excel::FormActivities::default();
+        if activities {
+            for (row, title, areas, status) in [
+                (0, format!("Samordnad vårdplanering {i}"), "D1, D3", "pågår"),
+                (1, format!("Ny rutin för läkemedel {i}"), "D2", "planerad"),
+            ] {
+                for (col, v) in [
+                    ("Titel", title),
+                    ("Delmål", areas.to_string()),
+                    ("Kategori", "arbetssätt".to_string()),
+                    ("Status", status.to_string()),
+                ] {
+                    acts.typed
+                        .push((row, col.to_string(), nara_excel::Typed::Text(v)));
+                }
+            }
+        }
         std::fs::write(
             dir.join(format!("f{i:05}.xlsx")),
-            nara_excel::write_filled_form(
+            nara_excel::write_filled_form_for(
                 &FormSpec {
                     instrument: &inst,
                     org,
@@ -66,6 +86,7 @@ fn generate(dir: &Path, n: usize) -> Result<(), Box<dyn std::error::Error>> {
                     send_to: None,
                 },
                 &filled,
+                &acts,
             )?,
         )?;
     }
@@ -125,6 +146,17 @@ fn prepare(url: &str, schema: Option<&str>) -> Result<String, Box<dyn std::error
         app.change_status(round, RoundStatus::Open, "", "bench")
             .await?;
         Ok(url)
+    })
+}
+
+/// How many activities the database holds.
+fn activity_count(url: &str) -> Result<usize, Box<dyn std::error::Error>> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let app = nara_app::App::open(url).await?;
+        Ok(app.activities(None).await?.activities.len())
     })
 }
 
@@ -211,7 +243,10 @@ fn bench(name: &str, metric: &str, value: f64, target: Option<f64>, unit: &str) 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
-        Some("generate") => return generate(Path::new(&args[2]), args[3].parse()?),
+        Some("generate") => {
+            let activities = args.get(4).is_some_and(|a| a == "activities");
+            return generate(Path::new(&args[2]), args[3].parse()?, activities);
+        }
         Some("import") => {
             return import(
                 Path::new(&args[2]),
@@ -275,6 +310,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
+    // Forms that bring activities: each its own two new ones, stored with the form's batch.
+    let with_activities = tmp.join("forms-activities");
+    let status = Command::new(&me)
+        .args([
+            "generate",
+            &with_activities.display().to_string(),
+            "1000",
+            "activities",
+        ])
+        .status()?;
+    if !status.success() {
+        return Err("generating the forms with activities failed".into());
+    }
+    let url = prepare(
+        &format!("sqlite://{}", tmp.join("activities.db").display()),
+        None,
+    )?;
+    let (wall, rss) = finish(spawn_import(&me, &with_activities, 0, 1000, &url)?)?;
+    let activities = activity_count(&url)?;
+    eprintln!(
+        "SQLite, 1000 forms with two new activities each: {wall:.3} s, peak RSS {rss:.1} MB, {activities} activities stored"
+    );
+    if activities != 2000 {
+        return Err(format!("{activities} activities stored, not 2000").into());
+    }
+    bench("import_1000_activities_sqlite", "wall_s", wall, None, "s");
+    bench(
+        "import_1000_activities_sqlite",
+        "peak_rss_mb",
+        rss,
+        Some(50.0),
+        "MB",
+    );
     // Linear growth: the time per form at 1,000 is at most 1.5 × the time per form at 250.
     bench(
         "import_linearity",

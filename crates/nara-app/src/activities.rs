@@ -28,15 +28,16 @@ pub struct RecordProblem {
     pub problem: FieldProblem,
 }
 
-/// Everything a record is checked against.
-struct Known {
+/// Everything a record is checked against (see [`known`]): an import batch reads it once for
+/// all its forms' sheets.
+pub(crate) struct Known {
     instrument: Instrument,
     organisations: Vec<OrgCode>,
     indicators: Vec<String>,
     plans: Vec<RecordId>,
 }
 
-async fn known(store: &dyn Store) -> Result<Known> {
+pub(crate) async fn known(store: &dyn Store) -> Result<Known> {
     let instrument = (store.instruments().await?.into_iter())
         .next_back()
         .ok_or_else(|| Error::NotFound("Inget instrument finns; läs in ett först.".into()))?;
@@ -68,16 +69,33 @@ pub async fn save(
     batch: &ActivityBatch,
     actor: &str,
 ) -> Result<std::result::Result<BatchChanges, Vec<RecordProblem>>> {
-    let problems = check(store, batch).await?;
+    save_known(store, batch, actor, &mut known(store).await?).await
+}
+
+/// As [`save`], checked against `k` (read before by [`known`]), which learns the batch's plans
+/// once they are stored.
+pub(crate) async fn save_known(
+    store: &dyn Store,
+    batch: &ActivityBatch,
+    actor: &str,
+    k: &mut Known,
+) -> Result<std::result::Result<BatchChanges, Vec<RecordProblem>>> {
+    let problems = check_known(k, batch);
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
-    Ok(Ok(store.save_activities(batch, actor).await?))
+    let changes = store.save_activities(batch, actor).await?;
+    k.plans.extend(batch.plans.iter().map(|p| p.id.clone()));
+    Ok(Ok(changes))
 }
 
 /// Checks a batch as [`save`] does, storing nothing: every problem of every record.
 pub async fn check(store: &dyn Store, batch: &ActivityBatch) -> Result<Vec<RecordProblem>> {
-    let k = known(store).await?;
+    Ok(check_known(&known(store).await?, batch))
+}
+
+/// Checks a batch against `k`: every problem of every record.
+pub(crate) fn check_known(k: &Known, batch: &ActivityBatch) -> Vec<RecordProblem> {
     let mut plans = k.plans.clone();
     plans.extend(batch.plans.iter().map(|p| p.id.clone()));
     let ids: Vec<&str> = k.indicators.iter().map(String::as_str).collect();
@@ -112,7 +130,7 @@ pub async fn check(store: &dyn Store, batch: &ActivityBatch) -> Result<Vec<Recor
             note(&f.activity, "", ps);
         }
     }
-    Ok(problems)
+    problems
 }
 
 /// A round's follow-up of a stored activity: stored with the activity's status set to it.

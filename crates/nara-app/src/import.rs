@@ -322,6 +322,7 @@ pub async fn import_batch(
     let mut pending = Vec::with_capacity(FORMS_PER_COMMIT);
     let mut hits = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    let mut checks: Checks = None;
     let mut parses = Parses::start(&files, &ctx, &known);
     for path in &files {
         let Some(read) = parses.next().await else {
@@ -362,13 +363,13 @@ pub async fn import_batch(
                 reports.push(f.report);
                 // A dry run stores nothing: its forms are compared with the store at the end.
                 if !opts.dry_run && pending.len() == FORMS_PER_COMMIT {
-                    store_chunk(store, &mut pending, opts, &mut reports).await?;
+                    store_chunk(store, &mut pending, opts, &mut reports, &mut checks).await?;
                 }
             }
         }
     }
     if !opts.dry_run && !pending.is_empty() {
-        store_chunk(store, &mut pending, opts, &mut reports).await?;
+        store_chunk(store, &mut pending, opts, &mut reports, &mut checks).await?;
     } else if opts.dry_run {
         let mut current = std::collections::HashMap::new();
         for (i, r, hash, ..) in &pending {
@@ -384,7 +385,7 @@ pub async fn import_batch(
                 None => Status::Imported,
             };
         }
-        sheets(store, &mut pending, opts, &mut reports).await?;
+        sheets(store, &mut pending, opts, &mut reports, &mut checks).await?;
     }
     known::settle(store, &ctx, hits, &seen, opts, &mut reports).await?;
     Ok(BatchReport {
@@ -393,6 +394,10 @@ pub async fn import_batch(
         skipped,
     })
 }
+
+/// What the sheets Aktiviteter of a batch are checked against, read once for the batch (at the
+/// first sheet that changes anything).
+type Checks = Option<crate::activities::Known>;
 
 /// A form waiting to be stored: its report's index, response, hash, source, sheet and the
 /// SHA-256 of its file's bytes.
@@ -405,6 +410,7 @@ async fn store_chunk(
     chunk: &mut Vec<Pending>,
     opts: &Options,
     reports: &mut [FileReport],
+    checks: &mut Checks,
 ) -> Result<()> {
     let actor = &opts.actor;
     let forms: Vec<NewForm<'_>> = (chunk.iter())
@@ -423,7 +429,7 @@ async fn store_chunk(
             Outcome::Unchanged => Status::Unchanged,
         };
     }
-    sheets(store, chunk, opts, reports).await
+    sheets(store, chunk, opts, reports, checks).await
 }
 
 /// Merges each stored form's sheet Aktiviteter into the store (see
@@ -433,10 +439,18 @@ async fn sheets(
     chunk: &mut Vec<Pending>,
     opts: &Options,
     reports: &mut [FileReport],
+    checks: &mut Checks,
 ) -> Result<()> {
     for (i, r, _, _, sheet, _) in chunk.drain(..) {
-        reports[i].activities =
-            crate::import_activities::apply(store, &r, sheet, &opts.actor, opts.dry_run).await?;
+        reports[i].activities = crate::import_activities::apply_known(
+            store,
+            &r,
+            sheet,
+            &opts.actor,
+            opts.dry_run,
+            checks,
+        )
+        .await?;
     }
     Ok(())
 }

@@ -129,6 +129,19 @@ pub async fn apply(
     actor: &str,
     dry_run: bool,
 ) -> Result<Option<SheetReport>> {
+    apply_known(store, response, sheet, actor, dry_run, &mut None).await
+}
+
+/// As [`apply`], checking against `known` (read at its first sheet that changes anything and
+/// kept for the next: a batch of forms reads it once).
+pub(crate) async fn apply_known(
+    store: &dyn Store,
+    response: &Response,
+    sheet: SheetRead,
+    actor: &str,
+    dry_run: bool,
+    known: &mut Option<activities::Known>,
+) -> Result<Option<SheetReport>> {
     let sheet = match sheet {
         None => return Ok(None),
         Some(Err(p)) => return Ok(Some(SheetReport::refused(p))),
@@ -143,10 +156,14 @@ pub async fn apply(
         Err(p) => return Ok(Some(SheetReport::refused(p))),
     };
     let Merged { batch, mut report } = merged;
+    let k = match known {
+        Some(k) => k,
+        None => known.insert(activities::known(store).await?),
+    };
     let problems = if dry_run {
-        activities::check(store, &batch).await?
+        activities::check_known(k, &batch)
     } else {
-        match activities::save(store, &batch, actor).await? {
+        match activities::save_known(store, &batch, actor, k).await? {
             Ok(_) => Vec::new(),
             Err(p) => p,
         }
@@ -196,7 +213,10 @@ async fn merge(
 ) -> Result<std::result::Result<Merged, Vec<Problem>>> {
     let org = &response.org;
     let stored = store.activities(Some(org)).await?;
-    let stored_followups = store.followups(Some(response.round)).await?;
+    // The organisation's own follow-ups, not the round's: a county's grow with every form.
+    let stored_followups: Vec<_> = (store.followups_of(org).await?.into_iter())
+        .filter(|s| s.followup.round == response.round)
+        .collect();
     let mut problems = Vec::new();
     let mut report = SheetReport::default();
     let mut batch = ActivityBatch::default();

@@ -121,6 +121,6 @@ async fn read_again(
         sheet,
         Some(h.file_hash.clone()),
     )];
-    store_chunk(store, &mut one, opts, reports).await?;
+    store_chunk(store, &mut one, opts, reports, &mut None).await?;
     Ok(reports[h.at].clone())
 }

@@ -317,3 +317,54 @@ contract!(an_id_of_another_organisation_is_a_problem, |store: Arc<
     assert_eq!(store.activities(None).await.unwrap().len(), 2);
     assert!(store.followups(None).await.unwrap().is_empty());
 });
+
+contract!(
+    a_later_form_of_the_batch_finds_what_an_earlier_one_stored,
+    |store: Arc<dyn Store>| async move {
+        // Two units of one organisation write the same new activity, each from the form it
+        // got before either was imported: in one batch, the second finds the activity the
+        // first stored (by its title) instead of making it again, and its status is the last.
+        let dir = tempfile::tempdir().unwrap();
+        let round = setup(&store).await;
+        let new_row = |status: &'static str| {
+            [
+                (1, "Titel", "Ny rutin för läkemedel"),
+                (1, "Delmål", "D2"),
+                (1, "Kategori", "kompetens"),
+                (1, "Status", status),
+            ]
+        };
+        let a = form(
+            &store,
+            dir.path(),
+            "a.xlsx",
+            round,
+            "Rehab",
+            &new_row("planerad"),
+        )
+        .await;
+        let b = form(
+            &store,
+            dir.path(),
+            "b.xlsx",
+            round,
+            "Hemsjukvården",
+            &new_row("pågår"),
+        )
+        .await;
+        let r = import_batch(store.as_ref(), &[a, b], &Options::default(), &|_| {})
+            .await
+            .unwrap();
+        let added: Vec<_> = (r.files.iter())
+            .map(|f| f.activities.as_ref().map(|s| (s.added, s.problems.len())))
+            .collect();
+        assert_eq!(added, [Some((1, 0)), Some((0, 0))]);
+        let stored = store.activities(None).await.unwrap();
+        assert_eq!(stored.len(), 2, "the known activity and one new");
+        let new = stored
+            .iter()
+            .find(|x| x.id != stored_activity().id)
+            .unwrap();
+        assert_eq!(new.status, ActivityStatus::Pagar);
+    }
+);
