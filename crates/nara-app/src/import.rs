@@ -442,15 +442,9 @@ async fn sheets(
     checks: &mut Checks,
 ) -> Result<()> {
     for (i, r, _, _, sheet, _) in chunk.drain(..) {
-        reports[i].activities = crate::import_activities::apply_known(
-            store,
-            &r,
-            sheet,
-            &opts.actor,
-            opts.dry_run,
-            checks,
-        )
-        .await?;
+        reports[i].activities =
+            crate::import_activities::apply(store, &r, sheet, &opts.actor, opts.dry_run, checks)
+                .await?;
     }
     Ok(())
 }

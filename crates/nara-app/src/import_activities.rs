@@ -121,20 +121,10 @@ fn problem(sheet: &str, cell: Option<String>, message: String) -> Problem {
 }
 
 /// Merges the sheet of a stored form's response into the store (nothing stored with
-/// `dry_run`); `None` for a form without the sheet.
-pub async fn apply(
-    store: &dyn Store,
-    response: &Response,
-    sheet: SheetRead,
-    actor: &str,
-    dry_run: bool,
-) -> Result<Option<SheetReport>> {
-    apply_known(store, response, sheet, actor, dry_run, &mut None).await
-}
-
-/// As [`apply`], checking against `known` (read at its first sheet that changes anything and
-/// kept for the next: a batch of forms reads it once).
-pub(crate) async fn apply_known(
+/// `dry_run`); `None` for a form without the sheet. What its records are checked against is
+/// `known`, read at the batch's first sheet that changes anything and kept for the next, so
+/// that a batch of forms reads it once.
+pub(crate) async fn apply(
     store: &dyn Store,
     response: &Response,
     sheet: SheetRead,
