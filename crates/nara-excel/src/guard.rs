@@ -221,7 +221,17 @@ pub fn scan_xlsx(bytes: &[u8], limits: &Limits, file: &str) -> Result<usize, Err
     Ok(scan.held())
 }
 
-/// As [`scan_xlsx`], over the parts [`check_keeping`] kept, without inflating anything again,
+/// Whether a part is one calamine reads whole only for what Nära never uses: the theme (the
+/// colours of styles) and the core and extended document properties (Nära reads the custom
+/// ones). Such parts are left out of what calamine is handed (see `cells::Book`) and so out of
+/// [`scan_parts`]'s count; they were inflated, under the limits, by [`check_keeping`].
+pub fn unused(name: &str) -> bool {
+    let name = normalised(name);
+    name.ends_with("theme/theme1.xml") || name == "docprops/core.xml" || name == "docprops/app.xml"
+}
+
+/// As [`scan_xlsx`], over the parts [`check_keeping`] kept but those [`unused`], without
+/// inflating anything again,
 /// and counting only the parts calamine reads whole, found as calamine finds them (the package
 /// relationships name the workbook and its folder; beside it its relationships, shared strings,
 /// styles and theme; and the document properties): the worksheets it streams cell by cell,
@@ -235,6 +245,9 @@ pub fn scan_parts(
     let mut scan = Scan::new(limits, file);
     let whole = read_whole(parts);
     for (name, part) in parts {
+        if unused(name) {
+            continue;
+        }
         if let Some(whole) = &whole
             && !whole.contains(&normalised(name))
             && !whole.contains(&name.to_ascii_lowercase())
@@ -485,6 +498,48 @@ mod tests {
         let (sheet, _) = kept.read(name, &limits).unwrap();
         assert_eq!(sheet.get(1, 1), "3");
         assert_eq!(sheet, again.read(name, &limits).unwrap().0);
+    }
+
+    /// A file whose theme and core properties are not XML, and whose theme holds more records
+    /// than a form may: Nära uses neither, so the file is read, and its custom properties with it
+    /// (calamine dropped them all when it could not read the core properties).
+    #[test]
+    fn the_theme_and_core_properties_are_neither_counted_nor_read() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let props = rust_xlsxwriter::DocProperties::new().set_custom_property("nara-round", "2026");
+        wb.set_properties(&props);
+        wb.add_worksheet().write_string(0, 0, "ID").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let limits = Limits::default();
+        let theme = "<a:font/>".repeat(limits.max_records + 1);
+        let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).unwrap();
+            let name = entry.name().unwrap().into_owned();
+            let mut part = Vec::new();
+            entry.read_to_end(&mut part).unwrap();
+            let part = match name.as_str() {
+                "docProps/core.xml" => b"<cp:coreProperties".to_vec(),
+                "xl/theme/theme1.xml" => format!("<a:theme>{theme}</a:theme>").into_bytes(),
+                _ => part,
+            };
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(&part).unwrap();
+        }
+        let bytes = out.finish().unwrap().into_inner();
+        // Read as it came (a file too large to keep its parts), the theme is counted and refused.
+        assert!(matches!(
+            scan_xlsx(&bytes, &limits, "Filen"),
+            Err(Error::TooLarge(_))
+        ));
+        let checked = check_keeping(&bytes, &limits).unwrap();
+        let book = Book::open_checked("f.xlsx", &bytes, checked, &limits).unwrap();
+        assert_eq!(
+            book.properties.get("nara-round").map(String::as_str),
+            Some("2026")
+        );
     }
 
     #[test]

@@ -114,15 +114,17 @@ fn unreadable(detail: impl std::fmt::Display) -> Error {
 }
 
 /// The parts as a zip whose entries are stored (not compressed), so that reading them again
-/// costs a copy, not an inflate, and whose worksheets have their formulas cut out (calamine
-/// reads the saved values; see [`formulas`]); `None` when the zip cannot be written (a
-/// duplicate name), and the file is then read as it came.
+/// costs a copy, not an inflate, without the parts Nära never uses ([`guard::unused`]), and
+/// whose worksheets have their formulas cut out (calamine reads the saved values; see
+/// [`formulas`]); `None` when the zip cannot be written (a duplicate name), and the file is
+/// then read as it came.
 fn stored_zip(parts: &[(String, Vec<u8>)]) -> Option<Vec<u8>> {
-    let total: usize = parts.iter().map(|(n, p)| 2 * n.len() + p.len() + 100).sum();
+    let parts = || parts.iter().filter(|(name, _)| !guard::unused(name));
+    let total: usize = parts().map(|(n, p)| 2 * n.len() + p.len() + 100).sum();
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(total + 100)));
     let opts =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, part) in parts {
+    for (name, part) in parts() {
         w.start_file(name.as_str(), opts).ok()?;
         let part = if name.to_ascii_lowercase().contains("worksheets/") {
             formulas::without_formulas(part)
@@ -184,16 +186,22 @@ impl<'a> Book<'a> {
         let mut budget = Budget::new(file_name, limits);
         match checked.kind {
             Kind::Xlsx => {
-                let held = match &checked.parts {
-                    Some(parts) => guard::scan_parts(parts, limits, &budget.file)?,
-                    None => guard::scan_xlsx(bytes, limits, &budget.file)?,
+                // calamine reads a zip: the kept parts are handed to it stored, not deflated,
+                // and counted as handed; a file read as it came is counted whole.
+                let stored = (checked.parts.as_ref()).and_then(|parts| {
+                    stored_zip(parts)
+                        .map(|zip| (zip, guard::scan_parts(parts, limits, &budget.file)))
+                });
+                let zip = match stored {
+                    Some((zip, held)) => {
+                        budget.text(held?)?;
+                        Cow::Owned(zip)
+                    }
+                    None => {
+                        budget.text(guard::scan_xlsx(bytes, limits, &budget.file)?)?;
+                        Cow::Borrowed(bytes)
+                    }
                 };
-                budget.text(held)?;
-                // calamine reads a zip: the kept parts are handed to it stored, not deflated.
-                let zip = checked
-                    .parts
-                    .and_then(|parts| stored_zip(&parts))
-                    .map_or(Cow::Borrowed(bytes), Cow::Owned);
                 let mut x = calamine::Xlsx::new(Cursor::new(zip)).map_err(unreadable)?;
                 let properties = x
                     .workbook_properties()
