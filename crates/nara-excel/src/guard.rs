@@ -121,32 +121,68 @@ pub fn check_keeping(bytes: &[u8], limits: &Limits) -> Result<Checked, Error> {
     } else {
         return Err(Error::NotASpreadsheet("Filen är ingen Excelblankett (den saknar arbetsbok). Kontrollera att det är rätt fil och spara den som .xlsx.".into()));
     };
-    // Declared sizes can lie: inflate everything once, counting, and stop at the cap.
+    // Declared sizes can lie: inflate everything once, counting, and stop at the cap. One
+    // inflater serves every part (a new one per part costs a twentieth of a form's reading).
     let mut budget = limits.max_inflated_bytes;
     let mut sink = vec![0u8; 64 * 1024];
+    let mut inflater = flate2::Decompress::new(false);
     let mut kept = (kind == Kind::Xlsx).then(|| Vec::with_capacity(zip.len()));
     let mut kept_bytes = 0usize;
     for (i, name) in names.into_iter().enumerate() {
-        let mut entry = zip.by_index(i).map_err(|_| damaged())?;
+        let entry = zip.by_index_raw(i).map_err(|_| damaged())?;
+        let (method, crc) = (entry.compression(), entry.crc32());
+        let input = (entry.data_start().and_then(|start| {
+            let start = usize::try_from(start).ok()?;
+            let len = usize::try_from(entry.compressed_size()).ok()?;
+            bytes.get(start..start.checked_add(len)?)
+        }))
+        .ok_or_else(damaged)?;
         let mut part = limits.max_part_bytes;
         let mut inflated = Vec::new();
-        loop {
-            let n = match entry.read(&mut sink) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(_) => return Err(damaged()),
-            };
+        let mut sum = crc32fast::Hasher::new();
+        let mut take = |chunk: &[u8]| -> Result<(), Error> {
+            let n = chunk.len();
             budget = budget.checked_sub(n as u64).ok_or_else(|| bomb(limits))?;
             part = part.checked_sub(n as u64).ok_or_else(|| big_part(limits))?;
+            sum.update(chunk);
             if kept.is_some() {
                 kept_bytes += n;
                 if kept_bytes > KEEP_BYTES {
                     kept = None;
                     inflated = Vec::new();
                 } else {
-                    inflated.extend_from_slice(&sink[..n]);
+                    inflated.extend_from_slice(chunk);
                 }
             }
+            Ok(())
+        };
+        match method {
+            zip::CompressionMethod::Stored => input.chunks(sink.len()).try_for_each(&mut take)?,
+            zip::CompressionMethod::Deflated => {
+                inflater.reset(false);
+                let mut rest = input;
+                loop {
+                    let (was_in, was_out) = (inflater.total_in(), inflater.total_out());
+                    let status = inflater
+                        .decompress(rest, &mut sink, flate2::FlushDecompress::Finish)
+                        .map_err(|_| damaged())?;
+                    let read = usize::try_from(inflater.total_in() - was_in).unwrap_or(usize::MAX);
+                    let wrote = usize::try_from(inflater.total_out() - was_out).unwrap_or(0);
+                    rest = rest.get(read..).ok_or_else(damaged)?;
+                    take(sink.get(..wrote).ok_or_else(damaged)?)?;
+                    if status == flate2::Status::StreamEnd {
+                        break;
+                    }
+                    if read == 0 && wrote == 0 {
+                        // The data ends before its stream does.
+                        return Err(damaged());
+                    }
+                }
+            }
+            _ => return Err(damaged()),
+        }
+        if sum.finalize() != crc {
+            return Err(damaged());
         }
         if let Some(kept) = &mut kept {
             kept.push((name, inflated));
@@ -485,8 +521,17 @@ mod tests {
             .parts
             .as_ref()
             .expect("a small xlsx keeps its parts");
-        let zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
         assert_eq!(parts.len(), zip.len());
+        for (i, (name, part)) in parts.iter().enumerate() {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut inflated = Vec::new();
+            entry.read_to_end(&mut inflated).unwrap();
+            assert_eq!(
+                (name.as_str(), part),
+                (entry.name().unwrap().as_ref(), &inflated)
+            );
+        }
         assert_eq!(
             scan_parts(parts, &limits, "Filen").unwrap(),
             scan_xlsx(&bytes, &limits, "Filen").unwrap()
@@ -540,6 +585,57 @@ mod tests {
             book.properties.get("nara-round").map(String::as_str),
             Some("2026")
         );
+    }
+
+    /// Every byte of a part's compressed data changed in turn, and a stream that stops before
+    /// its end: the file is refused as damaged (or, where the change is harmless to the data,
+    /// read with the same parts), never read wrong.
+    #[test]
+    fn a_damaged_part_is_refused() {
+        let bytes = workbook();
+        let limits = Limits::default();
+        let good = check_keeping(&bytes, &limits).unwrap().parts.unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+        let entry = zip.by_name("xl/worksheets/sheet1.xml").unwrap();
+        let start = entry.data_start().unwrap() as usize;
+        let end = start + entry.compressed_size() as usize;
+        let mut refused = 0;
+        for at in start..end {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x55;
+            match check_keeping(&bad, &limits) {
+                Err(e) => {
+                    assert!(matches!(e, Error::Damaged(_)), "{at}: {e:?}");
+                    refused += 1;
+                }
+                Ok(c) => assert_eq!(c.parts.unwrap(), good, "{at}"),
+            }
+        }
+        assert!(refused > (end - start) / 2, "{refused} of {}", end - start);
+        // A deflate stream of one stored block that is not marked final: it never ends.
+        let data = b"<worksheet/>";
+        let mut stream = vec![0u8, data.len() as u8, 0, !(data.len() as u8), 0xff];
+        stream.extend_from_slice(data);
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        out.start_file("xl/workbook.xml", stored).unwrap();
+        out.write_all(&stream).unwrap();
+        let mut cut = out.finish().unwrap().into_inner();
+        // The entry says it is deflated (method 8, in its local and central headers) and
+        // gives the CRC of what the stream holds.
+        let crc = crc32fast::hash(data).to_le_bytes();
+        cut[8] = 8;
+        cut[14..18].copy_from_slice(&crc);
+        let central = (0..cut.len() - 4)
+            .find(|&i| cut[i..i + 4] == *b"PK\x01\x02")
+            .unwrap();
+        cut[central + 10] = 8;
+        cut[central + 16..central + 20].copy_from_slice(&crc);
+        assert!(matches!(
+            check_keeping(&cut, &limits),
+            Err(Error::Damaged(_))
+        ));
     }
 
     #[test]
