@@ -284,11 +284,17 @@ pub fn scan_parts(
         if unused(name) {
             continue;
         }
-        if let Some(whole) = &whole
-            && !whole.contains(&normalised(name))
-            && !whole.contains(&name.to_ascii_lowercase())
-        {
-            continue;
+        if let Some((whole, strings)) = &whole {
+            let (name, lower) = (normalised(name), name.to_ascii_lowercase());
+            if !whole.contains(&name) && !whole.contains(&lower) {
+                continue;
+            }
+            if (name == *strings || lower == *strings)
+                && part.len() / 5 <= limits.max_shared_strings
+            {
+                scan.shared_strings(part)?;
+                continue;
+            }
         }
         let cap = part
             .len()
@@ -379,6 +385,30 @@ impl<'a> Scan<'a> {
                 Ok(event) => self.event(event)?,
             }
         }
+    }
+
+    /// Counts a shared strings part too small to hold more strings than allowed (each takes at
+    /// least five bytes, `<si/>`) without reading every string: its bytes as the text calamine
+    /// will hold (no string is longer than the XML that holds it), and the strings calamine
+    /// makes room for at once (`uniqueCount` of the first `sst`, where calamine reads it).
+    fn shared_strings(&mut self, part: &[u8]) -> Result<(), Error> {
+        let mut xml = quick_xml::Reader::from_reader(part);
+        calamine_config(&mut xml);
+        loop {
+            match xml.read_event() {
+                Err(_) | Ok(Event::Eof) => break,
+                Ok(Event::Start(e)) if e.local_name().as_ref() == "sst" => {
+                    self.event(Event::Start(e))?;
+                    break;
+                }
+                Ok(_) => {}
+            }
+        }
+        self.text = self.text.saturating_add(part.len());
+        if self.held() > self.limits.max_text_bytes {
+            return Err(too_much_text(self.file, self.limits));
+        }
+        Ok(())
     }
 
     /// Counts one event of a part.
@@ -532,9 +562,14 @@ mod tests {
                 (entry.name().unwrap().as_ref(), &inflated)
             );
         }
+        // The shared strings are counted by their size: never less than what they hold.
+        let strings = parts
+            .iter()
+            .find(|(n, _)| n == "xl/sharedStrings.xml")
+            .unwrap();
         assert_eq!(
             scan_parts(parts, &limits, "Filen").unwrap(),
-            scan_xlsx(&bytes, &limits, "Filen").unwrap()
+            scan_xlsx(&bytes, &limits, "Filen").unwrap() - "IDSvar".len() + strings.1.len()
         );
         let mut kept = Book::open_checked("f.xlsx", &bytes, checked, &limits).unwrap();
         let mut again = Book::open_named("f.xlsx", &bytes, Kind::Xlsx, &limits).unwrap();
@@ -636,6 +671,46 @@ mod tests {
             check_keeping(&cut, &limits),
             Err(Error::Damaged(_))
         ));
+    }
+
+    /// Shared strings counted by their size still refuse what calamine would make room for at
+    /// once, and text that with the styles' copies passes the limit.
+    #[test]
+    fn small_shared_strings_are_counted_by_their_size() {
+        let limits = Limits::default();
+        let rels = r#"<Relationships><Relationship Id="r" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+        let parts = |strings: String| {
+            vec![
+                ("_rels/.rels".to_string(), rels.as_bytes().to_vec()),
+                ("xl/workbook.xml".to_string(), b"<workbook/>".to_vec()),
+                ("xl/sharedStrings.xml".to_string(), strings.into_bytes()),
+            ]
+        };
+        let declared = parts(r#"<sst uniqueCount="4000000000"><si><t>a</t></si></sst>"#.into());
+        let said = scan_parts(&declared, &limits, "Filen")
+            .unwrap_err()
+            .to_string();
+        assert!(said.contains("olika texter"), "{said}");
+        let fine = parts(r#"<sst uniqueCount="1"><si><t>a</t></si></sst>"#.into());
+        assert_eq!(
+            scan_parts(&fine, &limits, "Filen").unwrap(),
+            fine[2].1.len()
+        );
+        let tight = Limits {
+            max_text_bytes: 20,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            scan_parts(&fine, &tight, "Filen"),
+            Err(Error::TooLarge(_))
+        ));
+        // Past five bytes a string allowed, every string is counted as before.
+        let many = parts(format!(
+            "<sst>{}</sst>",
+            "<si/>".repeat(limits.max_shared_strings + 1)
+        ));
+        let said = scan_parts(&many, &limits, "Filen").unwrap_err().to_string();
+        assert!(said.contains("olika texter"), "{said}");
     }
 
     #[test]

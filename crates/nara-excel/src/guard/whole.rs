@@ -20,7 +20,10 @@ pub(super) fn normalised(name: &str) -> String {
 /// relationships and this one could differ: they are missing, given twice, not XML, hold an
 /// entity reference, an attribute twice, more than one root or more than one `officeDocument`
 /// relationship, or none. Check this list again whenever calamine is upgraded.
-pub(super) fn read_whole(parts: &[(String, Vec<u8>)]) -> Option<HashSet<String>> {
+///
+/// Beside the names, the name of the shared strings part, unless the workbook or its
+/// relationships have that name too (then it is read as more than shared strings): "".
+pub(super) fn read_whole(parts: &[(String, Vec<u8>)]) -> Option<(HashSet<String>, String)> {
     let mut rels = parts.iter().filter(|(n, _)| normalised(n) == "_rels/.rels");
     let (_, rels) = rels.next().filter(|_| rels.next().is_none())?;
     if rels.contains(&b'&') {
@@ -70,22 +73,25 @@ pub(super) fn read_whole(parts: &[(String, Vec<u8>)]) -> Option<HashSet<String>>
     } else {
         book
     };
-    Some(
-        [
-            "_rels/.rels".to_string(),
-            format!("{dir}{book}"),
-            format!("{dir}_rels/{book}.rels"),
-            format!("{dir}sharedStrings.xml"),
-            format!("{dir}styles.xml"),
-            format!("{dir}theme/theme1.xml"),
-            "docProps/core.xml".into(),
-            "docProps/app.xml".into(),
-            "docProps/custom.xml".into(),
-        ]
+    let strings = format!("{dir}sharedStrings.xml").to_ascii_lowercase();
+    let alone = [format!("{dir}{book}"), format!("{dir}_rels/{book}.rels")]
         .iter()
-        .map(|n| n.to_ascii_lowercase())
-        .collect(),
-    )
+        .all(|n| n.to_ascii_lowercase() != strings);
+    let names = [
+        "_rels/.rels".to_string(),
+        format!("{dir}{book}"),
+        format!("{dir}_rels/{book}.rels"),
+        format!("{dir}sharedStrings.xml"),
+        format!("{dir}styles.xml"),
+        format!("{dir}theme/theme1.xml"),
+        "docProps/core.xml".into(),
+        "docProps/app.xml".into(),
+        "docProps/custom.xml".into(),
+    ]
+    .iter()
+    .map(|n| n.to_ascii_lowercase())
+    .collect();
+    Some((names, if alone { strings } else { String::new() }))
 }
 
 #[cfg(test)]
@@ -100,6 +106,7 @@ mod tests {
             ("_rels/.rels".to_string(), rels.as_bytes().to_vec()),
             ("xl/workbook.xml".to_string(), Vec::new()),
         ])
+        .map(|(names, _)| names)
     }
 
     fn rel(target: &str) -> String {
@@ -137,6 +144,13 @@ mod tests {
             assert!(moved.contains(part), "{part}");
         }
         assert!(!moved.contains("xl/styles.xml"));
+        let strings = |target: &str| {
+            let rels = format!("<Relationships>{}</Relationships>", rel(target));
+            read_whole(&[("_rels/.rels".to_string(), rels.into_bytes())]).map(|(_, s)| s)
+        };
+        assert_eq!(strings("xl/workbook.xml").unwrap(), "xl/sharedstrings.xml");
+        // A workbook named as the shared strings is read as both: no part is only strings.
+        assert_eq!(strings("xl/sharedStrings.xml").unwrap(), "");
     }
 
     #[test]
