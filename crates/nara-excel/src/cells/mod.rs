@@ -115,8 +115,8 @@ fn unreadable(detail: impl std::fmt::Display) -> Error {
 
 /// The parts as a zip whose entries are stored (not compressed), so that reading them again
 /// costs a copy, not an inflate, without the parts Nära never uses ([`guard::unused`]), and
-/// whose worksheets have their formulas cut out (calamine reads the saved values; see
-/// [`formulas`]); `None` when the zip cannot be written (a duplicate name), and the file is
+/// whose worksheets have their formulas and empty cells cut out (calamine reads the saved
+/// values, and the reader passes over empty ones; see [`formulas`]); `None` when the zip cannot be written (a duplicate name), and the file is
 /// then read as it came.
 fn stored_zip(parts: &[(String, Vec<u8>)]) -> Option<Vec<u8>> {
     let parts = || parts.iter().filter(|(name, _)| !guard::unused(name));
@@ -127,7 +127,7 @@ fn stored_zip(parts: &[(String, Vec<u8>)]) -> Option<Vec<u8>> {
     for (name, part) in parts() {
         w.start_file(name.as_str(), opts).ok()?;
         let part = if name.to_ascii_lowercase().contains("worksheets/") {
-            formulas::without_formulas(part)
+            formulas::pruned(part)
         } else {
             Cow::Borrowed(part.as_slice())
         };
@@ -246,7 +246,11 @@ impl<'a> Book<'a> {
                 while let Some(cell) = reader.next_cell().map_err(unreadable)? {
                     let (row, col) = cell.get_position();
                     let value = cell.get_value();
-                    if matches!(value, DataRef::Empty) {
+                    // An empty text (a formula whose saved result is empty) is nothing, as an
+                    // empty cell is: the sheets are read the same with such cells cut out.
+                    if matches!(value, DataRef::Empty)
+                        || matches!(value, DataRef::String(s) if s.is_empty())
+                    {
                         continue;
                     }
                     if row >= limits.max_rows || col >= limits.max_cols {

@@ -318,6 +318,9 @@ fn answer_sheet(
 ) -> Result<(), XlsxError> {
     let inst = spec.instrument;
     ws.set_name(ANSWER_SHEET)?;
+    // The helpers' saved results are empty texts, not rust_xlsxwriter's 0: a spreadsheet
+    // computes them again, and the importer passes over an empty cell without reading it.
+    ws.set_formula_result_default("");
     for (col, width) in [(0u16, 13.0), (1, 18.0), (2, 62.0), (3, 26.0), (4, 40.0)] {
         ws.set_column_width(col, width)?;
     }
@@ -452,8 +455,8 @@ fn answer_sheet(
                 Some(t) => ws.write_string_with_format(row, 4, t, &f.input_wrap)?,
                 None => ws.write_blank(row, 4, &f.input_wrap)?,
             };
-            // The cached value is what the importer reads from the cell; the helpers are left
-            // empty (a spreadsheet computes them again whenever the answer changes).
+            // The cached value is what the results sheet reads from the cell; the helpers are
+            // left empty (a spreadsheet computes them again whenever the answer changes).
             let read = match filled.and_then(|x| x.typed.get(&st.id)) {
                 Some(t) => inst.parse_answer(&t.import_text()),
                 None => Ok(filled.and_then(|x| x.answers.get(&st.id))),
