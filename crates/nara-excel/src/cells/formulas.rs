@@ -6,15 +6,15 @@
 //! out of the sheet's bytes with a byte search before calamine sees them.
 //!
 //! Only a plain formula is cut: `<f …>text</f>` or `<f …/>` whose text holds no `<`. A sheet
-//! with a comment, a CDATA section or a formula that is anything else is left as it is, so a
-//! sheet is either read exactly as calamine reads it or with only its formulas (and the empty
-//! cells below) gone.
+//! with a comment, a CDATA section, a document type or a formula that is anything else is left
+//! as it is, so a sheet is either read exactly as calamine reads it or with only its formulas
+//! (and the empty cells below) gone.
 //!
 //! What is left of the helper cells is then empty (`<c r="G5" s="7" t="str"><v></v></c>`, a
 //! formula whose saved result is an empty text), as is every blank cell with a style
-//! (`<c r="D5" s="4"/>`). The reader passes over both, yet calamine reads through each
-//! one; they are most of the answer sheet's cells, so they are cut too, in the same
-//! pass (see [`pruned`] for exactly which).
+//! (`<c r="D5" s="4"/>`). The reader passes over both, yet calamine reads through each one;
+//! they are most of the answer sheet's cells, so they are cut too, in the same pass (see
+//! [`pruned`] for exactly which).
 
 use std::borrow::Cow;
 
@@ -23,56 +23,11 @@ use memchr::memmem;
 /// The sheet's XML without its `<f>` elements (see the module's notes); the bytes as they are
 /// when there are none or when one is not plain.
 pub(super) fn without_formulas(xml: &[u8]) -> Cow<'_, [u8]> {
-    if memmem::find(xml, b"<!--").is_some() || memmem::find(xml, b"<![CDATA[").is_some() {
-        return Cow::Borrowed(xml);
-    }
-    let opening = memmem::Finder::new(b"<f");
-    let closing = memmem::Finder::new(b"</f>");
-    let mut out: Option<Vec<u8>> = None;
-    let mut kept = 0;
-    let mut at = 0;
-    while let Some(found) = opening.find(&xml[at..]) {
-        let start = at + found;
-        let after = start + 2;
-        if !matches!(
-            xml.get(after),
-            Some(b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n')
-        ) {
-            // Another element whose name begins with f (`<filterColumn>`).
-            at = after;
-            continue;
-        }
-        let Some(tag_end) = tag_end(xml, after) else {
-            return Cow::Borrowed(xml);
-        };
-        let end = if xml[tag_end - 1] == b'/' {
-            tag_end + 1
-        } else {
-            let Some(close) = closing.find(&xml[tag_end + 1..]) else {
-                return Cow::Borrowed(xml);
-            };
-            let text = &xml[tag_end + 1..tag_end + 1 + close];
-            if text.contains(&b'<') {
-                return Cow::Borrowed(xml);
-            }
-            tag_end + 1 + close + b"</f>".len()
-        };
-        let out = out.get_or_insert_with(|| Vec::with_capacity(xml.len() / 2));
-        out.extend_from_slice(&xml[kept..start]);
-        kept = end;
-        at = end;
-    }
-    match out {
-        None => Cow::Borrowed(xml),
-        Some(mut out) => {
-            out.extend_from_slice(&xml[kept..]);
-            Cow::Owned(out)
-        }
-    }
+    cut(xml, false)
 }
 
-/// The sheet's XML without its formulas (as [`without_formulas`] cuts them) and without the
-/// cells that calamine reads as nothing or as an empty text, which the reader passes over alike.
+/// The sheet's XML without its formulas ([`without_formulas`]) and without the cells that
+/// calamine reads as nothing or as an empty text, which the reader passes over alike.
 ///
 /// A cell is cut when it is an empty element (`<c …/>`: calamine passes over it without reading
 /// it), or when its start tag holds only the attributes `r`, `s` and `t`, once each and quoted,
@@ -81,10 +36,15 @@ pub(super) fn without_formulas(xml: &[u8]) -> Cow<'_, [u8]> {
 /// `<v></v>`, `<v/>` or nothing. A cell that is not cut is left as it is. No cell is cut when
 /// any cell with content has a start tag that is not so plain (a cell without `r` takes its
 /// place from the cell before it, which must then stay): the sheet then loses its formulas
-/// only. The sheet is left whole where [`without_formulas`] leaves it whole, and when it holds
-/// a document type.
+/// only. The sheet is left whole where [`without_formulas`] leaves it whole.
 pub(super) fn pruned(xml: &[u8]) -> Cow<'_, [u8]> {
-    // A comment, a CDATA section or a document type: left whole.
+    cut(xml, true)
+}
+
+/// The sheet's XML without its plain formulas and, with `cells`, its empty cells (see
+/// [`pruned`]); left whole when it holds a comment, a CDATA section or a document type, or a
+/// formula that is not plain.
+fn cut(xml: &[u8], cells: bool) -> Cow<'_, [u8]> {
     if memmem::find(xml, b"<!").is_some() {
         return Cow::Borrowed(xml);
     }
@@ -94,13 +54,18 @@ pub(super) fn pruned(xml: &[u8]) -> Cow<'_, [u8]> {
     while let Some(found) = memchr::memchr(b'<', &xml[at..]) {
         let start = at + found;
         let name = xml.get(start + 1).copied();
-        if !matches!(name, Some(b'c' | b'f')) || !delimits(xml.get(start + 2)) {
+        let wanted = name == Some(b'f') || (cells && name == Some(b'c'));
+        if !wanted || !delimits(xml.get(start + 2)) {
             // Any other element (`<v>`, `<row>`, `<col>`, `<filterColumn>`).
             at = start + 1;
             continue;
         }
         let Some(tag) = start_tag(xml, start + 2) else {
-            return without_formulas(xml);
+            return if cells {
+                without_formulas(xml)
+            } else {
+                Cow::Borrowed(xml)
+            };
         };
         let end = if name == Some(b'f') {
             match formula_end(xml, &tag) {
