@@ -36,7 +36,8 @@ pub(super) fn without_formulas(xml: &[u8]) -> Cow<'_, [u8]> {
 /// `<v></v>`, `<v/>` or nothing. A cell that is not cut is left as it is. No cell is cut when
 /// any cell with content has a start tag that is not so plain (a cell without `r` takes its
 /// place from the cell before it, which must then stay): the sheet then loses its formulas
-/// only. The sheet is left whole where [`without_formulas`] leaves it whole.
+/// only, as it does when a cell is written with a prefix (`<x:c>`). The sheet is left whole
+/// where [`without_formulas`] leaves it whole.
 pub(super) fn pruned(xml: &[u8]) -> Cow<'_, [u8]> {
     cut(xml, true)
 }
@@ -47,6 +48,11 @@ pub(super) fn pruned(xml: &[u8]) -> Cow<'_, [u8]> {
 fn cut(xml: &[u8], cells: bool) -> Cow<'_, [u8]> {
     if memmem::find(xml, b"<!").is_some() {
         return Cow::Borrowed(xml);
+    }
+    // A cell written with a prefix (`<x:c>`) is a cell to calamine too, and is not looked at
+    // here: it might be one without `r`.
+    if cells && memmem::find_iter(xml, b":c").any(|at| delimits(xml.get(at + 2))) {
+        return without_formulas(xml);
     }
     let mut out: Option<Vec<u8>> = None;
     let mut kept = 0;
@@ -410,6 +416,7 @@ mod tests {
             // A cell without `r` takes its column from the cell before it.
             r#"<c r="A1" t="str"><v></v></c><c><v>1</v></c>"#,
             r#"<c r="A1" t="str"><v></v></c><c s="1"><v>1</v></c>"#,
+            r#"<c r="A1" t="str"><v></v></c><x:c><v>1</v></x:c>"#,
             // Anything but r, s and t once each, quoted, and a reference calamine reads.
             r#"<c r="A1" t="str"><v></v></c><c r="B1" cm="1"><v>1</v></c>"#,
             r#"<c r="A1" r="B1" t="str"><v></v></c>"#,
