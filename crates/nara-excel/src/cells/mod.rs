@@ -116,8 +116,8 @@ fn unreadable(detail: impl std::fmt::Display) -> Error {
 /// The parts as a zip whose entries are stored (not compressed), so that reading them again
 /// costs a copy, not an inflate, without the parts Nära never uses ([`guard::unused`]), and
 /// whose worksheets have their formulas and empty cells cut out (calamine reads the saved
-/// values, and the reader passes over empty ones; see [`formulas`]); `None` when the zip cannot be written (a duplicate name), and the file is
-/// then read as it came.
+/// values, and the reader passes over empty ones; see [`formulas`]); `None` when the zip
+/// cannot be written (a duplicate name), and the file is then read as it came.
 fn stored_zip(parts: &[(String, Vec<u8>)]) -> Option<Vec<u8>> {
     let parts = || parts.iter().filter(|(name, _)| !guard::unused(name));
     let total: usize = parts().map(|(n, p)| 2 * n.len() + p.len() + 100).sum();
