@@ -2,9 +2,12 @@
 //! forms into a fresh SQLite database (issue 17: 1,000 in at most 0.35 s and 50 MB), the same
 //! 1,000 again unchanged (at most 0.2 s, nothing written), 1,000 that each bring two new
 //! activities on their sheet Aktiviteter (no target: watched), and 1,000 into PostgreSQL (at most
-//! 0.8 s) when it answers. The forms are written by a child process first, and each
-//! import runs in a child of its own, so its peak memory (VmHWM) is the import's alone.
-//! Prints `BENCH {json}` lines.
+//! 0.8 s) when it answers. Then growth (issue 17: linear, memory flat): a round's forms
+//! imported into a county that already holds nine rounds of `nara demo` at about 300, 3,000 and
+//! 10,000 units, one form per unit, each at most 1.1 × the time per form at 300 units (11× the
+//! time for 10× the data) and at most 50 MB. The forms are written by a child process first,
+//! each demo is made by a child, and each import runs in a child of its own, so its peak memory
+//! (VmHWM) is the import's alone. Prints `BENCH {json}` lines.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,9 +27,15 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-/// Writes `n` filled forms into `dir`; with `activities`, each brings two new activities on its
-/// sheet Aktiviteter, as a unit that plans its work writes them.
-fn generate(dir: &Path, n: usize, activities: bool) -> Result<(), Box<dyn std::error::Error>> {
+/// Writes filled forms `from..n` into `dir` (`f00000.xlsx` and on; the same `i` always gives
+/// the same form); with `activities`, each brings two new activities on its sheet Aktiviteter,
+/// as a unit that plans its work writes them.
+fn generate(
+    dir: &Path,
+    from: usize,
+    n: usize,
+    activities: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(dir)?;
     let inst = Instrument::dalarna();
     let orgs = Organisations::dalarna();
@@ -38,7 +47,7 @@ fn generate(dir: &Path, n: usize, activities: bool) -> Result<(), Box<dyn std::e
         opens: None,
         closes: None,
     };
-    for i in 0..n {
+    for i in from..n {
         let mut set = AnswerSet::default();
         for (k, (_, s)) in inst.statements().enumerate() {
             let v = (i * 7 + k * 3) % 9;
@@ -230,6 +239,93 @@ fn written(url: &str) -> Result<(usize, Vec<String>), Box<dyn std::error::Error>
     })
 }
 
+/// Fills the empty SQLite database at `url` with `nara demo` at about `units` units × 9 rounds
+/// (2017–2025, the newest closed), then creates round 2026 and opens it, as a county looks when
+/// its tenth round's forms come in.
+fn demo(url: &str, units: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let app = nara_app::App::open(url).await?;
+        let made = app
+            .demo(&nara_app::demo::Options {
+                units: Some(units),
+                rounds: 9,
+                last_round: 2025,
+                ..Default::default()
+            })
+            .await?;
+        app.change_status(RoundId::parse("2025")?, RoundStatus::Closed, "", "bench")
+            .await?;
+        let round = RoundId::parse("2026")?;
+        app.create_round(round, None, None, None, "bench").await?;
+        app.change_status(round, RoundStatus::Open, "", "bench")
+            .await?;
+        eprintln!(
+            "demo: {} units, {} forms in {} rounds",
+            made.units,
+            made.forms,
+            made.rounds.len()
+        );
+        Ok(())
+    })
+}
+
+/// The county sizes of the growth benchmark: about 300, 3,000 and 10,000 units.
+const COUNTIES: [usize; 3] = [300, 3000, 10_000];
+
+/// Growth: for each of [`COUNTIES`], a SQLite database filled by [`demo`] (nine rounds) and the
+/// tenth round's forms imported into it, one per unit. `forms` holds the first 1,000 forms
+/// already; the rest are written beside them.
+fn growth(me: &Path, tmp: &Path, forms: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let most = COUNTIES[COUNTIES.len() - 1];
+    let status = Command::new(me)
+        .args([
+            "generate",
+            &forms.display().to_string(),
+            &most.to_string(),
+            "plain",
+            "1000",
+        ])
+        .status()?;
+    if !status.success() {
+        return Err("generating the forms for the growth failed".into());
+    }
+    let mut first_per_form = None;
+    for units in COUNTIES {
+        let db = tmp.join(format!("county{units}.db"));
+        let url = format!("sqlite://{}", db.display());
+        let made = Command::new(me)
+            .args(["demo", &url, &units.to_string()])
+            .status()?;
+        if !made.success() {
+            return Err(format!("the demo of {units} units failed").into());
+        }
+        let (wall, rss) = finish(spawn_import(me, forms, 0, units, &url)?)?;
+        let per_form = wall / units as f64;
+        eprintln!(
+            "SQLite, a round of {units} forms into nine rounds of {units} units: {wall:.3} s, {:.0} forms/s, peak RSS {rss:.1} MB",
+            units as f64 / wall
+        );
+        let name = format!("import_round_{units}_units_sqlite");
+        bench(&name, "wall_s", wall, None, "s");
+        bench(&name, "peak_rss_mb", rss, Some(50.0), "MB");
+        match first_per_form {
+            None => first_per_form = Some((units, per_form)),
+            Some((few, base)) => bench(
+                "import_growth_sqlite",
+                &format!("per_form_{units}_over_{few}"),
+                per_form / base,
+                Some(1.1),
+                "×",
+            ),
+        }
+        let _ = std::fs::remove_file(&db);
+    }
+    Ok(())
+}
+
 fn bench(name: &str, metric: &str, value: f64, target: Option<f64>, unit: &str) {
     let (t, ok) = match target {
         Some(t) => (t.to_string(), (value <= t).to_string()),
@@ -244,9 +340,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("generate") => {
+            // `generate DIR N [activities|plain] [FROM]`
             let activities = args.get(4).is_some_and(|a| a == "activities");
-            return generate(Path::new(&args[2]), args[3].parse()?, activities);
+            let from = args.get(5).map_or(Ok(0), |f| f.parse())?;
+            return generate(Path::new(&args[2]), from, args[3].parse()?, activities);
         }
+        Some("demo") => return demo(&args[2], args[3].parse()?),
         Some("import") => {
             return import(
                 Path::new(&args[2]),
@@ -265,6 +364,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .status()?;
     if !status.success() {
         return Err("generating the forms failed".into());
+    }
+    if args.get(1).is_some_and(|a| a == "growth") {
+        // Only the growth (`bench_import growth`), to measure it alone.
+        growth(&me, &tmp, &forms)?;
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Ok(());
     }
     let mut per_form = Vec::new();
     for n in [250usize, 500, 1000] {
@@ -351,6 +456,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(1.5),
         "×",
     );
+
+    growth(&me, &tmp, &forms)?;
 
     // PostgreSQL, when it answers: 1,000 forms by one importer, then two importers at once
     // (500 forms each, overlapping by 250) that must store 750 forms exactly once.
