@@ -6,8 +6,10 @@
 //! 20 s each, on loopback only. The first page after the server starts is timed too (it scores
 //! the round and the one before it), and the first county and organisation pages after a form
 //! is imported from another process (the cold report: the changed round is scored again).
+//! At 3,000 and 10,000 units the same runs again on PostgreSQL when it answers (127.0.0.1:5432,
+//! or `NARA_TEST_PG_URL`), in a fresh schema dropped afterwards; those rows end in `_postgres`.
 //! Prints requests per second, p50 and p99 latency and errors as `BENCH {json}` lines. Sizes may
-//! be chosen: `bench_http 3000`.
+//! be chosen: `bench_http 3000`; `bench_http sqlite` or `bench_http postgres` runs one store only.
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -26,12 +28,12 @@ fn bench(name: &str, metric: &str, value: f64, target: Option<f64>, unit: &str) 
 
 /// The child: makes the demo, signs a coordinator in, prints the cookie and an organisation's
 /// code, then serves.
-fn serve(db: &str, port: u16, units: usize) -> Result<(), Box<dyn std::error::Error>> {
+fn serve(url: &str, port: u16, units: usize) -> Result<(), Box<dyn std::error::Error>> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let app = nara_app::App::open(&format!("sqlite://{db}")).await?;
+        let app = nara_app::App::open(url).await?;
         app.demo(&nara_app::demo::Options {
             units: Some(units),
             rounds: 10,
@@ -66,7 +68,7 @@ fn serve(db: &str, port: u16, units: usize) -> Result<(), Box<dyn std::error::Er
         let _ = std::fs::write("/proc/self/clear_refs", "5");
         // A fresh state: the first page computes the report (cold), as after an import.
         let state = nara_server::AppState::new(
-            nara_app::App::open(&format!("sqlite://{db}")).await?,
+            nara_app::App::open(url).await?,
             nara_server::Config::default(),
         );
         nara_server::serve(state, SocketAddr::from(([127, 0, 0, 1], port))).await?;
@@ -74,14 +76,18 @@ fn serve(db: &str, port: u16, units: usize) -> Result<(), Box<dyn std::error::Er
     })
 }
 
-/// Imports one new filled form for `org` into round 2026 of the database at `db`, from this
-/// process (the server sees it by its data stamp).
-fn import_one(db: &str, org: &str) -> Result<(), Box<dyn std::error::Error>> {
+/// Imports one new filled form for `org` into round 2026 of the database at `url`, from this
+/// process (the server sees it by its data stamp); the form is written in `dir`.
+fn import_one(
+    url: &str,
+    dir: &std::path::Path,
+    org: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let app = nara_app::App::open(&format!("sqlite://{db}")).await?;
+        let app = nara_app::App::open(url).await?;
         let round = nara_core::RoundId::parse("2026")?;
         let (round, inst) = app.round_instrument(round).await?;
         let org = app.organisation(&nara_core::OrgCode::parse(org)?).await?;
@@ -105,7 +111,7 @@ fn import_one(db: &str, org: &str) -> Result<(), Box<dyn std::error::Error>> {
             },
             &filled,
         )?;
-        let file = std::path::Path::new(db).with_file_name("after.xlsx");
+        let file = dir.join("after.xlsx");
         std::fs::write(&file, bytes)?;
         let report = app
             .import_batch(&[file], &nara_app::import::Options::default(), &|_| {})
@@ -145,16 +151,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .status()?;
     }
     let mut failed = false;
-    // Only the sizes asked for, e.g. `bench_http 3000` (all three when none is given).
+    // Only the sizes asked for, e.g. `bench_http 3000` (all three when none is given), and only
+    // the store asked for (both when none is).
     let sizes: Vec<usize> = args[1..].iter().filter_map(|a| a.parse().ok()).collect();
+    let only = |store: &str| args[1..].iter().any(|a| a == store);
+    let (sqlite, postgres) = match (only("sqlite"), only("postgres")) {
+        (false, false) => (true, true),
+        either => either,
+    };
     // (units, suffix of the bench names, the JSON summary's query)
     for (units, suffix, summary) in [
         (300, "", ""),
         (3000, "_3000", "?enheter=nej"),
         (10000, "_10000", "?enheter=nej"),
     ] {
-        if sizes.is_empty() || sizes.contains(&units) {
-            failed |= run_size(units, suffix, summary)?;
+        if !sizes.is_empty() && !sizes.contains(&units) {
+            continue;
+        }
+        if sqlite {
+            failed |= run_size(Store::Sqlite, units, suffix, summary)?;
+        }
+        if postgres && units >= 3000 {
+            failed |= run_size(
+                Store::Postgres,
+                units,
+                &format!("{suffix}_postgres"),
+                summary,
+            )?;
         }
     }
     if failed {
@@ -163,15 +186,72 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Where the demo is served from.
+#[derive(Clone, Copy)]
+enum Store {
+    /// A SQLite file in a temporary folder.
+    Sqlite,
+    /// A fresh schema of the PostgreSQL at [`nara_store::testing::pg_url`], dropped afterwards.
+    Postgres,
+}
+
 /// Loads a demo of `units` units, serves it and puts the load on three pages; whether wrk
-/// failed to report.
-fn run_size(units: usize, suffix: &str, summary: &str) -> Result<bool, Box<dyn std::error::Error>> {
+/// failed to report. On PostgreSQL when it does not answer: says so and measures nothing.
+fn run_size(
+    store: Store,
+    units: usize,
+    suffix: &str,
+    summary: &str,
+) -> Result<bool, Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("nara-bench-http-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let db = dir.join("load.db").display().to_string();
+    let (url, schema) = match store {
+        Store::Sqlite => (format!("sqlite://{}", dir.join("load.db").display()), None),
+        Store::Postgres => {
+            let (pg, required) = nara_store::testing::pg_url();
+            let schema = nara_store::testing::fresh_schema();
+            let made = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?
+                .block_on(nara_store::PgStore::connect(&pg, Some(&schema)));
+            if let Err(e) = made {
+                let _ = std::fs::remove_dir_all(&dir);
+                if required {
+                    return Err(format!("PostgreSQL at {pg}: {e}").into());
+                }
+                eprintln!("PostgreSQL not reachable at {pg} ({e}); its rows are skipped");
+                return Ok(false);
+            }
+            let sep = if pg.contains('?') { '&' } else { '?' };
+            let url = format!("{pg}{sep}options=-c%20search_path%3D{schema}");
+            (url, Some((pg, schema)))
+        }
+    };
+    let result = load(&url, &dir, units, suffix, summary);
+    if let Some((pg, schema)) = schema {
+        let dropped = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(nara_store::testing::drop_schema(&pg, &schema));
+        if !dropped {
+            eprintln!("bench_http: the schema {schema} could not be dropped");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// [`run_size`] on the store at `url`, with `dir` for its files.
+fn load(
+    url: &str,
+    dir: &std::path::Path,
+    units: usize,
+    suffix: &str,
+    summary: &str,
+) -> Result<bool, Box<dyn std::error::Error>> {
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let mut child = Command::new(std::env::current_exe()?)
-        .args(["serve", &db, &port.to_string(), &units.to_string()])
+        .args(["serve", url, &port.to_string(), &units.to_string()])
         .env("NARA_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -225,7 +305,7 @@ fn run_size(units: usize, suffix: &str, summary: &str) -> Result<bool, Box<dyn s
     if status != "200" {
         return Err(format!("the organisation page answered {status}").into());
     }
-    import_one(&db, &org)?;
+    import_one(url, dir, &org)?;
     let (cold, status) = page("/omgangar/2026")?;
     eprintln!(
         "first page at {units} units after an import (cold report): {cold:.3} s, status {status}"
@@ -343,6 +423,5 @@ fn run_size(units: usize, suffix: &str, summary: &str) -> Result<bool, Box<dyn s
     );
     let _ = child.kill();
     let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&dir);
     Ok(failed)
 }

@@ -99,17 +99,47 @@ pub async fn sweep_stale_schemas(url: &str) -> usize {
         if dropped == SWEEP_MAX {
             break;
         }
-        let drop = format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE");
-        if sqlx::query(sqlx::AssertSqlSafe(drop))
-            .execute(&pool)
-            .await
-            .is_ok()
-        {
+        if drop_on(&pool, name).await {
             dropped += 1;
         }
     }
     pool.close().await;
     dropped
+}
+
+/// Drops the schema `name` that [`fresh_schema`] made in the database at `url`, with all it
+/// holds, when a benchmark is done with one too large to leave for [`sweep_stale_schemas`];
+/// whether it went. A name [`fresh_schema`] could not have made is left alone.
+pub async fn drop_schema(url: &str, name: &str) -> bool {
+    use std::str::FromStr;
+    let ours = name.strip_prefix("t_").is_some_and(|rest| {
+        rest.split('_').count() == 3
+            && rest
+                .split('_')
+                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    });
+    let Ok(opts) = sqlx::postgres::PgConnectOptions::from_str(url) else {
+        return false;
+    };
+    if !ours {
+        return false;
+    }
+    let connect = sqlx::postgres::PgPoolOptions::new().max_connections(1);
+    let Ok(pool) = connect.connect_with(opts).await else {
+        return false;
+    };
+    let dropped = drop_on(&pool, name).await;
+    pool.close().await;
+    dropped
+}
+
+/// `DROP SCHEMA … CASCADE` of a schema named as [`fresh_schema`] names them.
+async fn drop_on(pool: &sqlx::PgPool, name: &str) -> bool {
+    let drop = format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE");
+    sqlx::query(sqlx::AssertSqlSafe(drop))
+        .execute(pool)
+        .await
+        .is_ok()
 }
 
 /// As [`postgres`], keeping time with `clock`. The first call in a process sweeps the stale

@@ -2,7 +2,9 @@
 //! process drops those older than a few hours, so the test database does not grow from run to
 //! run.
 
-use nara_store::testing::{STALE_SCHEMA_MS, pg_url, sweep_stale_schemas};
+use nara_store::testing::{
+    STALE_SCHEMA_MS, drop_schema, fresh_schema, pg_url, sweep_stale_schemas,
+};
 
 #[tokio::test]
 async fn stale_test_schemas_are_swept_and_fresh_ones_kept() {
@@ -50,4 +52,41 @@ async fn stale_test_schemas_are_swept_and_fresh_ones_kept() {
             .await
             .unwrap();
     }
+}
+
+#[tokio::test]
+async fn a_benchmark_drops_its_own_schema_and_no_other() {
+    let (url, required) = pg_url();
+    let Ok(pool) = sqlx::PgPool::connect(&url).await else {
+        assert!(!required, "PostgreSQL at {url} is not reachable");
+        return;
+    };
+    let mine = fresh_schema();
+    let other = format!("keep_{}", nara_store::now_ms());
+    for s in [&mine, &other] {
+        for sql in [
+            format!("CREATE SCHEMA \"{s}\""),
+            format!("CREATE TABLE \"{s}\".x (a int)"),
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    }
+    assert!(drop_schema(&url, &mine).await);
+    assert!(!drop_schema(&url, &other).await);
+    let left: Vec<String> = sqlx::query_scalar(
+        "SELECT nspname::text FROM pg_namespace WHERE nspname = ANY($1) ORDER BY nspname",
+    )
+    .bind(vec![mine.clone(), other.clone()])
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(left, vec![other.clone()]);
+    let drop = format!("DROP SCHEMA \"{other}\" CASCADE");
+    sqlx::query(sqlx::AssertSqlSafe(drop))
+        .execute(&pool)
+        .await
+        .unwrap();
 }
