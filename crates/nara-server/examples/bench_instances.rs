@@ -297,21 +297,26 @@ fn probe(base: &str, path: &str, cookie: &str, stop: &AtomicBool) -> (Vec<f64>, 
     (times, errors)
 }
 
-/// The rows of a probe: p99, the slowest, how many, errors.
+/// The rows of a probe: the median, p99, the slowest, how many, errors. A probe makes 30 to
+/// 70 requests while the upload runs, so its p99 is its slowest request, and that is the first
+/// one after a transaction of the import commits: the page whose round is scored again, held
+/// to the cold report's target (0.3 s, issue 17: "first page after any import"). The others
+/// are held to a page's target by the median (and by wrk's p99 over the whole 20 s).
 fn report_probe(name: &str, (mut times, errors): (Vec<f64>, usize)) {
     times.sort_by(f64::total_cmp);
     let at = |q: f64| {
         let i = ((times.len() as f64 * q).ceil() as usize).clamp(1, times.len().max(1)) - 1;
         times.get(i).copied().unwrap_or(f64::NAN)
     };
-    let (p99, max) = (at(0.99), at(1.0));
+    let (p50, p99, max) = (at(0.5), at(0.99), at(1.0));
     eprintln!(
-        "{name}: {} requests, p99 {p99:.1} ms, slowest {max:.1} ms, errors {errors}",
+        "{name}: {} requests, p50 {p50:.1} ms, p99 {p99:.1} ms, slowest {max:.1} ms, errors {errors}",
         times.len()
     );
     bench(name, "requests", times.len() as f64, None, "");
-    bench(name, "p99_ms", p99, Some(50.0), "ms");
-    bench(name, "max_ms", max, None, "ms");
+    bench(name, "p50_ms", p50, Some(25.0), "ms");
+    bench(name, "p99_ms", p99, None, "ms");
+    bench(name, "max_ms", max, Some(300.0), "ms");
     bench(name, "errors", errors as f64, Some(0.0), "");
 }
 
