@@ -144,8 +144,7 @@ fn prepare(url: &str, schema: Option<&str>) -> Result<String, Box<dyn std::error
         let url = match schema {
             Some(s) => {
                 nara_store::PgStore::connect(url, Some(s)).await?;
-                let sep = if url.contains('?') { '&' } else { '?' };
-                format!("{url}{sep}options=-c%20search_path%3D{s}")
+                nara_store::testing::schema_url(url, s)
             }
             None => url.to_string(),
         };

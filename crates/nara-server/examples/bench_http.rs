@@ -222,8 +222,7 @@ fn run_size(
                 eprintln!("PostgreSQL not reachable at {pg} ({e}); its rows are skipped");
                 return Ok(false);
             }
-            let sep = if pg.contains('?') { '&' } else { '?' };
-            let url = format!("{pg}{sep}options=-c%20search_path%3D{schema}");
+            let url = nara_store::testing::schema_url(&pg, &schema);
             (url, Some((pg, schema)))
         }
     };

@@ -63,8 +63,7 @@ fn prepare(pg: &str, schema: &str, dir: &Path) -> Res<Prepared> {
         .build()?;
     rt.block_on(async {
         nara_store::PgStore::connect(pg, Some(schema)).await?;
-        let sep = if pg.contains('?') { '&' } else { '?' };
-        let url = format!("{pg}{sep}options=-c%20search_path%3D{schema}");
+        let url = nara_store::testing::schema_url(pg, schema);
         let app = nara_app::App::open(&url).await?;
         let started = Instant::now();
         app.demo(&nara_app::demo::Options {

@@ -57,6 +57,13 @@ pub fn fresh_schema() -> String {
     )
 }
 
+/// The database URL `url` with `schema` as its search path, for a process that opens a store
+/// in a schema that [`crate::PgStore::connect`] made (`…?options=-c%20search_path%3D<schema>`).
+pub fn schema_url(url: &str, schema: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-c%20search_path%3D{schema}")
+}
+
 /// A store on PostgreSQL in a fresh schema, or `None` (see the module).
 pub async fn postgres() -> Option<Arc<dyn Store>> {
     postgres_at(Arc::new(SystemClock)).await
@@ -118,12 +125,12 @@ pub async fn drop_schema(url: &str, name: &str) -> bool {
                 .split('_')
                 .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     });
-    let Ok(opts) = sqlx::postgres::PgConnectOptions::from_str(url) else {
-        return false;
-    };
     if !ours {
         return false;
     }
+    let Ok(opts) = sqlx::postgres::PgConnectOptions::from_str(url) else {
+        return false;
+    };
     let connect = sqlx::postgres::PgPoolOptions::new().max_connections(1);
     let Ok(pool) = connect.connect_with(opts).await else {
         return false;

@@ -103,8 +103,7 @@ fn killing_an_import_mid_batch_loses_nothing_and_a_rerun_completes_it() {
 fn two_importers_at_once_on_postgres_store_every_form_once() {
     let (url, required) = nara_store::testing::pg_url();
     let schema = nara_store::testing::fresh_schema();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let db = format!("{url}{sep}options=-c%20search_path%3D{schema}");
+    let db = nara_store::testing::schema_url(&url, &schema);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let ready = rt.block_on(async {
         match nara_store::PgStore::connect(&url, Some(&schema)).await {
